@@ -1,0 +1,251 @@
+"""Time for everything that waits: :class:`RealClock` for chairs, :class:`VirtualClock` for tests.
+
+Every component that waits takes a :class:`Clock` instead of calling ``asyncio.sleep`` or
+``time.monotonic``. On a :class:`VirtualClock` time moves only when someone advances it, so the
+engine, a driver and the simulated chair can run a 30-minute session in a fraction of a second,
+deterministically, on one clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import itertools
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class TimerHandle(ABC):
+    """A callback scheduled on a clock; cancel it to keep it from firing."""
+
+    @abstractmethod
+    def cancel(self) -> None:
+        """Keep the callback from firing. Harmless when it already fired."""
+
+    @property
+    @abstractmethod
+    def when(self) -> float:
+        """The clock time the callback is due."""
+
+
+class Clock(ABC):
+    """A source of monotonic time in seconds and a way to wait for it."""
+
+    @abstractmethod
+    def now(self) -> float:
+        """Seconds on this clock; only differences are meaningful."""
+
+    @abstractmethod
+    async def sleep_until(self, deadline: float) -> None:
+        """Return once :meth:`now` has reached ``deadline`` (at once if it has)."""
+
+    @abstractmethod
+    def call_at(self, when: float, callback: Callable[[], None]) -> TimerHandle:
+        """Run ``callback`` (synchronously, in the event loop) once time reaches ``when``."""
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` of this clock's time."""
+        await self.sleep_until(self.now() + max(0.0, seconds))
+
+    def call_later(self, delay: float, callback: Callable[[], None]) -> TimerHandle:
+        """Run ``callback`` after ``delay`` seconds of this clock's time."""
+        return self.call_at(self.now() + max(0.0, delay), callback)
+
+    async def wait_for(self, awaitable: Awaitable[T], limit: float) -> T:
+        """Await ``awaitable`` for at most ``limit`` seconds of this clock's time.
+
+        Raises :class:`TimeoutError` and cancels the awaitable when time runs out. Unlike
+        ``asyncio.wait_for`` this measures time on this clock, so it works in virtual time.
+        """
+        task = asyncio.ensure_future(awaitable)
+        timer = asyncio.ensure_future(self.sleep(limit))
+        try:
+            await asyncio.wait({task, timer}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
+        finally:
+            timer.cancel()
+        if task.done():
+            return task.result()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        raise TimeoutError(f"no answer within {limit:g} s")
+
+
+class _AsyncioTimer(TimerHandle):
+    def __init__(self, handle: asyncio.TimerHandle) -> None:
+        self._handle = handle
+
+    def cancel(self) -> None:
+        self._handle.cancel()
+
+    @property
+    def when(self) -> float:
+        return self._handle.when()
+
+
+class RealClock(Clock):
+    """Wall-clock time, from the running event loop's monotonic clock."""
+
+    def now(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    async def sleep_until(self, deadline: float) -> None:
+        await asyncio.sleep(max(0.0, deadline - self.now()))
+
+    def call_at(self, when: float, callback: Callable[[], None]) -> TimerHandle:
+        return _AsyncioTimer(asyncio.get_running_loop().call_at(when, callback))
+
+
+@dataclass(order=True)
+class _Entry:
+    when: float
+    seq: int
+    callback: Callable[[], None] | None = field(compare=False, default=None)
+    waiter: asyncio.Future[None] | None = field(compare=False, default=None)
+    cancelled: bool = field(compare=False, default=False)
+
+
+class _VirtualTimer(TimerHandle):
+    def __init__(self, entry: _Entry) -> None:
+        self._entry = entry
+
+    def cancel(self) -> None:
+        self._entry.cancelled = True
+
+    @property
+    def when(self) -> float:
+        return self._entry.when
+
+
+class Deadlock(RuntimeError):
+    """A task waits on a virtual clock that has nothing scheduled: it can never wake."""
+
+
+#: How many event-loop turns :meth:`VirtualClock.settle` allows before deciding something spins.
+_SETTLE_LIMIT = 10_000
+
+
+class VirtualClock(Clock):
+    """Simulated time that moves only when advanced.
+
+    Sleepers and timers wake in deadline order (ties in scheduling order). After each wake the
+    clock lets the event loop run until nothing is ready, so a woken task finishes reacting
+    before time moves on. That keeps runs deterministic and makes hours take milliseconds.
+    """
+
+    def __init__(self, start: float = 0.0) -> None:
+        self._now = start
+        self._queue: list[_Entry] = []
+        self._seq = itertools.count()
+
+    def now(self) -> float:
+        return self._now
+
+    def _push(self, entry: _Entry) -> None:
+        heapq.heappush(self._queue, entry)
+
+    async def sleep_until(self, deadline: float) -> None:
+        if deadline <= self._now:
+            await asyncio.sleep(0)
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        entry = _Entry(deadline, next(self._seq), waiter=waiter)
+        self._push(entry)
+        try:
+            await waiter
+        finally:
+            entry.cancelled = True
+
+    def call_at(self, when: float, callback: Callable[[], None]) -> TimerHandle:
+        entry = _Entry(max(when, self._now), next(self._seq), callback=callback)
+        self._push(entry)
+        return _VirtualTimer(entry)
+
+    def next_deadline(self) -> float | None:
+        """When the next live sleeper or timer is due, None when nothing waits."""
+        while self._queue and self._queue[0].cancelled:
+            heapq.heappop(self._queue)
+        return self._queue[0].when if self._queue else None
+
+    async def settle(self) -> None:
+        """Let the event loop run until no callback is ready (woken tasks have reacted)."""
+        loop = asyncio.get_running_loop()
+        ready = getattr(loop, "_ready", None)
+        for _ in range(_SETTLE_LIMIT):
+            await asyncio.sleep(0)
+            if ready is not None and not ready:
+                return
+            if ready is None:
+                # An event loop without a visible ready queue: a fixed number of turns is
+                # the best that can be done.
+                for _ in range(16):
+                    await asyncio.sleep(0)
+                return
+        raise RuntimeError("the event loop never went idle: some task spins without waiting")
+
+    def _fire_due(self, until: float) -> bool:
+        """Fire every entry due by ``until`` that is at the front with the same deadline."""
+        deadline = self.next_deadline()
+        if deadline is None or deadline > until:
+            return False
+        self._now = max(self._now, deadline)
+        while self._queue and self._queue[0].when <= deadline:
+            entry = heapq.heappop(self._queue)
+            if entry.cancelled:
+                continue
+            entry.cancelled = True
+            if entry.waiter is not None:
+                if not entry.waiter.done():
+                    entry.waiter.set_result(None)
+            elif entry.callback is not None:
+                entry.callback()
+        return True
+
+    async def advance(self, seconds: float) -> None:
+        """Move time forward by ``seconds``, waking everything due on the way, in order."""
+        if seconds < 0:
+            raise ValueError("time does not run backwards")
+        target = self._now + seconds
+        await self.settle()
+        while self._fire_due(target):
+            await self.settle()
+        self._now = target
+
+    async def advance_to(self, when: float) -> None:
+        """Move time forward to ``when``."""
+        await self.advance(max(0.0, when - self._now))
+
+    async def run(self, awaitable: Awaitable[T], *, limit: float | None = None) -> T:
+        """Run ``awaitable`` to completion, jumping time to each next deadline as needed.
+
+        ``limit`` bounds the virtual time spent (TimeoutError past it). Raises
+        :class:`Deadlock` when the awaitable waits but nothing on this clock could wake it.
+        """
+        task = asyncio.ensure_future(awaitable)
+        end = None if limit is None else self._now + limit
+        try:
+            while True:
+                await self.settle()
+                if task.done():
+                    return task.result()
+                deadline = self.next_deadline()
+                if deadline is None:
+                    raise Deadlock("the task waits, but nothing is scheduled on the clock")
+                if end is not None and deadline > end:
+                    self._now = end
+                    raise TimeoutError(f"still running after {limit:g} s of virtual time")
+                self._fire_due(deadline)
+        finally:
+            if not task.done():
+                task.cancel()
+                # The task is torn down because the run already failed; its own error is moot.
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task

@@ -1,0 +1,35 @@
+"""The :class:`Chair` interface: what the engine needs from any chair, real or simulated."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+from chairctl.vocabulary.capabilities import ChairCapabilities
+from chairctl.vocabulary.state import ChairStatus, Setpoint
+
+
+class Chair(Protocol):
+    """A connected chair that can be asked to reach a Setpoint and to stop safely."""
+
+    @property
+    def capabilities(self) -> ChairCapabilities:
+        """What this chair can do."""
+        ...
+
+    @property
+    def status(self) -> ChairStatus | None:
+        """The latest status the chair reported, None before the first one."""
+        ...
+
+    def statuses(self) -> AsyncIterator[ChairStatus]:
+        """Every status from now on, as the chair reports them."""
+        ...
+
+    async def apply(self, setpoint: Setpoint) -> None:
+        """Drive the chair toward ``setpoint``; returns once the chair confirms it."""
+        ...
+
+    async def stop(self) -> None:
+        """Safe release: rollers stop, depth retracts, airbags vent, heat off."""
+        ...

@@ -1,0 +1,73 @@
+"""The one exception tree of chairctl, drivers and simulator.
+
+Every error a user can cause or meet derives from :class:`ChairctlError`; front ends turn
+these into one readable line and an exit code. Anything else escaping is a bug.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ChairctlError(Exception):
+    """Root of every error chairctl raises on purpose."""
+
+    exit_code: int = 1
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file: 1-based line and column."""
+
+    path: Path
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in a file."""
+
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+class ProgramError(ChairctlError):
+    """A program file is not valid; carries every problem found in it, each located."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        if not problems:
+            raise ValueError("a ProgramError needs at least one problem")
+        self.problems = sorted(problems, key=lambda p: (p.location, p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class PlanError(ChairctlError):
+    """A valid program cannot be compiled for this chair or this person."""
+
+
+class SafetyViolation(ChairctlError):
+    """Something would break a safety rule; the safety layer refused it."""
+
+
+class ModelError(ChairctlError):
+    """A chair model file is invalid or no model matches."""
+
+
+class ProtocolError(ChairctlError):
+    """Bytes on the wire do not form a valid frame."""
+
+
+class LinkError(ChairctlError):
+    """The link to the chair failed: it could not open, dropped, or timed out."""
+
+
+class ChairFault(ChairctlError):
+    """The chair reported a fault, or a watchdog tripped; latched until cleared."""

@@ -1,0 +1,161 @@
+"""The words programs, plans, drivers and the simulator share: regions, techniques, zones, levels.
+
+The values are the spellings used in program files, so a term's value is also what an author
+writes. Ranges follow reference/chair-domain.md section 5.1.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Final
+
+from pydantic import Field, Strict
+
+
+class Region(StrEnum):
+    """A band of the back that the roller carriage can work, listed from the top of the track."""
+
+    NECK = "neck"
+    SHOULDERS = "shoulders"
+    UPPER_BACK = "upper_back"
+    MID_BACK = "mid_back"
+    LOWER_BACK = "lower_back"
+    SACRUM_GLUTES = "sacrum_glutes"
+
+
+#: Roller regions in track order, top to bottom; two regions are adjacent when neighbours here.
+TRACK_ORDER: Final[tuple[Region, ...]] = tuple(Region)
+
+
+def are_adjacent_span(regions: tuple[Region, ...] | list[Region]) -> bool:
+    """True when ``regions`` are distinct and form one unbroken run of the track."""
+    if not regions or len(set(regions)) != len(regions):
+        return False
+    indices = sorted(TRACK_ORDER.index(r) for r in regions)
+    return indices == list(range(indices[0], indices[0] + len(indices)))
+
+
+def ordered_span(regions: tuple[Region, ...] | list[Region]) -> tuple[Region, ...]:
+    """The regions in track order (top first)."""
+    return tuple(sorted(regions, key=TRACK_ORDER.index))
+
+
+class Technique(StrEnum):
+    """What the rollers do; defined by mechanism, each chair model maps them to its own keys."""
+
+    KNEAD = "knead"
+    TAP = "tap"
+    KNOCK = "knock"
+    KNEAD_KNOCK = "knead_knock"
+    SHIATSU = "shiatsu"
+    ROLL = "roll"
+    SWEDISH = "swedish"
+    STRETCH = "stretch"
+    NONE = "none"
+
+
+#: Techniques that strike the body. Never at the neck (reference/chair-domain.md 5.2).
+PERCUSSION: Final[frozenset[Technique]] = frozenset(
+    {Technique.TAP, Technique.KNOCK, Technique.KNEAD_KNOCK}
+)
+
+#: Techniques that do not use the roller carriage, so a step with them needs no region.
+REGIONLESS: Final[frozenset[Technique]] = frozenset({Technique.STRETCH, Technique.NONE})
+
+
+class Width(StrEnum):
+    """How far apart the kneading heads sit."""
+
+    NARROW = "narrow"
+    MEDIUM = "medium"
+    WIDE = "wide"
+
+
+class AirbagZone(StrEnum):
+    """A group of airbags that inflate together."""
+
+    SHOULDERS = "shoulders"
+    ARMS = "arms"
+    WAIST = "waist"
+    SEAT = "seat"
+    THIGHS = "thighs"
+    CALVES = "calves"
+    FEET = "feet"
+
+
+class Heater(StrEnum):
+    """A heating element."""
+
+    LUMBAR = "lumbar"
+    SEAT = "seat"
+    CALVES = "calves"
+
+
+class HeatLevel(StrEnum):
+    """How hot a heater is asked to be."""
+
+    OFF = "off"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Posture(StrEnum):
+    """Where the backrest and leg rest are."""
+
+    UPRIGHT = "upright"
+    RECLINE = "recline"
+    ZERO_G_1 = "zero_g_1"
+    ZERO_G_2 = "zero_g_2"
+
+
+class WorkState(StrEnum):
+    """What the chair's mainboard says it is doing."""
+
+    STANDBY = "standby"
+    RESETTING = "resetting"
+    WAITING = "waiting"
+    RUNNING = "running"
+    STORING = "storing"
+    FAULT = "fault"
+
+
+class MassageRange(StrEnum):
+    """How much of the track the rollers sweep: all of it, a band, or one spot."""
+
+    FULL = "full"
+    PARTIAL = "partial"
+    POINT = "point"
+
+
+class ActuatorMotion(StrEnum):
+    """What a linear actuator (backrest, leg rest, slide) is doing."""
+
+    STOPPED = "stopped"
+    UP = "up"
+    DOWN = "down"
+
+
+class TrackType(StrEnum):
+    """The shape of the roller track; S tracks cannot reach under the seat."""
+
+    S = "S"
+    L = "L"
+    SL = "SL"
+    FLEX = "Flex"
+
+
+MIN_INTENSITY: Final = 1
+MAX_INTENSITY: Final = 5
+#: The gentlest intensity that still does something; what every session starts at.
+DEFAULT_INTENSITY: Final = 2
+DEFAULT_SPEED: Final = 3
+
+#: Roller intensity (3D depth), 1 gentlest to 5 strongest.
+Intensity = Annotated[int, Strict(), Field(ge=MIN_INTENSITY, le=MAX_INTENSITY)]
+#: Roller speed, 1 slowest to 5 fastest.
+Speed = Annotated[int, Strict(), Field(ge=1, le=5)]
+#: Airbag pressure, 0 off to 5 firmest.
+AirbagLevel = Annotated[int, Strict(), Field(ge=0, le=5)]
+#: Foot-roller speed, 0 off to 3 fastest.
+FootRollerLevel = Annotated[int, Strict(), Field(ge=0, le=3)]
