@@ -1,0 +1,1 @@
+"""Drivers: talk to real massage chairs. Models, protocol codecs, links and adapters."""

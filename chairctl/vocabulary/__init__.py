@@ -14,6 +14,8 @@ from chairctl.vocabulary.errors import (
     ProgramError,
     ProtocolError,
     SafetyViolation,
+    SourceFileError,
+    UnknownModel,
 )
 from chairctl.vocabulary.state import SAFE_SETPOINT, ChairStatus, Setpoint
 from chairctl.vocabulary.terms import (
@@ -78,6 +80,8 @@ __all__ = [
     "Region",
     "SafetyViolation",
     "Setpoint",
+    "SourceFileError",
+    "UnknownModel",
     "Speed",
     "Technique",
     "TrackType",

@@ -39,14 +39,18 @@ class Problem:
         return f"{self.location}: {self.message}"
 
 
-class ProgramError(ChairctlError):
-    """A program file is not valid; carries every problem found in it, each located."""
+class SourceFileError(ChairctlError):
+    """A file a user wrote is not valid; carries every problem found in it, each located."""
 
     def __init__(self, problems: list[Problem]) -> None:
         if not problems:
-            raise ValueError("a ProgramError needs at least one problem")
-        self.problems = sorted(problems, key=lambda p: (p.location, p.message))
+            raise ValueError(f"a {type(self).__name__} needs at least one problem")
+        self.problems = sorted(set(problems), key=lambda p: (p.location, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ProgramError(SourceFileError):
+    """A program file is not valid."""
 
 
 class PlanError(ChairctlError):
@@ -57,8 +61,12 @@ class SafetyViolation(ChairctlError):
     """Something would break a safety rule; the safety layer refused it."""
 
 
-class ModelError(ChairctlError):
-    """A chair model file is invalid or no model matches."""
+class ModelError(SourceFileError):
+    """A chair model file is not valid."""
+
+
+class UnknownModel(ChairctlError):
+    """No chair model has the name asked for, or none matches a device."""
 
 
 class ProtocolError(ChairctlError):

@@ -148,4 +148,3 @@ class ChairStatus(BaseModel):
         return any(
             m is not ActuatorMotion.STOPPED for m in (self.backrest, self.leg_rest, self.slide)
         )
-

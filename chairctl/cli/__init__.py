@@ -1,0 +1,34 @@
+"""The ``chairctl`` command line: one click group, a module per command family.
+
+Errors a user can cause arrive as :class:`~chairctl.vocabulary.ChairctlError` and leave as
+their message on stderr and a non-zero exit code; a traceback means a bug.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from chairctl.cli.app import cli
+from chairctl.vocabulary import ChairctlError
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    try:
+        cli.main(args=argv, prog_name="chairctl", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except ChairctlError as error:
+        click.echo(f"chairctl: {error}", err=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+__all__ = ["cli", "main"]

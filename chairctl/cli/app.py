@@ -1,0 +1,18 @@
+"""The root ``chairctl`` click group, with every command registered on it."""
+
+from __future__ import annotations
+
+import click
+
+from chairctl import __version__
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="chairctl")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Drive massage chairs with declarative, safety-checked massage programs."""
+    if ctx.invoked_subcommand is None:
+        from chairctl.cli.programs import list_library
+
+        ctx.invoke(list_library)

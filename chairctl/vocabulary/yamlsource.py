@@ -1,0 +1,433 @@
+"""Reading a user's YAML file so that every problem in it can be pointed at, line and column.
+
+Program files and chair model files are both YAML 1.2 that people write by hand. This module
+reads one such file into plain Python data (dicts, lists, str, int, float, bool) plus a table of
+where each key and value stands, refuses the YAML features a data file has no use for (anchors,
+aliases, tags, several documents, duplicate keys), and turns pydantic validation errors into
+located, plain-English :class:`~chairctl.vocabulary.errors.Problem` lines with a "did you mean"
+where a spelling is close. It is the one place of the vocabulary that knows about ruamel.yaml.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionStartEvent,
+    DocumentStartEvent,
+    NodeEvent,
+    ScalarEvent,
+)
+
+from chairctl.vocabulary.errors import Location, Problem
+
+#: A path into the data: mapping keys and list indices from the root.
+Path_ = tuple[str | int, ...]
+
+_ROOT: Path_ = ()
+
+
+@dataclass
+class SourceDocument:
+    """A YAML file read into plain data, with the position of every node."""
+
+    path: Path
+    data: Any
+    #: Where each value starts, by path (1-based line and column).
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    #: Where each mapping key stands, by the path of its value.
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def at(self, line: int, column: int) -> Location:
+        """A location in this file."""
+        return Location(self.path, line, column)
+
+    def value_location(self, path: Path_) -> Location:
+        """Where the value at ``path`` starts; the nearest enclosing node when it is absent."""
+        for depth in range(len(path), -1, -1):
+            if (found := self.values.get(path[:depth])) is not None:
+                return self.at(*found)
+        return self.at(1, 1)
+
+    def key_location(self, path: Path_) -> Location:
+        """Where the key of the entry at ``path`` stands (its value when there is no key)."""
+        if (found := self.keys.get(path)) is not None:
+            return self.at(*found)
+        return self.value_location(path)
+
+    def get(self, path: Path_) -> Any:
+        """The value at ``path`` (KeyError/IndexError when absent)."""
+        node = self.data
+        for part in path:
+            node = node[part]
+        return node
+
+    def resolve(self, loc: tuple[str | int, ...]) -> tuple[Path_, tuple[str | int, ...]]:
+        """Split a pydantic error location into the data path it reaches and what is left.
+
+        Pydantic locations can hold names that are not in the data (union tags, model names);
+        those are skipped. What is left is the part that names something absent.
+        """
+        node = self.data
+        path: list[str | int] = []
+        rest = list(loc)
+        while rest:
+            part = rest[0]
+            if _has(node, part):
+                node = node[part]
+            elif isinstance(node, dict) and isinstance(part, str) and len(rest) > 1:
+                rest.pop(0)  # a tag or model name pydantic put into the location
+                continue
+            else:
+                break
+            path.append(part)
+            rest.pop(0)
+        return tuple(path), tuple(rest)
+
+
+def _has(node: Any, part: str | int) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
+class YamlSourceProblems(Exception):
+    """Raised by :func:`read_yaml`; the caller wraps the problems in its own error type."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+def _location_of_offset(path: Path, raw: bytes, offset: int) -> Location:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    column = offset - (before.rfind(b"\n") + 1) + 1
+    return Location(path, line, column)
+
+
+def _mark(path: Path, mark: Any) -> Location:
+    if mark is None:
+        return Location(path, 1, 1)
+    return Location(path, int(mark.line) + 1, int(mark.column) + 1)
+
+
+def _describe_yaml_error(error: MarkedYAMLError) -> str:
+    problem = (error.problem or "").strip()
+    context = (error.context or "").strip()
+    if "found duplicate key" in (problem + context) or type(error).__name__ == "DuplicateKeyError":
+        key = re.search(r'duplicate key "?(.+?)"? with value', problem + " " + context)
+        name = key.group(1) if key else "a key"
+        return f"duplicate key '{name}': each key may appear once in a mapping"
+    text = problem or context or "not valid YAML"
+    if context and problem and context not in problem:
+        text = f"{problem} ({context})"
+    return f"YAML syntax error: {text}"
+
+
+def _scan_events(path: Path, text: str) -> list[Problem]:
+    """Refuse anchors, aliases, explicit tags and extra documents, from the event stream."""
+    problems: list[Problem] = []
+    documents = 0
+    for event in YAML(typ="rt").parse(text):
+        where = _mark(path, event.start_mark)
+        if isinstance(event, DocumentStartEvent):
+            documents += 1
+            if documents == 2:
+                problems.append(Problem(where, "only one YAML document is allowed in a file"))
+        if isinstance(event, AliasEvent):
+            problems.append(
+                Problem(where, f"alias '*{event.anchor}' is not allowed: write the value out")
+            )
+        elif isinstance(event, NodeEvent) and event.anchor is not None:
+            problems.append(
+                Problem(where, f"anchor '&{event.anchor}' is not allowed: write values out")
+            )
+        tag = getattr(event, "tag", None)
+        if isinstance(event, ScalarEvent | CollectionStartEvent) and tag is not None:
+            # The parser reports a tag only when the text writes one (!!str, !foo): a data file
+            # has no use for them, and custom tags are how YAML loaders get tricked.
+            problems.append(Problem(where, f"YAML tag '{tag}' is not allowed"))
+    return problems
+
+
+def _plain(doc: SourceDocument, node: Any, path: Path_) -> Any:
+    """Copy ruamel's round-trip nodes into plain data, recording positions on the way."""
+    if isinstance(node, CommentedMap):
+        out: dict[Any, Any] = {}
+        for key, value in node.items():
+            child = (*path, key)
+            kline, kcol = node.lc.key(key)
+            vline, vcol = node.lc.value(key)
+            plain_key = _scalar(key)
+            child = (*path, plain_key)
+            doc.keys[child] = (kline + 1, kcol + 1)
+            doc.values[child] = (vline + 1, vcol + 1)
+            out[plain_key] = _plain(doc, value, child)
+        return out
+    if isinstance(node, CommentedSeq):
+        items: list[Any] = []
+        for index, value in enumerate(node):
+            line, col = node.lc.item(index)
+            child = (*path, index)
+            doc.values[child] = (line + 1, col + 1)
+            items.append(_plain(doc, value, child))
+        return items
+    return _scalar(node)
+
+
+def _scalar(value: Any) -> Any:
+    # ruamel's round-trip scalars subclass the plain types; plain copies make pydantic's
+    # strict checks and equality behave as for ordinary Python values.
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def _nulls(doc: SourceDocument, node: Any, path: Path_) -> Iterator[Problem]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if value is None:
+                yield Problem(doc.key_location((*path, key)), f"'{key}' has no value")
+            else:
+                yield from _nulls(doc, value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            if value is None:
+                yield Problem(doc.value_location((*path, index)), "empty list item")
+            else:
+                yield from _nulls(doc, value, (*path, index))
+
+
+def read_yaml(path: Path, *, max_bytes: int, what: str = "file") -> SourceDocument:
+    """Read one YAML 1.2 mapping from ``path`` with every node's position.
+
+    Raises :class:`YamlSourceProblems` with located problems for anything that is not a clean,
+    single, UTF-8 YAML mapping of at most ``max_bytes`` bytes.
+    """
+    start = Location(path, 1, 1)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise YamlSourceProblems(
+                [
+                    Problem(
+                        start,
+                        f"the {what} is {size / 1024:.0f} KiB; a {what} may be at most "
+                        f"{max_bytes // 1024} KiB",
+                    )
+                ]
+            )
+        raw = path.read_bytes()
+    except OSError as error:
+        raise YamlSourceProblems([Problem(start, f"cannot read: {error.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        where = _location_of_offset(path, raw, error.start)
+        byte = raw[error.start]
+        raise YamlSourceProblems(
+            [Problem(where, f"not UTF-8 text (byte 0x{byte:02x}); save the {what} as UTF-8")]
+        ) from None
+    if "\x00" in text:
+        where = _location_of_offset(path, raw, raw.index(b"\x00"))
+        raise YamlSourceProblems([Problem(where, "the file holds a NUL byte; is it text?")])
+    text = text.removeprefix("\ufeff")
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
+        raise YamlSourceProblems([Problem(start, f"the {what} is empty")])
+
+    try:
+        problems = _scan_events(path, text)
+        if problems:
+            raise YamlSourceProblems(problems)
+        yaml = YAML(typ="rt")
+        yaml.allow_duplicate_keys = False
+        yaml.version = (1, 2)
+        node = yaml.load(text)
+    except MarkedYAMLError as error:
+        where = _mark(path, error.problem_mark or error.context_mark)
+        raise YamlSourceProblems([Problem(where, _describe_yaml_error(error))]) from None
+    except YAMLError as error:
+        raise YamlSourceProblems([Problem(start, f"not valid YAML: {error}")]) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:
+        # ruamel can fail on pathological scalars (huge exponents, odd timestamps).
+        raise YamlSourceProblems([Problem(start, f"not valid YAML: {error}")]) from None
+
+    doc = SourceDocument(path=path, data=None)
+    if not isinstance(node, CommentedMap):
+        kind = "a list" if isinstance(node, CommentedSeq) else "a single value"
+        raise YamlSourceProblems(
+            [Problem(start, f"the {what} must be a mapping of keys to values, not {kind}")]
+        )
+    doc.values[_ROOT] = (1, 1)
+    doc.data = _plain(doc, node, _ROOT)
+    nulls = list(_nulls(doc, doc.data, _ROOT))
+    if nulls:
+        raise YamlSourceProblems(nulls)
+    return doc
+
+
+# --- pydantic errors, in words ------------------------------------------------------------
+
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def suggest(word: object, choices: Collection[str]) -> str:
+    """' (did you mean 'x'?)' when ``word`` is a near miss of one of ``choices``, else ''."""
+    if not isinstance(word, str) or not choices:
+        return ""
+    close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value)
+
+
+_TYPE_WORDS = {
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "set_type": "a list",
+    "frozen_set_type": "a list",
+}
+
+
+def describe_error(error: ErrorDetails, doc: SourceDocument) -> Problem:
+    """One pydantic error as a located, plain-English problem."""
+    loc = tuple(error["loc"])
+    path, rest = doc.resolve(loc)
+    kind = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
+
+    if kind == "extra_forbidden":
+        key = rest[0] if rest else path[-1] if path else name
+        full = (*path, key) if rest else path
+        allowed = [str(k) for k in ctx.get("allowed", ())]
+        return Problem(doc.key_location(full), f"unknown key '{key}'{suggest(key, allowed)}")
+    if kind == "missing":
+        missing = rest[-1] if rest else name
+        return Problem(doc.value_location(path), f"missing required key '{missing}'")
+
+    where = doc.value_location(path)
+    if kind in ("enum", "literal_error"):
+        expected = _QUOTED.findall(str(ctx.get("expected", "")))
+        listed = ", ".join(expected)
+        return Problem(
+            where,
+            f"{name}: {_shown(value)} is not one of {listed}{suggest(value, expected)}",
+        )
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = next(iter(ctx.values()), "?")
+        word = {
+            "greater_than_equal": "at least",
+            "greater_than": "more than",
+            "less_than_equal": "at most",
+            "less_than": "less than",
+        }[kind]
+        return Problem(where, f"{name}: must be {word} {bound}, got {_shown(value)}")
+    if kind in _TYPE_WORDS:
+        return Problem(where, f"{name}: expected {_TYPE_WORDS[kind]}, got {_shown(value)}")
+    if kind in ("too_short", "too_long"):
+        return Problem(where, f"{name}: {error['msg'].lower()}")
+    message = error["msg"]
+    message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return Problem(where, f"{name}: {message}")
+
+
+def describe_validation(
+    exc: ValidationError,
+    doc: SourceDocument,
+    *,
+    allowed_keys: Callable[[Path_], Collection[str]] | None = None,
+) -> list[Problem]:
+    """Every error of ``exc`` as a located problem; ``allowed_keys`` feeds "did you mean"."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        if error["type"] == "extra_forbidden" and allowed_keys is not None:
+            path, rest = doc.resolve(tuple(error["loc"]))
+            # The unknown key is in the data, so the mapping that holds it is one level up.
+            holder = path if rest else path[:-1]
+            ctx = dict(error.get("ctx") or {})
+            ctx["allowed"] = tuple(allowed_keys(holder))
+            problems.append(describe_error({**error, "ctx": ctx}, doc))
+        else:
+            problems.append(describe_error(error, doc))
+    return problems
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The concrete types an annotation can stand for (Annotated, Optional and unions opened)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _unwrap(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        return [t for arg in get_args(annotation) for t in _unwrap(arg)]
+    return [annotation]
+
+
+def _step(candidate: Any, part: str | int) -> list[Any]:
+    origin = get_origin(candidate)
+    if isinstance(candidate, type) and issubclass(candidate, BaseModel) and isinstance(part, str):
+        for name, info in candidate.model_fields.items():
+            if part in (name, info.alias):
+                return _unwrap(info.annotation)
+        return []
+    if origin in (list, tuple, set, frozenset) and isinstance(part, int):
+        return [t for arg in get_args(candidate) if arg is not Ellipsis for t in _unwrap(arg)]
+    if origin is dict:
+        args = get_args(candidate)
+        return _unwrap(args[1]) if len(args) == 2 else []
+    return []
+
+
+def allowed_keys_for(model: type[BaseModel]) -> Callable[[Path_], Collection[str]]:
+    """For "did you mean": the keys any model that can stand at a data path would accept."""
+
+    def keys_at(path: Path_) -> Collection[str]:
+        candidates: list[Any] = [model]
+        for part in path:
+            candidates = [t for c in candidates for t in _step(c, part)]
+        keys: set[str] = set()
+        for candidate in candidates:
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                keys.update(info.alias or name for name, info in candidate.model_fields.items())
+        return keys
+
+    return keys_at

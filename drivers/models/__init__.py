@@ -1,0 +1,21 @@
+"""Chair model files and the registry that loads them (see :mod:`drivers.models.schema`)."""
+
+from drivers.models.registry import (
+    BUILTIN_MODELS,
+    DEFAULT_MODEL,
+    ModelRegistry,
+    builtin_registry,
+    get_model,
+    load_model_file,
+)
+from drivers.models.schema import ChairModel
+
+__all__ = [
+    "BUILTIN_MODELS",
+    "DEFAULT_MODEL",
+    "ChairModel",
+    "ModelRegistry",
+    "builtin_registry",
+    "get_model",
+    "load_model_file",
+]
