@@ -80,15 +80,16 @@ class Clock(ABC):
 
 
 class _AsyncioTimer(TimerHandle):
-    def __init__(self, handle: asyncio.TimerHandle) -> None:
+    def __init__(self, handle: asyncio.TimerHandle, when: float) -> None:
         self._handle = handle
+        self._when = when
 
     def cancel(self) -> None:
         self._handle.cancel()
 
     @property
     def when(self) -> float:
-        return self._handle.when()
+        return self._when
 
 
 class RealClock(Clock):
@@ -101,7 +102,7 @@ class RealClock(Clock):
         await asyncio.sleep(max(0.0, deadline - self.now()))
 
     def call_at(self, when: float, callback: Callable[[], None]) -> TimerHandle:
-        return _AsyncioTimer(asyncio.get_running_loop().call_at(when, callback))
+        return _AsyncioTimer(asyncio.get_running_loop().call_at(when, callback), when)
 
 
 @dataclass(order=True)
@@ -249,3 +250,38 @@ class VirtualClock(Clock):
                 # The task is torn down because the run already failed; its own error is moot.
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+
+
+class ScaledClock(Clock):
+    """Wall-clock time sped up by a factor: 1 s of real time is ``factor`` s on this clock.
+
+    The simulated chair runs on it when served to other programs with ``--speed``.
+    """
+
+    def __init__(self, factor: float) -> None:
+        if factor <= 0:
+            raise ValueError("the speed factor must be positive")
+        self.factor = factor
+        self._origin: float | None = None
+
+    def _real(self) -> float:
+        return asyncio.get_running_loop().time()
+
+    def _origin_real(self) -> float:
+        if self._origin is None:
+            self._origin = self._real()
+        return self._origin
+
+    def now(self) -> float:
+        origin = self._origin_real()
+        return (self._real() - origin) * self.factor
+
+    def _to_real(self, when: float) -> float:
+        return self._origin_real() + when / self.factor
+
+    async def sleep_until(self, deadline: float) -> None:
+        await asyncio.sleep(max(0.0, self._to_real(deadline) - self._real()))
+
+    def call_at(self, when: float, callback: Callable[[], None]) -> TimerHandle:
+        loop = asyncio.get_running_loop()
+        return _AsyncioTimer(loop.call_at(self._to_real(when), callback), when)

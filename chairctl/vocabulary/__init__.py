@@ -24,6 +24,7 @@ from chairctl.vocabulary.terms import (
     MAX_INTENSITY,
     MIN_INTENSITY,
     PERCUSSION,
+    REGION_BANDS,
     REGIONLESS,
     TRACK_ORDER,
     ActuatorMotion,
@@ -43,6 +44,9 @@ from chairctl.vocabulary.terms import (
     WorkState,
     are_adjacent_span,
     ordered_span,
+    region_at,
+    track_position,
+    track_s,
 )
 
 __all__ = [
@@ -53,6 +57,7 @@ __all__ = [
     "MIN_INTENSITY",
     "PERCUSSION",
     "REGIONLESS",
+    "REGION_BANDS",
     "SAFE_SETPOINT",
     "TRACK_ORDER",
     "TRACK_REACH",
@@ -81,12 +86,15 @@ __all__ = [
     "SafetyViolation",
     "Setpoint",
     "SourceFileError",
-    "UnknownModel",
     "Speed",
     "Technique",
     "TrackType",
+    "UnknownModel",
     "Width",
     "WorkState",
     "are_adjacent_span",
     "ordered_span",
+    "region_at",
+    "track_position",
+    "track_s",
 ]

@@ -27,6 +27,37 @@ class Region(StrEnum):
 TRACK_ORDER: Final[tuple[Region, ...]] = tuple(Region)
 
 
+#: Where each roller region lies on the user-normalised track coordinate ``s``: 0 is the seat
+#: line, 1 the shoulder line found by the body scan (reference/chair-domain.md section 2.2).
+#: Half-open bands ``[low, high)`` that tile the track; first guesses, to be tuned on chairs.
+REGION_BANDS: Final[dict[Region, tuple[float, float]]] = {
+    Region.NECK: (1.10, 1.45),
+    Region.SHOULDERS: (0.90, 1.10),
+    Region.UPPER_BACK: (0.65, 0.90),
+    Region.MID_BACK: (0.40, 0.65),
+    Region.LOWER_BACK: (0.15, 0.40),
+    Region.SACRUM_GLUTES: (-0.20, 0.15),
+}
+
+
+def track_s(position: float, seat_position: float, shoulder_position: float) -> float:
+    """The normalised coordinate of a carriage position, given the seat and shoulder lines."""
+    return (position - seat_position) / (shoulder_position - seat_position)
+
+
+def track_position(s: float, seat_position: float, shoulder_position: float) -> float:
+    """The carriage position of a normalised coordinate (the inverse of :func:`track_s`)."""
+    return seat_position + s * (shoulder_position - seat_position)
+
+
+def region_at(s: float) -> Region | None:
+    """The roller region at normalised coordinate ``s``, None off the ends of the bands."""
+    for region, (low, high) in REGION_BANDS.items():
+        if low <= s < high:
+            return region
+    return None
+
+
 def are_adjacent_span(regions: tuple[Region, ...] | list[Region]) -> bool:
     """True when ``regions`` are distinct and form one unbroken run of the track."""
     if not regions or len(set(regions)) != len(regions):

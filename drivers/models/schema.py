@@ -189,6 +189,9 @@ class Mechanics(_Strict):
 
     roller_positions: int = Field(ge=2, le=32, description="Carriage positions reported.")
     roller_travel_s: float = Field(gt=0, description="Bottom-to-top carriage travel time.")
+    seat_line_position: float = Field(
+        ge=0, description="Carriage position of the seat line (where back meets seat)."
+    )
     default_shoulder_position: int = Field(
         ge=0, description="Carriage position of the shoulder line for an average sitter."
     )
@@ -238,8 +241,11 @@ class ChairModel(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> ChairModel:
-        if self.mechanics.default_shoulder_position >= self.mechanics.roller_positions:
+        mechanics = self.mechanics
+        if mechanics.default_shoulder_position >= mechanics.roller_positions:
             raise ValueError("default_shoulder_position must be below roller_positions")
+        if mechanics.seat_line_position >= mechanics.default_shoulder_position:
+            raise ValueError("seat_line_position must be below default_shoulder_position")
         codes = [t.status_code for t in self.keys.techniques.values()]
         if len(codes) != len(set(codes)):
             raise ValueError("two techniques share a status code")
