@@ -334,7 +334,13 @@ def describe_error(error: ErrorDetails, doc: SourceDocument) -> Problem:
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
-    name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
+    # Name things by where they are in the file, not by pydantic's internal labels.
+    names = [p for p in path if isinstance(p, str)]
+    name = names[-1] if names else "value"
+    where = doc.value_location(path)
+    if "[key]" in rest:
+        name = f"{names[-2]} key" if len(names) > 1 else "key"
+        where = doc.key_location(path)
 
     if kind == "extra_forbidden":
         key = rest[0] if rest else path[-1] if path else name
@@ -342,10 +348,8 @@ def describe_error(error: ErrorDetails, doc: SourceDocument) -> Problem:
         allowed = [str(k) for k in ctx.get("allowed", ())]
         return Problem(doc.key_location(full), f"unknown key '{key}'{suggest(key, allowed)}")
     if kind == "missing":
-        missing = rest[-1] if rest else name
-        return Problem(doc.value_location(path), f"missing required key '{missing}'")
-
-    where = doc.value_location(path)
+        missing = next((p for p in reversed(rest) if isinstance(p, str)), name)
+        return Problem(where, f"missing required key '{missing}'")
     if kind in ("enum", "literal_error"):
         expected = _QUOTED.findall(str(ctx.get("expected", "")))
         listed = ", ".join(expected)
@@ -371,6 +375,43 @@ def describe_error(error: ErrorDetails, doc: SourceDocument) -> Problem:
     return Problem(where, f"{name}: {message}")
 
 
+def _merge_alternatives(errors: list[ErrorDetails], doc: SourceDocument) -> list[ErrorDetails]:
+    """Keep, for a value that could take several forms, only the errors of the form it took.
+
+    A field like ``intensity: 7`` (a number or a ramp) fails both ways; "expected a mapping"
+    says nothing useful, "must be at most 5" does. Errors of one data path where some are
+    plain type mismatches and some are not: the type mismatches go. When all are type
+    mismatches, one error listing the expected forms stays.
+    """
+    by_path: dict[Path_, list[ErrorDetails]] = {}
+    for error in errors:
+        path, rest = doc.resolve(tuple(error["loc"]))
+        # What is left of the location after the data path is a branch label (Ramp, int...),
+        # except for missing and unknown keys, where it names the key.
+        named = error["type"] in ("missing", "extra_forbidden") or "[key]" in rest
+        by_path.setdefault(path + tuple(rest) if named else path, []).append(error)
+    kept: list[ErrorDetails] = []
+    for group in by_path.values():
+        if len(group) == 1:
+            kept.extend(group)
+            continue
+        mismatches = [e for e in group if e["type"] in _TYPE_WORDS]
+        others = [e for e in group if e["type"] not in _TYPE_WORDS]
+        if others:
+            kept.extend(others)
+        else:
+            forms = " or ".join(dict.fromkeys(_TYPE_WORDS[e["type"]] for e in mismatches))
+            first = mismatches[0]
+            kept.append(
+                {
+                    **first,
+                    "type": "value_error",
+                    "msg": f"expected {forms}, got {_shown(first.get('input'))}",
+                }
+            )
+    return kept
+
+
 def describe_validation(
     exc: ValidationError,
     doc: SourceDocument,
@@ -379,7 +420,7 @@ def describe_validation(
 ) -> list[Problem]:
     """Every error of ``exc`` as a located problem; ``allowed_keys`` feeds "did you mean"."""
     problems = []
-    for error in exc.errors(include_url=False):
+    for error in _merge_alternatives(exc.errors(include_url=False), doc):
         if error["type"] == "extra_forbidden" and allowed_keys is not None:
             path, rest = doc.resolve(tuple(error["loc"]))
             # The unknown key is in the data, so the mapping that holds it is one level up.
