@@ -16,3 +16,10 @@ def cli(ctx: click.Context) -> None:
         from chairctl.cli.programs import list_library
 
         ctx.invoke(list_library)
+
+
+from chairctl.cli.decode import decode  # noqa: E402
+from chairctl.cli.models import models  # noqa: E402
+
+cli.add_command(decode)
+cli.add_command(models)

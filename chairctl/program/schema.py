@@ -335,3 +335,16 @@ class Program(_Model):
         """Every step resolved, with how many times it runs, in file order."""
         for step, times, _ in self.walk():
             yield self.effective(step), times
+
+    def run_order(self) -> Iterator[EffectiveStep]:
+        """Every step resolved, in the order the chair runs them (repeats unrolled)."""
+
+        def visit(items: list[Step | Repeat]) -> Iterator[EffectiveStep]:
+            for item in items:
+                if isinstance(item, Repeat):
+                    for _ in range(item.repeat):
+                        yield from visit(item.steps)
+                else:
+                    yield self.effective(item)
+
+        yield from visit(self.steps)

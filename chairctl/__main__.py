@@ -1,0 +1,6 @@
+"""``python -m chairctl``: the same command line as the ``chairctl`` console script."""
+
+from chairctl.cli import main
+
+if __name__ == "__main__":
+    main()

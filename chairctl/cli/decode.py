@@ -1,0 +1,115 @@
+"""``chairctl decode``: turn Rongtai status frames (as hex) into JSON, one line per frame.
+
+For reading captures and logs by hand or in scripts. Nothing is sent to any chair.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import click
+
+from chairctl.vocabulary import AirbagZone, ChairStatus, ProtocolError
+from drivers.models import DEFAULT_MODEL, get_model
+from drivers.protocols.rongtai import StatusCodes, decode_fields, status_fields, technique_label
+
+#: Separators people paste between hex bytes: spaces (from a quoted argument) and colons.
+_SEPARATORS = re.compile(r"[\s:]+")
+_HEX = re.compile(r"[0-9a-fA-F]*")
+#: Longest argument echoed back in an error message, so one line stays one line.
+_SHOWN = 60
+
+
+def parse_hex(text: str) -> bytes:
+    """The bytes of ``text``: hex digit pairs, with or without spaces or colons, any case."""
+    digits = _SEPARATORS.sub("", text)
+    if not digits:
+        raise ProtocolError("empty frame")
+    if not _HEX.fullmatch(digits):
+        bad = next(ch for ch in digits if ch not in "0123456789abcdefABCDEF")
+        raise ProtocolError(f"not hex: {bad!r} is not a hex digit")
+    if len(digits) % 2:
+        raise ProtocolError(f"not hex bytes: {len(digits)} hex digits, an odd number")
+    return bytes.fromhex(digits)
+
+
+def _zones(zones: frozenset[AirbagZone]) -> list[str]:
+    # Enum order (top of the body down) so equal statuses print identically.
+    return [zone.value for zone in AirbagZone if zone in zones]
+
+
+def status_json(status: ChairStatus) -> dict[str, Any]:
+    """The JSON object ``decode`` prints for one status."""
+    technique = (
+        status.technique.value
+        if status.technique is not None
+        else technique_label(status.technique_code)
+    )
+    return {
+        "running": status.running,
+        "work_state": status.work_state.value,
+        "technique": technique,
+        "technique_code": status.technique_code,
+        "width": status.width.value if status.width else None,
+        "speed": status.speed,
+        "intensity": status.intensity,
+        "range": status.massage_range.value if status.massage_range else None,
+        "roller_position": status.roller_position,
+        "heat": status.heat,
+        "airbag_level": status.airbag_level,
+        "airbag_program": _zones(status.airbag_program),
+        "airbags_active": _zones(status.airbags_active),
+        "foot_roller": status.foot_roller,
+        "foot_roller_speed": status.foot_roller_speed,
+        "remaining_s": status.remaining_s,
+        "preset_minutes": status.preset_minutes,
+        "error_code": status.error_code,
+        "program": status.program,
+        "program_code": status.program_code,
+        "body_scan": status.body_scan,
+        "backrest": status.backrest.value,
+        "leg_rest": status.leg_rest.value,
+        "slide": status.slide.value,
+        "zero_g": status.zero_g,
+        "has_3d": status.has_3d,
+        "has_leg_extension": status.has_leg_extension,
+    }
+
+
+def _shown(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+
+
+@click.command()
+@click.option(
+    "--model",
+    "model_id",
+    default=DEFAULT_MODEL,
+    show_default=True,
+    metavar="ID",
+    help="Chair model whose technique and program codes to use (see 'chairctl models').",
+)
+@click.argument("frames", nargs=-1, required=True, metavar="HEX...")
+def decode(model_id: str, frames: tuple[str, ...]) -> None:
+    """Decode Rongtai status frames into JSON, one object per line.
+
+    Each HEX argument is one whole frame: hex digit pairs written together, separated by
+    colons, or separated by spaces inside one quoted argument ("f0 05 03 ... f1"). Both the
+    17-byte checksummed form and the 18-byte form are accepted. Decoding stops at the first bad
+    frame with exit status 1; the frames before it are printed.
+    """
+    model = get_model(model_id)
+    codes = StatusCodes.of(model)
+    for number, text in enumerate(frames, start=1):
+        try:
+            frame = parse_hex(text)
+            status = decode_fields(status_fields(frame), codes)
+        except ProtocolError as error:
+            hint = ""
+            if len(_SEPARATORS.sub("", text)) == 2:
+                hint = "; quote a frame written with spaces so it is one argument"
+            raise ProtocolError(f"frame {number} ({_shown(text)!r}): {error}{hint}") from None
+        click.echo(json.dumps(status_json(status)))

@@ -1,0 +1,193 @@
+"""The compiler: a program, a person and a chair in; a timeline of safe setpoints out.
+
+Order matters and is fixed: the program's steps (repeats unrolled, defaults applied) are fitted
+to the chair, then personalised, then expanded into one setpoint per intensity level, and only
+then passed through the safety rules, which always win. Every change is reported as an
+:class:`Adjustment` carrying the source line it concerns.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+from chairctl.plan.fitting import fit_step
+from chairctl.plan.personalisation import AS_WRITTEN, Personalisation
+from chairctl.plan.plan import Adjustment, Plan, PlanEntry
+from chairctl.program import EffectiveStep, Program, Ramp
+from chairctl.safety import enforce
+from chairctl.vocabulary import (
+    FULL_FEATURED,
+    MIN_INTENSITY,
+    PERCUSSION,
+    ChairCapabilities,
+    PlanError,
+    Setpoint,
+    Technique,
+)
+from chairctl.vocabulary.limits import MAX_SETPOINTS, SESSION_CAP_S, START_RAMP_S
+
+
+class _Report:
+    """Collects adjustments once each, in the order they are first met."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[int, str, str], Adjustment] = {}
+
+    def add(self, line: int, kind: str, message: str) -> None:
+        self._seen.setdefault((line, kind, message), Adjustment(line, kind, message))
+
+    def all(self) -> tuple[Adjustment, ...]:
+        return tuple(self._seen.values())
+
+
+def _personalise(step: EffectiveStep, person: Personalisation, report: _Report) -> EffectiveStep:
+    line = step.line
+    technique, regions, heat = step.technique, step.regions, step.heat
+    rollers = technique not in (Technique.NONE, Technique.STRETCH)
+
+    if rollers and person.skip_regions & set(regions):
+        skipped = ", ".join(r for r in regions if r in person.skip_regions)
+        regions = tuple(r for r in regions if r not in person.skip_regions)
+        if regions:
+            report.add(line, "personal", f"{skipped} skipped, as your profile asks")
+        else:
+            technique, rollers = Technique.NONE, False
+            report.add(line, "personal", f"rollers rest here: {skipped} is skipped by your profile")
+
+    if rollers and not person.percussion_allowed and technique in PERCUSSION:
+        technique = Technique.KNEAD
+        report.add(line, "personal", "no percussion, as your profile asks: kneading instead")
+
+    if heat and not person.heat_allowed:
+        heat = {}
+        report.add(line, "personal", "heat off, as your profile asks")
+
+    def personal_level(level: int) -> int:
+        return max(MIN_INTENSITY, min(person.max_intensity, level + person.intensity_offset))
+
+    intensity = step.intensity
+    adjusted = [personal_level(level) for level in step.levels]
+    if adjusted != step.levels:
+        if person.intensity_offset:
+            sign = "+" if person.intensity_offset > 0 else ""
+            report.add(
+                line, "personal", f"intensity {sign}{person.intensity_offset}, as you prefer"
+            )
+        if any(level + person.intensity_offset > person.max_intensity for level in step.levels):
+            report.add(line, "personal", f"intensity capped at {person.max_intensity} for you")
+        intensity = (
+            Ramp.model_validate({"from": adjusted[0], "to": adjusted[-1]})
+            if isinstance(intensity, Ramp)
+            else adjusted[0]
+        )
+    return replace(step, technique=technique, regions=regions, heat=heat, intensity=intensity)
+
+
+def _level_slices(step: EffectiveStep) -> list[tuple[float, float, int]]:
+    """(offset, duration, level) for each intensity level of the step, merging repeats."""
+    levels = step.levels
+    width = step.duration_s / len(levels)
+    slices: list[tuple[float, float, int]] = []
+    for index, level in enumerate(levels):
+        start, end = index * width, (index + 1) * width
+        if slices and slices[-1][2] == level:
+            first, _, _ = slices[-1]
+            slices[-1] = (first, end - first, level)
+        else:
+            slices.append((start, end - start, level))
+    return slices
+
+
+def _setpoint(step: EffectiveStep, level: int) -> Setpoint:
+    return Setpoint(
+        technique=step.technique,
+        regions=step.regions,
+        intensity=level,
+        speed=step.speed,
+        width=step.width,
+        airbags=step.airbags,
+        heat=step.heat,
+        foot_rollers=step.foot_rollers,
+        posture=step.posture,
+    )
+
+
+def _safe_entries(
+    start: float, duration: float, setpoint: Setpoint, step: EffectiveStep, report: _Report
+) -> list[PlanEntry]:
+    """Entries for one setpoint held over [start, start+duration), after the safety rules.
+
+    The rules depend on time only at the start ramp and the session cap, so the span is cut at
+    those boundaries and each piece is made safe on its own.
+    """
+    cuts = sorted(
+        {start, start + duration}
+        | {b for b in (START_RAMP_S, SESSION_CAP_S) if start < b < start + duration}
+    )
+    entries = []
+    for piece_start, piece_end in itertools.pairwise(cuts):
+        if piece_start >= SESSION_CAP_S:
+            report.add(step.line, "safety", "the session cap of 30 minutes cuts the plan here")
+            break
+        safe, corrections = enforce(setpoint, piece_start)
+        for correction in corrections:
+            report.add(step.line, "safety", correction.message)
+        entries.append(PlanEntry(piece_start, piece_end - piece_start, safe, step.line, step.name))
+    return entries
+
+
+def compile_program(
+    program: Program,
+    *,
+    person: Personalisation = AS_WRITTEN,
+    chair: ChairCapabilities = FULL_FEATURED,
+) -> Plan:
+    """Compile ``program`` for ``person`` on ``chair`` into a :class:`Plan`.
+
+    Raises :class:`PlanError` when the chair cannot run the program at all.
+    """
+    report = _Report()
+    entries: list[PlanEntry] = []
+    elapsed = 0.0
+    for written in program.run_order():
+        fitted = fit_step(written, chair)
+        for kind, message in fitted.notes:
+            report.add(written.line, kind, message)
+        step = _personalise(fitted.step, person, report)
+        for offset, duration, level in _level_slices(step):
+            entries.extend(
+                _safe_entries(elapsed + offset, duration, _setpoint(step, level), step, report)
+            )
+        elapsed += step.duration_s
+        if len(entries) > MAX_SETPOINTS:
+            raise PlanError(
+                f"the program expands into more than {MAX_SETPOINTS:,} setpoints; "
+                "shorten its repeats or ramps"
+            )
+        if elapsed >= SESSION_CAP_S:
+            break
+    return Plan(
+        program_id=program.id,
+        program_name=program.name,
+        entries=tuple(_merge(entries)),
+        adjustments=report.all(),
+    )
+
+
+def _merge(entries: list[PlanEntry]) -> list[PlanEntry]:
+    """Join neighbouring entries of the same step that ask for the same setpoint."""
+    merged: list[PlanEntry] = []
+    for entry in entries:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.setpoint == entry.setpoint
+            and last.line == entry.line
+            and last.step == entry.step
+            and abs(last.end_s - entry.start_s) < 1e-9
+        ):
+            merged[-1] = replace(last, duration_s=last.duration_s + entry.duration_s)
+        else:
+            merged.append(entry)
+    return merged
