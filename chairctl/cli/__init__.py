@@ -11,24 +11,30 @@ import sys
 import click
 
 from chairctl.cli.app import cli
-from chairctl.vocabulary import ChairctlError
+from chairctl.vocabulary import ChairctlError, SourceFileError
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     try:
-        cli.main(args=argv, prog_name="chairctl", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="chairctl", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
+    except SourceFileError as error:
+        # Located problems are already complete lines (path:line:col: message).
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(error.exit_code)
     except ChairctlError as error:
         click.echo(f"chairctl: {error}", err=True)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 __all__ = ["cli", "main"]
