@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from chairctl import __version__
+from chairctl.cli.programs import list_library, schema, show, validate
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -13,9 +14,11 @@ from chairctl import __version__
 def cli(ctx: click.Context) -> None:
     """Drive massage chairs with declarative, safety-checked massage programs."""
     if ctx.invoked_subcommand is None:
-        from chairctl.cli.programs import list_library
-
         ctx.invoke(list_library)
+
+
+for _command in (list_library, validate, show, schema):
+    cli.add_command(_command)
 
 
 from chairctl.cli.decode import decode  # noqa: E402

@@ -110,7 +110,9 @@ class ChairStatus(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    running: bool = Field(False, description="A massage (or settle) is under way.")
+    running: bool = Field(
+        False, description="The chair is on (out of standby); see work_state for what it does."
+    )
     work_state: WorkState = Field(WorkState.STANDBY, description="The mainboard's state.")
     technique: Technique | None = Field(None, description="The technique, None when stopped.")
     technique_code: int = Field(0, ge=0, description="The chair's own technique number.")

@@ -113,6 +113,8 @@ class ProtocolSpec(_Strict):
             raise ValueError(
                 f"device byte 0x{value:02X} is an engineering or program-download identity"
             )
+        if value in (0xF0, 0xF1):
+            raise ValueError(f"device byte 0x{value:02X} is a frame marker")
         return value
 
 
@@ -249,6 +251,12 @@ class ChairModel(_Strict):
         codes = [t.status_code for t in self.keys.techniques.values()]
         if len(codes) != len(set(codes)):
             raise ValueError("two techniques share a status code")
+        programs = [p.status_code for p in self.keys.auto_programs]
+        if len(programs) != len(set(programs)):
+            raise ValueError("two auto programs share a status code")
+        # In the Rongtai status frame, program codes 7..12 mean manual, network and 3D modes.
+        if self.protocol.family == "rongtai-h10" and any(code > 6 for code in programs):
+            raise ValueError("rongtai-h10 auto programs have status codes 1..6")
         return self
 
     @property

@@ -1,0 +1,50 @@
+"""The Rongtai H10 key protocol (Rongtai chairs and rebrands such as Infinity).
+
+Host to chair: one 5-byte frame per key press (:func:`encode_key`). Chair to host: a status
+frame every 50 ms (wired) or 200 ms (BLE), decoded one at a time (:func:`decode_status`) or from
+a byte stream (:class:`StatusDecoder`). Pure code: no I/O, no clock. See
+``docs/protocols/rongtai.md``.
+"""
+
+from drivers.protocols.rongtai.frames import (
+    CHECKED_LENGTH,
+    DEFAULT_DEVICE_BYTE,
+    EOI,
+    FORBIDDEN_DEVICE_BYTES,
+    SOI,
+    STATUS_LENGTHS,
+    UNCHECKED_LENGTH,
+    checksum,
+    encode_key,
+    status_fields,
+)
+from drivers.protocols.rongtai.status import (
+    PROTOCOL_PROGRAMS,
+    TECHNIQUE_LABELS,
+    StatusCodes,
+    decode_fields,
+    decode_status,
+    technique_label,
+)
+from drivers.protocols.rongtai.stream import StatusDecoder, StatusFramer
+
+__all__ = [
+    "CHECKED_LENGTH",
+    "DEFAULT_DEVICE_BYTE",
+    "EOI",
+    "FORBIDDEN_DEVICE_BYTES",
+    "PROTOCOL_PROGRAMS",
+    "SOI",
+    "STATUS_LENGTHS",
+    "TECHNIQUE_LABELS",
+    "UNCHECKED_LENGTH",
+    "StatusCodes",
+    "StatusDecoder",
+    "StatusFramer",
+    "checksum",
+    "decode_fields",
+    "decode_status",
+    "encode_key",
+    "status_fields",
+    "technique_label",
+]
