@@ -25,7 +25,7 @@ from chairctl.vocabulary import (
     Problem,
     ProgramError,
 )
-
+from drivers.models import get_model
 
 #: Width used when the output is not a terminal (a pipe, a file, a test).
 PLAIN_WIDTH = 100
@@ -129,8 +129,6 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> None:
 def _chair_for(model_id: str | None) -> tuple[str, ChairCapabilities]:
     if model_id is None:
         return "a full-featured chair", FULL_FEATURED
-    from drivers.models import get_model  # the registry is only loaded when a model is named
-
     model = get_model(model_id)
     return model.name, model.capabilities
 

@@ -67,15 +67,13 @@ def _personalise(step: EffectiveStep, person: Personalisation, report: _Report) 
         return max(MIN_INTENSITY, min(person.max_intensity, level + person.intensity_offset))
 
     intensity = step.intensity
+    if person.intensity_offset and any(personal_level(level) != level for level in step.levels):
+        sign = "+" if person.intensity_offset > 0 else ""
+        report.add(line, "personal", f"intensity {sign}{person.intensity_offset}, as you prefer")
+    if any(level + person.intensity_offset > person.max_intensity for level in step.levels):
+        report.add(line, "personal", f"intensity capped at {person.max_intensity} for you")
     adjusted = [personal_level(level) for level in step.levels]
     if adjusted != step.levels:
-        if person.intensity_offset:
-            sign = "+" if person.intensity_offset > 0 else ""
-            report.add(
-                line, "personal", f"intensity {sign}{person.intensity_offset}, as you prefer"
-            )
-        if any(level + person.intensity_offset > person.max_intensity for level in step.levels):
-            report.add(line, "personal", f"intensity capped at {person.max_intensity} for you")
         intensity = (
             Ramp.model_validate({"from": adjusted[0], "to": adjusted[-1]})
             if isinstance(intensity, Ramp)

@@ -30,6 +30,7 @@ from ruamel.yaml.events import (
     NodeEvent,
     ScalarEvent,
 )
+from ruamel.yaml.reader import ReaderError
 
 from chairctl.vocabulary.errors import Location, Problem
 
@@ -134,7 +135,7 @@ def _describe_yaml_error(error: MarkedYAMLError) -> str:
     text = problem or context or "not valid YAML"
     if context and problem and context not in problem:
         text = f"{problem} ({context})"
-    return f"YAML syntax error: {text}"
+    return "YAML syntax error: " + " ".join(text.split())
 
 
 def _scan_events(path: Path, text: str) -> list[Problem]:
@@ -265,11 +266,22 @@ def read_yaml(path: Path, *, max_bytes: int, what: str = "file") -> SourceDocume
     except MarkedYAMLError as error:
         where = _mark(path, error.problem_mark or error.context_mark)
         raise YamlSourceProblems([Problem(where, _describe_yaml_error(error))]) from None
+    except ReaderError as error:
+        # A character YAML does not allow (a control character): located by its offset.
+        where = _location_of_offset(
+            path, text.encode("utf-8"), len(text[: error.position].encode())
+        )
+        code = error.character if isinstance(error.character, int) else ord(str(error.character))
+        raise YamlSourceProblems(
+            [Problem(where, f"character U+{code:04X} is not allowed in a YAML file")]
+        ) from None
     except YAMLError as error:
-        raise YamlSourceProblems([Problem(start, f"not valid YAML: {error}")]) from None
+        first = str(error).strip().splitlines()[0] if str(error).strip() else "unreadable"
+        raise YamlSourceProblems([Problem(start, f"not valid YAML: {first}")]) from None
     except (ValueError, TypeError, OverflowError, RecursionError) as error:
         # ruamel can fail on pathological scalars (huge exponents, odd timestamps).
-        raise YamlSourceProblems([Problem(start, f"not valid YAML: {error}")]) from None
+        first = str(error).strip().splitlines()[0] if str(error).strip() else "unreadable"
+        raise YamlSourceProblems([Problem(start, f"not valid YAML: {first}")]) from None
 
     doc = SourceDocument(path=path, data=None)
     if not isinstance(node, CommentedMap):
@@ -287,7 +299,12 @@ def read_yaml(path: Path, *, max_bytes: int, what: str = "file") -> SourceDocume
 
 # --- pydantic errors, in words ------------------------------------------------------------
 
-_QUOTED = re.compile(r"'([^']*)'")
+_CHOICE_SPLIT = re.compile(r", | or ")
+
+
+def _choices(expected: str) -> list[str]:
+    """The choices of pydantic's "'a', 'b' or 3" text, unquoted."""
+    return [part.strip().strip("'") for part in _CHOICE_SPLIT.split(expected) if part.strip()]
 
 
 def suggest(word: object, choices: Collection[str]) -> str:
@@ -351,7 +368,7 @@ def describe_error(error: ErrorDetails, doc: SourceDocument) -> Problem:
         missing = next((p for p in reversed(rest) if isinstance(p, str)), name)
         return Problem(where, f"missing required key '{missing}'")
     if kind in ("enum", "literal_error"):
-        expected = _QUOTED.findall(str(ctx.get("expected", "")))
+        expected = _choices(str(ctx.get("expected", "")))
         listed = ", ".join(expected)
         return Problem(
             where,

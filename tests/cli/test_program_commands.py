@@ -1,0 +1,113 @@
+"""chairctl list, validate, show and schema, through the real entry point."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from chairctl.cli import main
+from chairctl.program.jsonschema import program_json_schema_text
+from tests.conftest import MINIMAL, PROGRAMS
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(list(args))
+    out, err = capsys.readouterr()
+    code = exited.value.code
+    return (code if isinstance(code, int) else 1), out, err
+
+
+def test_validate_the_library(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "validate", str(PROGRAMS))
+    count = len(list(PROGRAMS.glob("*.yaml")))
+    assert (code, out, err) == (0, "", f"{count} program files valid\n")
+
+
+def test_validate_reports_each_located_problem_and_exits_1(
+    capsys: pytest.CaptureFixture[str], write_program: Callable[..., Path]
+) -> None:
+    good = write_program(name="good")
+    bad = write_program(MINIMAL.replace("region: lower_back", "region: lowerback"), name="bad")
+    code, out, err = run(capsys, "validate", str(good), str(bad), str(bad.parent / "none.yaml"))
+    assert code == 1
+    assert out.splitlines() == [
+        f"{bad}:12:13: region: 'lowerback' is not one of neck, shoulders, upper_back, "
+        "mid_back, lower_back, sacrum_glutes (did you mean 'lower_back'?)",
+        f"{bad.parent / 'none.yaml'}:1:1: no such file or folder",
+    ]
+    assert err == "2 of 3 program files invalid\n"
+
+
+def test_validate_json(
+    capsys: pytest.CaptureFixture[str], write_program: Callable[..., Path]
+) -> None:
+    bad = write_program(MINIMAL.replace("intensity", "x").replace("duration: 1m", "duration: 1h"))
+    code, out, _ = run(capsys, "validate", "--json", str(bad))
+    document = json.loads(out)
+    assert code == 1
+    assert document["valid"] is False
+    (entry,) = document["files"]
+    assert entry["path"] == str(bad)
+    assert entry["valid"] is False
+    assert entry["problems"][0]["line"] == 10
+    assert entry["problems"][0]["column"] == 15
+
+
+@pytest.mark.parametrize("path", sorted(PROGRAMS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_show_draws_a_readable_timeline(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "show", path.stem, "--width", "100")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert all(len(line) <= 100 for line in lines)
+    for label in ("technique", "neck", "lower_back", "sacrum_glutes", "air waist", "air feet"):
+        row = next(line for line in lines if line.startswith(label + " "))
+        assert len(row) == 100 - 2, row  # every row spans the same time axis
+    assert "Time per region" in out
+    assert "Adjustments made by the compiler" in out
+    assert any(line.strip().startswith("0m") for line in lines)
+
+
+def test_show_for_a_model_lists_its_approximations(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "show", "lower-back-relief", "--model", "rongtai-rt8600s")
+    assert code == 0
+    assert "compiled for  Rongtai RT8600S" in out
+    assert "line 52: this chair cannot do swedish: roll instead" in out
+
+
+def test_show_bad_inputs(
+    capsys: pytest.CaptureFixture[str], write_program: Callable[..., Path]
+) -> None:
+    assert run(capsys, "show", "no-such-program")[0] == 1
+    bad = write_program(MINIMAL.replace("format: 1", "format: 2"))
+    code, out, err = run(capsys, "show", str(bad))
+    assert code == 1
+    assert out == ""
+    assert err.startswith(f"{bad}:1:9: format: 2 is not one of 1")
+    code, _, err = run(capsys, "show", "lower-back-relief", "--model", "rongtai-rt860")
+    assert code == 1
+    assert "did you mean 'rongtai-rt8600s'" in err
+
+
+def test_schema_prints_the_committed_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "schema")
+    assert code == 0
+    assert out == program_json_schema_text()
+
+
+def test_plain_chairctl_lists_the_library() -> None:
+    # The real console script, as a user runs it.
+    done = subprocess.run(
+        [sys.executable, "-c", "from chairctl.cli import main; main([])"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for path in PROGRAMS.glob("*.yaml"):
+        assert path.stem in done.stdout

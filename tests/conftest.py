@@ -1,0 +1,40 @@
+"""Shared test fixtures: the repository's folders and a way to write program files."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PROGRAMS = REPO / "programs"
+
+#: A minimal valid program; tests change one thing about it.
+MINIMAL = """\
+format: 1
+id: {id}
+name: Minimal
+summary: A minimal program.
+description: Used by the tests.
+category: relaxation
+goals: [tension]
+steps:
+  - name: Knead
+    duration: 1m
+    technique: knead
+    region: lower_back
+"""
+
+
+@pytest.fixture
+def write_program(tmp_path: Path) -> Callable[..., Path]:
+    """Write a program file named after its id; the text is dedented, ``{id}`` filled in."""
+
+    def write(text: str = MINIMAL, name: str = "sample") -> Path:
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(textwrap.dedent(text).replace("{id}", name), encoding="utf-8")
+        return path
+
+    return write
