@@ -26,3 +26,7 @@ from chairctl.cli.models import models  # noqa: E402
 
 cli.add_command(decode)
 cli.add_command(models)
+
+from chairctl.cli.sim import sim  # noqa: E402
+
+cli.add_command(sim)

@@ -185,6 +185,32 @@ class Keys(_Strict):
     leg_rest: HoldKeys | None = Field(None, description="Leg-rest actuator.")
     zero_gravity: KeyCode | None = Field(None, description="Zero-gravity toggle.")
 
+    def all_codes(self) -> list[tuple[str, int]]:
+        """Every key code with the name of its function."""
+        codes: list[tuple[str, int]] = [("power", self.power)]
+        codes += [(f"technique {t}", k.key) for t, k in self.techniques.items()]
+        singles = {
+            "intensity_cycle": self.intensity_cycle,
+            "heat_toggle": self.heat_toggle,
+            "airbag_off": self.airbag_off,
+            "foot_roller_off": self.foot_roller_off,
+            "zero_gravity": self.zero_gravity,
+        }
+        codes += [(name, code) for name, code in singles.items() if code is not None]
+        codes += [(f"speed {i}", code) for i, code in enumerate(self.speeds, 1)]
+        codes += [(f"width {w}", code) for w, code in self.widths.items()]
+        codes += [(f"range {r}", code) for r, code in self.ranges.items()]
+        codes += [(f"airbag group {i}", g.key) for i, g in enumerate(self.airbag_groups, 1)]
+        codes += [(f"airbag level {i}", code) for i, code in enumerate(self.airbag_levels, 1)]
+        codes += [(f"foot roller {i}", code) for i, code in enumerate(self.foot_roller, 1)]
+        codes += [(f"session {m} min", code) for m, code in self.session_presets.items()]
+        codes += [(f"auto program {p.name}", p.key) for p in self.auto_programs]
+        for part in ("walk", "backrest", "leg_rest"):
+            hold = getattr(self, part)
+            if hold is not None:
+                codes += [(f"{part} {n}", getattr(hold, n)) for n in HoldKeys.model_fields]
+        return codes
+
 
 class Mechanics(_Strict):
     """How the chair's parts move; the simulator's physics takes these numbers."""
@@ -248,6 +274,15 @@ class ChairModel(_Strict):
             raise ValueError("default_shoulder_position must be below roller_positions")
         if mechanics.seat_line_position >= mechanics.default_shoulder_position:
             raise ValueError("seat_line_position must be below default_shoulder_position")
+        for name in ("backrest_travel_s", "leg_rest_travel_s"):
+            if getattr(mechanics, name) >= mechanics.actuator_timeout_s:
+                # The firmware faults an actuator that travels this long without its limit.
+                raise ValueError(f"{name} must be shorter than actuator_timeout_s")
+        used: dict[int, str] = {}
+        for name, code in self.keys.all_codes():
+            if code in used:
+                raise ValueError(f"keys {used[code]} and {name} share the code 0x{code:02X}")
+            used[code] = name
         codes = [t.status_code for t in self.keys.techniques.values()]
         if len(codes) != len(set(codes)):
             raise ValueError("two techniques share a status code")

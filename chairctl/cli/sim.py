@@ -1,0 +1,130 @@
+"""``chairctl sim``: run the simulated chair for other programs to talk to.
+
+``chairctl sim serve --pty`` prints the pty path as its first line of output and serves until
+SIGINT or SIGTERM; ``--tcp HOST:PORT`` prints the address it listens on. Bad options get one
+line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from typing import Literal
+
+import click
+
+from chairctl.clock import Clock, RealClock, ScaledClock
+from drivers.models import DEFAULT_MODEL, ChairModel, get_model
+from simulator.chair import SimulatedChair
+from simulator.faults import ScheduledFault, parse_fault
+from simulator.serve import PtyServer, TcpServer, format_address
+
+
+@click.group()
+def sim() -> None:
+    """Run the simulated chair."""
+
+
+def _address(value: str) -> tuple[str, int]:
+    host, sep, port_text = value.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not sep or not host or not port_text.isdigit() or int(port_text) > 65535:
+        raise click.BadParameter(f"'{value}' is not HOST:PORT (port 0..65535)", param_hint="--tcp")
+    return host, int(port_text)
+
+
+def _log(message: str) -> None:
+    click.echo(f"chairctl sim: {message}", err=True)
+
+
+@sim.command()
+@click.option("--pty", "use_pty", is_flag=True, help="Serve on a new pseudo-terminal.")
+@click.option("--tcp", "tcp", metavar="HOST:PORT", help="Serve raw bytes on a TCP port.")
+@click.option("--model", "model_id", default=DEFAULT_MODEL, show_default=True, help="Chair model.")
+@click.option(
+    "--form",
+    type=click.Choice(["ble", "wired"]),
+    default="wired",
+    show_default=True,
+    help="Status frame form (wired suits a serial link).",
+)
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Simulated seconds per real second.",
+)
+@click.option(
+    "--fault",
+    "faults",
+    multiple=True,
+    metavar="NAME[:ARG]@SECONDS",
+    help="Inject a fault that many seconds after start (overload, actuator-timeout, "
+    "corrupt, drop-frames, link-drop). Repeatable.",
+)
+def serve(
+    *,
+    use_pty: bool,
+    tcp: str | None,
+    model_id: str,
+    form: Literal["ble", "wired"],
+    speed: float,
+    faults: tuple[str, ...],
+) -> None:
+    """Serve a simulated chair on a pty or a TCP port until interrupted."""
+    if use_pty == (tcp is not None):
+        raise click.UsageError("give exactly one of --pty or --tcp HOST:PORT")
+    address = _address(tcp) if tcp is not None else None
+    planned = [parse_fault(spec) for spec in faults]
+    model = get_model(model_id)
+    clock: Clock = RealClock() if speed == 1 else ScaledClock(speed)
+    asyncio.run(
+        _serve(
+            model_id=model_id,
+            model=model,
+            clock=clock,
+            form=form,
+            planned=planned,
+            address=address,
+        )
+    )
+
+
+async def _serve(
+    *,
+    model_id: str,
+    model: ChairModel,
+    clock: Clock,
+    form: Literal["ble", "wired"],
+    planned: list[ScheduledFault],
+    address: tuple[str, int] | None,
+) -> None:
+    chair = SimulatedChair(model, clock, form=form)
+    for fault in planned:
+        chair.schedule(fault)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    pty_server: PtyServer | None = None
+    tcp_server: TcpServer | None = None
+    try:
+        if address is None:
+            pty_server = PtyServer(chair, log=_log)
+            where = pty_server.open()
+        else:
+            tcp_server = TcpServer(chair, *address, log=_log)
+            where = format_address(*await tcp_server.start())
+        # The first line is the address, for whoever started us to read; flush it now.
+        click.echo(where)
+        sys.stdout.flush()
+        _log(f"{model_id} ({form} frames) at {where}; Ctrl-C or SIGTERM to stop")
+        await stop.wait()
+    finally:
+        if pty_server is not None:
+            pty_server.close()
+        if tcp_server is not None:
+            await tcp_server.close()
+        chair.close()

@@ -1,0 +1,231 @@
+"""Serving a simulated chair to other programs: on a pseudo-terminal or a TCP port.
+
+A pty looks like the chair's wired hand-controller port: open its slave path with pyserial
+and read and write raw bytes. A TCP port carries the same raw bytes (pyserial reaches it as
+``socket://host:port``). Either way only one controller is attached at a time: the chair
+refuses a second TCP client. A pty cannot refuse a second process that opens its path (both
+would read each other's bytes), so open it from one program only; chairctl's serial link
+takes an exclusive lock on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import tty
+from collections.abc import Callable
+from typing import Final
+
+from chairctl.clock import TimerHandle
+from chairctl.vocabulary import LinkError
+from simulator.chair import SimulatedChair
+from simulator.link import Connection
+
+Log = Callable[[str], None]
+
+#: Bytes a server holds for a controller that does not read before it drops status frames:
+#: a real UART has no memory either, and an unread pty or socket must not grow without bound.
+BACKLOG_LIMIT: Final = 4096
+#: How long a dropped serial link stays down (chair clock seconds) before it comes back.
+LINK_DOWN_S: Final = 2.0
+
+
+def _ignore(_: str) -> None:
+    pass
+
+
+class PtyServer:
+    """The chair on a pseudo-terminal in raw mode; :attr:`path` is the end to open."""
+
+    def __init__(
+        self, chair: SimulatedChair, *, log: Log = _ignore, link_down_s: float = LINK_DOWN_S
+    ) -> None:
+        self.chair = chair
+        self.log = log
+        self.link_down_s = link_down_s
+        self.path = ""
+        self._master = -1
+        self._slave = -1
+        self._link: Connection | None = None
+        self._pending = bytearray()
+        self._writing = False
+        self._reconnect: TimerHandle | None = None
+        self._closing = False
+
+    def open(self) -> str:
+        """Create the pty, attach the chair to it, and return the path to open."""
+        master, slave = os.openpty()
+        tty.setraw(slave)
+        os.set_blocking(master, False)
+        self._master, self._slave = master, slave
+        # The server keeps the slave end open too, so the pty lives on between controllers
+        # and the master never reads EIO when a controller closes the port.
+        self.path = os.ttyname(slave)
+        asyncio.get_running_loop().add_reader(master, self._readable)
+        self._attach()
+        return self.path
+
+    def _attach(self) -> None:
+        self._reconnect = None
+        if self._closing:
+            return
+        try:
+            self._link = self.chair.connect(self._send, self._dropped)
+        except LinkError:
+            # Another controller (a BLE central, a test) holds the chair: try again later,
+            # as a cable plugged into a busy chair would find it busy until it is free.
+            self.log(f"another controller holds the chair; retrying in {self.link_down_s:g} s")
+            self._reconnect = self.chair.clock.call_later(self.link_down_s, self._attach)
+
+    def _dropped(self, reason: str) -> None:
+        self._link = None
+        if self._closing:
+            return
+        self.log(f"link down for {self.link_down_s:g} s: {reason}")
+        self._reconnect = self.chair.clock.call_later(self.link_down_s, self._attach)
+
+    def _readable(self) -> None:
+        try:
+            data = os.read(self._master, 4096)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            return
+        if self._link is not None and data:
+            # Bytes that arrive while the link is down are lost, as on an unplugged cable.
+            self._link.write(data)
+
+    def _send(self, frame: bytes) -> None:
+        if self._pending:
+            if len(self._pending) + len(frame) <= BACKLOG_LIMIT:
+                self._pending += frame
+            return
+        try:
+            written = os.write(self._master, frame)
+        except BlockingIOError:
+            # Nobody reads the port and its buffer is full: the frame is lost.
+            return
+        except OSError:
+            return
+        if written < len(frame):
+            # Keep the rest so a frame is never torn, and finish it when the pty drains.
+            self._pending += frame[written:]
+            self._watch_writable()
+
+    def _watch_writable(self) -> None:
+        if not self._writing:
+            asyncio.get_running_loop().add_writer(self._master, self._flush)
+            self._writing = True
+
+    def _flush(self) -> None:
+        try:
+            written = os.write(self._master, self._pending)
+        except BlockingIOError:
+            return
+        except OSError:
+            written = len(self._pending)
+        del self._pending[:written]
+        if not self._pending:
+            asyncio.get_running_loop().remove_writer(self._master)
+            self._writing = False
+
+    def close(self) -> None:
+        """Detach the chair and remove the pty."""
+        self._closing = True
+        if self._reconnect is not None:
+            self._reconnect.cancel()
+        if self._link is not None:
+            self._link.close()
+        if self._master >= 0:
+            loop = asyncio.get_running_loop()
+            loop.remove_reader(self._master)
+            if self._writing:
+                loop.remove_writer(self._master)
+            os.close(self._master)
+            os.close(self._slave)
+            self._master = self._slave = -1
+
+
+class TcpServer:
+    """The chair on a TCP port carrying raw frame bytes, one client at a time."""
+
+    def __init__(self, chair: SimulatedChair, host: str, port: int, *, log: Log = _ignore) -> None:
+        self.chair = chair
+        self.host = host
+        self.port = port
+        self.log = log
+        self._server: asyncio.Server | None = None
+        self._clients: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> tuple[str, int]:
+        """Listen; returns the address really bound (port 0 becomes the port chosen)."""
+        try:
+            self._server = await asyncio.start_server(self._client, self.host, self.port)
+        except OSError as error:
+            raise LinkError(
+                f"cannot listen on {self.host}:{self.port}: {error.strerror or error}"
+            ) from None
+        name = self._server.sockets[0].getsockname()
+        self.host, self.port = str(name[0]), int(name[1])
+        return self.host, self.port
+
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._clients.add(task)
+        peer = writer.get_extra_info("peername")
+        try:
+            try:
+                link = self.chair.connect(
+                    lambda data: self._send(writer, data), lambda reason: writer.close()
+                )
+            except LinkError as error:
+                self.log(f"refused a controller from {_address(peer)}: {error}")
+                return
+            self.log(f"controller connected from {_address(peer)}")
+            try:
+                while data := await reader.read(4096):
+                    link.write(data)
+            except (ConnectionError, LinkError):
+                pass
+            finally:
+                if not link.closed:
+                    link.close()
+                self.log(f"controller {_address(peer)} gone: {link.close_reason}")
+        finally:
+            writer.close()
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
+            if task is not None:
+                self._clients.discard(task)
+
+    @staticmethod
+    def _send(writer: asyncio.StreamWriter, data: bytes) -> None:
+        if writer.is_closing() or writer.transport.get_write_buffer_size() > BACKLOG_LIMIT:
+            return
+        writer.write(data)
+
+    async def close(self) -> None:
+        """Stop listening and hang up on the client."""
+        if self._server is not None:
+            self._server.close()
+        for task in list(self._clients):
+            task.cancel()
+        for task in list(self._clients):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._server is not None:
+            await self._server.wait_closed()
+
+
+def _address(peer: object) -> str:
+    if isinstance(peer, tuple) and len(peer) >= 2:
+        host = str(peer[0])
+        return f"[{host}]:{peer[1]}" if ":" in host else f"{host}:{peer[1]}"
+    return str(peer)
+
+
+def format_address(host: str, port: int) -> str:
+    """``host:port``, with brackets around an IPv6 host."""
+    return _address((host, port))

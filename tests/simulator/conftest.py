@@ -1,0 +1,30 @@
+"""Fixtures for the simulated chair: a model, a virtual clock, a chair and a paced controller."""
+
+from __future__ import annotations
+
+import pytest
+from simhelpers import Controller
+
+from chairctl.clock import VirtualClock
+from drivers.models import ChairModel, get_model
+from simulator.chair import SimulatedChair
+
+
+@pytest.fixture
+def model() -> ChairModel:
+    return get_model("rongtai-rt8600s")
+
+
+@pytest.fixture
+def clock() -> VirtualClock:
+    return VirtualClock()
+
+
+@pytest.fixture
+def chair(model: ChairModel, clock: VirtualClock) -> SimulatedChair:
+    return SimulatedChair(model, clock, form="ble")
+
+
+@pytest.fixture
+def ctl(chair: SimulatedChair, clock: VirtualClock) -> Controller:
+    return Controller(chair, clock)

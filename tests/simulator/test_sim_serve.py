@@ -1,0 +1,196 @@
+"""Serving the chair: on a pty and over TCP to plain pyserial, and from the command line.
+
+These tests run in real time, so every read is bounded by a deadline of a few seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import serial
+
+from chairctl.cli import main
+from chairctl.clock import RealClock, VirtualClock
+from drivers.models import ChairModel
+from simulator.chair import SimulatedChair
+from simulator.faults import LinkDrop
+from simulator.rongtai.frames import Layout, StatusImage, key_frame, split_status_frames
+from simulator.serve import PtyServer, TcpServer
+
+DEADLINE_S = 5.0
+
+
+def read_until_state(port: serial.SerialBase, layout: Layout, state: int) -> list[StatusImage]:
+    """Read status frames until one reports ``state``; all of them, or fail at the deadline."""
+    data = b""
+    deadline = time.monotonic() + DEADLINE_S
+    while time.monotonic() < deadline:
+        data += port.read(256)
+        images = [StatusImage.parse(f) for f in split_status_frames(data, layout)]
+        if any(image.work_state == state for image in images):
+            return images
+    raise AssertionError(f"no frame with work state {state} within {DEADLINE_S} s")
+
+
+async def test_pyserial_on_the_pty_powers_the_chair_on(model: ChairModel) -> None:
+    chair = SimulatedChair(model, RealClock(), form="wired")
+    server = PtyServer(chair)
+    path = server.open()
+    try:
+        port = await asyncio.to_thread(serial.Serial, path, 9600, timeout=0.2)
+        try:
+            before = await asyncio.to_thread(read_until_state, port, Layout.WIRED, 0)
+            assert before[-1].powered is False
+            await asyncio.to_thread(port.write, key_frame(0x83, model.keys.power))
+            after = await asyncio.to_thread(read_until_state, port, Layout.WIRED, 1)
+            assert after[-1].powered
+            assert after[-1].scan_running
+        finally:
+            port.close()
+    finally:
+        server.close()
+        chair.close()
+
+
+async def test_a_dropped_pty_link_comes_back(model: ChairModel) -> None:
+    clock = VirtualClock()
+    chair = SimulatedChair(model, clock, form="wired")
+    server = PtyServer(chair, link_down_s=2.0)
+    server.open()
+    try:
+        chair.inject(LinkDrop())
+        assert not chair.connected
+        await clock.advance(1.9)
+        assert not chair.connected
+        await clock.advance(0.2)
+        assert chair.connected
+    finally:
+        server.close()
+        chair.close()
+
+
+async def test_the_pty_waits_while_another_controller_holds_the_chair(
+    model: ChairModel,
+) -> None:
+    clock = VirtualClock()
+    chair = SimulatedChair(model, clock, form="wired")
+    log: list[str] = []
+    server = PtyServer(chair, log=log.append, link_down_s=2.0)
+    server.open()
+    try:
+        chair.inject(LinkDrop())
+        other = chair.connect()
+        await clock.advance(2.1)
+        assert any("another controller" in line for line in log)
+        other.close()
+        await clock.advance(2.1)
+        assert chair.connected
+    finally:
+        server.close()
+        chair.close()
+
+
+async def test_pyserial_socket_url_reaches_the_tcp_server(model: ChairModel) -> None:
+    chair = SimulatedChair(model, RealClock(), form="wired")
+    refusals: list[str] = []
+    server = TcpServer(chair, "127.0.0.1", 0, log=refusals.append)
+    host, port_number = await server.start()
+    assert port_number != 0
+    try:
+        port = await asyncio.to_thread(
+            serial.serial_for_url, f"socket://{host}:{port_number}", timeout=0.2
+        )
+        try:
+            await asyncio.to_thread(read_until_state, port, Layout.WIRED, 0)
+            # A second controller is turned away while the first is connected.
+            reader, writer = await asyncio.open_connection(host, port_number)
+            assert await asyncio.wait_for(reader.read(100), DEADLINE_S) == b""
+            writer.close()
+            assert any("refused" in line for line in refusals)
+            await asyncio.to_thread(port.write, key_frame(0x83, model.keys.power))
+            await asyncio.to_thread(read_until_state, port, Layout.WIRED, 1)
+        finally:
+            port.close()
+        # Once the first has gone, the next one is welcome and gets frames.
+        reader, writer = await asyncio.open_connection(host, port_number)
+        frame = await asyncio.wait_for(reader.readexactly(Layout.WIRED.length * 3), DEADLINE_S)
+        assert list(split_status_frames(frame, Layout.WIRED))
+        # A dropped link closes the socket.
+        chair.inject(LinkDrop())
+        rest = await asyncio.wait_for(reader.read(), DEADLINE_S)
+        assert len(rest) < 10_000
+        writer.close()
+    finally:
+        await server.close()
+        chair.close()
+
+
+async def test_a_busy_port_is_one_clear_error(model: ChairModel) -> None:
+    from chairctl.vocabulary import LinkError
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port_number = taken.getsockname()[1]
+        chair = SimulatedChair(model, RealClock())
+        with pytest.raises(LinkError, match="cannot listen"):
+            await TcpServer(chair, "127.0.0.1", port_number).start()
+
+
+def test_the_cli_serves_a_pty_until_sigterm(model: ChairModel) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chairctl", "sim", "serve", "--pty", "--form", "ble"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], 20.0)
+        assert ready, "the simulator printed no path"
+        path = process.stdout.readline().strip()
+        assert path.startswith("/dev/")
+        with serial.Serial(path, 9600, timeout=0.2) as port:
+            port.write(key_frame(0x83, model.keys.power))
+            images = read_until_state(port, Layout.BLE, 1)
+            assert images[-1].powered
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+        assert process.stderr is not None
+        assert "Traceback" not in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--pty", "--model", "nope"], 1, "no chair model 'nope'"),
+        (["--pty", "--fault", "explode@3"], 2, "unknown fault 'explode'"),
+        (["--pty", "--fault", "link-drop"], 2, "NAME[:ARG]@SECONDS"),
+        (["--tcp", "localhost"], 2, "is not HOST:PORT"),
+        (["--tcp", "localhost:99999"], 2, "is not HOST:PORT"),
+        ([], 2, "exactly one of --pty or --tcp"),
+        (["--pty", "--tcp", "127.0.0.1:0"], 2, "exactly one of --pty or --tcp"),
+        (["--pty", "--speed", "0"], 2, "--speed"),
+        (["--pty", "--form", "serial"], 2, "--form"),
+    ],
+)
+def test_bad_options_get_one_line_and_an_exit_code(
+    args: list[str], code: int, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["sim", "serve", *args])
+    assert exited.value.code == code
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
