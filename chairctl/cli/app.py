@@ -30,3 +30,7 @@ cli.add_command(models)
 from chairctl.cli.sim import sim  # noqa: E402
 
 cli.add_command(sim)
+
+from chairctl.cli.scan import scan  # noqa: E402
+
+cli.add_command(scan)
