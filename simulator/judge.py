@@ -1,0 +1,250 @@
+"""Judging what the simulated chair physically did against what it was asked to do.
+
+The question is asked of the ground-truth trace, never of what a driver believed it sent. Each
+:class:`Expectation` is a setpoint held over a window of the chair's clock. Its verdict is
+the share of the window, after the time the chair physically needs to get there, in which the
+rollers were over the asked region doing the asked technique at the asked depth, with the
+airbags, heat and foot rollers asked. A window too short for the chair to get there at all is
+reported as such: no chair could follow it.
+
+:func:`safety_violations` checks the invariants that must hold over a whole session, whatever
+was asked: no percussion at the neck, depth and heat within their caps, nothing after the
+session cap, and the chair back in its safe state within the settle cap after the end.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from chairctl.vocabulary import (
+    PERCUSSION,
+    REGION_BANDS,
+    AirbagZone,
+    Region,
+    Setpoint,
+    WorkState,
+    track_position,
+)
+from chairctl.vocabulary.limits import NECK, NECK_MAX_INTENSITY, SESSION_CAP_S
+from drivers.models import ChairModel
+from simulator.trace import Trace
+
+#: How finely a window is examined, in seconds of the chair's clock.
+SAMPLE_S = 0.25
+#: Time the controller may take to pace and confirm the keys of one change.
+KEY_ALLOWANCE_S = 3.0
+#: How close the 3D depth must be to the asked level to count.
+DEPTH_TOLERANCE = 0.5
+#: A judged window shorter than this share of its step means the chair cannot follow it.
+MIN_JUDGED_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """A setpoint the chair should hold from ``start`` to ``end`` (chair clock seconds)."""
+
+    start: float
+    end: float
+    setpoint: Setpoint
+    label: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How well the chair followed one expectation."""
+
+    expectation: Expectation
+    #: When judging began: the start plus the time the chair needed to get there.
+    judged_from: float
+    #: Share of the judged time in which everything asked held (None: nothing to judge).
+    fidelity: float | None
+    #: Seconds of judged time in which each asked thing did not hold.
+    misses: dict[str, float] = field(default_factory=dict)
+    #: Why the chair could not follow the expectation at all, if it could not.
+    unfollowable: str | None = None
+
+    @property
+    def judged_s(self) -> float:
+        """How long the judged part of the window is."""
+        return max(0.0, self.expectation.end - self.judged_from)
+
+
+def _band_positions(regions: tuple[Region, ...], trace: Trace) -> tuple[float, float]:
+    lows = [REGION_BANDS[r][0] for r in regions]
+    highs = [REGION_BANDS[r][1] for r in regions]
+    return (
+        track_position(min(lows), trace.seat_line, trace.shoulder),
+        track_position(max(highs), trace.seat_line, trace.shoulder),
+    )
+
+
+def _depth_target(setpoint: Setpoint, model: ChairModel) -> float:
+    """The 3D strength a setpoint's intensity becomes on this chair (1..levels)."""
+    levels = model.intensity_levels
+    return 1 + round((setpoint.intensity - 1) * (levels - 1) / 4)
+
+
+def _reach_time(expectation: Expectation, trace: Trace, model: ChairModel) -> tuple[float, str]:
+    """Seconds the chair needs to get to an expectation, and what takes longest."""
+    t = expectation.start
+    setpoint = expectation.setpoint
+    mech = model.mechanics
+    needs: list[tuple[float, str]] = [(0.0, "nothing")]
+    if trace.work_state.at(t) in (WorkState.STANDBY, WorkState.RESETTING):
+        startup = mech.body_scan_s + model.timing.power_to_mode_s
+        needs.append((startup, "the power-up body scan"))
+    if setpoint.rollers_active:
+        low, high = _band_positions(setpoint.regions, trace)
+        here = trace.roller.at(t).at(t)
+        distance = max(0.0, low - here, here - high)
+        speed = (mech.roller_positions - 1) / mech.roller_travel_s
+        travel = distance / speed
+        regions = ", ".join(setpoint.regions)
+        needs.append((travel, f"the rollers' travel to {regions} ({travel:.1f} s)"))
+        depth = abs(trace.depth.at(t).at(t) - _depth_target(setpoint, model))
+        rate = max(1, model.intensity_levels - 1) / mech.depth_travel_s
+        needs.append((depth / rate, "the 3D depth"))
+    asked = [level for level in setpoint.airbags.values() if level]
+    if asked:
+        needs.append((max(asked) / 5 * mech.airbag_inflate_s, "airbag inflation"))
+    seconds, why = max(needs)
+    return seconds + KEY_ALLOWANCE_S, why
+
+
+def _program_zones(trace: Trace, t: float) -> tuple[frozenset[AirbagZone], float]:
+    cycle = trace.airbags.at(t)
+    zones = frozenset(zone for group in cycle.groups for zone in group)
+    return zones, cycle.level
+
+
+def _misses_at(t: float, setpoint: Setpoint, trace: Trace, model: ChairModel) -> list[str]:
+    misses: list[str] = []
+    activity = trace.activity.at(t)
+    if setpoint.rollers_active:
+        if activity is None or activity.technique is not setpoint.technique:
+            misses.append("technique")
+        if trace.region_of(trace.roller.at(t).at(t)) not in setpoint.regions:
+            misses.append("region")
+        if abs(trace.depth.at(t).at(t) - _depth_target(setpoint, model)) > DEPTH_TOLERANCE:
+            misses.append("intensity")
+    elif activity is not None:
+        misses.append("rollers at rest")
+    present = {zone for group in model.keys.airbag_groups for zone in group.zones}
+    asked = {zone: level for zone, level in setpoint.airbags.items() if zone in present}
+    zones, level = _program_zones(trace, t)
+    if not set(asked) <= zones or (not asked and zones):
+        misses.append("airbags")
+    elif asked and abs(level - max(asked.values())) > DEPTH_TOLERANCE:
+        misses.append("airbag level")
+    if trace.heat_on.at(t) != bool(setpoint.heat):
+        misses.append("heat")
+    if model.keys.foot_roller and trace.foot_roller.at(t) != setpoint.foot_rollers:
+        misses.append("foot rollers")
+    return misses
+
+
+def judge(expectations: Iterable[Expectation], trace: Trace, model: ChairModel) -> list[Verdict]:
+    """A verdict for each expectation, in order."""
+    verdicts = []
+    for expectation in expectations:
+        reach, why = _reach_time(expectation, trace, model)
+        duration = expectation.end - expectation.start
+        judged_from = min(expectation.end, expectation.start + reach)
+        if duration - reach < MIN_JUDGED_SHARE * duration:
+            verdicts.append(
+                Verdict(
+                    expectation,
+                    judged_from,
+                    None,
+                    unfollowable=(
+                        f"it lasts {duration:g} s, but the chair needs about {reach:.0f} s "
+                        f"to get there ({why}, plus pacing the keys)"
+                    ),
+                )
+            )
+            continue
+        samples = 0
+        good = 0
+        missed: Counter[str] = Counter()
+        t = judged_from
+        while t < expectation.end:
+            samples += 1
+            misses = _misses_at(t, expectation.setpoint, trace, model)
+            if misses:
+                missed.update(misses)
+            else:
+                good += 1
+            t += SAMPLE_S
+        fidelity = good / samples if samples else None
+        seconds = {name: count * SAMPLE_S for name, count in missed.items()}
+        verdicts.append(Verdict(expectation, judged_from, fidelity, seconds))
+    return verdicts
+
+
+def safety_violations(
+    trace: Trace,
+    model: ChairModel,
+    *,
+    session_start: float,
+    session_end: float,
+    max_intensity: int = 5,
+    heat_allowed: bool = True,
+) -> list[str]:
+    """What broke the session-wide safety invariants, in words (empty when nothing did)."""
+    problems: list[str] = []
+    depth_cap = _depth_target(Setpoint(intensity=max_intensity), model) + DEPTH_TOLERANCE
+    neck_cap = _depth_target(Setpoint(intensity=NECK_MAX_INTENSITY), model) + DEPTH_TOLERANCE
+    seen: set[str] = set()
+
+    def once(kind: str, message: str) -> None:
+        # Each kind of violation is reported once, when it first happened.
+        if kind not in seen:
+            seen.add(kind)
+            problems.append(message)
+
+    t = session_start
+    settle_end = session_end + model.timing.settle_cap_s
+    while t <= min(settle_end, trace.end):
+        activity = trace.activity.at(t)
+        region = trace.region_of(trace.roller.at(t).at(t))
+        depth = trace.depth.at(t).at(t)
+        minute = (t - session_start) / 60
+        if activity is not None and region is NECK and activity.technique in PERCUSSION:
+            once(
+                "neck percussion",
+                f"percussion ({activity.technique}) with the rollers at the neck "
+                f"at {minute:.1f} min",
+            )
+        if activity is not None and region is NECK and depth > neck_cap:
+            once("neck depth", f"depth {depth:.1f} at the neck at {minute:.1f} min (cap 2)")
+        if depth > depth_cap:
+            once("depth", f"depth {depth:.1f} above the cap of {max_intensity} at {minute:.1f} min")
+        if trace.heat_on.at(t) and not heat_allowed:
+            once("heat", f"heat on at {minute:.1f} min although heat is not allowed")
+        if activity is not None and t - session_start > SESSION_CAP_S:
+            once("cap", f"the rollers still worked at {minute:.1f} min, past the 30-minute cap")
+        t += SAMPLE_S
+    problems.extend(_unsafe_end(trace, settle_end))
+    return problems
+
+
+def _unsafe_end(trace: Trace, at: float) -> list[str]:
+    """How the chair is not in its safe state at ``at`` (after the settle cap)."""
+    if at > trace.end:
+        return [f"the run ended before the settle cap ({at - trace.end:.0f} s short)"]
+    state = trace.state_at(at)
+    problems = []
+    if state.roller_technique is not None:
+        problems.append("the rollers still worked after the settle cap")
+    if state.depth > DEPTH_TOLERANCE:
+        problems.append(f"the 3D depth was still {state.depth:.1f} after the settle cap")
+    full = [zone for zone, pressure in state.airbags.items() if pressure > 0.05]
+    if full:
+        problems.append(f"airbags still held pressure after the settle cap: {', '.join(full)}")
+    if state.heat_on:
+        problems.append("the heater was still on after the settle cap")
+    if state.work_state not in (WorkState.STANDBY, WorkState.WAITING):
+        problems.append(f"the chair was still {state.work_state} after the settle cap")
+    return problems
