@@ -36,11 +36,6 @@ class ChairOptions:
     initial_width: Width = Width.MEDIUM
     initial_range: MassageRange = MassageRange.FULL
     initial_airbag_level: int = 3
-    #: Half the band a partial-range massage sweeps around its focus, in carriage units
-    #: (about one region's height for an average sitter).
-    partial_half_span: float = 1.0
-    #: Half the band a point massage covers: the rollers work one spot, moving only a little.
-    point_half_span: float = 0.25
     #: How long an airbag group holds at pressure (the RT6923 stretch holds 3 s).
     airbag_hold_s: float = 3.0
     #: Zero-gravity posture as actuator positions (0 home .. 1 far end); not in public sources.

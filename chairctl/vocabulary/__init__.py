@@ -6,9 +6,11 @@ from chairctl.vocabulary.chair import Chair
 from chairctl.vocabulary.errors import (
     ChairctlError,
     ChairFault,
+    Interrupted,
     LinkError,
     Location,
     ModelError,
+    NotConfirmed,
     PlanError,
     Problem,
     ProgramError,
@@ -16,6 +18,7 @@ from chairctl.vocabulary.errors import (
     SafetyViolation,
     SourceFileError,
     UnknownModel,
+    Unsupported,
 )
 from chairctl.vocabulary.state import SAFE_SETPOINT, ChairStatus, Setpoint
 from chairctl.vocabulary.terms import (
@@ -73,10 +76,12 @@ __all__ = [
     "HeatLevel",
     "Heater",
     "Intensity",
+    "Interrupted",
     "LinkError",
     "Location",
     "MassageRange",
     "ModelError",
+    "NotConfirmed",
     "PlanError",
     "Posture",
     "Problem",
@@ -90,6 +95,7 @@ __all__ = [
     "Technique",
     "TrackType",
     "UnknownModel",
+    "Unsupported",
     "Width",
     "WorkState",
     "are_adjacent_span",

@@ -79,3 +79,24 @@ class LinkError(ChairctlError):
 
 class ChairFault(ChairctlError):
     """The chair reported a fault, or a watchdog tripped; latched until cleared."""
+
+    def __init__(self, message: str, *, error_code: int | None = None) -> None:
+        super().__init__(message)
+        #: The chair's own error code, when it showed one.
+        self.error_code = error_code
+
+
+class NotConfirmed(ChairctlError):
+    """The chair did not confirm a change: a key it did not take, a state it did not reach."""
+
+
+class Unsupported(ChairctlError):
+    """The chair cannot do what was asked at all; refused before anything moves."""
+
+
+class Interrupted(ChairctlError):
+    """An operation on the chair was cut short (a stop, a newer setpoint, a dropped link).
+
+    Nothing resumes by itself: after a dropped link the chair is made safe and stays so until
+    the interruption is acknowledged and a setpoint applied again.
+    """

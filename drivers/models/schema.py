@@ -224,6 +224,12 @@ class Mechanics(_Strict):
         ge=0, description="Carriage position of the shoulder line for an average sitter."
     )
     body_scan_s: float = Field(gt=0, description="How long the body scan takes.")
+    partial_half_span: float = Field(
+        gt=0, description="Half the band the partial range sweeps around its centre (positions)."
+    )
+    point_half_span: float = Field(
+        gt=0, description="Half the band the point range covers around its spot (positions)."
+    )
     depth_travel_s: float = Field(gt=0, description="3D axis travel, weakest to strongest.")
     airbag_inflate_s: float = Field(gt=0, description="Inflation time to full pressure.")
     airbag_vent_s: float = Field(gt=0, description="Venting time from full pressure.")

@@ -409,9 +409,9 @@ class Mainboard:
             return body.seat_line, shoulder
         focus = body.carriage.position(now) if session.focus is None else session.focus
         half = (
-            self.options.partial_half_span
+            self.model.mechanics.partial_half_span
             if massage_range is MassageRange.PARTIAL
-            else self.options.point_half_span
+            else self.model.mechanics.point_half_span
         )
         return focus - half, focus + half
 

@@ -73,13 +73,14 @@ async def test_point_range_stays_on_a_spot_and_partial_sweeps_a_band(
     assert spot is not None
     await ctl.wait(30.0)
     around = [s.roller_position for s in chair.trace.samples(0.1, ctl.clock.now() - 20)]
-    assert max(around) - min(around) <= 0.5 + 1e-9
-    assert min(around) >= spot - 0.25 - 1e-9
+    point = model.mechanics.point_half_span
+    assert max(around) - min(around) <= 2 * point + 1e-9
+    assert min(around) >= spot - point - 1e-9
 
     await ctl.press(model.keys.ranges["partial"])
     await ctl.wait(30.0)
     band = [s.roller_position for s in chair.trace.samples(0.05, ctl.clock.now() - 20)]
-    assert max(band) - min(band) == pytest.approx(2.0, abs=0.05)
+    assert max(band) - min(band) == pytest.approx(2 * model.mechanics.partial_half_span, abs=0.05)
 
 
 async def test_walk_keys_move_the_focus(

@@ -1,0 +1,144 @@
+"""The adapter interface: how one protocol family turns Setpoints into confirmed actions.
+
+An adapter knows a protocol family: its codec (key codes to frames, bytes to statuses), how
+to reconcile a desired Setpoint with the observed ChairStatus one confirmed action at a time,
+and how to bring the chair to its safe state. It does no I/O of its own. It acts through a
+:class:`Port` that the session hands it, which paces keys, remembers held hold-to-move keys
+and waits on statuses, so the session (:mod:`drivers.chair`) is the same for every family.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from chairctl.clock import Clock
+from chairctl.vocabulary import ChairCapabilities, ChairStatus, Setpoint
+
+#: Decides whether a status, received at the given clock time, is the one waited for.
+Accept = Callable[[ChairStatus, float], bool]
+
+
+class StatusDecoding(Protocol):
+    """Bytes from a link in, statuses out; never raises on any input."""
+
+    def feed(self, data: bytes) -> list[ChairStatus]:
+        """The statuses that ``data`` completes, in order."""
+        ...
+
+    def reset(self) -> None:
+        """Forget a partly received frame (after a reconnect)."""
+        ...
+
+
+class Port(Protocol):
+    """What an adapter may do with a connected chair; the session implements it."""
+
+    @property
+    def clock(self) -> Clock:
+        """The clock everything waits on."""
+        ...
+
+    @property
+    def status(self) -> ChairStatus:
+        """The latest status the chair reported."""
+        ...
+
+    @property
+    def status_at(self) -> float:
+        """When the latest status arrived, on :attr:`clock`."""
+        ...
+
+    async def press(self, key: int) -> float:
+        """Send one key, paced after the previous one; returns when it was sent."""
+        ...
+
+    async def hold(self, start: int, stop: int) -> float:
+        """Send a hold-to-move START; the session owes the chair ``stop`` from now on."""
+        ...
+
+    async def release(self, stop: int) -> float:
+        """Send the STOP of a held START; the debt is paid once it is on the wire."""
+        ...
+
+    async def wait(self, accept: Accept, deadline: float | None = None) -> ChairStatus | None:
+        """The first status from now on that ``accept`` takes; None once ``deadline`` passes.
+
+        Raises :class:`~chairctl.vocabulary.LinkError` when the link drops meanwhile.
+        """
+        ...
+
+
+@dataclass(frozen=True)
+class Release:
+    """What an adapter's safe release achieved."""
+
+    #: The status showed the safe state before the time allowed ran out.
+    safe: bool
+    #: What did not go to plan on the way, for people.
+    notes: tuple[str, ...] = ()
+    #: When the chair began returning home, if it had to.
+    settle_started: float | None = None
+
+
+class Adapter(ABC):
+    """Drives one chair model of one protocol family, through a :class:`Port`."""
+
+    @property
+    @abstractmethod
+    def capabilities(self) -> ChairCapabilities:
+        """What the chair can do."""
+
+    @property
+    @abstractmethod
+    def key_gap_s(self) -> float:
+        """The shortest gap the chair needs between two keys."""
+
+    @abstractmethod
+    def encode_key(self, key: int) -> bytes:
+        """One key as the frame the chair expects."""
+
+    @abstractmethod
+    def decoder(self) -> StatusDecoding:
+        """A fresh decoder for the chair's status stream."""
+
+    @abstractmethod
+    def key_name(self, key: int) -> str:
+        """A key as people read it in reports (``POWER``, ``heat 0x27``)."""
+
+    @abstractmethod
+    def check(self, setpoint: Setpoint) -> None:
+        """Raise :class:`~chairctl.vocabulary.Unsupported` for what the chair cannot do."""
+
+    @abstractmethod
+    def approximations(self, setpoint: Setpoint) -> list[str]:
+        """What the chair can only approximate of ``setpoint``, one sentence each.
+
+        Raises :class:`~chairctl.vocabulary.Unsupported` like :meth:`check`.
+        """
+
+    @abstractmethod
+    async def reconcile(self, setpoint: Setpoint, port: Port) -> None:
+        """Drive the chair to ``setpoint``; return once the status confirms it.
+
+        Raises :class:`~chairctl.vocabulary.NotConfirmed` naming what did not take.
+        """
+
+    @abstractmethod
+    async def release(self, port: Port) -> Release:
+        """Bring the chair to its safe state and wait for the status to show it."""
+
+    @abstractmethod
+    def is_safe(self, status: ChairStatus) -> bool:
+        """True when ``status`` shows nothing moving, pressing or heating."""
+
+    @abstractmethod
+    def forget(self) -> None:
+        """Drop every belief about the chair that the status does not show (after a
+        reconnect or a fault, what was true before may not be any more)."""
+
+    @abstractmethod
+    async def acknowledge_fault(self, port: Port) -> None:
+        """Clear the fault the chair shows, on the chair (only ever on the user's word)."""

@@ -1,0 +1,412 @@
+"""The Rongtai H10 reconciler: from the latest status to the next key, until they agree.
+
+Each turn reads the latest status, picks the one action that brings the chair closest to
+its :class:`~drivers.adapters.rongtai.targets.Targets`, performs it and lets the status judge
+it (the toggle rule, :mod:`drivers.adapters.confirm`), then reads again. Every decision
+starts from what the chair reports, so a chair that changed by itself (its own timer, its
+remote) is planned from where it really is. The order of the actions, and why, is in
+``docs/reconciler.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+from chairctl.vocabulary import (
+    MAX_INTENSITY,
+    AirbagZone,
+    ChairFault,
+    ChairStatus,
+    MassageRange,
+    NotConfirmed,
+    WorkState,
+)
+from chairctl.vocabulary.limits import NECK_MAX_INTENSITY
+from drivers.adapters.base import Port
+from drivers.adapters.confirm import Confirmer
+from drivers.adapters.rongtai.targets import PostureGoal, Targets, scale
+from drivers.models.schema import ChairModel
+
+#: b9 bit 6: the body scan is running (protocols.md 1.5). "Resetting" is either the scan
+#: after POWER or the return home after it; this bit tells which.
+SCAN_RUNNING: Final = 0x40
+#: States in which the vendor app sends nothing, and neither do we.
+_BUSY: Final = (WorkState.RESETTING, WorkState.STORING)
+_ON: Final = (WorkState.WAITING, WorkState.RUNNING)
+#: More actions than any setpoint needs (4 intensity steps, 4 airbag groups, a restart and
+#: the power-on that follows it...); reaching it means the chair keeps undoing our work.
+_MAX_STEPS: Final = 60
+
+Taken = Callable[[ChairStatus], bool]
+
+
+@dataclass(frozen=True)
+class Press:
+    """Send one key and let the status judge it."""
+
+    key: int
+    #: What the key is for; refutations are counted per label.
+    label: str
+    taken: Taken
+    #: A mode key: not sooner than ``power_to_mode_s`` after POWER from standby.
+    mode: bool = True
+    #: POWER from standby.
+    powers_on: bool = False
+    #: The key moves the band the rollers work, so where it centres is no longer known.
+    moves_band: bool = False
+
+
+@dataclass(frozen=True)
+class Await:
+    """Send nothing until the chair is done with something of its own."""
+
+    label: str
+    done: Taken
+    limit_s: float
+
+
+@dataclass(frozen=True)
+class Walk:
+    """Move the roller carriage to a position with the walk START/STOP pair."""
+
+    target: float
+
+
+@dataclass(frozen=True)
+class ZeroGravity:
+    """Press the zero-gravity toggle, into the posture or out of it."""
+
+    going: bool
+
+
+Step = Press | Await | Walk | ZeroGravity
+
+
+def _fault_text(status: ChairStatus) -> str:
+    code = "" if status.error_code is None else f" (error code {status.error_code})"
+    return f"the chair reports a fault{code}"
+
+
+def _airbag_group_is(zones: frozenset[AirbagZone], wanted: bool) -> Taken:
+    return lambda s: (zones <= s.airbag_program) == wanted
+
+
+class Reconciler:
+    """Brings one chair to Targets, key by confirmed key."""
+
+    def __init__(
+        self, model: ChairModel, window_s: float, attempts: int, key_name: Callable[[int], str]
+    ) -> None:
+        self.model = model
+        self.keys = model.keys
+        self.window_s = window_s
+        self.attempts = attempts
+        self.key_name = key_name
+        mechanics, timing = model.mechanics, model.timing
+        self._levels = model.intensity_levels
+        #: The deepest 3D level allowed at the neck, on this chair's scale.
+        self._neck_depth = scale(NECK_MAX_INTENSITY, MAX_INTENSITY, self._levels)
+        self._top = mechanics.roller_positions - 1
+        self._ranges = {MassageRange(name): key for name, key in self.keys.ranges.items()}
+        # Bounds on the chair's own doings; the scan time is an assumption, so it gets slack.
+        self._scan_limit = 2 * mechanics.body_scan_s + window_s
+        self._settle_limit = timing.settle_cap_s + window_s
+        self._walk_limit = mechanics.roller_travel_s + window_s
+        #: Carriage speed in positions per second, to reckon between the whole positions
+        #: the status reports.
+        self._walk_speed = self._top / mechanics.roller_travel_s
+        self._actuator_limit = mechanics.actuator_timeout_s + window_s
+        #: Where the partial/point band was last centred by a walk; None when not known.
+        self._focus: float | None = None
+        #: True while the chair is in zero gravity because we put it there.
+        self._zero_g_ours = False
+        self._powered_at = -math.inf
+
+    def forget(self) -> None:
+        """Forget what the status does not show (after a reconnect or a fault)."""
+        self._focus = None
+        self._zero_g_ours = False
+
+    async def run(self, targets: Targets, port: Port) -> None:
+        """Act until the status matches ``targets``; :class:`NotConfirmed` if it will not."""
+        confirmer = Confirmer(self.window_s, self.attempts, self.key_name)
+        for _ in range(_MAX_STEPS):
+            step = self.next_step(targets, port.status)
+            if step is None:
+                return
+            await self._perform(step, port, confirmer)
+        raise NotConfirmed(
+            f"the chair did not settle on the setpoint after {_MAX_STEPS} actions: something "
+            "keeps changing it (is the remote in use?)"
+        )
+
+    # -- deciding -------------------------------------------------------------------------------
+
+    def next_step(self, t: Targets, s: ChairStatus) -> Step | None:
+        """The one action to take now, or None when the status already matches."""
+        state = s.work_state
+        if state is WorkState.FAULT:
+            raise ChairFault(_fault_text(s), error_code=s.error_code)
+        if state in _BUSY:
+            self.forget()
+            if s.body_scan & SCAN_RUNNING:
+                return Await("the body scan", lambda x: x.work_state not in _BUSY, self._scan_limit)
+            return Await(
+                "the chair returning home", lambda x: x.work_state not in _BUSY, self._settle_limit
+            )
+        if state is WorkState.STANDBY:
+            self._focus = None
+            if t.needs_power:
+                return Press(
+                    self.keys.power,
+                    "power on",
+                    lambda x: x.work_state is not WorkState.STANDBY,
+                    mode=False,
+                    powers_on=True,
+                )
+            return self._posture(t, s)
+        working = s.technique_code != 0
+        if working and t.technique is None:
+            return self._switch_off("switch off to rest the rollers")
+        if working and t.intensity is not None and t.intensity < s.intensity < self._levels:
+            # The cycling key only steps up: going down would press through the stronger
+            # levels with the rollers working. Restarting retracts the rollers instead.
+            return self._switch_off("switch off to lower the intensity")
+        step = self._rollers(t, s, working) if t.technique is not None else None
+        return (
+            step
+            or self._airbags(t, s)
+            or self._heat(t, s)
+            or self._foot(t, s)
+            or self._posture(t, s)
+        )
+
+    def _switch_off(self, label: str) -> Press:
+        return Press(
+            self.keys.power,
+            label,
+            lambda x: x.work_state not in _ON,
+            mode=False,
+            moves_band=True,
+        )
+
+    def _cycle(self, s: ChairStatus) -> Press:
+        key = self.keys.intensity_cycle
+        if key is None:  # the target mapper refuses such setpoints
+            raise NotConfirmed("intensity: this chair has no intensity key")
+        expected = s.intensity % self._levels + 1
+        return Press(key, "intensity", lambda x: x.intensity == expected)
+
+    def _near_neck(self, t: Targets, s: ChairStatus) -> bool:
+        """True while the rollers' band may still reach the neck and the target must not."""
+        if t.neck_clear_below is None:
+            return False
+        # A walk leaves the band centred where we put it; otherwise the status only gives
+        # whole positions, so the carriage may be up to half a position higher.
+        here = self._focus if self._focus is not None else s.roller_position + 0.5
+        return here > t.neck_clear_below + 1e-9
+
+    def _rollers(self, t: Targets, s: ChairStatus, working: bool) -> Step | None:
+        keys, technique = self.keys, t.technique
+        assert technique is not None
+        near_neck = self._near_neck(t, s)
+        # Set the depth while the rollers rest: then stepping through levels presses no one.
+        # Near the neck, no deeper than the neck allows; the rest comes once clear of it.
+        depth = t.intensity
+        if depth is not None and near_neck:
+            depth = min(depth, self._neck_depth)
+        if not working and depth is not None and s.intensity != depth:
+            return self._cycle(s)
+        width = t.width
+        if width is not None and s.width is not width:
+            return Press(keys.widths[width], "width", lambda x: x.width is width)
+        if not working:
+            # Start gently where the rollers are: percussion only once clear of the neck.
+            start = t.approach if near_neck and t.approach is not None else technique
+            code = start.status_code
+            return Press(
+                start.key, "technique", lambda x: x.technique_code == code, moves_band=True
+            )
+        massage_range = t.massage_range
+        if massage_range is not None and s.massage_range is not massage_range:
+            return Press(
+                self._ranges[massage_range],
+                "massage range",
+                lambda x: x.massage_range is massage_range,
+                moves_band=True,
+            )
+        # Place the rollers before the technique or the depth changes: moving away from the
+        # neck first, a stronger setting never passes over it.
+        if t.position is not None and self._focus != t.position:
+            return Walk(t.position)
+        if near_neck:
+            clear = t.neck_clear_below
+            assert clear is not None
+            return Await(
+                "the rollers moving clear of the neck",
+                lambda x: x.roller_position + 0.5 <= clear,
+                self._walk_limit,
+            )
+        code = technique.status_code
+        if s.technique_code != code:
+            return Press(
+                technique.key, "technique", lambda x: x.technique_code == code, moves_band=True
+            )
+        if t.intensity is not None and s.intensity != t.intensity:
+            return self._cycle(s)
+        speed = t.speed
+        if speed is not None and s.speed != speed:
+            return Press(keys.speeds[speed - 1], "speed", lambda x: x.speed == speed)
+        return None
+
+    def _airbags(self, t: Targets, s: ChairStatus) -> Step | None:
+        keys = self.keys
+        program = s.airbag_program
+        if not t.airbag_groups and keys.airbag_off is not None:
+            if program or s.airbag_level:
+                return Press(
+                    keys.airbag_off,
+                    "airbags off",
+                    lambda x: not x.airbag_program and x.airbag_level == 0,
+                )
+            return None
+        for index, group in enumerate(keys.airbag_groups):
+            zones = frozenset(group.zones)
+            wanted = index in t.airbag_groups
+            if (zones <= program) != wanted:
+                return Press(
+                    group.key, f"airbags {'+'.join(group.zones)}", _airbag_group_is(zones, wanted)
+                )
+        level = t.airbag_level
+        if level and s.airbag_level != level:
+            return Press(
+                keys.airbag_levels[level - 1], "airbag level", lambda x: x.airbag_level == level
+            )
+        return None
+
+    def _heat(self, t: Targets, s: ChairStatus) -> Step | None:
+        key = self.keys.heat_toggle
+        if key is None or s.heat == t.heat:
+            return None
+        wanted = t.heat
+        return Press(key, "heat", lambda x: x.heat == wanted)
+
+    def _foot(self, t: Targets, s: ChairStatus) -> Step | None:
+        keys, wanted = self.keys, t.foot_roller
+        if wanted == 0:
+            if s.foot_roller and keys.foot_roller_off is not None:
+                return Press(keys.foot_roller_off, "foot rollers off", lambda x: not x.foot_roller)
+            return None
+        if s.foot_roller and s.foot_roller_speed == wanted:
+            return None
+        return Press(
+            keys.foot_roller[wanted - 1],
+            "foot rollers",
+            lambda x: x.foot_roller and x.foot_roller_speed == wanted,
+        )
+
+    def _posture(self, t: Targets, s: ChairStatus) -> Step | None:
+        if s.zero_g and not s.actuators_moving and t.posture is PostureGoal.ZERO_G:
+            self._zero_g_ours = True
+        # Leave zero gravity only if we took the chair there: the backrest and leg rest are
+        # not ours to move when the person set them with the remote.
+        leave = t.posture is PostureGoal.UPRIGHT and self._zero_g_ours
+        if t.posture is not PostureGoal.ZERO_G and not leave:
+            return None
+        if s.actuators_moving:
+            return Await(
+                "the backrest and leg rest", lambda x: not x.actuators_moving, self._actuator_limit
+            )
+        if t.posture is PostureGoal.ZERO_G and not s.zero_g:
+            return ZeroGravity(going=True)
+        if leave and s.zero_g:
+            return ZeroGravity(going=False)
+        if leave:
+            self._zero_g_ours = False
+        return None
+
+    # -- doing ----------------------------------------------------------------------------------
+
+    async def _perform(self, step: Step, port: Port, confirmer: Confirmer) -> None:
+        match step:
+            case Press():
+                if step.mode:
+                    # The vendor app waits this long after POWER before a mode key.
+                    await port.clock.sleep_until(
+                        self._powered_at + self.model.timing.power_to_mode_s
+                    )
+                if step.moves_band:
+                    self._focus = None
+                sent, _ = await confirmer.press(port, step.key, step.label, step.taken)
+                if step.powers_on:
+                    self._powered_at = sent
+            case Await():
+                done = step.done
+                got = await port.wait(
+                    lambda s, _at: done(s), deadline=port.clock.now() + step.limit_s
+                )
+                if got is None:
+                    raise NotConfirmed(
+                        f"waited {step.limit_s:g} s for {step.label} to end; the chair still "
+                        f"reports {port.status.work_state}"
+                    )
+            case Walk(target=target):
+                await self._walk(target, port)
+            case ZeroGravity(going=going):
+                await self._zero_gravity(going, port, confirmer)
+
+    async def _walk(self, target: float, port: Port) -> None:
+        walk = self.keys.walk
+        here = port.status.roller_position
+        # The status reports whole positions: the carriage shows ``shown`` from the moment it
+        # crosses the half-way mark toward it, and from that mark it is reckoned onward.
+        shown = math.floor(target + 0.5)
+        up = shown > here or (shown == here and target >= here and here < self._top)
+        start, stop = (walk.up_start, walk.up_stop) if up else (walk.down_start, walk.down_stop)
+        await port.hold(start, stop)
+        try:
+            if shown != here:
+                arrived = await port.wait(
+                    lambda s, _at: s.roller_position >= shown if up else s.roller_position <= shown,
+                    deadline=port.clock.now() + self._walk_limit,
+                )
+                if arrived is None:
+                    raise NotConfirmed(
+                        f"rollers: did not reach position {shown} within {self._walk_limit:g} s "
+                        f"(the status shows {port.status.roller_position})"
+                    )
+                mark = shown - 0.5 if up else shown + 0.5
+                await port.clock.sleep(abs(target - mark) / self._walk_speed)
+        finally:
+            # Every START gets its STOP, whatever happened above.
+            await port.release(stop)
+        self._focus = target
+
+    async def _zero_gravity(self, going: bool, port: Port, confirmer: Confirmer) -> None:
+        key = self.keys.zero_gravity
+        if key is None:  # the target mapper refuses such setpoints
+            raise NotConfirmed("posture: this chair has no zero-gravity key")
+        label = "zero gravity" if going else "out of zero gravity"
+
+        def moved(s: ChairStatus) -> bool:
+            return s.actuators_moving or s.zero_g == going
+
+        _, status = await confirmer.press(port, key, label, moved)
+        if not moved(status):
+            return  # refuted: plan again from this status
+        stopped = await port.wait(
+            lambda s, _at: not s.actuators_moving, deadline=port.clock.now() + self._actuator_limit
+        )
+        if stopped is None:
+            raise NotConfirmed(
+                f"{label}: the backrest and leg rest were still moving after "
+                f"{self._actuator_limit:g} s"
+            )
+        if stopped.zero_g != going:
+            # The key is a toggle and the chair stopped short: pressing it again could send
+            # the actuators either way, so this is reported, not retried.
+            raise NotConfirmed(f"{label}: the backrest and leg rest stopped short of it")
+        self._zero_g_ours = going

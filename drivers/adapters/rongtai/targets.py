@@ -1,0 +1,394 @@
+"""What a Setpoint means on a Rongtai H10 chair: the state each key should bring about.
+
+Pure translation, no I/O: a Setpoint and a chair model in, :class:`Targets` out (technique,
+range, carriage position, width, speed and intensity levels, airbag groups and level, heat,
+foot-roller speed, posture), together with the approximations the chair forces. What the
+chair cannot do at all is refused with :class:`~chairctl.vocabulary.Unsupported`, so a
+caller learns both before anything moves. Every mapping decision here is listed in
+``docs/reconciler.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import Enum
+from fractions import Fraction
+
+from chairctl.vocabulary import (
+    MAX_INTENSITY,
+    PERCUSSION,
+    REGION_BANDS,
+    HeatLevel,
+    MassageRange,
+    Posture,
+    Region,
+    Setpoint,
+    Technique,
+    Unsupported,
+    Width,
+    are_adjacent_span,
+    track_position,
+)
+from chairctl.vocabulary.limits import NECK, NECK_MAX_INTENSITY
+from drivers.models.schema import ChairModel, TechniqueKey
+
+#: The top of the program scales for speed and airbag pressure (Setpoint: 1..5).
+_PROGRAM_TOP = 5
+#: Heat levels from cold to hot, to compare what is asked with what the chair has.
+_HEAT_ORDER = (HeatLevel.OFF, HeatLevel.LOW, HeatLevel.MEDIUM, HeatLevel.HIGH)
+#: Spans this long or longer are worked with the chair's full range.
+FULL_RANGE_SPAN = 4
+
+
+class PostureGoal(Enum):
+    """What the reconciler does about the backrest and leg rest."""
+
+    #: Leave them where they are (no actuator is moved).
+    KEEP = "keep"
+    #: Out of zero gravity, if the chair is in it.
+    UPRIGHT = "upright"
+    #: Into the chair's zero-gravity posture.
+    ZERO_G = "zero_g"
+
+
+@dataclass(frozen=True)
+class Targets:
+    """A Setpoint in the chair's own terms."""
+
+    #: The technique to select; None when the rollers should rest.
+    technique: TechniqueKey | None
+    massage_range: MassageRange | None
+    #: Carriage position (status units, not rounded) the partial or point band centres on.
+    position: float | None
+    width: Width | None
+    #: Speed key level, 1 = slowest key.
+    speed: int | None
+    #: 3D strength level, 1 = gentlest.
+    intensity: int | None
+    #: Indexes into the model's airbag groups that should be in the airbag program.
+    airbag_groups: frozenset[int]
+    #: Airbag level key, 1 = gentlest; 0 when no airbags.
+    airbag_level: int
+    heat: bool
+    #: Foot-roller speed key, 1 = slowest; 0 = off.
+    foot_roller: int
+    posture: PostureGoal
+    #: What the chair can only approximate, one sentence each.
+    notes: tuple[str, ...]
+    #: When the setpoint must stay off the neck (percussion, or more than the neck's
+    #: intensity): the highest carriage position at which the rollers' band is clear of it.
+    neck_clear_below: float | None = None
+    #: The gentle technique to start with while the band still reaches the neck, when the
+    #: target technique is percussion; None otherwise.
+    approach: TechniqueKey | None = None
+
+    @property
+    def needs_power(self) -> bool:
+        """True when something needs the chair switched on (postures do not)."""
+        return (
+            self.technique is not None
+            or bool(self.airbag_groups)
+            or self.heat
+            or self.foot_roller > 0
+        )
+
+
+@dataclass(frozen=True)
+class _Rollers:
+    technique: TechniqueKey | None
+    massage_range: MassageRange | None
+    position: float | None
+    width: Width | None
+    speed: int | None
+    intensity: int | None
+    neck_clear_below: float | None = None
+    approach: TechniqueKey | None = None
+
+
+#: How far below the neck band the rollers' band is kept, in carriage positions: the status
+#: reports whole positions (half a position of doubt) and a walk stops a key gap late.
+NECK_MARGIN = 0.6
+
+
+def scale(value: int, top_in: int, top_out: int) -> int:
+    """``value`` of ``1..top_in`` on ``1..top_out``, linear, ties toward the gentler level."""
+    if top_out <= 1 or top_in <= 1:
+        return 1
+    exact = Fraction((value - 1) * (top_out - 1), top_in - 1)
+    return 1 + max(0, math.ceil(exact - Fraction(1, 2)))
+
+
+def _span_name(regions: tuple[Region, ...]) -> str:
+    return regions[0] if len(regions) == 1 else f"{regions[0]}..{regions[-1]}"
+
+
+class TargetMapper:
+    """Maps Setpoints onto one chair model, for one sitter's shoulder line."""
+
+    def __init__(self, model: ChairModel, shoulder_position: float | None = None) -> None:
+        self.model = model
+        mechanics = model.mechanics
+        self.seat_position = mechanics.seat_line_position
+        self.shoulder_position = (
+            float(mechanics.default_shoulder_position)
+            if shoulder_position is None
+            else shoulder_position
+        )
+        if self.shoulder_position <= self.seat_position:
+            raise ValueError("the shoulder line must lie above the seat line")
+        self.top_position = mechanics.roller_positions - 1
+
+    def targets(self, setpoint: Setpoint) -> Targets:
+        """The targets for ``setpoint``; :class:`Unsupported` for what the chair cannot do."""
+        notes: list[str] = []
+        rollers = self._rollers(setpoint, notes)
+        groups, airbag_level = self._airbags(setpoint, notes)
+        heat = self._heat(setpoint, notes)
+        foot = self._foot(setpoint)
+        posture = self._posture(setpoint, notes)
+        if rollers is None and (groups or heat or foot):
+            notes.append(
+                "no rollers: this chair has no key that stops the rollers alone, so if they "
+                "are working it is switched off and on again (it returns home and scans the "
+                "back) before the rest of the setpoint is applied"
+            )
+        r = rollers or _Rollers(None, None, None, None, None, None)
+        return Targets(
+            technique=r.technique,
+            massage_range=r.massage_range,
+            position=r.position,
+            width=r.width,
+            speed=r.speed,
+            intensity=r.intensity,
+            airbag_groups=groups,
+            airbag_level=airbag_level,
+            heat=heat,
+            foot_roller=foot,
+            posture=posture,
+            notes=tuple(notes),
+            neck_clear_below=r.neck_clear_below,
+            approach=r.approach,
+        )
+
+    # -- rollers ------------------------------------------------------------------------------
+
+    def _rollers(self, setpoint: Setpoint, notes: list[str]) -> _Rollers | None:
+        technique = setpoint.technique
+        if technique is Technique.NONE:
+            return None
+        keys = self.model.keys
+        spec = keys.techniques.get(technique)
+        if spec is None:
+            raise Unsupported(f"this chair has no '{technique}' technique")
+        regions = setpoint.regions
+        if not regions:
+            raise Unsupported(f"'{technique}' needs a region for the rollers to work")
+        if not are_adjacent_span(regions):
+            raise Unsupported(f"regions {', '.join(regions)} are not one unbroken span")
+        unreachable = [r for r in regions if r not in self.model.capabilities.regions]
+        if unreachable:
+            raise Unsupported(
+                f"this chair's {self.model.track} track cannot reach {', '.join(unreachable)}"
+            )
+        if spec.approximates:
+            notes.append(f"{technique}: this chair's nearest mode stands in for it")
+
+        # The neck rules hold for the band the chair really works, not only for the regions
+        # asked: a shoulder band centred on the shoulder line reaches into the neck.
+        off_neck = NECK not in regions and (
+            technique in PERCUSSION or setpoint.intensity > NECK_MAX_INTENSITY
+        )
+        massage_range, position = self._range(technique, regions, notes)
+        clear_below: float | None = None
+        approach: TechniqueKey | None = None
+        if off_neck:
+            clear_below = self._neck_clear_below(massage_range)
+            if (
+                massage_range is MassageRange.PARTIAL
+                and position is not None
+                and position > clear_below
+            ):
+                # A band of the partial range's size cannot stay clear of the neck here: work
+                # one spot of the span instead, kept clear of it.
+                massage_range = MassageRange.POINT
+                clear_below = self._neck_clear_below(massage_range)
+                notes.append(
+                    f"{_span_name(regions)}: the chair works one spot clear of the neck, "
+                    "since its partial band would reach the neck"
+                )
+            if position is not None and position > clear_below:
+                position = clear_below
+                notes.append(f"{_span_name(regions)}: the rollers are kept clear of the neck")
+            if technique in PERCUSSION:
+                approach = keys.techniques.get(Technique.KNEAD)
+                if approach is None:
+                    raise Unsupported(
+                        "this chair has no gentle technique to start with near the neck"
+                    )
+
+        width: Width | None = None
+        if keys.widths:
+            if setpoint.width not in keys.widths:
+                raise Unsupported(f"this chair has no '{setpoint.width}' width")
+            width = setpoint.width
+        else:
+            notes.append("width: this chair's kneading width cannot be set")
+
+        speed: int | None = None
+        if keys.speeds:
+            speed = scale(setpoint.speed, _PROGRAM_TOP, len(keys.speeds))
+        else:
+            notes.append("speed: this chair's roller speed cannot be set")
+
+        intensity: int | None = None
+        levels = self.model.intensity_levels
+        if levels > 1:
+            if keys.intensity_cycle is None:
+                # Leaving the depth wherever the chair has it could mean its strongest.
+                raise Unsupported("this chair's roller intensity cannot be set from here")
+            intensity = scale(setpoint.intensity, MAX_INTENSITY, levels)
+            if levels != MAX_INTENSITY:
+                notes.append(
+                    f"intensity {setpoint.intensity} is this chair's level {intensity} of {levels}"
+                )
+        else:
+            notes.append("intensity: this chair has no 3D mechanism; its depth is fixed")
+        return _Rollers(
+            spec, massage_range, position, width, speed, intensity, clear_below, approach
+        )
+
+    def _neck_clear_below(self, massage_range: MassageRange) -> float:
+        """The highest carriage position whose band stays clear of the neck region."""
+        mechanics = self.model.mechanics
+        neck_low = track_position(REGION_BANDS[NECK][0], self.seat_position, self.shoulder_position)
+        half = {
+            MassageRange.FULL: 0.0,
+            MassageRange.PARTIAL: mechanics.partial_half_span,
+            MassageRange.POINT: mechanics.point_half_span,
+        }[massage_range]
+        return neck_low - half - NECK_MARGIN
+
+    def _range(
+        self, technique: Technique, regions: tuple[Region, ...], notes: list[str]
+    ) -> tuple[MassageRange, float | None]:
+        span = _span_name(regions)
+        if len(regions) >= FULL_RANGE_SPAN:
+            notes.append(
+                f"{span}: the chair's full range sweeps from the seat line to the shoulder "
+                "line, not exactly the regions asked"
+            )
+            return MassageRange.FULL, None
+        massage_range = (
+            MassageRange.POINT
+            if len(regions) == 1 and technique is Technique.SHIATSU
+            else MassageRange.PARTIAL
+        )
+        if len(regions) > 1:
+            notes.append(
+                f"{span}: the chair's partial range works a band of its own size around the "
+                "middle of the span"
+            )
+        # Regions are top first: the span runs from the bottom of the last to the top of the
+        # first, and the band centres on its middle.
+        low = REGION_BANDS[regions[-1]][0]
+        high = REGION_BANDS[regions[0]][1]
+        exact = track_position((low + high) / 2, self.seat_position, self.shoulder_position)
+        position = min(float(self.top_position), max(0.0, exact))
+        if abs(exact - position) > 0.5:
+            notes.append(
+                f"{span}: its middle lies beyond the end of the track for this shoulder line; "
+                "the rollers work the end of the track"
+            )
+        return massage_range, position
+
+    # -- airbags, heat, foot rollers, posture -------------------------------------------------
+
+    def _airbags(self, setpoint: Setpoint, notes: list[str]) -> tuple[frozenset[int], int]:
+        asked = setpoint.airbags
+        if not asked:
+            return frozenset(), 0
+        keys = self.model.keys
+        groups = keys.airbag_groups
+        for zone in asked:
+            if not any(zone in group.zones for group in groups):
+                raise Unsupported(f"this chair has no {zone} airbags")
+        if not keys.airbag_levels:
+            raise Unsupported("this chair's airbag pressure cannot be set from here")
+        chosen = frozenset(i for i, g in enumerate(groups) if set(g.zones) & asked.keys())
+        for i in sorted(chosen):
+            extra = [z for z in groups[i].zones if z not in asked]
+            if extra:
+                notes.append(
+                    f"airbags: {', '.join(extra)} also inflated (this chair works "
+                    f"{' and '.join(groups[i].zones)} together)"
+                )
+        top = max(asked.values())
+        lower = [z for z, level in asked.items() if level < top]
+        if lower:
+            notes.append(
+                f"airbags: one pressure for every zone: level {top}, the highest asked, also "
+                f"for {', '.join(lower)}"
+            )
+        level = scale(top, _PROGRAM_TOP, len(keys.airbag_levels))
+        if len(keys.airbag_levels) != _PROGRAM_TOP:
+            notes.append(
+                f"airbags: level {top} is this chair's level {level} of {len(keys.airbag_levels)}"
+            )
+        return chosen, level
+
+    def _heat(self, setpoint: Setpoint, notes: list[str]) -> bool:
+        asked = setpoint.heat
+        if not asked:
+            return False
+        model = self.model
+        for heater in asked:
+            if heater not in model.heaters or model.keys.heat_toggle is None:
+                raise Unsupported(f"this chair has no {heater} heater it can switch")
+        on_levels = [level for level in model.heat_levels if level is not HeatLevel.OFF]
+        if not on_levels:
+            raise Unsupported("this chair's heat cannot be switched on")
+        # One toggle switches every heater to the chair's one heat: assume its hottest listed.
+        chair_level = max(on_levels, key=_HEAT_ORDER.index)
+        rank = _HEAT_ORDER.index
+        too_hot = [h for h, level in asked.items() if rank(level) < rank(chair_level)]
+        unasked = [h for h in model.heaters if h not in asked]
+        if too_hot or unasked:
+            # Never hotter than asked: the chair's heat would be, so it stays off.
+            why = (
+                f"its one heat setting ({chair_level}) is hotter than asked"
+                if too_hot
+                else f"its one heat key also heats {', '.join(unasked)}"
+            )
+            notes.append(f"heat: left off, because {why}")
+            return False
+        cooler = [h for h, level in asked.items() if level is not chair_level]
+        if cooler:
+            notes.append(f"heat: {', '.join(cooler)} get this chair's one setting, {chair_level}")
+        return True
+
+    def _foot(self, setpoint: Setpoint) -> int:
+        speed = setpoint.foot_rollers
+        keys = self.model.keys
+        if speed > len(keys.foot_roller):
+            raise Unsupported(f"this chair has no foot-roller speed {speed}")
+        return speed
+
+    def _posture(self, setpoint: Setpoint, notes: list[str]) -> PostureGoal:
+        posture = setpoint.posture
+        if posture is Posture.UPRIGHT:
+            return PostureGoal.UPRIGHT
+        if posture not in self.model.postures:
+            raise Unsupported(f"this chair cannot take the '{posture}' posture")
+        if posture is Posture.ZERO_G_1:
+            if self.model.keys.zero_gravity is None:
+                raise Unsupported("this chair has no zero-gravity key")
+            return PostureGoal.ZERO_G
+        if posture is Posture.RECLINE:
+            notes.append(
+                "recline: chairctl does not time blind backrest moves, so the backrest stays "
+                "where it is (use zero_g_1, or the chair's remote)"
+            )
+            return PostureGoal.KEEP
+        # zero_g_2: the model has one zero-gravity key, which selects the first.
+        raise Unsupported(f"this chair has one zero-gravity key; '{posture}' cannot be selected")

@@ -1,0 +1,570 @@
+"""The session with one chair: :class:`ChairSession`, the ``Chair`` the engine drives.
+
+A session owns the link (a fresh :class:`~drivers.links.Link` from its factory for every
+connection attempt), decodes the status stream, paces keys, and puts the model's adapter to
+work for :meth:`~ChairSession.apply` and :meth:`~ChairSession.stop`. The safety rules that
+outlive any one setpoint live here:
+
+- every hold-to-move START gets its STOP: when an apply ends however it ends (done, error,
+  cancelled, interrupted), before a stop, on close, and on the next link after a drop;
+- a chair fault latches: from then on nothing but stop is sent until :meth:`clear_fault`;
+- a dropped link, or no status for ``status_timeout_s``, is reconnected with backoff; then
+  the owed STOPs go out and the chair is brought to its safe state, and nothing resumes:
+  :meth:`apply` raises :class:`~chairctl.vocabulary.Interrupted` until
+  :meth:`acknowledge_interruption`;
+- :meth:`stop` raises when the status does not show the safe state in time.
+
+See ``docs/reconciler.md`` for the whole story.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from chairctl.clock import Clock, TimerHandle
+from chairctl.vocabulary import (
+    Chair,
+    ChairCapabilities,
+    ChairctlError,
+    ChairFault,
+    ChairStatus,
+    Interrupted,
+    LinkError,
+    NotConfirmed,
+    Setpoint,
+    WorkState,
+)
+from drivers.adapters import Accept, Adapter, Release, adapter_for
+from drivers.links import Link, LinkFactory
+from drivers.models.schema import ChairModel
+from drivers.session.feed import StatusFeed, StatusSubscription
+from drivers.session.keys import KeySender
+from drivers.session.records import (
+    EventKind,
+    Interruption,
+    LinkState,
+    SessionConfig,
+    SessionEvent,
+    StopReport,
+    UnsafeStop,
+)
+
+EventListener = Callable[[SessionEvent], None]
+
+
+class _Port:
+    """The session as an adapter sees it; an apply's port refuses keys once a fault latched."""
+
+    def __init__(self, session: ChairSession, *, for_stop: bool) -> None:
+        self._session = session
+        self._for_stop = for_stop
+
+    @property
+    def clock(self) -> Clock:
+        return self._session.clock
+
+    @property
+    def status(self) -> ChairStatus:
+        status = self._session.status
+        if status is None:
+            raise LinkError("no status from the chair yet")
+        return status
+
+    @property
+    def status_at(self) -> float:
+        return self._session.status_at
+
+    def _check(self) -> None:
+        fault = self._session.fault
+        if fault is not None and not self._for_stop:
+            # Belt and braces: the session interrupts the apply at once, but no key of it may
+            # slip out in between.
+            raise fault
+
+    async def press(self, key: int) -> float:
+        self._check()
+        return await self._session.keys.press(key)
+
+    async def hold(self, start: int, stop: int) -> float:
+        self._check()
+        return await self._session.keys.hold(start, stop)
+
+    async def release(self, stop: int) -> float:
+        # A STOP is always allowed, fault or not.
+        return await self._session.keys.release(stop)
+
+    async def wait(self, accept: Accept, deadline: float | None = None) -> ChairStatus | None:
+        return await self._session.feed.wait(accept, deadline)
+
+
+class ChairSession:
+    """A connected chair of one model, reached through a link factory, on a clock."""
+
+    def __init__(
+        self,
+        model: ChairModel,
+        links: LinkFactory,
+        clock: Clock,
+        *,
+        config: SessionConfig | None = None,
+        shoulder_position: float | None = None,
+        adapter: Adapter | None = None,
+        on_event: EventListener | None = None,
+    ) -> None:
+        self.model = model
+        self.clock = clock
+        self.config = config or SessionConfig()
+        #: The protocol family's adapter; ``shoulder_position`` places regions on the track.
+        self.adapter = adapter or adapter_for(model, shoulder_position=shoulder_position)
+        self.feed = StatusFeed(clock, self.config.status_backlog)
+        self.keys = KeySender(
+            clock, self.adapter.key_gap_s + self.config.key_gap_margin_s, self.adapter.encode_key
+        )
+        #: The last stop's report, None before the first.
+        self.last_stop: StopReport | None = None
+        self._links = links
+        self._decoder = self.adapter.decoder()
+        self._on_event = on_event
+        self._state = LinkState.DISCONNECTED
+        self._link: Link | None = None
+        self._closing: set[asyncio.Task[None]] = set()
+        self._operation = asyncio.Lock()
+        self._interrupt: asyncio.Future[ChairctlError] | None = None
+        self._fault: ChairFault | None = None
+        self._interruption: Interruption | None = None
+        self._recovery: asyncio.Task[Interruption] | None = None
+        self._watchdog: TimerHandle | None = None
+
+    # -- the Chair interface ------------------------------------------------------------------
+
+    @property
+    def capabilities(self) -> ChairCapabilities:
+        """What the chair can do (the model's capabilities)."""
+        return self.adapter.capabilities
+
+    @property
+    def status(self) -> ChairStatus | None:
+        """The latest status the chair reported, None before the first."""
+        return self.feed.latest
+
+    @property
+    def status_at(self) -> float:
+        """When the latest status arrived."""
+        return self.feed.latest_at
+
+    def statuses(self) -> StatusSubscription:
+        """Every status from this call on, across reconnections, until the session closes.
+
+        Each call is an independent reader; ``aclose()`` it when done.
+        """
+        return self.feed.subscribe()
+
+    async def apply(self, setpoint: Setpoint) -> None:
+        """Drive the chair to ``setpoint``; return once the status confirms all of it.
+
+        Raises, and leaves no START without its STOP:
+        :class:`~chairctl.vocabulary.Unsupported` (before anything is sent) for what the chair
+        cannot do; :class:`~chairctl.vocabulary.NotConfirmed` naming what did not take;
+        :class:`~chairctl.vocabulary.ChairFault` when a fault is latched or occurs;
+        :class:`~chairctl.vocabulary.LinkError` when the link is down or drops;
+        :class:`~chairctl.vocabulary.Interrupted` when a stop or a newer setpoint cut it
+        short, or after an unacknowledged link drop.
+        """
+        self.adapter.check(setpoint)
+        self._ready()
+        self._interrupt_apply(Interrupted("superseded by a newer setpoint"))
+        async with self._operation:
+            self._ready()
+            interrupt: asyncio.Future[ChairctlError] = asyncio.get_running_loop().create_future()
+            self._interrupt = interrupt
+            work = asyncio.ensure_future(
+                self.adapter.reconcile(setpoint, _Port(self, for_stop=False))
+            )
+            try:
+                await asyncio.wait((work, interrupt), return_when=asyncio.FIRST_COMPLETED)
+                if interrupt.done():
+                    raise interrupt.result()
+                work.result()
+            finally:
+                if self._interrupt is interrupt:
+                    self._interrupt = None
+                # Shielded: a second cancel must not cut the STOPs short.
+                await asyncio.shield(self._wind_down(work))
+
+    async def stop(self) -> None:
+        """Safe release: rollers stop and go home, depth retracts, airbags vent, heat off.
+
+        Cuts short an apply under way. Sends the STOP of every held hold-to-move key first,
+        then the adapter's release, and returns once the status shows the safe state; raises
+        :class:`~drivers.session.records.UnsafeStop` (a latched
+        :class:`~chairctl.vocabulary.ChairFault` carrying the report) when it does not in
+        time, and :class:`~chairctl.vocabulary.LinkError` when the chair cannot be reached.
+        The report is :attr:`last_stop` either way. Allowed whatever is latched.
+        """
+        self._interrupt_apply(Interrupted("stopped"))
+        while True:
+            recovery = self._recovery
+            if recovery is not None and not recovery.done():
+                # The reconnection releases the chair itself; its report is this stop's.
+                await self._stop_after(recovery)
+                return
+            if self._state is not LinkState.CONNECTED:
+                raise LinkError(
+                    f"not connected to the chair ({self._state}): it cannot be stopped from "
+                    "here; use its remote"
+                )
+            async with self._operation:
+                if self._state is not LinkState.CONNECTED:
+                    continue
+                try:
+                    report = await self._release_now()
+                except LinkError:
+                    if self._recovery is not None and not self._recovery.done():
+                        continue
+                    raise
+            self._stopped(report)
+            return
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    @property
+    def link_state(self) -> LinkState:
+        """Where the link stands."""
+        return self._state
+
+    async def connect(self) -> None:
+        """Open a link and wait (bounded) for the chair's first status; sends nothing.
+
+        After a drop that reconnection could not repair, connecting again first sends the
+        STOPs still owed and brings the chair to its safe state. Raises
+        :class:`~chairctl.vocabulary.LinkError`.
+        """
+        if self._state is LinkState.CLOSED:
+            raise LinkError("the session is closed")
+        if self._state is not LinkState.DISCONNECTED:
+            return
+        await self._open()
+        self._state = LinkState.CONNECTED
+        self._emit(EventKind.CONNECTED, self._link.description if self._link else "")
+        interruption = self._interruption
+        if self.keys.held or (interruption is not None and not interruption.safe):
+            async with self._operation:
+                report = await self._release_now()
+            if interruption is not None:
+                self._interruption = Interruption(
+                    interruption.reason, interruption.lost_at, True, report
+                )
+            if not report.safe:
+                self._latch(UnsafeStop(report))
+
+    async def close(self) -> None:
+        """Send the STOPs still owed and close the link. Not a stop: call :meth:`stop` first."""
+        if self._state is LinkState.CLOSED:
+            return
+        self._interrupt_apply(Interrupted("the session was closed"))
+        recovery = self._recovery
+        if recovery is not None and not recovery.done():
+            recovery.cancel()
+            await asyncio.wait({recovery})
+        async with self._operation:
+            if self._link is not None:
+                with contextlib.suppress(LinkError):
+                    await self.keys.release_all()
+            self._state = LinkState.CLOSED
+            link, self._link = self._link, None
+            self.keys.attach(None)
+            self._disarm_watchdog()
+            self.feed.close("the session is closed")
+            if link is not None:
+                await link.close()
+        if self._closing:
+            await asyncio.wait(self._closing)
+
+    async def wait_recovery(self) -> Interruption | None:
+        """Wait for a reconnection under way to end; the latest interruption, if any."""
+        recovery = self._recovery
+        if recovery is not None and not recovery.done():
+            return await asyncio.shield(recovery)
+        return self._interruption
+
+    # -- latched states -----------------------------------------------------------------------
+
+    @property
+    def fault(self) -> ChairFault | None:
+        """The latched fault, None when there is none."""
+        return self._fault
+
+    async def clear_fault(self) -> None:
+        """The user's word that the fault is dealt with: acknowledge it on the chair (which
+        then stands by where it stopped) and accept setpoints again. Raises
+        :class:`~chairctl.vocabulary.NotConfirmed` if the chair keeps reporting it."""
+        if self._fault is None:
+            return
+        async with self._operation:
+            if self._state is not LinkState.CONNECTED:
+                raise LinkError("not connected to the chair: the fault cannot be cleared")
+            status = self.feed.latest
+            if status is not None and status.work_state is WorkState.FAULT:
+                await self.adapter.acknowledge_fault(_Port(self, for_stop=True))
+            self._fault = None
+            self.adapter.forget()
+            self._emit(EventKind.FAULT_CLEARED)
+
+    @property
+    def interruption(self) -> Interruption | None:
+        """The link drop not yet acknowledged, None when there is none."""
+        return self._interruption
+
+    def acknowledge_interruption(self) -> None:
+        """The user's word to go on after a link drop; the next :meth:`apply` may run."""
+        if self._recovery is not None and not self._recovery.done():
+            raise Interrupted("the session is still reconnecting")
+        self._interruption = None
+
+    def approximations(self, setpoint: Setpoint) -> list[str]:
+        """What this chair can only approximate of ``setpoint``; ask before applying it.
+
+        Raises :class:`~chairctl.vocabulary.Unsupported` for what it cannot do at all.
+        """
+        return self.adapter.approximations(setpoint)
+
+    # -- internals: operations ----------------------------------------------------------------
+
+    def _ready(self) -> None:
+        """Raise why an apply may not run now."""
+        if self._state is LinkState.CLOSED:
+            raise LinkError("the session is closed")
+        if self._fault is not None:
+            raise ChairFault(
+                f"{self._fault} (latched: clear_fault() once it is dealt with)",
+                error_code=self._fault.error_code,
+            )
+        if self._state is LinkState.RECONNECTING:
+            raise LinkError("the link to the chair dropped; reconnecting")
+        if self._interruption is not None:
+            state = "made safe" if self._interruption.safe else "NOT confirmed safe"
+            raise Interrupted(
+                f"the link dropped ({self._interruption.reason}); the chair was {state} and "
+                "waits: acknowledge_interruption() to go on"
+            )
+        if self._state is not LinkState.CONNECTED:
+            raise LinkError("not connected to the chair")
+
+    def _interrupt_apply(self, error: ChairctlError) -> None:
+        interrupt = self._interrupt
+        if interrupt is not None and not interrupt.done():
+            interrupt.set_result(error)
+
+    async def _wind_down(self, work: asyncio.Future[None]) -> None:
+        if not work.done():
+            work.cancel()
+        await asyncio.wait({work})
+        if not work.cancelled():
+            work.exception()  # retrieved: it was raised already, or superseded by the cause
+        if self.keys.held and self._link is not None:
+            # Not sent now (link down)? They stay owed and go out on the next link.
+            with contextlib.suppress(LinkError):
+                await self.keys.release_all()
+
+    async def _release_now(self) -> StopReport:
+        """STOPs owed, then the adapter's release; what happened, as a report."""
+        started = self.clock.now()
+        stops = await self.keys.release_all()
+        try:
+            result = await self.adapter.release(_Port(self, for_stop=True))
+        except NotConfirmed as error:
+            result = Release(False, (str(error),))
+        return StopReport(
+            safe=result.safe,
+            started_at=started,
+            finished_at=self.clock.now(),
+            settle_started_at=result.settle_started,
+            stops_sent=tuple(self.adapter.key_name(key) for key in stops),
+            notes=result.notes,
+            status=self.feed.latest,
+        )
+
+    def _stopped(self, report: StopReport) -> None:
+        self.last_stop = report
+        self._emit(EventKind.STOPPED, "safe" if report.safe else "NOT safe")
+        if not report.safe:
+            error = UnsafeStop(report)
+            if self._fault is None:
+                self._latch(error)
+            raise error
+
+    async def _stop_after(self, recovery: asyncio.Task[Interruption]) -> None:
+        try:
+            interruption = await asyncio.shield(recovery)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if recovery.cancelled() and (task is None or not task.cancelling()):
+                raise LinkError("the session was closed while it reconnected") from None
+            raise
+        if interruption.report is None:
+            raise LinkError(
+                f"the link to the chair dropped ({interruption.reason}) and did not come back: "
+                "chairctl could not stop the chair; use its remote (its own timer also ends "
+                "the session)"
+            )
+        self._stopped(interruption.report)
+
+    # -- internals: the link ------------------------------------------------------------------
+
+    async def _open(self) -> None:
+        """A fresh link, open, with a first status in hand; the watchdog armed."""
+        if self._closing:
+            await asyncio.wait(self._closing)
+        link = self._links()
+        self._decoder.reset()
+        self.feed.revive()
+        self._link = link
+        try:
+            await self.clock.wait_for(
+                link.open(partial(self._on_data, link), partial(self._on_lost, link)),
+                self.config.open_timeout_s,
+            )
+        except TimeoutError:
+            self._abandon(link)
+            raise LinkError(
+                f"{link.description} did not open within {self.config.open_timeout_s:g} s"
+            ) from None
+        except BaseException:
+            self._abandon(link)
+            raise
+        if self._link is not link:
+            raise LinkError(f"{link.description} dropped while it opened")
+        self.keys.attach(link)
+        first = await self.feed.wait(
+            lambda _s, _at: True, deadline=self.clock.now() + self.config.first_status_timeout_s
+        )
+        if first is None:
+            self._abandon(link)
+            raise LinkError(
+                f"no status from the chair within {self.config.first_status_timeout_s:g} s of "
+                f"opening {link.description}"
+            )
+        self._arm_watchdog()
+
+    def _abandon(self, link: Link) -> None:
+        if self._link is link:
+            self._link = None
+            self.keys.attach(None)
+            self.feed.fail(f"{link.description} was given up")
+        self._close_later(link)
+
+    def _close_later(self, link: Link) -> None:
+        task = asyncio.ensure_future(_close_quietly(link))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    def _on_data(self, link: Link, data: bytes) -> None:
+        if link is not self._link:
+            return  # a link we gave up: its bytes are not about the chair any more
+        for status in self._decoder.feed(data):
+            self._on_status(status)
+
+    def _on_status(self, status: ChairStatus) -> None:
+        if status.work_state is WorkState.FAULT and self._fault is None:
+            code = "" if status.error_code is None else f" (error code {status.error_code})"
+            # Latched before any waiter sees the status: the apply is cut off first.
+            self._latch(
+                ChairFault(f"the chair reports a fault{code}", error_code=status.error_code)
+            )
+        self.feed.push(status)
+
+    def _latch(self, fault: ChairFault) -> None:
+        self._fault = fault
+        self.adapter.forget()
+        self._interrupt_apply(fault)
+        self._emit(EventKind.FAULT, str(fault))
+
+    def _on_lost(self, link: Link, reason: str) -> None:
+        if link is self._link:
+            self._lose(reason)
+
+    def _lose(self, reason: str) -> None:
+        """The link is gone (it dropped, or the watchdog gave up on it)."""
+        link, self._link = self._link, None
+        self.keys.attach(None)
+        self._disarm_watchdog()
+        self.feed.fail(f"the link to the chair dropped: {reason}")
+        self.adapter.forget()
+        self._interrupt_apply(LinkError(f"the link to the chair dropped: {reason}"))
+        if link is not None:
+            self._close_later(link)
+        if self._state is not LinkState.CONNECTED:
+            return  # connecting (the caller hears it) or reconnecting (the attempt fails)
+        lost_at = self.clock.now()
+        self._state = LinkState.RECONNECTING
+        self._interruption = Interruption(reason, lost_at, False, None)
+        self._emit(EventKind.LINK_LOST, reason)
+        self._recovery = asyncio.ensure_future(self._recover(reason, lost_at))
+
+    async def _recover(self, reason: str, lost_at: float) -> Interruption:
+        """Reconnect with backoff; then the STOPs owed and the safe release. Never resumes."""
+        config = self.config
+        for attempt in range(config.reconnect_attempts):
+            await self.clock.sleep(config.backoff(attempt))
+            try:
+                await self._open()
+                async with self._operation:
+                    report = await self._release_now()
+            except LinkError:
+                continue
+            interruption = Interruption(reason, lost_at, True, report)
+            self._interruption = interruption
+            self._state = LinkState.CONNECTED
+            self._emit(EventKind.RECONNECTED, "safe" if report.safe else "NOT safe")
+            if not report.safe and self._fault is None:
+                self._latch(UnsafeStop(report))
+            return interruption
+        interruption = Interruption(reason, lost_at, False, None)
+        self._interruption = interruption
+        self._state = LinkState.DISCONNECTED
+        self._emit(
+            EventKind.RECONNECT_FAILED, f"gave up after {config.reconnect_attempts} attempts"
+        )
+        return interruption
+
+    def _arm_watchdog(self) -> None:
+        self._disarm_watchdog()
+        due = self.feed.latest_at + self.config.status_timeout_s
+        self._watchdog = self.clock.call_at(due, self._watchdog_due)
+
+    def _disarm_watchdog(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
+
+    def _watchdog_due(self) -> None:
+        # One timer per timeout period rather than one per status: it re-arms from the
+        # latest status whenever one came in time.
+        self._watchdog = None
+        if self._link is None:
+            return
+        due = self.feed.latest_at + self.config.status_timeout_s
+        if self.clock.now() >= due:
+            self._lose(f"no status for {self.config.status_timeout_s:g} s")
+        else:
+            self._watchdog = self.clock.call_at(due, self._watchdog_due)
+
+    def _emit(self, kind: EventKind, detail: str = "") -> None:
+        if self._on_event is not None:
+            self._on_event(SessionEvent(kind, self.clock.now(), detail))
+
+
+if TYPE_CHECKING:
+
+    def _is_a_chair(session: ChairSession) -> Chair:
+        # mypy checks here that a session is the Chair the engine expects.
+        return session
+
+
+async def _close_quietly(link: Link) -> None:
+    with contextlib.suppress(ChairctlError, OSError):
+        await link.close()

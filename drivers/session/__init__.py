@@ -1,0 +1,27 @@
+"""The parts of a chair session (:class:`drivers.chair.ChairSession`): the status feed, the
+paced key sender, and the records a session reports (config, stops, interruptions, events)."""
+
+from drivers.session.feed import StatusFeed, StatusSubscription
+from drivers.session.keys import KeySender
+from drivers.session.records import (
+    EventKind,
+    Interruption,
+    LinkState,
+    SessionConfig,
+    SessionEvent,
+    StopReport,
+    UnsafeStop,
+)
+
+__all__ = [
+    "EventKind",
+    "Interruption",
+    "KeySender",
+    "LinkState",
+    "SessionConfig",
+    "SessionEvent",
+    "StatusFeed",
+    "StatusSubscription",
+    "StopReport",
+    "UnsafeStop",
+]

@@ -1,0 +1,159 @@
+"""Helpers of the session behaviour suite: the rig, the chair's key log, ground-truth checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from chairctl.clock import VirtualClock
+from chairctl.vocabulary import ActuatorMotion, AirbagZone, Region, Setpoint, Technique
+from drivers.chair import ChairSession
+from drivers.models import ChairModel
+from simulator import SimulatedChair
+from simulator.rongtai.firmware import Phase
+
+#: A setpoint with the rollers working one region, gently.
+KNEAD_LOWER_BACK = Setpoint(technique=Technique.KNEAD, regions=(Region.LOWER_BACK,), intensity=2)
+
+
+@dataclass(frozen=True)
+class Received:
+    """One key frame the chair's mainboard received."""
+
+    at: float
+    key: int
+    #: What the firmware was doing when the key arrived.
+    phase: Phase
+
+
+@dataclass
+class KeyLog:
+    """Every key the simulated mainboard received, in order, lost and ignored ones too."""
+
+    entries: list[Received] = field(default_factory=list)
+    #: Called with each key as it arrives, before the chair acts on it (to strike then).
+    hooks: list[Callable[[Received], None]] = field(default_factory=list)
+
+    @classmethod
+    def attach(cls, chair: SimulatedChair) -> KeyLog:
+        """Log ``chair``'s keys from now on (wraps its mainboard's key input)."""
+        log = cls()
+        press = chair.board.press
+
+        def logged(key: int) -> None:
+            entry = Received(chair.clock.now(), key, chair.board.phase)
+            log.entries.append(entry)
+            for hook in list(log.hooks):
+                hook(entry)
+            press(key)
+
+        chair.board.press = logged  # type: ignore[method-assign]
+        return log
+
+    @property
+    def keys(self) -> list[int]:
+        return [e.key for e in self.entries]
+
+    def since(self, t: float) -> list[Received]:
+        return [e for e in self.entries if e.at >= t]
+
+    def count(self, key: int, since: float = float("-inf")) -> int:
+        return sum(1 for e in self.entries if e.key == key and e.at >= since)
+
+    def times(self, key: int) -> list[float]:
+        return [e.at for e in self.entries if e.key == key]
+
+    def on(self, key: int, action: Callable[[], None], *, once: bool = True) -> None:
+        """Run ``action`` when the chair receives ``key`` (before it acts on the key)."""
+
+        def hook(entry: Received) -> None:
+            if entry.key == key:
+                if once:
+                    self.hooks.remove(hook)
+                action()
+
+        self.hooks.append(hook)
+
+
+class Rig(NamedTuple):
+    """A connected session, its simulated chair, their clock, and the chair's key log."""
+
+    session: ChairSession
+    chair: SimulatedChair
+    clock: VirtualClock
+    keys: KeyLog
+
+
+def hold_pairs(model: ChairModel) -> dict[int, int]:
+    """START key -> its STOP key, for every hold-to-move pair of the model."""
+    pairs = {}
+    for hold in (model.keys.walk, model.keys.backrest, model.keys.leg_rest):
+        if hold is not None:
+            pairs[hold.up_start] = hold.up_stop
+            pairs[hold.down_start] = hold.down_stop
+    return pairs
+
+
+def assert_every_start_stopped(log: KeyLog, model: ChairModel) -> None:
+    """Every START the chair received was followed later by its own STOP."""
+    pairs = hold_pairs(model)
+    open_starts: dict[int, float] = {}
+    for entry in log.entries:
+        if entry.key in pairs:
+            open_starts[pairs[entry.key]] = entry.at
+        elif entry.key in open_starts:
+            del open_starts[entry.key]
+    assert not open_starts, f"STARTs without their STOP: {open_starts}"
+
+
+def actuators_still(chair: SimulatedChair) -> bool:
+    now = chair.clock.now()
+    body = chair.body
+    return all(
+        part.motion(now) is ActuatorMotion.STOPPED for part in (body.backrest, body.leg_rest)
+    )
+
+
+def assert_released(chair: SimulatedChair, *, home: bool = True) -> None:
+    """Ground truth of a safe release: rollers idle (and home), depth retracted, airbags
+    empty, heater off, foot rollers off, no actuator moving."""
+    state = chair.state()
+    assert state.roller_technique is None, "the rollers still work"
+    if home:
+        assert state.roller_position == chair.body.park, "the rollers are not home"
+    assert state.depth == 0.0, f"depth {state.depth} is not retracted"
+    assert all(p == 0.0 for p in state.airbags.values()), f"airbags not empty: {state.airbags}"
+    assert not state.heat_on, "the heater is on"
+    assert state.foot_roller == 0, "the foot rollers turn"
+    assert actuators_still(chair), "an actuator moves"
+
+
+def occupancy_share(
+    chair: SimulatedChair, regions: Iterable[Region], start: float, end: float
+) -> float:
+    """The share of working roller time between ``start`` and ``end`` spent in ``regions``."""
+    occupancy = chair.trace.roller_occupancy(start, end)
+    working = {key: s for key, s in occupancy.items() if key[0] is not None}
+    total = sum(working.values())
+    wanted = set(regions)
+    inside = sum(s for (_, region), s in working.items() if region in wanted)
+    return inside / total if total else 0.0
+
+
+def max_depth(chair: SimulatedChair, start: float, end: float) -> float:
+    """The deepest the 3D axis went between ``start`` and ``end`` (exact: piecewise linear)."""
+    deepest = 0.0
+    for a, b, path in chair.trace.depth.spans(start, end):
+        for piece in path.pieces(a, b):
+            deepest = max(deepest, piece[1], piece[3])
+    return deepest
+
+
+def peak_pressures(chair: SimulatedChair, start: float, end: float) -> dict[AirbagZone, float]:
+    """The highest pressure each airbag zone reached between ``start`` and ``end``."""
+    peaks = dict.fromkeys(AirbagZone, 0.0)
+    for state in chair.trace.samples(0.25, start, end):
+        for zone, pressure in state.airbags.items():
+            peaks[zone] = max(peaks[zone], pressure)
+    return peaks

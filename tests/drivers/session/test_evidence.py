@@ -1,0 +1,93 @@
+"""The toggle rule: a key is sent again only when a status past its settle window shows it
+did not take. Lost or damaged status frames are no evidence, so they never cause a re-send;
+a key the chair ignores is re-sent after the window, and in the end reported."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from conftest import RigMaker
+from sessionhelpers import KNEAD_LOWER_BACK, Rig
+
+from chairctl.vocabulary import Heater, HeatLevel, NotConfirmed, Technique, WorkState
+from drivers.adapters.rongtai import DEFAULT_SETTLE_WINDOW_S
+from drivers.models import ChairModel
+from simulator import CorruptFrames, DropFrames
+from simulator.rongtai.firmware import Phase
+
+HEAT = KNEAD_LOWER_BACK.model_copy(update={"heat": {Heater.LUMBAR: HeatLevel.MEDIUM}})
+
+
+async def test_lost_status_frames_after_a_toggle_cause_no_second_press(
+    rig: Rig, model: ChairModel
+) -> None:
+    session, chair, clock, keys = rig
+    await clock.run(session.apply(KNEAD_LOWER_BACK))
+    heat = model.keys.heat_toggle or -1
+    # Eight frames (1.6 s) vanish right after the heat key: past the settle window with no
+    # status at all, which says nothing either way.
+    keys.on(heat, lambda: chair.inject(DropFrames(8)))
+
+    await clock.run(session.apply(HEAT))
+
+    assert chair.frames_dropped == 8
+    assert keys.count(heat) == 1
+    assert session.status is not None
+    assert session.status.heat
+    assert chair.state().heat_on
+
+
+async def test_damaged_status_frames_after_a_toggle_cause_no_second_press(
+    rig: Rig, model: ChairModel
+) -> None:
+    session, chair, clock, keys = rig
+    await clock.run(session.apply(KNEAD_LOWER_BACK))
+    heat = model.keys.heat_toggle or -1
+    keys.on(heat, lambda: chair.inject(CorruptFrames(8)))
+
+    await clock.run(session.apply(HEAT))
+
+    assert chair.frames_corrupted == 8
+    assert keys.count(heat) == 1
+    assert chair.state().heat_on
+
+
+async def test_lost_frames_after_power_from_standby_cause_no_second_power(
+    rig: Rig, model: ChairModel
+) -> None:
+    session, chair, clock, keys = rig
+    keys.on(model.keys.power, lambda: chair.inject(DropFrames(10)))
+
+    await clock.run(session.apply(KNEAD_LOWER_BACK))
+
+    assert keys.count(model.keys.power) == 1
+    assert chair.state().roller_technique is Technique.KNEAD
+
+
+async def test_a_key_the_chair_ignores_is_resent_after_the_window_then_reported(
+    make_rig: RigMaker, model: ChairModel
+) -> None:
+    # The intensity key is marked [assumed] in the model file: on this chair it is not one.
+    # The chair ignores it, and the status keeps showing the old strength.
+    chair_model = model.model_copy(
+        update={"keys": model.keys.model_copy(update={"intensity_cycle": None})}
+    )
+    rig = await make_rig(chair_model=chair_model)
+    session, chair, clock, keys = rig
+    cycle = model.keys.intensity_cycle or -1
+
+    with pytest.raises(NotConfirmed, match="intensity did not take") as caught:
+        await clock.run(session.apply(KNEAD_LOWER_BACK))
+
+    times = keys.times(cycle)
+    assert len(times) == 3
+    # Each re-send waited for a status at least a settle window after the previous key.
+    assert all(b - a >= DEFAULT_SETTLE_WINDOW_S for a, b in itertools.pairwise(times))
+    assert "3 times" in str(caught.value)
+    assert chair.board.stats.unknown == 3
+    # Nothing was sent after giving up, and the chair is left as it was: waiting, rollers idle.
+    assert keys.entries[-1].key == cycle
+    assert chair.board.phase is Phase.WAITING
+    assert session.status is not None
+    assert session.status.work_state is WorkState.WAITING

@@ -1,0 +1,82 @@
+"""Regions on the track: the rollers work where the setpoint says, by the ground truth."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import RigMaker
+from sessionhelpers import Rig, occupancy_share
+
+from chairctl.vocabulary import MassageRange, Region, Setpoint, Technique
+from drivers.models import ChairModel
+from simulator import Sitter
+
+#: Seconds of massage judged after the setpoint is reached.
+WATCH_S = 30.0
+
+# The shoulder band is 1.4 positions tall and the chair's partial band 2: it cannot fit
+# entirely, so the share asked of a partial range is what fits, with a margin.
+PARTIAL = {
+    Region.NECK: 0.9,
+    Region.SHOULDERS: 0.65,
+    Region.UPPER_BACK: 0.8,
+    Region.MID_BACK: 0.8,
+    Region.LOWER_BACK: 0.8,
+    Region.SACRUM_GLUTES: 0.9,
+}
+
+
+async def _worked(rig: Rig, setpoint: Setpoint, regions: list[Region]) -> float:
+    session, chair, clock, _keys = rig
+    await clock.run(session.apply(setpoint))
+    start = clock.now()
+    await clock.advance(WATCH_S)
+    return occupancy_share(chair, regions, start, clock.now())
+
+
+@pytest.mark.parametrize("region", list(PARTIAL))
+async def test_one_region_partial_range_centres_on_it(rig: Rig, region: Region) -> None:
+    setpoint = Setpoint(technique=Technique.KNEAD, regions=(region,))
+    share = await _worked(rig, setpoint, [region])
+    assert rig.session.status is not None
+    assert rig.session.status.massage_range is MassageRange.PARTIAL
+    assert share >= PARTIAL[region]
+
+
+@pytest.mark.parametrize("region", list(Region))
+async def test_shiatsu_on_one_region_works_the_point(rig: Rig, region: Region) -> None:
+    setpoint = Setpoint(technique=Technique.SHIATSU, regions=(region,))
+    share = await _worked(rig, setpoint, [region])
+    assert rig.session.status is not None
+    assert rig.session.status.massage_range is MassageRange.POINT
+    assert share >= 0.95
+
+
+async def test_a_two_region_span_is_worked_across_its_middle(rig: Rig) -> None:
+    span = (Region.MID_BACK, Region.LOWER_BACK)
+    share = await _worked(rig, Setpoint(technique=Technique.KNEAD, regions=span), list(span))
+    assert share >= 0.95
+
+
+async def test_moving_to_another_region_walks_there_and_stops(rig: Rig, model: ChairModel) -> None:
+    await _worked(rig, Setpoint(technique=Technique.SHIATSU, regions=(Region.LOWER_BACK,)), [])
+    share = await _worked(
+        rig,
+        Setpoint(technique=Technique.SHIATSU, regions=(Region.UPPER_BACK,)),
+        [Region.UPPER_BACK],
+    )
+    assert share >= 0.95
+    walk = model.keys.walk
+    assert rig.keys.count(walk.up_start) == 1
+    assert rig.keys.count(walk.up_stop) == 1
+
+
+async def test_the_shoulder_line_of_the_sitter_places_the_regions(make_rig: RigMaker) -> None:
+    # A short sitter: placed by the average shoulder line, the point lands on the shoulders.
+    sitter = Sitter(shoulder_position=8.5)
+    setpoint = Setpoint(technique=Technique.SHIATSU, regions=(Region.UPPER_BACK,))
+
+    fitted = await make_rig(sitter=sitter, shoulder_position=8.5)
+    average = await make_rig(sitter=sitter)
+
+    assert await _worked(fitted, setpoint, [Region.UPPER_BACK]) >= 0.95
+    assert await _worked(average, setpoint, [Region.UPPER_BACK]) < 0.1
