@@ -132,6 +132,8 @@ class Deadlock(RuntimeError):
 
 #: How many event-loop turns :meth:`VirtualClock.settle` allows before deciding something spins.
 _SETTLE_LIMIT = 10_000
+#: How much virtual time a cancelled task gets to unwind in :meth:`VirtualClock.run`.
+_UNWIND_LIMIT_S = 600.0
 
 
 class VirtualClock(Clock):
@@ -229,6 +231,8 @@ class VirtualClock(Clock):
 
         ``limit`` bounds the virtual time spent (TimeoutError past it). Raises
         :class:`Deadlock` when the awaitable waits but nothing on this clock could wake it.
+        When either happens the awaitable is cancelled, and time keeps moving while it
+        unwinds (a cancelled session still stops its chair, which takes clock time).
         """
         task = asyncio.ensure_future(awaitable)
         end = None if limit is None else self._now + limit
@@ -247,9 +251,22 @@ class VirtualClock(Clock):
         finally:
             if not task.done():
                 task.cancel()
-                # The task is torn down because the run already failed; its own error is moot.
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+                await self._unwind(task)
+
+    async def _unwind(self, task: asyncio.Future[T]) -> None:
+        """Let a cancelled task finish its cleanup, advancing time for it (bounded)."""
+        end = self._now + _UNWIND_LIMIT_S
+        while True:
+            await self.settle()
+            if task.done():
+                break
+            deadline = self.next_deadline()
+            if deadline is None or deadline > end:
+                break
+            self._fire_due(deadline)
+        if task.done() and not task.cancelled():
+            # Its own error is moot: the run is already failing for a reason of its own.
+            task.exception()
 
 
 class ScaledClock(Clock):

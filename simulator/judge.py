@@ -92,9 +92,15 @@ def _reach_time(expectation: Expectation, trace: Trace, model: ChairModel) -> tu
     setpoint = expectation.setpoint
     mech = model.mechanics
     needs: list[tuple[float, str]] = [(0.0, "nothing")]
+    startup = mech.body_scan_s + model.timing.power_to_mode_s
     if trace.work_state.at(t) in (WorkState.STANDBY, WorkState.RESETTING):
-        startup = mech.body_scan_s + model.timing.power_to_mode_s
         needs.append((startup, "the power-up body scan"))
+    elif trace.activity.at(t) is not None and _needs_restart(setpoint, trace, t, model):
+        # The 3D strength only steps up, and stepping through the stronger levels with the
+        # rollers working would press harder than asked: less depth, or rollers at rest,
+        # means returning home and starting again (the return home takes half a travel).
+        restart = mech.roller_travel_s / 2 + startup
+        needs.append((restart, "a restart of the chair (return home and body scan)"))
     if setpoint.rollers_active:
         low, high = _band_positions(setpoint.regions, trace)
         here = trace.roller.at(t).at(t)
@@ -111,6 +117,14 @@ def _reach_time(expectation: Expectation, trace: Trace, model: ChairModel) -> tu
         needs.append((max(asked) / 5 * mech.airbag_inflate_s, "airbag inflation"))
     seconds, why = max(needs)
     return seconds + KEY_ALLOWANCE_S, why
+
+
+def _needs_restart(setpoint: Setpoint, trace: Trace, t: float, model: ChairModel) -> bool:
+    """True when the chair must return home and start again to reach ``setpoint``."""
+    if not setpoint.rollers_active:
+        return True
+    depth = trace.depth.at(t).at(t)
+    return _depth_target(setpoint, model) < depth - DEPTH_TOLERANCE
 
 
 def _program_zones(trace: Trace, t: float) -> tuple[frozenset[AirbagZone], float]:
@@ -248,3 +262,30 @@ def _unsafe_end(trace: Trace, at: float) -> list[str]:
     if state.work_state not in (WorkState.STANDBY, WorkState.WAITING):
         problems.append(f"the chair was still {state.work_state} after the settle cap")
     return problems
+
+
+@dataclass(frozen=True)
+class RegionWork:
+    """How long the rollers worked one region, and how deep on average."""
+
+    seconds: float
+    mean_depth: float
+
+
+def region_work(trace: Trace, start: float, end: float) -> dict[Region, RegionWork]:
+    """Roller work per region between ``start`` and ``end``, from the trace, top region first."""
+    seconds: dict[Region, float] = dict.fromkeys(Region, 0.0)
+    depth_sum: dict[Region, float] = dict.fromkeys(Region, 0.0)
+    t = start
+    while t < min(end, trace.end):
+        if trace.activity.at(t) is not None:
+            region = trace.region_of(trace.roller.at(t).at(t))
+            if region is not None:
+                seconds[region] += SAMPLE_S
+                depth_sum[region] += trace.depth.at(t).at(t) * SAMPLE_S
+        t += SAMPLE_S
+    return {
+        region: RegionWork(seconds[region], depth_sum[region] / seconds[region])
+        for region in Region
+        if seconds[region] > 0
+    }

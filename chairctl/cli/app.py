@@ -34,3 +34,7 @@ cli.add_command(sim)
 from chairctl.cli.scan import scan  # noqa: E402
 
 cli.add_command(scan)
+
+from chairctl.cli.check import check  # noqa: E402
+
+cli.add_command(check)

@@ -1,0 +1,35 @@
+"""The engine: runs a Plan on a Chair against a Clock, with the runtime guard always last."""
+
+from chairctl.engine.events import (
+    AdjustmentMade,
+    Event,
+    FaultRaised,
+    Finished,
+    Outcome,
+    Paused,
+    Resumed,
+    SessionStarted,
+    StatusReceived,
+    StepStarted,
+    Stopped,
+    Warned,
+)
+from chairctl.engine.runner import DEFAULT_WATCHDOG_S, Engine, Result
+
+__all__ = [
+    "DEFAULT_WATCHDOG_S",
+    "AdjustmentMade",
+    "Engine",
+    "Event",
+    "FaultRaised",
+    "Finished",
+    "Outcome",
+    "Paused",
+    "Result",
+    "Resumed",
+    "SessionStarted",
+    "StatusReceived",
+    "StepStarted",
+    "Stopped",
+    "Warned",
+]

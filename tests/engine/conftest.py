@@ -1,0 +1,51 @@
+"""A rig for engine tests: a real session, codec and simulated chair on one virtual clock."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from chairctl.clock import VirtualClock
+from chairctl.engine import Engine, Event, StatusReceived
+from chairctl.plan import Plan
+from drivers.chair import ChairSession
+from drivers.links import DataCallback, Endpoint, LostCallback, MemoryLink
+from drivers.models import ChairModel, get_model
+from simulator.chair import SimulatedChair
+
+
+@dataclass
+class Rig:
+    model: ChairModel
+    clock: VirtualClock
+    chair: SimulatedChair
+    session: ChairSession
+    events: list[Event] = field(default_factory=list)
+
+    def engine(self, plan: Plan, **options: float) -> Engine:
+        engine = Engine(plan, self.session, self.clock, **options)
+        engine.listen(lambda e: None if isinstance(e, StatusReceived) else self.events.append(e))
+        return engine
+
+    def kinds(self) -> list[str]:
+        return [type(e).__name__ for e in self.events]
+
+
+@pytest.fixture
+async def rig() -> AsyncIterator[Rig]:
+    model = get_model("rongtai-rt8600s")
+    clock = VirtualClock()
+    chair = SimulatedChair(model, clock, form="ble")
+
+    def link() -> MemoryLink:
+        def opener(on_data: DataCallback, on_lost: LostCallback) -> Endpoint:
+            return chair.connect(on_data=on_data, on_close=on_lost)
+
+        return MemoryLink(opener)
+
+    session = ChairSession(model, link, clock)
+    await clock.run(session.connect())
+    yield Rig(model, clock, chair, session)
+    await clock.run(session.close())

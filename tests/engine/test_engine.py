@@ -1,0 +1,183 @@
+"""The engine drives a plan on a real session and simulated chair; the guard always wins."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from conftest import Rig
+
+from chairctl.engine import (
+    AdjustmentMade,
+    FaultRaised,
+    Finished,
+    Outcome,
+    Paused,
+    Resumed,
+    StepStarted,
+    Stopped,
+)
+from chairctl.plan import Plan, PlanEntry
+from chairctl.vocabulary import PERCUSSION, Region, Setpoint, Technique, WorkState
+from simulator.faults import LinkDrop, Overload, ScheduledFault
+
+KNEAD_MID = Setpoint(technique=Technique.KNEAD, regions=(Region.MID_BACK,), intensity=2)
+KNEAD_LOW = Setpoint(technique=Technique.KNEAD, regions=(Region.LOWER_BACK,), intensity=3)
+
+
+def plan_of(*entries: tuple[float, Setpoint]) -> Plan:
+    built, start = [], 0.0
+    for index, (seconds, setpoint) in enumerate(entries):
+        built.append(PlanEntry(start, seconds, setpoint, 10 + index, f"step {index}"))
+        start += seconds
+    return Plan("test", "Test", tuple(built))
+
+
+def chair_is_safe(rig: Rig) -> bool:
+    state = rig.chair.state()
+    return (
+        state.roller_technique is None
+        and not state.heat_on
+        and all(pressure < 0.05 for pressure in state.airbags.values())
+    )
+
+
+async def test_a_plan_runs_on_schedule_and_ends_safe(rig: Rig) -> None:
+    engine = rig.engine(plan_of((90, KNEAD_MID), (120, KNEAD_LOW), (60, KNEAD_MID)))
+    # (A hand-built plan: the first minute stays at intensity 2, as the rules demand.)
+    result = await rig.clock.run(engine.run())
+    assert result.outcome is Outcome.COMPLETED
+    assert result.chair_safe
+    assert result.session_s == pytest.approx(270)
+    starts = [e.at for e in rig.events if isinstance(e, StepStarted)]
+    # Each step starts at its planned time (the first is applied before session time
+    # starts, while the chair scans): no drift.
+    assert starts == pytest.approx([0, 90, 210], abs=0.01)
+    assert rig.kinds()[-1] == "Finished"
+    assert chair_is_safe(rig)
+    # The trace shows the work asked: the lower back was worked during the second step.
+    origin = engine.started_at
+    occupancy = rig.chair.trace.roller_occupancy(origin + 120, origin + 210)
+    lower = occupancy.get((Technique.KNEAD, Region.LOWER_BACK), 0.0)
+    assert lower > 0.8 * 90
+
+
+async def test_pause_stands_time_still_and_releases_the_chair(rig: Rig) -> None:
+    engine = rig.engine(plan_of((300, KNEAD_MID)))
+
+    async def scenario() -> None:
+        run = asyncio.ensure_future(engine.run())
+        await rig.clock.sleep(60)
+        await engine.pause()
+        paused_at = engine.elapsed()
+        await rig.clock.sleep(100)
+        assert engine.elapsed() == pytest.approx(paused_at)
+        assert chair_is_safe(rig)
+        await engine.resume()
+        result = await run
+        assert result.outcome is Outcome.COMPLETED
+        assert result.session_s == pytest.approx(300)
+
+    await rig.clock.run(scenario())
+    kinds = rig.kinds()
+    assert kinds.index("Paused") < kinds.index("Resumed") < kinds.index("Finished")
+
+
+async def test_stop_ends_the_session_safely(rig: Rig) -> None:
+    engine = rig.engine(plan_of((60, KNEAD_MID), (600, KNEAD_LOW)))
+
+    async def scenario() -> None:
+        run = asyncio.ensure_future(engine.run())
+        await rig.clock.sleep(120)
+        await engine.stop()
+        result = await run
+        assert result.outcome is Outcome.STOPPED
+        assert result.reason == "stopped by the user"
+        assert result.chair_safe
+
+    await rig.clock.run(scenario())
+    assert chair_is_safe(rig)
+    assert rig.chair.trace.work_state.at(rig.clock.now()) in (WorkState.STANDBY, WorkState.WAITING)
+
+
+async def test_live_intensity_is_clamped_by_the_rules(rig: Rig) -> None:
+    neck = Setpoint(technique=Technique.KNEAD, regions=(Region.NECK,), intensity=2)
+    engine = rig.engine(plan_of((120, KNEAD_MID), (120, neck)))
+
+    async def scenario() -> None:
+        run = asyncio.ensure_future(engine.run())
+        await rig.clock.sleep(30)
+        assert await engine.change_intensity(+2) == 2
+        await rig.clock.sleep(150)
+        await engine.stop()
+        await run
+
+    await rig.clock.run(scenario())
+    applied = [(e.entry.step, e.intensity) for e in rig.events if isinstance(e, StepStarted)]
+    # Mid back 2+2 is held at 2 inside the first minute, then 4; the neck stays at 2.
+    assert ("step 0", 2) in applied
+    assert ("step 0", 4) in applied
+    assert ("step 1", 2) in applied
+    messages = {e.message for e in rig.events if isinstance(e, AdjustmentMade)}
+    assert any("held at 2 for the first 60 s" in m for m in messages)
+    assert any("at the neck is capped at 2" in m for m in messages)
+
+
+async def test_the_session_cap_stops_a_long_plan(rig: Rig) -> None:
+    engine = rig.engine(plan_of((200, KNEAD_MID)), cap_s=120)
+    result = await rig.clock.run(engine.run())
+    assert result.outcome is Outcome.STOPPED
+    assert "cap" in result.reason
+    assert result.session_s == pytest.approx(120)
+    assert result.chair_safe
+
+
+async def test_the_guard_refuses_a_plan_that_starts_too_strong(rig: Rig) -> None:
+    engine = rig.engine(plan_of((120, KNEAD_LOW)))
+    result = await rig.clock.run(engine.run())
+    assert result.outcome is Outcome.FAULT
+    assert "intensity is held at 2 for the first 60 s" in result.reason
+    assert rig.chair.trace.activity.at(rig.clock.now()) is None
+
+
+async def test_the_guard_refuses_an_unsafe_setpoint_before_it_leaves(rig: Rig) -> None:
+    pressed: list[int] = []
+    original = rig.chair.board.press
+
+    def recording(key: int) -> None:
+        pressed.append(key)
+        original(key)
+
+    rig.chair.board.press = recording  # type: ignore[method-assign]
+    tap_neck = Setpoint(technique=Technique.TAP, regions=(Region.NECK,), intensity=2)
+    engine = rig.engine(plan_of((120, KNEAD_MID), (60, tap_neck)))
+    result = await rig.clock.run(engine.run())
+    assert result.outcome is Outcome.FAULT
+    assert "percussion is never used at the neck" in result.reason
+    percussion_keys = {k.key for t, k in rig.model.keys.techniques.items() if t in PERCUSSION}
+    assert not percussion_keys & set(pressed)
+    assert result.chair_safe
+
+
+async def test_a_chair_fault_stops_the_session_and_latches(rig: Rig) -> None:
+    engine = rig.engine(plan_of((60, KNEAD_MID), (600, KNEAD_LOW)))
+    rig.chair.schedule(ScheduledFault(Overload(), 180))
+    result = await rig.clock.run(engine.run())
+    assert result.outcome is Outcome.FAULT
+    assert "fault" in result.reason
+    faults = [e for e in rig.events if isinstance(e, FaultRaised)]
+    assert faults
+    assert faults[0].at == pytest.approx(180 - (engine.started_at - rig.chair.start), abs=1.5)
+    assert rig.session.fault is not None
+
+
+async def test_a_dropped_link_ends_in_a_safe_stop_and_no_resume(rig: Rig) -> None:
+    engine = rig.engine(plan_of((60, KNEAD_MID), (300, KNEAD_LOW), (300, KNEAD_MID)))
+    rig.chair.schedule(ScheduledFault(LinkDrop(), 120))
+    result = await rig.clock.run(engine.run())
+    assert result.outcome is Outcome.FAULT
+    assert result.chair_safe
+    assert chair_is_safe(rig)
+    stopped = [e for e in rig.events if isinstance(e, Stopped)]
+    assert len(stopped) == 1
+    assert not [e for e in rig.events if isinstance(e, Finished | Paused | Resumed)]
