@@ -44,8 +44,10 @@ async def test_a_chair_doing_what_was_asked_scores_high(
         chair.trace,
         model,
     )
-    assert whole_back.fidelity is not None and whole_back.fidelity > 0.9, whole_back
-    assert lower_only.fidelity is not None and lower_only.fidelity < 0.5
+    assert whole_back.fidelity is not None, whole_back
+    assert whole_back.fidelity > 0.9, whole_back
+    assert lower_only.fidelity is not None
+    assert lower_only.fidelity < 0.5
     assert lower_only.misses["region"] > 20
 
 
@@ -79,7 +81,8 @@ async def test_a_step_too_short_to_reach_is_unfollowable(
     )
     assert verdict.fidelity is None
     assert verdict.unfollowable is not None
-    assert "lasts 6 s" in verdict.unfollowable and "travel to sacrum_glutes" in verdict.unfollowable
+    assert "lasts 6 s" in verdict.unfollowable
+    assert "travel to sacrum_glutes" in verdict.unfollowable
 
 
 async def test_a_standby_chair_is_given_time_for_its_body_scan(
@@ -90,7 +93,8 @@ async def test_a_standby_chair_is_given_time_for_its_body_scan(
         chair.trace,
         model,
     )
-    assert verdict.unfollowable is not None and "body scan" in verdict.unfollowable
+    assert verdict.unfollowable is not None
+    assert "body scan" in verdict.unfollowable
 
 
 async def test_safety_catches_percussion_at_the_neck_and_an_unsafe_end(
@@ -146,5 +150,6 @@ async def test_intensity_is_judged_by_depth(
         chair.trace,
         model,
     )
-    assert right.fidelity is not None and right.fidelity > 0.9
+    assert right.fidelity is not None
+    assert right.fidelity > 0.9
     assert wrong.misses.get("intensity", 0) > 10
