@@ -259,7 +259,9 @@ def _unsafe_end(trace: Trace, at: float) -> list[str]:
         problems.append(f"airbags still held pressure after the settle cap: {', '.join(full)}")
     if state.heat_on:
         problems.append("the heater was still on after the settle cap")
-    if state.work_state not in (WorkState.STANDBY, WorkState.WAITING):
+    # A latched fault is a safe end too, once nothing works, presses or heats: the chair
+    # holds still until the person clears it.
+    if state.work_state not in (WorkState.STANDBY, WorkState.WAITING, WorkState.FAULT):
         problems.append(f"the chair was still {state.work_state} after the settle cap")
     return problems
 

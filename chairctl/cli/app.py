@@ -38,3 +38,7 @@ cli.add_command(scan)
 from chairctl.cli.check import check  # noqa: E402
 
 cli.add_command(check)
+
+from chairctl.cli.run import run  # noqa: E402
+
+cli.add_command(run)

@@ -45,6 +45,7 @@ async def _run(
     program = load_program(path)
     plan = compile_program(program, person=person, chair=model.capabilities)
     check = ProgramCheck(path, program.id, plan.total_s, "not run", "")
+    ran_for = 0.0
     clock = VirtualClock()
     chair = SimulatedChair(model, clock, form="ble")
     for fault in faults:
@@ -63,9 +64,11 @@ async def _run(
     engine = Engine(plan, session, clock)
 
     async def scenario() -> None:
+        nonlocal ran_for
         await session.connect()
         result = await engine.run()
         check.outcome, check.reason = result.outcome.value, result.reason
+        ran_for = result.session_s
         # Let the chair finish settling, so the end state can be judged.
         await clock.sleep(model.timing.settle_cap_s + 1)
         await session.close()
@@ -96,7 +99,7 @@ async def _run(
         chair.trace,
         model,
         session_start=origin,
-        session_end=min(end, clock.now()),
+        session_end=origin + ran_for,
         max_intensity=person.max_intensity,
         heat_allowed=person.heat_allowed,
     )

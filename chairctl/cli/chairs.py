@@ -1,0 +1,159 @@
+"""Addressing a chair from the command line: ``--chair`` and ``--model``, and what they open.
+
+``--chair`` takes ``sim`` or ``sim:MODEL`` (a simulated chair inside this process, the
+default), a serial device path or pyserial URL (``/dev/ttyUSB0``, ``socket://host:port``), or
+``ble:ADDRESS`` / ``ble:NAME`` (a Bluetooth LE chair by address, or by advertised name, which
+may be a glob like ``EVOLUTION-*``). ``--model`` names the chair model where the address does
+not say it (serial lines say nothing; BLE names usually do).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, TypeVar
+
+import click
+
+from chairctl.clock import Clock
+from drivers.links import (
+    BleLink,
+    DataCallback,
+    Endpoint,
+    LinkFactory,
+    LostCallback,
+    MemoryLink,
+    SerialLink,
+)
+from drivers.models import DEFAULT_MODEL, ChairModel, builtin_registry, get_model
+from simulator.chair import SimulatedChair
+
+_BLE_ADDRESS = re.compile(
+    r"^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$"
+)
+
+Kind = Literal["sim", "serial", "ble-address", "ble-name"]
+F = TypeVar("F", bound=Callable[..., object])
+
+
+@dataclass(frozen=True)
+class ChairAddress:
+    """Where a chair is, as ``--chair`` said it."""
+
+    kind: Kind
+    target: str
+    model_id: str | None
+
+    def __str__(self) -> str:
+        return {
+            "sim": f"the simulated {self.model_id or DEFAULT_MODEL}",
+            "serial": f"serial {self.target}",
+            "ble-address": f"BLE {self.target}",
+            "ble-name": f"BLE device named {self.target}",
+        }[self.kind]
+
+
+def parse_chair(text: str) -> ChairAddress:
+    """Read a ``--chair`` value; ValueError with a one-line reason if it is not one."""
+    text = text.strip()
+    if text == "sim":
+        return ChairAddress("sim", "", None)
+    if text.startswith("sim:"):
+        model = text.removeprefix("sim:")
+        if not model:
+            raise ValueError("write sim:MODEL, e.g. sim:rongtai-rt8600s")
+        return ChairAddress("sim", "", model)
+    if text.startswith("ble:"):
+        target = text.removeprefix("ble:")
+        if not target:
+            raise ValueError("write ble:ADDRESS or ble:NAME, e.g. ble:EVOLUTION-*")
+        kind: Kind = "ble-address" if _BLE_ADDRESS.match(target) else "ble-name"
+        return ChairAddress(kind, target, None)
+    if "://" in text or text.startswith(("/", "COM", "\\\\.\\")):
+        return ChairAddress("serial", text, None)
+    raise ValueError(
+        f"'{text}' is not a chair: use sim, sim:MODEL, a serial device or URL "
+        "(/dev/ttyUSB0, socket://host:port), ble:ADDRESS or ble:NAME"
+    )
+
+
+class ChairParam(click.ParamType[ChairAddress]):
+    """The ``--chair`` option's type."""
+
+    name = "chair"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> ChairAddress:
+        if isinstance(value, ChairAddress):
+            return value
+        try:
+            return parse_chair(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+def resolve_model(address: ChairAddress, model_id: str | None) -> ChairModel:
+    """The model of the chair: ``--model``, else what the address says, else the default."""
+    if model_id is not None:
+        return get_model(model_id)
+    if address.model_id is not None:
+        return get_model(address.model_id)
+    if address.kind == "ble-name":
+        matched = builtin_registry().match_ble_name(address.target.rstrip("*"))
+        if matched is not None:
+            return matched
+    return get_model(DEFAULT_MODEL)
+
+
+@dataclass
+class Connection:
+    """What a command needs to reach a chair: its model and a way to open links to it."""
+
+    model: ChairModel
+    links: LinkFactory
+    simulated: SimulatedChair | None
+
+
+def links_for(
+    address: ChairAddress, model: ChairModel, clock: Clock, *, form: Literal["ble", "wired"] = "ble"
+) -> Connection:
+    """A link factory for ``address``; for ``sim``, the simulated chair it reaches."""
+    if address.kind == "sim":
+        chair = SimulatedChair(model, clock, form=form)
+
+        def memory() -> MemoryLink:
+            def opener(on_data: DataCallback, on_lost: LostCallback) -> Endpoint:
+                return chair.connect(on_data=on_data, on_close=on_lost)
+
+            return MemoryLink(opener, description=str(address))
+
+        return Connection(model, memory, chair)
+    if address.kind == "serial":
+        return Connection(model, lambda: SerialLink.for_model(model, address.target), None)
+    if address.kind == "ble-address":
+        return Connection(
+            model, lambda: BleLink.for_model(model, address=address.target, clock=clock), None
+        )
+    return Connection(
+        model, lambda: BleLink.for_model(model, names=[address.target], clock=clock), None
+    )
+
+
+def chair_options(command: F) -> F:
+    """Add ``--chair`` and ``--model`` to a command."""
+    command = click.option(
+        "--model",
+        "model_id",
+        metavar="MODEL",
+        help="The chair model (see chairctl models); needed for serial links.",
+    )(command)
+    return click.option(
+        "--chair",
+        "address",
+        type=ChairParam(),
+        default="sim",
+        show_default=True,
+        help="sim, sim:MODEL, a serial device or URL, ble:ADDRESS or ble:NAME.",
+    )(command)

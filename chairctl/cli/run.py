@@ -1,0 +1,265 @@
+"""``chairctl run``: a program on a chair, with live progress, stopped safely however it ends.
+
+Nothing moves before the program is valid, compiled for the chair, and every approximation the
+chair needs is shown. Ctrl-C (or SIGTERM) asks the engine to stop, which releases the chair
+before the process exits with 130 (143 for SIGTERM).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.live import Live
+from rich.text import Text
+
+from chairctl.cli.chairs import ChairAddress, chair_options, links_for, resolve_model
+from chairctl.clock import Clock, RealClock, ScaledClock
+from chairctl.engine import (
+    AdjustmentMade,
+    Engine,
+    Event,
+    FaultRaised,
+    Finished,
+    Outcome,
+    Paused,
+    Resumed,
+    SessionStarted,
+    StatusReceived,
+    StepStarted,
+    Stopped,
+    Warned,
+)
+from chairctl.plan import Plan, compile_program
+from chairctl.program import Program, format_duration, load_program
+from chairctl.program.library import find_program
+from chairctl.vocabulary import ChairctlError, Unsupported
+from drivers.chair import ChairSession
+from drivers.models import ChairModel
+from simulator.faults import ScheduledFault, parse_fault
+
+#: Exit codes for a session stopped by a signal, as shells report them.
+_SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    """One engine event as a JSON-ready dict (``event`` names its kind)."""
+    name = type(event).__name__
+    data: dict[str, Any] = {"event": name, "at": round(event.at, 3)}
+    match event:
+        case SessionStarted():
+            data |= {"program": event.program_id, "total_s": event.total_s}
+        case StepStarted():
+            setpoint = event.entry.setpoint
+            data |= {
+                "index": event.index,
+                "step": event.entry.step,
+                "line": event.entry.line,
+                "technique": setpoint.technique.value,
+                "regions": [r.value for r in setpoint.regions],
+                "intensity": event.intensity,
+                "duration_s": event.entry.duration_s,
+            }
+        case StatusReceived():
+            status = event.status
+            data |= {
+                "work_state": status.work_state.value,
+                "technique": status.technique.value if status.technique else None,
+                "intensity": status.intensity,
+                "roller_position": status.roller_position,
+            }
+        case AdjustmentMade() | Warned() | FaultRaised():
+            data |= {"message": event.message}
+        case Stopped():
+            data |= {"reason": event.reason, "outcome": event.outcome.value}
+            data |= {"chair_safe": event.chair_safe}
+        case Finished():
+            data |= {"chair_safe": event.chair_safe}
+        case Paused() | Resumed():
+            pass
+    return data
+
+
+@dataclass
+class _Progress:
+    """The one line a person watches while the chair works."""
+
+    plan: Plan
+    engine: Engine
+    step: str = "preparing the chair (body scan)"
+    notes: list[str] = field(default_factory=list)
+
+    def on_event(self, event: Event) -> None:
+        match event:
+            case StepStarted():
+                setpoint = event.entry.setpoint
+                where = ", ".join(r.value for r in setpoint.regions) or "no rollers"
+                self.step = (
+                    f"{event.entry.step} · {setpoint.technique.value} · {where} · "
+                    f"intensity {event.intensity}"
+                )
+            case AdjustmentMade() | Warned():
+                self.notes.append(event.message)
+            case FaultRaised():
+                self.notes.append(f"fault: {event.message}")
+            case _:
+                pass
+
+    def render(self) -> Text:
+        total = self.engine.end_s or 1.0
+        done = min(self.engine.elapsed(), total)
+        width = 30
+        filled = round(width * done / total)
+        line = Text()
+        line.append("█" * filled, style="green").append("░" * (width - filled), style="dim")
+        line.append(f" {format_duration(total - done)} left  ", style="bold")
+        line.append(self.step)
+        if self.engine.paused:
+            line.append("  (paused)", style="yellow")
+        return line
+
+
+def _clock_for(address: ChairAddress, speed: float | None) -> Clock:
+    if speed is None or speed == 1 or address.kind != "sim":
+        return RealClock()
+    return ScaledClock(speed)
+
+
+def _preflight(program: Program, plan: Plan, session: ChairSession, console: Console) -> None:
+    """Show what the person must know before anything moves; refuse what cannot be done."""
+    console.print(f"[bold]{program.name}[/] — {format_duration(plan.total_s)}")
+    for caution in program.cautions:
+        console.print(f"[bold yellow]caution[/] {caution}")
+    notes: dict[str, None] = {}
+    for adjustment in plan.adjustments:
+        notes[str(adjustment)] = None
+    for entry in plan.entries:
+        try:
+            for note in session.approximations(entry.setpoint):
+                notes[f"line {entry.line}: {note}"] = None
+        except Unsupported as error:
+            raise ChairctlError(f"line {entry.line}: this chair cannot run it: {error}") from None
+    for note in notes:
+        console.print(f"[dim]• {note}[/]")
+    console.print("[dim]Keep the chair's remote within reach; Ctrl-C stops the chair safely.[/]")
+
+
+async def _run(
+    program: Program,
+    plan: Plan,
+    address: ChairAddress,
+    model: ChairModel,
+    speed: float | None,
+    faults: list[ScheduledFault],
+    *,
+    as_json: bool,
+    console: Console,
+) -> tuple[Outcome, bool, str, signal.Signals | None]:
+    clock = _clock_for(address, speed)
+    connection = links_for(address, model, clock)
+    if connection.simulated is not None:
+        for fault in faults:
+            connection.simulated.schedule(fault)
+    session = ChairSession(model, connection.links, clock)
+    _preflight(program, plan, session, console)
+    engine = Engine(plan, session, clock)
+    caught: list[signal.Signals] = []
+    loop = asyncio.get_running_loop()
+    stopping: set[asyncio.Task[None]] = set()
+
+    def on_signal(sig: signal.Signals) -> None:
+        if not caught:
+            caught.append(sig)
+            task = loop.create_task(engine.stop(f"stopped by {sig.name}"))
+            stopping.add(task)
+            task.add_done_callback(stopping.discard)
+
+    for sig in _SIGNAL_EXIT:
+        loop.add_signal_handler(sig, on_signal, sig)
+    try:
+        await session.connect()
+        if as_json:
+            engine.listen(lambda e: click.echo(json.dumps(event_json(e))))
+            result = await engine.run()
+        else:
+            progress = _Progress(plan, engine)
+            engine.listen(progress.on_event)
+            with Live(progress.render(), console=console, refresh_per_second=4) as live:
+                engine.listen(lambda _e: live.update(progress.render()))
+                result = await engine.run()
+            if not console.is_terminal:
+                console.print()  # the last progress line ends without one off a terminal
+            for note in progress.notes:
+                console.print(f"[yellow]•[/] {note}")
+        return result.outcome, result.chair_safe, result.reason, caught[0] if caught else None
+    finally:
+        for sig in _SIGNAL_EXIT:
+            loop.remove_signal_handler(sig)
+        await session.close()
+
+
+@click.command()
+@click.argument("program_name", metavar="PROGRAM")
+@chair_options
+@click.option("--speed", type=click.FloatRange(min=0.1), help="Simulated chair only: time factor.")
+@click.option(
+    "--fault",
+    "faults",
+    multiple=True,
+    metavar="NAME@SECONDS",
+    help="Simulated chair only: inject a fault (overload@180, link-drop@60, ...).",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON event per line instead.")
+def run(
+    program_name: str,
+    address: ChairAddress,
+    model_id: str | None,
+    speed: float | None,
+    faults: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Run a program on a chair (the simulated one unless --chair says otherwise).
+
+    PROGRAM is a file or the id of a library program. Exits 0 when it ran to its end, 130 when
+    stopped with Ctrl-C (143 on SIGTERM), 1 on a fault; the chair is released in every case.
+    """
+    console = Console(highlight=False, stderr=as_json)
+    path = find_program(program_name)
+    if not path.exists():
+        raise click.ClickException(f"no program file or library program '{program_name}'")
+    program = load_program(path)
+    model = resolve_model(address, model_id)
+    plan = compile_program(program, chair=model.capabilities)
+    if speed is not None and speed != 1 and address.kind != "sim":
+        raise click.BadParameter("only the simulated chair runs faster", param_hint="--speed")
+    if faults and address.kind != "sim":
+        raise click.BadParameter("faults go into the simulated chair only", param_hint="--fault")
+    try:
+        scheduled = [parse_fault(text) for text in faults]
+    except ChairctlError as error:
+        raise click.BadParameter(str(error), param_hint="--fault") from None
+    outcome, safe, reason, sig = asyncio.run(
+        _run(program, plan, address, model, speed, scheduled, as_json=as_json, console=console)
+    )
+    if not safe:
+        console.print(
+            "[bold red]The chair did not confirm its safe state: check it, and use its remote "
+            "or switch it off.[/]"
+        )
+    if sig is not None:
+        console.print(f"Stopped ({sig.name}); the chair was released.")
+        sys.exit(_SIGNAL_EXIT[sig])
+    if outcome is Outcome.FAULT:
+        console.print(f"[bold red]Stopped on a fault:[/] {reason}. The chair was released.")
+        sys.exit(1)
+    if outcome is Outcome.COMPLETED:
+        console.print(f"[green]Finished[/] {program.name}.")
+    else:
+        console.print(f"Stopped: {reason}.")
+    sys.exit(0 if safe else 1)

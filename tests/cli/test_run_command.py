@@ -1,0 +1,145 @@
+"""chairctl run on the simulated chair: finishing, JSON events, faults, bad input, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from chairctl.cli import main
+
+SHORT = """\
+format: 1
+id: {id}
+name: Short
+summary: Two minutes for the tests.
+description: Used by the tests of chairctl run.
+category: relaxation
+goals: [tension]
+steps:
+  - {name: Warm up, duration: 60, technique: knead, region: mid_back, intensity: 2}
+  - {name: Lower back, duration: 60, technique: knead, region: lower_back, intensity: 3}
+"""
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(["run", *args])
+    out, err = capsys.readouterr()
+    code = exited.value.code
+    return (code if isinstance(code, int) else 1), out, err
+
+
+def test_a_program_runs_to_its_end(
+    capsys: pytest.CaptureFixture[str], write_program: Callable[..., Path]
+) -> None:
+    code, out, _ = run(capsys, str(write_program(SHORT)), "--speed", "200")
+    assert code == 0
+    assert "Finished Short." in out
+    assert "Keep the chair's remote within reach" in out
+
+
+def test_json_prints_one_event_per_line(
+    capsys: pytest.CaptureFixture[str], write_program: Callable[..., Path]
+) -> None:
+    code, out, err = run(capsys, str(write_program(SHORT)), "--speed", "200", "--json")
+    assert code == 0
+    events = [json.loads(line) for line in out.splitlines()]
+    kinds = [e["event"] for e in events]
+    assert kinds.index("StepStarted") < kinds.index("SessionStarted") < kinds.index("Finished")
+    steps = [e for e in events if e["event"] == "StepStarted"]
+    assert [(s["step"], s["intensity"], s["regions"]) for s in steps] == [
+        ("Warm up", 2, ["mid_back"]),
+        ("Lower back", 3, ["lower_back"]),
+    ]
+    assert events[-1] == {
+        "event": "Finished",
+        "at": pytest.approx(120, abs=0.5),
+        "chair_safe": True,
+    }
+    assert "Short" in err  # the pre-flight report goes to stderr with --json
+
+
+def test_a_fault_stops_safely_and_exits_1(
+    capsys: pytest.CaptureFixture[str], write_program: Callable[..., Path]
+) -> None:
+    path = write_program(SHORT)
+    code, out, _ = run(capsys, str(path), "--speed", "200", "--fault", "overload@60", "--json")
+    assert code == 1
+    events = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    faults = [e for e in events if e["event"] == "FaultRaised"]
+    assert faults
+    assert "fault" in faults[0]["message"]
+    assert events[-1]["event"] == "Stopped"
+    assert events[-1]["outcome"] == "fault"
+
+
+def test_an_invalid_program_touches_no_chair(
+    capsys: pytest.CaptureFixture[str], write_program: Callable[..., Path]
+) -> None:
+    path = write_program(
+        SHORT.replace("technique: knead, region: mid_back", "technique: tap, region: neck")
+    )
+    code, out, err = run(capsys, str(path))
+    assert code == 1
+    assert out == ""
+    assert err.startswith(f"{path}:9:")
+    assert "percussion (tap) is never allowed at the neck" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--chair", "bogus"], "'bogus' is not a chair"),
+        (["--chair", "/dev/ttyUSB9", "--speed", "5"], "only the simulated chair runs faster"),
+        (["--fault", "meltdown@5"], "unknown fault 'meltdown'; known: overload"),
+    ],
+)
+def test_bad_options_are_one_line(
+    capsys: pytest.CaptureFixture[str],
+    write_program: Callable[..., Path],
+    args: list[str],
+    message: str,
+) -> None:
+    code, _, err = run(capsys, str(write_program(SHORT)), *args)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_a_missing_serial_chair_is_one_clear_error(
+    capsys: pytest.CaptureFixture[str], write_program: Callable[..., Path]
+) -> None:
+    code, _, err = run(capsys, str(write_program(SHORT)), "--chair", "/dev/ttyUSB-none")
+    assert code == 1
+    assert err.startswith("chairctl: ")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_ctrl_c_stops_the_chair_and_exits_130(write_program: Callable[..., Path]) -> None:
+    path = write_program(SHORT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chairctl", "run", str(path), "--speed", "10", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:  # blocks until the chair has started the first step
+            if '"SessionStarted"' in line:
+                break
+        process.send_signal(signal.SIGINT)
+        rest, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130, err
+    last = json.loads(rest.splitlines()[-1])
+    assert last["event"] == "Stopped"
+    assert last["reason"] == "stopped by SIGINT"
+    assert last["chair_safe"] is True
