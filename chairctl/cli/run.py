@@ -44,6 +44,11 @@ from drivers.chair import ChairSession
 from drivers.models import ChairModel
 from simulator.faults import ScheduledFault, parse_fault
 
+#: Links that may reach a simulated chair, which alone can run faster than real time: the
+#: built-in one, or one served with ``chairctl sim serve --speed`` on a pty or TCP port. A BLE
+#: chair is a real chair.
+_SPEEDABLE = ("sim", "serial")
+
 #: Exit codes for a session stopped by a signal, as shells report them.
 _SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
@@ -126,7 +131,7 @@ class _Progress:
 
 
 def _clock_for(address: ChairAddress, speed: float | None) -> Clock:
-    if speed is None or speed == 1 or address.kind != "sim":
+    if speed is None or speed == 1 or address.kind not in _SPEEDABLE:
         return RealClock()
     return ScaledClock(speed)
 
@@ -207,7 +212,11 @@ async def _run(
 @click.command()
 @click.argument("program_name", metavar="PROGRAM")
 @chair_options
-@click.option("--speed", type=click.FloatRange(min=0.1), help="Simulated chair only: time factor.")
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0.1),
+    help="Simulated chairs only: time factor (for chairctl sim serve, give it the same --speed).",
+)
 @click.option(
     "--fault",
     "faults",
@@ -236,8 +245,11 @@ def run(
     program = load_program(path)
     model = resolve_model(address, model_id)
     plan = compile_program(program, chair=model.capabilities)
-    if speed is not None and speed != 1 and address.kind != "sim":
-        raise click.BadParameter("only the simulated chair runs faster", param_hint="--speed")
+    if speed is not None and speed != 1 and address.kind not in _SPEEDABLE:
+        raise click.BadParameter(
+            "only a simulated chair runs faster (sim, or a serial link to chairctl sim serve)",
+            param_hint="--speed",
+        )
     if faults and address.kind != "sim":
         raise click.BadParameter("faults go into the simulated chair only", param_hint="--fault")
     try:

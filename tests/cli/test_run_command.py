@@ -96,7 +96,7 @@ def test_an_invalid_program_touches_no_chair(
     ("args", "message"),
     [
         (["--chair", "bogus"], "'bogus' is not a chair"),
-        (["--chair", "/dev/ttyUSB9", "--speed", "5"], "only the simulated chair runs faster"),
+        (["--chair", "ble:EVOLUTION-*", "--speed", "5"], "only a simulated chair runs faster"),
         (["--fault", "meltdown@5"], "unknown fault 'meltdown'; known: overload"),
     ],
 )
@@ -143,3 +143,42 @@ def test_ctrl_c_stops_the_chair_and_exits_130(write_program: Callable[..., Path]
     assert last["event"] == "Stopped"
     assert last["reason"] == "stopped by SIGINT"
     assert last["chair_safe"] is True
+
+
+def test_run_against_a_chair_served_by_another_process(write_program: Callable[..., Path]) -> None:
+    path = write_program(SHORT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "chairctl", "sim", "serve", "--pty", "--speed", "20"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        pty = server.stdout.readline().strip()
+        assert pty.startswith("/dev/")
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "chairctl",
+                "run",
+                str(path),
+                "--chair",
+                pty,
+                "--speed",
+                "20",
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        last = json.loads(done.stdout.splitlines()[-1])
+        assert last == {"event": "Finished", "at": pytest.approx(120, abs=2), "chair_safe": True}
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=10) == 0
+    finally:
+        server.kill()
