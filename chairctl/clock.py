@@ -4,6 +4,11 @@ Every component that waits takes a :class:`Clock` instead of calling ``asyncio.s
 ``time.monotonic``. On a :class:`VirtualClock` time moves only when someone advances it, so the
 engine, a driver and the simulated chair can run a 30-minute session in a fraction of a second,
 deterministically, on one clock.
+
+A VirtualClock sees only the event loop's ready callbacks. Work happening outside it (bytes
+crossing a pty or a socket in the kernel, a port opened in a worker thread) is invisible, so
+whoever starts such work registers a :data:`Quiescence` waiter, and time does not move on
+until every waiter says nothing is in flight.
 """
 
 from __future__ import annotations
@@ -18,6 +23,11 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 T = TypeVar("T")
+
+#: Waits, in real time and bounded by itself, until work the event loop cannot see is done;
+#: True when it had to wait (what arrived may have woken tasks), False when nothing was in
+#: flight. Raises when what it waits for does not come.
+Quiescence = Callable[[], Awaitable[bool]]
 
 
 class TimerHandle(ABC):
@@ -132,6 +142,8 @@ class Deadlock(RuntimeError):
 
 #: How many event-loop turns :meth:`VirtualClock.settle` allows before deciding something spins.
 _SETTLE_LIMIT = 10_000
+#: How many times one settle may find real I/O in flight before deciding it never ends.
+_QUIESCENCE_LIMIT = 10_000
 #: How much virtual time a cancelled task gets to unwind in :meth:`VirtualClock.run`.
 _UNWIND_LIMIT_S = 600.0
 
@@ -148,6 +160,7 @@ class VirtualClock(Clock):
         self._now = start
         self._queue: list[_Entry] = []
         self._seq = itertools.count()
+        self._quiescence: list[Quiescence] = []
 
     def now(self) -> float:
         return self._now
@@ -178,8 +191,36 @@ class VirtualClock(Clock):
             heapq.heappop(self._queue)
         return self._queue[0].when if self._queue else None
 
+    def add_quiescence(self, waiter: Quiescence) -> Callable[[], None]:
+        """Hold time still while ``waiter`` reports real I/O in flight; returns its remover.
+
+        Real I/O (a pty, a socket, a worker thread) finishes outside the event loop's ready
+        queue, so without a waiter the clock would jump past a deadline while a frame written
+        at that time is still on its way, and the reader would see it late.
+        """
+        self._quiescence.append(waiter)
+
+        def remove() -> None:
+            with contextlib.suppress(ValueError):
+                self._quiescence.remove(waiter)
+
+        return remove
+
     async def settle(self) -> None:
-        """Let the event loop run until no callback is ready (woken tasks have reacted)."""
+        """Let the event loop run until no callback is ready (woken tasks have reacted) and
+        no :meth:`quiescence waiter <add_quiescence>` has anything in flight."""
+        for _ in range(_QUIESCENCE_LIMIT):
+            await self._idle()
+            waited = False
+            for waiter in list(self._quiescence):
+                # Every waiter is asked each round, so none is starved by another's traffic.
+                waited = await waiter() or waited
+            if not waited:
+                return
+        raise RuntimeError("real I/O never went quiet: something keeps a conversation going")
+
+    async def _idle(self) -> None:
+        """Turn the event loop until its ready queue is empty."""
         loop = asyncio.get_running_loop()
         ready = getattr(loop, "_ready", None)
         for _ in range(_SETTLE_LIMIT):

@@ -6,6 +6,10 @@ and read and write raw bytes. A TCP port carries the same raw bytes (pyserial re
 refuses a second TCP client. A pty cannot refuse a second process that opens its path (both
 would read each other's bytes), so open it from one program only; chairctl's serial link
 takes an exclusive lock on it.
+
+Both servers count the bytes they carry and (TCP) the controllers they serve, and call
+``on_traffic`` after each change: a test running the chair on a virtual clock uses that to
+hold time still until what one side wrote has reached the other.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from simulator.chair import SimulatedChair
 from simulator.link import Connection
 
 Log = Callable[[str], None]
+#: Hears that a server's counters changed.
+TrafficListener = Callable[[], None]
 
 #: Bytes a server holds for a controller that does not read before it drops status frames:
 #: a real UART has no memory either, and an unread pty or socket must not grow without bound.
@@ -35,16 +41,30 @@ def _ignore(_: str) -> None:
     pass
 
 
+def _nothing() -> None:
+    pass
+
+
 class PtyServer:
     """The chair on a pseudo-terminal in raw mode; :attr:`path` is the end to open."""
 
     def __init__(
-        self, chair: SimulatedChair, *, log: Log = _ignore, link_down_s: float = LINK_DOWN_S
+        self,
+        chair: SimulatedChair,
+        *,
+        log: Log = _ignore,
+        link_down_s: float = LINK_DOWN_S,
+        on_traffic: TrafficListener = _nothing,
     ) -> None:
         self.chair = chair
         self.log = log
         self.link_down_s = link_down_s
+        self.on_traffic = on_traffic
         self.path = ""
+        #: Bytes read from the controller, whether the chair was attached to take them or not.
+        self.bytes_received = 0
+        #: Bytes of status frames the kernel took for the controller.
+        self.bytes_sent = 0
         self._master = -1
         self._slave = -1
         self._link: Connection | None = None
@@ -52,6 +72,7 @@ class PtyServer:
         self._writing = False
         self._reconnect: TimerHandle | None = None
         self._closing = False
+        self._waiting = False
 
     def open(self) -> str:
         """Create the pty, attach the chair to it, and return the path to open."""
@@ -73,10 +94,15 @@ class PtyServer:
         try:
             self._link = self.chair.connect(self._send, self._dropped)
         except LinkError:
-            # Another controller (a BLE central, a test) holds the chair: try again later,
-            # as a cable plugged into a busy chair would find it busy until it is free.
-            self.log(f"another controller holds the chair; retrying in {self.link_down_s:g} s")
-            self._reconnect = self.chair.clock.call_later(self.link_down_s, self._attach)
+            # Another controller (a BLE central, a test) holds the chair. A cable plugged into
+            # a busy chair finds it busy until it is free, and then hears it from its next
+            # frame on: look again every frame slot (saying so once, not every 50 ms).
+            if not self._waiting:
+                self.log("another controller holds the chair; waiting for it to let go")
+                self._waiting = True
+            self._reconnect = self.chair.clock.call_later(self.chair.period, self._attach)
+            return
+        self._waiting = False
 
     def _dropped(self, reason: str) -> None:
         self._link = None
@@ -92,7 +118,11 @@ class PtyServer:
             return
         except OSError:
             return
-        if self._link is not None and data:
+        if not data:
+            return
+        self.bytes_received += len(data)
+        self.on_traffic()
+        if self._link is not None:
             # Bytes that arrive while the link is down are lost, as on an unplugged cable.
             self._link.write(data)
 
@@ -108,10 +138,15 @@ class PtyServer:
             return
         except OSError:
             return
+        self._sent(written)
         if written < len(frame):
             # Keep the rest so a frame is never torn, and finish it when the pty drains.
             self._pending += frame[written:]
             self._watch_writable()
+
+    def _sent(self, count: int) -> None:
+        self.bytes_sent += count
+        self.on_traffic()
 
     def _watch_writable(self) -> None:
         if not self._writing:
@@ -124,8 +159,11 @@ class PtyServer:
         except BlockingIOError:
             return
         except OSError:
-            written = len(self._pending)
-        del self._pending[:written]
+            # The pty is gone: what was pending is dropped, not sent.
+            self._pending.clear()
+        else:
+            del self._pending[:written]
+            self._sent(written)
         if not self._pending:
             asyncio.get_running_loop().remove_writer(self._master)
             self._writing = False
@@ -150,13 +188,32 @@ class PtyServer:
 class TcpServer:
     """The chair on a TCP port carrying raw frame bytes, one client at a time."""
 
-    def __init__(self, chair: SimulatedChair, host: str, port: int, *, log: Log = _ignore) -> None:
+    def __init__(
+        self,
+        chair: SimulatedChair,
+        host: str,
+        port: int,
+        *,
+        log: Log = _ignore,
+        on_traffic: TrafficListener = _nothing,
+    ) -> None:
         self.chair = chair
         self.host = host
         self.port = port
         self.log = log
+        self.on_traffic = on_traffic
+        #: Bytes read from controllers (refused ones are not read).
+        self.bytes_received = 0
+        #: Bytes of status frames handed to a controller's connection.
+        self.bytes_sent = 0
         self._server: asyncio.Server | None = None
         self._clients: set[asyncio.Task[None]] = set()
+
+    @property
+    def connections(self) -> int:
+        """Controller connections accepted and not yet finished with (refused ones included,
+        until they are hung up on)."""
+        return len(self._clients)
 
     async def start(self) -> tuple[str, int]:
         """Listen; returns the address really bound (port 0 becomes the port chosen)."""
@@ -174,6 +231,7 @@ class TcpServer:
         task = asyncio.current_task()
         if task is not None:
             self._clients.add(task)
+            self.on_traffic()
         peer = writer.get_extra_info("peername")
         try:
             try:
@@ -186,6 +244,8 @@ class TcpServer:
             self.log(f"controller connected from {_address(peer)}")
             try:
                 while data := await reader.read(4096):
+                    self.bytes_received += len(data)
+                    self.on_traffic()
                     link.write(data)
             except (ConnectionError, LinkError):
                 pass
@@ -199,12 +259,14 @@ class TcpServer:
                 await writer.wait_closed()
             if task is not None:
                 self._clients.discard(task)
+                self.on_traffic()
 
-    @staticmethod
-    def _send(writer: asyncio.StreamWriter, data: bytes) -> None:
+    def _send(self, writer: asyncio.StreamWriter, data: bytes) -> None:
         if writer.is_closing() or writer.transport.get_write_buffer_size() > BACKLOG_LIMIT:
             return
         writer.write(data)
+        self.bytes_sent += len(data)
+        self.on_traffic()
 
     async def close(self) -> None:
         """Stop listening and hang up on the client."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import pytest
 
@@ -117,3 +118,44 @@ async def test_scaled_clock_maps_its_time_onto_the_loop() -> None:
     handle.cancel()
     with pytest.raises(ValueError, match="positive"):
         ScaledClock(0)
+
+
+async def test_time_stands_still_while_a_quiescence_waiter_has_work_in_flight() -> None:
+    clock = VirtualClock()
+    loop = asyncio.get_running_loop()
+    ours, theirs = socket.socketpair()
+    in_flight: set[asyncio.Future[bytes]] = set()
+    received: list[tuple[bytes, float]] = []
+    asked = 0
+
+    def send() -> None:
+        # Received in a worker thread, as pyserial opens ports: the answer comes back whenever
+        # the thread gets to run, never as a callback the clock could see ready.
+        answer = loop.run_in_executor(None, theirs.recv, 64)
+        in_flight.add(answer)
+        answer.add_done_callback(in_flight.discard)
+        answer.add_done_callback(lambda done: received.append((done.result(), clock.now())))
+        ours.send(b"ping")
+
+    async def waiter() -> bool:
+        nonlocal asked
+        asked += 1
+        if not in_flight:
+            return False
+        await asyncio.wait(set(in_flight), timeout=5)
+        return True
+
+    remove = clock.add_quiescence(waiter)
+    try:
+        clock.call_at(1, send)
+        clock.call_at(2, send)
+        await clock.advance(10)
+        assert received == [(b"ping", 1.0), (b"ping", 2.0)]
+        assert clock.now() == 10
+        remove()
+        before = asked
+        await clock.advance(1)
+        assert asked == before
+    finally:
+        ours.close()
+        theirs.close()

@@ -1,41 +1,144 @@
 """Fixtures of the session behaviour suite: a connected ChairSession on a simulated chair.
 
 Every test here runs once per link kind. :func:`_link_factory` is the one place that knows how
-to reach the simulated chair over a link; adding a kind (a serial pty, ``socket://``, the BLE
-backend) means adding it to :data:`LINK_KINDS` and to that function, and nothing else.
+to reach the simulated chair over a link; adding a kind means adding it to :data:`LINK_KINDS`
+and to that function, and nothing else. A test that is about one property of some kinds (the
+checksummed status form, say) names them with ``@pytest.mark.link_kinds`` and says why.
 
 Nothing of ours is mocked: the session talks to a real :class:`SimulatedChair` through a real
-link, and tests judge it by the chair's status and its ground-truth trace. The only thing
-wrapped is the chair's mainboard key input, to log what the chair received.
+link (a real pty or TCP socket for the serial kinds, bleak's real ``BleakClient`` over the
+simulator's backend for BLE), and tests judge it by the chair's status and its ground-truth
+trace. The only things wrapped are the chair's mainboard key input, to log what the chair
+received, and on the serial kinds the link, to count the bytes crossing the kernel so that
+virtual time waits for them (see ``sessionwire``).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable
+import contextlib
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 import pytest
 from sessionhelpers import KeyLog, Rig, assert_every_start_stopped
+from sessionwire import Wire
 
 from chairctl.clock import VirtualClock
 from drivers.chair import ChairSession, EventListener
-from drivers.links import LinkFactory, MemoryLink
+from drivers.links import BleLink, LinkFactory, MemoryLink, SerialLink
 from drivers.models import ChairModel, get_model
 from drivers.session import LinkState, SessionConfig
 from simulator import ChairOptions, SimulatedChair, Sitter
+from simulator.ble import SimulatedAir
+from simulator.rongtai.frames import Form
+from simulator.serve import PtyServer, TcpServer
 
-#: The links the suite runs over. The serial pty, socket:// and BLE links join here.
-LINK_KINDS = ["memory"]
+MODEL_ID = "rongtai-rt8600s"
 
 
-def _link_factory(kind: str, chair: SimulatedChair) -> LinkFactory:
-    """A fresh link to ``chair`` per connection attempt, of the given kind."""
+@dataclass(frozen=True)
+class LinkKind:
+    """What a test may need to know of a link kind, beyond how to build one."""
+
+    #: The status form the chair sends on it: the checksummed 17-byte form every 200 ms over
+    #: BLE (and in memory), the 18-byte form without checksum every 50 ms on the wired
+    #: hand-controller line that a serial link plugs into.
+    form: Form
+    #: Chair seconds a connection attempt takes to fail while another controller holds the
+    #: chair: nothing where the chair refuses at once, more where it just says nothing.
+    busy_attempt_s: float
+
+
+#: A busy BLE chair stops advertising, so an attempt ends when BleLink's scan runs out.
+_BLE_SCAN_S: float = inspect.signature(BleLink).parameters["scan_timeout"].default
+
+#: The links the suite runs over.
+LINK_KINDS: dict[str, LinkKind] = {
+    "memory": LinkKind("ble", busy_attempt_s=0.0),
+    # A pty cannot refuse: the attempt opens it and waits in vain for a first status.
+    "serial-pty": LinkKind("wired", busy_attempt_s=SessionConfig().first_status_timeout_s),
+    # The server accepts the connection and hangs up at once.
+    "serial-socket": LinkKind("wired", busy_attempt_s=0.0),
+    "ble": LinkKind("ble", busy_attempt_s=_BLE_SCAN_S),
+}
+
+#: How long the pty stays silent after the chair drops the link (chair seconds). A pty cannot
+#: hang up, so the session notices a drop only by its status watchdog; the server's default
+#: gap (2 s) is shorter than the watchdog, and the session rightly rides that out.
+PTY_LINK_DOWN_S = SessionConfig().status_timeout_s + 2.0
+
+
+@contextlib.asynccontextmanager
+async def _link_factory(
+    kind: str, model: ChairModel, chair: SimulatedChair, clock: VirtualClock
+) -> AsyncIterator[LinkFactory]:
+    """A fresh link of the given kind to ``chair`` per connection attempt, while the context
+    lasts: whatever serves the chair on that link runs until it ends."""
     if kind == "memory":
-        return lambda: MemoryLink(
+        yield lambda: MemoryLink(
             lambda on_data, on_lost: chair.connect(on_data=on_data, on_close=on_lost),
             description="memory link to the simulated chair",
         )
-    raise ValueError(f"no link kind {kind!r}")
+    elif kind == "serial-pty":
+        pty = PtyServer(chair, link_down_s=PTY_LINK_DOWN_S)
+        wire = Wire(pty)
+        path = pty.open()
+        stop_waiting = clock.add_quiescence(wire.quiesce)
+        try:
+            yield wire.links(lambda: SerialLink.for_model(model, path))
+        finally:
+            stop_waiting()
+            pty.close()
+    elif kind == "serial-socket":
+        tcp = TcpServer(chair, "127.0.0.1", 0)
+        wire = Wire(tcp)
+        host, port = await tcp.start()
+        stop_waiting = clock.add_quiescence(wire.quiesce)
+        try:
+            yield wire.links(lambda: SerialLink.for_model(model, f"socket://{host}:{port}"))
+        finally:
+            stop_waiting()
+            await tcp.close()
+    elif kind == "ble":
+        # bleak's own BleakScanner and BleakClient over the simulator's backend: no kernel I/O
+        # on the way, so nothing for virtual time to wait for.
+        with SimulatedAir() as air:
+            air.add(chair)
+            yield lambda: BleLink.for_model(model, backend=air.backend, clock=clock)
+    else:
+        raise ValueError(f"no link kind {kind!r}")
+
+
+def kinds_where(test: Callable[[LinkKind], bool]) -> list[str]:
+    """The link kinds that pass ``test``, for ``@pytest.mark.link_kinds``."""
+    return [name for name, kind in LINK_KINDS.items() if test(kind)]
+
+
+def checksummed(kind: LinkKind) -> bool:
+    """The chair's status frames on this kind carry a checksum, so damage to them shows."""
+    return get_model(MODEL_ID).protocol.status_forms[kind.form].checksum
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "link_kinds(*kinds): run only over these link kinds (say why beside it)"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test using a rig runs once per link kind, or per kind its mark names."""
+    if "link_kind" not in metafunc.fixturenames:
+        return
+    kinds = list(LINK_KINDS)
+    mark = metafunc.definition.get_closest_marker("link_kinds")
+    if mark is not None:
+        unknown = set(mark.args) - set(LINK_KINDS)
+        if unknown or not mark.args:
+            raise ValueError(f"link_kinds names no kind, or unknown ones: {sorted(unknown)}")
+        kinds = [kind for kind in kinds if kind in mark.args]
+    metafunc.parametrize("link_kind", kinds)
 
 
 class RigMaker(Protocol):
@@ -55,13 +158,7 @@ class RigMaker(Protocol):
 
 @pytest.fixture(scope="session")
 def model() -> ChairModel:
-    return get_model("rongtai-rt8600s")
-
-
-@pytest.fixture(params=LINK_KINDS)
-def link_kind(request: pytest.FixtureRequest) -> str:
-    kind: str = request.param
-    return kind
+    return get_model(MODEL_ID)
 
 
 @pytest.fixture
@@ -69,6 +166,9 @@ async def make_rig(link_kind: str, model: ChairModel) -> AsyncIterator[RigMaker]
     """Connected rigs on demand (``chair_model``: the chair's own model, when a test needs a
     chair that differs from what the session believes); each is closed and checked after."""
     rigs: list[Rig] = []
+    chairs: list[SimulatedChair] = []
+    # What serves each chair on its link: closed after the sessions, before the chairs.
+    served = contextlib.AsyncExitStack()
 
     async def make(
         *,
@@ -80,11 +180,19 @@ async def make_rig(link_kind: str, model: ChairModel) -> AsyncIterator[RigMaker]
         on_event: EventListener | None = None,
     ) -> Rig:
         clock = VirtualClock()
-        chair = SimulatedChair(chair_model or model, clock, sitter=sitter, options=options)
+        chair = SimulatedChair(
+            chair_model or model,
+            clock,
+            form=LINK_KINDS[link_kind].form,
+            sitter=sitter,
+            options=options,
+        )
+        chairs.append(chair)
         keys = KeyLog.attach(chair)
+        links = await served.enter_async_context(_link_factory(link_kind, model, chair, clock))
         session = ChairSession(
             model,
-            _link_factory(link_kind, chair),
+            links,
             clock,
             config=config,
             shoulder_position=shoulder_position,
@@ -95,16 +203,20 @@ async def make_rig(link_kind: str, model: ChairModel) -> AsyncIterator[RigMaker]
         rigs.append(rig)
         return rig
 
-    yield make
-    for rig in rigs:
-        # Checked after every test, before close() could pay any debt: whatever the test
-        # did, no START was left without its STOP, and the session owes none.
-        if rig.session.link_state is LinkState.CONNECTED:
-            assert rig.session.keys.held == {}
+    try:
+        yield make
+        for rig in rigs:
+            # Checked after every test, before close() could pay any debt: whatever the test
+            # did, no START was left without its STOP, and the session owes none.
+            if rig.session.link_state is LinkState.CONNECTED:
+                assert rig.session.keys.held == {}
+                assert_every_start_stopped(rig.keys, model)
+            await rig.clock.run(rig.session.close())
             assert_every_start_stopped(rig.keys, model)
-        await rig.clock.run(rig.session.close())
-        rig.chair.close()
-        assert_every_start_stopped(rig.keys, model)
+    finally:
+        await served.aclose()
+        for chair in chairs:
+            chair.close()
 
 
 @pytest.fixture

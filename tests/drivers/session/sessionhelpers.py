@@ -10,7 +10,8 @@ from chairctl.clock import VirtualClock
 from chairctl.vocabulary import ActuatorMotion, AirbagZone, Region, Setpoint, Technique
 from drivers.chair import ChairSession
 from drivers.models import ChairModel
-from simulator import SimulatedChair
+from drivers.session import LinkState
+from simulator import LinkDrop, SimulatedChair
 from simulator.rongtai.firmware import Phase
 
 #: A setpoint with the rollers working one region, gently.
@@ -83,6 +84,23 @@ class Rig(NamedTuple):
     chair: SimulatedChair
     clock: VirtualClock
     keys: KeyLog
+
+
+async def drop_link(rig: Rig) -> float:
+    """The chair drops the link; returns once the session has noticed, with when it dropped.
+
+    Noticing takes what the link takes: nothing in memory and over BLE, the hang-up crossing
+    the kernel over TCP, and on a pty (which cannot hang up) the status watchdog's timeout.
+    """
+    session, chair, clock, _keys = rig
+    dropped_at = clock.now()
+    chair.inject(LinkDrop())
+    noticed_by = dropped_at + session.config.status_timeout_s + chair.period
+    await clock.advance(0)
+    while session.link_state is LinkState.CONNECTED:
+        assert clock.now() < noticed_by, "the session never noticed that the link dropped"
+        await clock.advance(chair.period)
+    return dropped_at
 
 
 def hold_pairs(model: ChairModel) -> dict[int, int]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import RigMaker
-from sessionhelpers import KNEAD_LOWER_BACK, Rig, assert_released, hold_pairs
+from conftest import LINK_KINDS, RigMaker
+from sessionhelpers import KNEAD_LOWER_BACK, Rig, assert_released, drop_link, hold_pairs
 
 from chairctl.vocabulary import Interrupted, LinkError, Technique
 from drivers.models import ChairModel
@@ -75,7 +75,7 @@ async def test_a_drop_between_applies_is_seen_by_the_next_apply(rig: Rig) -> Non
     session, chair, clock, _keys = rig
     await clock.run(session.apply(KNEAD_LOWER_BACK))
     await clock.advance(10)
-    chair.inject(LinkDrop())
+    await drop_link(rig)
     await clock.run(session.wait_recovery())
 
     with pytest.raises(Interrupted):
@@ -89,9 +89,9 @@ async def test_a_silent_chair_counts_as_a_dropped_link(make_rig: RigMaker) -> No
     session, chair, clock, _keys = rig
     await clock.run(session.apply(KNEAD_LOWER_BACK))
     went_quiet = clock.now()
-    # 25 frames (5 s) never come: longer than the 3 s watchdog, and they are still missing
+    # 5 s of frames never come: longer than the 3 s watchdog, and they are still missing
     # when the first new link opens.
-    chair.inject(DropFrames(25))
+    chair.inject(DropFrames(round(5.0 / chair.period)))
 
     await clock.advance(SessionConfig().status_timeout_s + 0.5)
     assert session.link_state is LinkState.RECONNECTING
@@ -106,7 +106,7 @@ async def test_a_silent_chair_counts_as_a_dropped_link(make_rig: RigMaker) -> No
 
 
 async def test_reconnection_gives_up_after_its_attempts_and_stop_says_so(
-    make_rig: RigMaker, model: ChairModel
+    make_rig: RigMaker, model: ChairModel, link_kind: str
 ) -> None:
     config = SessionConfig(reconnect_attempts=3)
     rig = await make_rig(config=config)
@@ -122,8 +122,10 @@ async def test_reconnection_gives_up_after_its_attempts_and_stop_says_so(
     assert interruption is not None
     assert not interruption.reconnected
     assert session.link_state is LinkState.DISCONNECTED
-    spent = sum(config.backoff(i) for i in range(config.reconnect_attempts))
-    assert clock.now() - dropped_at == pytest.approx(spent, abs=0.01)
+    # Each attempt waited its backoff, then as long as this link takes to find the chair busy.
+    backoffs = sum(config.backoff(i) for i in range(config.reconnect_attempts))
+    attempts = config.reconnect_attempts * LINK_KINDS[link_kind].busy_attempt_s
+    assert clock.now() - interruption.lost_at == pytest.approx(backoffs + attempts, abs=0.01)
     with pytest.raises(LinkError, match="remote"):
         await clock.run(session.stop())
     # The walk STOP is still owed; it goes out on the next link, before anything else.
