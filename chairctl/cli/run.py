@@ -42,6 +42,7 @@ from chairctl.program.library import find_program
 from chairctl.vocabulary import ChairctlError, Unsupported
 from drivers.chair import ChairSession
 from drivers.models import ChairModel
+from drivers.session import SessionConfig
 from simulator.faults import ScheduledFault, parse_fault
 
 #: Links that may reach a simulated chair, which alone can run faster than real time: the
@@ -171,7 +172,12 @@ async def _run(
     if connection.simulated is not None:
         for fault in faults:
             connection.simulated.schedule(fault)
-    session = ChairSession(model, connection.links, clock)
+    config = SessionConfig()
+    if isinstance(clock, ScaledClock):
+        # The margin on the key gap is for jitter on the wire, which is real time: on a clock
+        # running faster it must grow by the same factor, or the chair drops keys.
+        config = SessionConfig(key_gap_margin_s=config.key_gap_margin_s * clock.factor)
+    session = ChairSession(model, connection.links, clock, config=config)
     _preflight(program, plan, session, console)
     engine = Engine(plan, session, clock)
     caught: list[signal.Signals] = []

@@ -109,13 +109,23 @@ class StatusFramer:
 
 
 class StatusDecoder:
-    """Decodes a byte stream from one chair into statuses; never raises on any input."""
+    """Decodes a byte stream from one chair into statuses; never raises on any input.
+
+    A frame of the 18-byte form carries no checksum, and a damaged one mostly still decodes
+    into a plausible status: one that says "intensity 5" when the chair is at 2 would make a
+    controller press toward a harder massage. So a frame of that form is trusted only when
+    the next frame says the same; the chair sends them every 50 ms and its state changes far
+    more slowly, so this costs one frame of delay. Checksummed frames are trusted at once.
+    """
 
     def __init__(self, model: ChairModel) -> None:
         self._framer = StatusFramer()
         self._codes = StatusCodes.of(model)
         self._rejected = 0
         self._last_error: str | None = None
+        #: The fields of the last unchecked frame, waiting for a second opinion.
+        self._unconfirmed: bytes | None = None
+        self._unconfirmed_dropped = 0
 
     @property
     def framer(self) -> StatusFramer:
@@ -138,21 +148,43 @@ class StatusDecoder:
         return self._rejected
 
     @property
+    def unconfirmed(self) -> int:
+        """Unchecked frames dropped because the next frame disagreed with them."""
+        return self._unconfirmed_dropped
+
+    @property
     def last_error(self) -> str | None:
         """Why the most recent rejected frame was dropped, for logs."""
         return self._last_error
 
     def reset(self) -> None:
-        """Forget a partly received frame (counters are kept)."""
+        """Forget a partly received frame and any frame awaiting confirmation."""
         self._framer.reset()
+        self._unconfirmed = None
+
+    def _confirmed(self, frame: bytes, fields: bytes) -> bool:
+        if len(frame) == CHECKED_LENGTH:
+            return True
+        # The whole frame is compared, so damage anywhere in it is caught.
+        previous, self._unconfirmed = self._unconfirmed, frame
+        if previous is None:
+            return False
+        if previous != frame:
+            self._unconfirmed_dropped += 1
+            return False
+        return True
 
     def feed(self, data: bytes) -> list[ChairStatus]:
         """The statuses of the frames ``data`` completes, in order."""
         statuses: list[ChairStatus] = []
         for frame in self._framer.feed(data):
             try:
-                statuses.append(decode_fields(status_fields(frame), self._codes))
+                fields = status_fields(frame)
+                status = decode_fields(fields, self._codes)
             except ProtocolError as error:
                 self._rejected += 1
                 self._last_error = str(error)
+                continue
+            if self._confirmed(frame, fields):
+                statuses.append(status)
         return statuses

@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from conftest import RigMaker, checksummed, kinds_where
+from conftest import RigMaker
 from sessionhelpers import KNEAD_LOWER_BACK, Rig
 
 from chairctl.vocabulary import Heater, HeatLevel, NotConfirmed, Technique, WorkState
@@ -39,10 +39,8 @@ async def test_lost_status_frames_after_a_toggle_cause_no_second_press(
     assert chair.state().heat_on
 
 
-# Only where damage shows. The wired form has no checksum: most damaged wired frames decode
-# as plausible statuses, which no session can tell from true ones, so "damaged frames are no
-# evidence" cannot hold on a serial link. (Today the session acts on such a frame at once.)
-@pytest.mark.link_kinds(*kinds_where(checksummed))
+# On every link: checksummed frames that are damaged fail their checksum; unchecked (wired)
+# frames are trusted only when the next frame repeats them.
 async def test_damaged_status_frames_after_a_toggle_cause_no_second_press(
     rig: Rig, model: ChairModel
 ) -> None:
