@@ -272,7 +272,7 @@ class Engine:
                 moments.append(START_RAMP_S)
             for moment in moments:
                 await self._wait_until(moment)
-                await self._apply(index, entry)
+                await self._apply(index, entry, moment)
         await self._wait_until(self.end_s)
 
     def _guarded(self, entry: PlanEntry, at: float) -> Setpoint:
@@ -288,8 +288,11 @@ class Engine:
             raise SafetyViolation("; ".join(c.message for c in broken))
         return setpoint
 
-    async def _apply(self, index: int, entry: PlanEntry) -> None:
-        at = self.elapsed()
+    async def _apply(self, index: int, entry: PlanEntry, moment: float) -> None:
+        # The rules are judged at the moment the setpoint is due: the clock has reached it,
+        # but session time measured back from the clock can fall a float crumb short of it,
+        # and a step due at exactly 60 s must not be judged as inside the gentle first minute.
+        at = max(moment, self.elapsed())
         setpoint = self._guarded(entry, at)
         if (index, setpoint.intensity) != (self._index, self._intensity):
             self._index, self._intensity = index, setpoint.intensity

@@ -9,6 +9,7 @@ from conftest import Rig
 
 from chairctl.engine import (
     AdjustmentMade,
+    Engine,
     FaultRaised,
     Finished,
     Outcome,
@@ -181,3 +182,34 @@ async def test_a_dropped_link_ends_in_a_safe_stop_and_no_resume(rig: Rig) -> Non
     stopped = [e for e in rig.events if isinstance(e, Stopped)]
     assert len(stopped) == 1
     assert not [e for e in rig.events if isinstance(e, Finished | Paused | Resumed)]
+
+
+# Clock starts from which the session's origin (the frame confirming the first step) is a
+# reading where (origin + 60) - origin comes out a float crumb short of 60 (found by search;
+# before the fix each of these ended in a fault at one minute).
+@pytest.mark.parametrize("start", [42.78125, 42.8125])
+async def test_a_step_due_at_one_minute_is_judged_at_one_minute(start: float) -> None:
+    # The step due at 60 s must be allowed its intensity 3, not judged inside the first minute.
+    from chairctl.clock import VirtualClock
+    from drivers.chair import ChairSession
+    from drivers.links import MemoryLink
+    from drivers.models import get_model
+    from simulator.chair import SimulatedChair
+
+    model = get_model("rongtai-rt8600s")
+    clock = VirtualClock(start)
+    chair = SimulatedChair(model, clock)
+    session = ChairSession(
+        model,
+        lambda: MemoryLink(lambda d, lost: chair.connect(on_data=d, on_close=lost)),
+        clock,
+    )
+    engine = Engine(plan_of((60, KNEAD_MID), (60, KNEAD_LOW)), session, clock)
+
+    async def scenario() -> Outcome:
+        await session.connect()
+        result = await engine.run()
+        await session.close()
+        return result.outcome
+
+    assert await clock.run(scenario()) is Outcome.COMPLETED
