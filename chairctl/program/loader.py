@@ -25,6 +25,8 @@ from chairctl.vocabulary.yamlsource import (
 )
 
 _ALLOWED_KEYS = allowed_keys_for(Program)
+#: Advice for a key of the other kind of entry (a step carrying a block's 'steps').
+_HINTS = {"steps": "a block of steps needs 'repeat: N'"}
 
 
 def _attach_lines(program: Program, doc: SourceDocument) -> None:
@@ -47,7 +49,9 @@ def load_program(path: Path) -> Program:
     try:
         program = Program.model_validate(doc.data)
     except ValidationError as error:
-        raise ProgramError(describe_validation(error, doc, allowed_keys=_ALLOWED_KEYS)) from None
+        raise ProgramError(
+            describe_validation(error, doc, allowed_keys=_ALLOWED_KEYS, hints=_HINTS)
+        ) from None
     _attach_lines(program, doc)
     problems = check_program(program, doc)
     if problems:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import UnionType
@@ -344,8 +344,15 @@ _TYPE_WORDS = {
 }
 
 
-def describe_error(error: ErrorDetails, doc: SourceDocument) -> Problem:
-    """One pydantic error as a located, plain-English problem."""
+def describe_error(
+    error: ErrorDetails, doc: SourceDocument, hints: Mapping[str, str] | None = None
+) -> Problem:
+    """One pydantic error as a located, plain-English problem.
+
+    ``hints`` add a word of advice when a key that belongs to another kind of entry at the
+    same place turns up (the file format knows what would make it fit).
+    """
+    hints = hints or {}
     loc = tuple(error["loc"])
     path, rest = doc.resolve(loc)
     kind = error["type"]
@@ -363,6 +370,14 @@ def describe_error(error: ErrorDetails, doc: SourceDocument) -> Problem:
         key = rest[0] if rest else path[-1] if path else name
         full = (*path, key) if rest else path
         allowed = [str(k) for k in ctx.get("allowed", ())]
+        if key in allowed:
+            # Valid for another kind of entry at this place (a step carrying a block's
+            # 'steps', say): suggesting the key itself would say nothing.
+            return Problem(
+                doc.key_location(full),
+                f"key '{key}' does not go with the other keys of this entry"
+                + (f" ({hints[str(key)]})" if str(key) in hints else ""),
+            )
         return Problem(doc.key_location(full), f"unknown key '{key}'{suggest(key, allowed)}")
     if kind == "missing":
         missing = next((p for p in reversed(rest) if isinstance(p, str)), name)
@@ -434,6 +449,7 @@ def describe_validation(
     doc: SourceDocument,
     *,
     allowed_keys: Callable[[Path_], Collection[str]] | None = None,
+    hints: Mapping[str, str] | None = None,
 ) -> list[Problem]:
     """Every error of ``exc`` as a located problem; ``allowed_keys`` feeds "did you mean"."""
     problems = []
@@ -444,9 +460,9 @@ def describe_validation(
             holder = path if rest else path[:-1]
             ctx = dict(error.get("ctx") or {})
             ctx["allowed"] = tuple(allowed_keys(holder))
-            problems.append(describe_error({**error, "ctx": ctx}, doc))
+            problems.append(describe_error({**error, "ctx": ctx}, doc, hints))
         else:
-            problems.append(describe_error(error, doc))
+            problems.append(describe_error(error, doc, hints))
     return problems
 
 

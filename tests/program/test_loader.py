@@ -242,3 +242,14 @@ def test_oversized_file_is_refused_unread(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     problems = problems_of(tmp_path / "nowhere.yaml")
     assert problems == ["1:1: cannot read: No such file or directory"]
+
+
+def test_a_block_without_repeat_says_what_it_needs(write_program: Callable[..., Path]) -> None:
+    path = write_program(
+        MINIMAL
+        + "  - name: Block\n    steps:\n      - {name: A, duration: 1m, technique: knead, region: mid_back}\n"
+    )
+    assert (
+        "14:5: key 'steps' does not go with the other keys of this entry (a block of steps needs 'repeat: N')"
+        in problems_of(path)
+    )
