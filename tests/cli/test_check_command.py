@@ -44,7 +44,8 @@ def test_the_library_passes(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
         assert program["passed"], program["failures"]
         assert program["fidelity"] >= 0.9
         assert program["violations"] == []
-        assert sum(r["minutes"] for r in program["regions"].values()) > 5
+        # The rollers really worked, for most of the program (short programs included).
+        assert sum(r["minutes"] for r in program["regions"].values()) > program["length_s"] / 120
     suite = ET.parse(junit).getroot()
     assert suite.get("tests") == str(len(programs))
     assert suite.get("failures") == "0"
