@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from chairctl.cli.chairs import ChairAddress, links_for
 from chairctl.cli.check_report import ProgramCheck, StepResult, print_report, write_junit
 from chairctl.clock import VirtualClock
 from chairctl.engine import Engine
@@ -26,9 +27,7 @@ from chairctl.program import load_program, program_files
 from chairctl.program.library import library_dir
 from chairctl.vocabulary import ChairctlError, ProgramError
 from drivers.chair import ChairSession
-from drivers.links import DataCallback, Endpoint, LostCallback, MemoryLink
 from drivers.models import DEFAULT_MODEL, ChairModel, get_model
-from simulator.chair import SimulatedChair
 from simulator.faults import ScheduledFault, parse_fault
 from simulator.judge import Expectation, judge, region_work, safety_violations
 
@@ -47,17 +46,12 @@ async def _run(
     check = ProgramCheck(path, program.id, plan.total_s, "not run", "")
     ran_for = 0.0
     clock = VirtualClock()
-    chair = SimulatedChair(model, clock, form="ble")
+    connection = links_for(ChairAddress("sim", "", model.id), model, clock)
+    chair = connection.simulated
+    assert chair is not None  # a "sim" address always builds one
     for fault in faults:
         chair.schedule(fault)
-
-    def memory() -> MemoryLink:
-        def opener(on_data: DataCallback, on_lost: LostCallback) -> Endpoint:
-            return chair.connect(on_data=on_data, on_close=on_lost)
-
-        return MemoryLink(opener, description="the simulated chair")
-
-    session = ChairSession(model, memory, clock)
+    session = ChairSession(model, connection.links, clock)
     approximations = {
         entry: tuple(session.approximations(entry.setpoint)) for entry in plan.entries
     }

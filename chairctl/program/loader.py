@@ -10,21 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from chairctl.program.rules import check_program
 from chairctl.program.schema import Program, Repeat, Step
 from chairctl.vocabulary import ProgramError
 from chairctl.vocabulary.limits import MAX_PROGRAM_BYTES
-from chairctl.vocabulary.yamlsource import (
-    SourceDocument,
-    YamlSourceProblems,
-    allowed_keys_for,
-    describe_validation,
-    read_yaml,
-)
+from chairctl.vocabulary.yamlsource import SourceDocument, YamlSourceProblems, read_model
 
-_ALLOWED_KEYS = allowed_keys_for(Program)
 #: Advice for a key of the other kind of entry (a step carrying a block's 'steps').
 _HINTS = {"steps": "a block of steps needs 'repeat: N'"}
 
@@ -43,15 +34,11 @@ def _attach_lines(program: Program, doc: SourceDocument) -> None:
 def load_program(path: Path) -> Program:
     """Read and validate one program file."""
     try:
-        doc = read_yaml(path, max_bytes=MAX_PROGRAM_BYTES, what="program file")
+        program, doc = read_model(
+            path, Program, max_bytes=MAX_PROGRAM_BYTES, what="program file", hints=_HINTS
+        )
     except YamlSourceProblems as error:
         raise ProgramError(error.problems) from None
-    try:
-        program = Program.model_validate(doc.data)
-    except ValidationError as error:
-        raise ProgramError(
-            describe_validation(error, doc, allowed_keys=_ALLOWED_KEYS, hints=_HINTS)
-        ) from None
     _attach_lines(program, doc)
     problems = check_program(program, doc)
     if problems:

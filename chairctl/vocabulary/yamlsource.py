@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -505,3 +505,29 @@ def allowed_keys_for(model: type[BaseModel]) -> Callable[[Path_], Collection[str
         return keys
 
     return keys_at
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_model(
+    path: Path,
+    model: type[M],
+    *,
+    max_bytes: int,
+    what: str,
+    hints: Mapping[str, str] | None = None,
+) -> tuple[M, SourceDocument]:
+    """Read a YAML file and validate it as ``model``, with its source document for locating.
+
+    Raises :class:`YamlSourceProblems` carrying every located problem, for the caller to wrap
+    in its own error type.
+    """
+    doc = read_yaml(path, max_bytes=max_bytes, what=what)
+    try:
+        return model.model_validate(doc.data), doc
+    except ValidationError as error:
+        problems = describe_validation(
+            error, doc, allowed_keys=allowed_keys_for(model), hints=hints
+        )
+        raise YamlSourceProblems(problems) from None

@@ -6,16 +6,8 @@ import functools
 from collections.abc import Iterator
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from chairctl.vocabulary import ModelError, Problem, UnknownModel
-from chairctl.vocabulary.yamlsource import (
-    YamlSourceProblems,
-    allowed_keys_for,
-    describe_validation,
-    read_yaml,
-    suggest,
-)
+from chairctl.vocabulary.yamlsource import YamlSourceProblems, read_model, suggest
 from drivers.models.schema import ChairModel
 
 #: Where the models shipped with chairctl live.
@@ -29,15 +21,9 @@ MAX_MODEL_BYTES = 64 * 1024
 def load_model_file(path: Path) -> ChairModel:
     """Read and validate one model file; :class:`ModelError` with located problems if bad."""
     try:
-        doc = read_yaml(path, max_bytes=MAX_MODEL_BYTES, what="model file")
+        model, doc = read_model(path, ChairModel, max_bytes=MAX_MODEL_BYTES, what="model file")
     except YamlSourceProblems as error:
         raise ModelError(error.problems) from None
-    try:
-        model = ChairModel.model_validate(doc.data)
-    except ValidationError as error:
-        raise ModelError(
-            describe_validation(error, doc, allowed_keys=allowed_keys_for(ChairModel))
-        ) from None
     if model.id != path.stem:
         raise ModelError(
             [
