@@ -315,9 +315,17 @@ def suggest(word: object, choices: Collection[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+#: The longest value quoted in a message; the location shows the rest.
+_SHOWN_MAX = 40
+
+
 def _shown(value: object) -> str:
     if isinstance(value, str):
-        return f"'{value}'"
+        # One line, and short: a message is one line, and the location points at the value.
+        flat = " ".join(value.split())
+        if len(flat) > _SHOWN_MAX:
+            flat = flat[: _SHOWN_MAX - 1] + "…"
+        return f"'{flat}'"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):

@@ -253,3 +253,16 @@ def test_a_block_without_repeat_says_what_it_needs(write_program: Callable[..., 
         "14:5: key 'steps' does not go with the other keys of this entry (a block of steps needs 'repeat: N')"
         in problems_of(path)
     )
+
+
+def test_a_long_or_multi_line_value_is_quoted_on_one_short_line(
+    write_program: Callable[..., Path],
+) -> None:
+    text = MINIMAL.replace(
+        "    region: lower_back\n",
+        "    region: |\n      a long text\n      over lines that goes on and on and on\n",
+    )
+    (problem,) = problems_of(write_program(text))
+    assert problem.startswith(
+        "12:13: region: 'a long text over lines that goes on and…' is not one of"
+    )
