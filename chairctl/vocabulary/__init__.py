@@ -17,6 +17,7 @@ from chairctl.vocabulary.errors import (
     ProtocolError,
     SafetyViolation,
     SourceFileError,
+    StoreError,
     UnknownModel,
     Unsupported,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "Setpoint",
     "SourceFileError",
     "Speed",
+    "StoreError",
     "Technique",
     "TrackType",
     "UnknownModel",

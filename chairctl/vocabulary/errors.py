@@ -94,6 +94,16 @@ class Unsupported(ChairctlError):
     """The chair cannot do what was asked at all; refused before anything moves."""
 
 
+class StoreError(ChairctlError):
+    """The local database cannot be used: damaged, not chairctl's, from a newer chairctl, or
+    refused a write. Nothing is reset to get past it; the message says what to do."""
+
+    def __init__(self, message: str, *, path: Path | None = None) -> None:
+        super().__init__(message)
+        #: The database file concerned, when there is one.
+        self.path = path
+
+
 class Interrupted(ChairctlError):
     """An operation on the chair was cut short (a stop, a newer setpoint, a dropped link).
 
