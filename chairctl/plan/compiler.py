@@ -43,7 +43,13 @@ class _Report:
 
 def _personalise(step: EffectiveStep, person: Personalisation, report: _Report) -> EffectiveStep:
     line = step.line
-    technique, regions, heat = step.technique, step.regions, step.heat
+    technique, regions, heat, airbags = step.technique, step.regions, step.heat, step.airbags
+
+    # A stretch has no gentler form the chair could do instead, so the chair rests through it
+    # (airbags, heat and foot rollers of the step stay, under the checks below).
+    if technique is Technique.STRETCH and not person.stretch_allowed:
+        technique = Technique.NONE
+        report.add(line, "personal", "no stretch, as your profile asks: the chair rests here")
     rollers = technique not in (Technique.NONE, Technique.STRETCH)
 
     if rollers and person.skip_regions & set(regions):
@@ -63,6 +69,10 @@ def _personalise(step: EffectiveStep, person: Personalisation, report: _Report) 
         heat = {}
         report.add(line, "personal", "heat off, as your profile asks")
 
+    if off := sorted(z for z, level in airbags.items() if level > 0 and z in person.airbags_off):
+        airbags = {z: level for z, level in airbags.items() if z not in person.airbags_off}
+        report.add(line, "personal", f"{', '.join(off)} airbags off, as your profile asks")
+
     def personal_level(level: int) -> int:
         return max(MIN_INTENSITY, min(person.max_intensity, level + person.intensity_offset))
 
@@ -79,7 +89,14 @@ def _personalise(step: EffectiveStep, person: Personalisation, report: _Report) 
             if isinstance(intensity, Ramp)
             else adjusted[0]
         )
-    return replace(step, technique=technique, regions=regions, heat=heat, intensity=intensity)
+    return replace(
+        step,
+        technique=technique,
+        regions=regions,
+        heat=heat,
+        airbags=airbags,
+        intensity=intensity,
+    )
 
 
 def _level_slices(step: EffectiveStep) -> list[tuple[float, float, int]]:
@@ -148,15 +165,33 @@ def compile_program(
     report = _Report()
     entries: list[PlanEntry] = []
     elapsed = 0.0
+    # A person's shorter session ends the plan early; the plan's end is a safe release like any
+    # other. The hard session cap is left to the safety rules below, which report it themselves.
+    personal_end = None if person.max_minutes is None else person.max_minutes * 60
     for written in program.run_order():
+        if personal_end is not None and elapsed >= personal_end:
+            report.add(
+                written.line,
+                "personal",
+                f"the session ends at {person.max_minutes} minutes for you",
+            )
+            break
         fitted = fit_step(written, chair)
         for kind, message in fitted.notes:
             report.add(written.line, kind, message)
         step = _personalise(fitted.step, person, report)
         for offset, duration, level in _level_slices(step):
-            entries.extend(
-                _safe_entries(elapsed + offset, duration, _setpoint(step, level), step, report)
-            )
+            start, held = elapsed + offset, duration
+            if personal_end is not None and start + held > personal_end:
+                report.add(
+                    step.line,
+                    "personal",
+                    f"the session ends at {person.max_minutes} minutes for you",
+                )
+                if start >= personal_end:
+                    break
+                held = personal_end - start
+            entries.extend(_safe_entries(start, held, _setpoint(step, level), step, report))
         elapsed += step.duration_s
         if len(entries) > MAX_SETPOINTS:
             raise PlanError(

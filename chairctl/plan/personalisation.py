@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from chairctl.vocabulary import MAX_INTENSITY, Intensity, Region
+from chairctl.vocabulary import MAX_INTENSITY, AirbagZone, Intensity, Region
 
 
 class Personalisation(BaseModel):
@@ -27,6 +27,13 @@ class Personalisation(BaseModel):
     )
     heat_allowed: bool = Field(True, description="False turns every heater off.")
     percussion_allowed: bool = Field(True, description="False replaces percussion by kneading.")
+    stretch_allowed: bool = Field(True, description="False rests the chair instead of stretching.")
+    airbags_off: frozenset[AirbagZone] = Field(
+        frozenset(), description="Airbag zones that must stay deflated."
+    )
+    max_minutes: Annotated[int, Strict()] | None = Field(
+        None, ge=1, le=30, description="The plan ends after this many minutes; None: as written."
+    )
 
 
 #: Nobody's adjustments: the program as written.

@@ -1,0 +1,119 @@
+"""A person's profile: who they are to the chair, what they prefer, and their health answers.
+
+The health answers are what the person (or their carer) says, not a diagnosis; what they mean
+for a session is decided by :mod:`chairctl.safety.screening`. Sources for the conditions:
+reference/chair-domain.md sections 4.2, 4.3 and 5.2.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
+
+from chairctl.vocabulary import MAX_INTENSITY, Intensity, Region
+
+
+class Condition(StrEnum):
+    """A health condition a person can declare; the values are the spellings in profile files."""
+
+    # Tier "block" (reference/chair-domain.md 5.2): no massage, or not at the site.
+    VERTEBRAL_FRACTURE = "vertebral-fracture"
+    RECENT_FRACTURE = "recent-fracture"
+    SPINAL_TUMOUR = "spinal-tumour"
+    MALIGNANCY_AT_SITE = "malignancy-at-site"
+    HERNIATED_DISC = "herniated-disc"
+    DEEP_VEIN_THROMBOSIS = "deep-vein-thrombosis"
+    THROMBOSIS_OR_EMBOLISM = "thrombosis-or-embolism"
+    ANEURYSM = "aneurysm"
+    PHLEBITIS = "phlebitis"
+    SKIN_INFECTION_AT_SITE = "skin-infection-at-site"
+    FEVER = "fever"
+    ACUTE_STRAIN = "acute-strain"
+    RECENT_SURGERY = "recent-surgery"
+    # Tier "clinician_cleared": only with a clinician's clearance, and then with caps.
+    OSTEOPOROSIS = "osteoporosis"
+    PACEMAKER_OR_IMPLANT = "pacemaker-or-implant"
+    PREGNANCY = "pregnancy"
+    HEART_DISEASE = "heart-disease"
+    MALIGNANCY_ELSEWHERE = "malignancy-elsewhere"
+    ANTICOAGULANTS = "anticoagulants"
+    BLEEDING_DISORDER = "bleeding-disorder"
+    UNCONTROLLED_HYPERTENSION = "uncontrolled-hypertension"
+    SPINAL_ABNORMALITY = "spinal-abnormality"
+    # Tier "cautions": automatic caps.
+    SPINAL_OSTEOARTHRITIS = "spinal-osteoarthritis"
+    FIBROMYALGIA = "fibromyalgia"
+    DIABETES = "diabetes"
+    NEUROPATHY = "neuropathy"
+    LOSS_OF_TEMPERATURE_SENSATION = "loss-of-temperature-sensation"
+    NEEDS_SUPERVISION = "needs-supervision"
+
+
+class HealthScreening(BaseModel):
+    """A person's answers to the health questions asked before their first session."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    age: Annotated[int, Strict()] = Field(ge=0, le=130, description="Age in years.")
+    conditions: frozenset[Condition] = Field(
+        frozenset(), description="Conditions the person has, or might have."
+    )
+    first_use: bool = Field(
+        True, description="True until the person has used a massage chair without trouble."
+    )
+    clinician_cleared: frozenset[Condition] = Field(
+        frozenset(),
+        description="Conditions a clinician has cleared for chair massage; only conditions that "
+        "allow clearance are honoured.",
+    )
+    affected_regions: dict[Condition, frozenset[Region]] = Field(
+        default_factory=dict,
+        description="For a local condition (e.g. acute-strain), the regions it concerns; "
+        "without it a local condition refuses the whole session.",
+    )
+
+    @model_validator(mode="after")
+    def _declared(self) -> HealthScreening:
+        # A clearance or a site for a condition the person did not declare is almost surely a
+        # slip in the answers; refusing it makes them look again rather than guessing.
+        for field, named in (
+            ("clinician_cleared", self.clinician_cleared),
+            ("affected_regions", set(self.affected_regions)),
+        ):
+            if stray := sorted(set(named) - self.conditions):
+                raise ValueError(f"{field} names conditions not declared: {', '.join(stray)}")
+        return self
+
+
+class Profile(BaseModel):
+    """One person: name, body scan, preferences and health answers."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1, max_length=80, description="Display name.")
+    shoulder_position: float | None = Field(
+        None, description="Shoulder line from the body scan, in carriage units; None: not scanned."
+    )
+    intensity_offset: Annotated[int, Strict()] = Field(
+        0, ge=-2, le=2, description="Added to every roller intensity, -2..+2."
+    )
+    max_intensity: Intensity = Field(MAX_INTENSITY, description="No roller intensity above.")
+    focus_region: Region | None = Field(
+        None, description="The region the person most wants worked, for choosing programs."
+    )
+    skip_regions: frozenset[Region] = Field(
+        frozenset(), description="Regions the person does not want worked."
+    )
+    heat_allowed: bool = Field(True, description="False: the person does not want heat.")
+    preferred_minutes: Annotated[int, Strict()] | None = Field(
+        None, ge=5, le=30, description="Longest session the person wants; None: as written."
+    )
+    health: HealthScreening = Field(description="The person's health answers.")
+
+    @model_validator(mode="after")
+    def _name_not_blank(self) -> Profile:
+        if not self.name.strip():
+            raise ValueError("the name must not be blank")
+        return self

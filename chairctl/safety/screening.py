@@ -1,0 +1,428 @@
+"""Health screening: what a person's health answers mean for their sessions.
+
+The three condition tiers of reference/chair-domain.md section 5.2, written as one table
+(:data:`CONDITION_RULES`, plus :data:`AGE_RULES` and :data:`FIRST_USE_RULE`):
+
+- ``block``: no session, with a plain-words reason and the advice to consult a doctor; a local
+  condition whose site the person gave only keeps the chair off that site instead;
+- ``clinician_cleared``: no session unless a clinician has cleared the condition, and then the
+  row's caps;
+- ``cautions``: the row's caps, automatically.
+
+Every cap that applies is combined into the strictest one (:class:`Caps`), and the caps always
+win over the person's preferences (:meth:`Screening.personalisation`). The compiler's safety
+rules still apply after all of this. Numbers marked "choice" below are ours, not a source's.
+This is a screen for a consumer device, not medical advice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final
+
+from chairctl.plan.compiler import compile_program
+from chairctl.plan.personalisation import Personalisation
+from chairctl.program import Program
+from chairctl.safety.profile import Condition, Profile
+from chairctl.vocabulary import (
+    FULL_FEATURED,
+    MAX_INTENSITY,
+    AirbagZone,
+    ChairCapabilities,
+    PlanError,
+    Region,
+    Setpoint,
+    Technique,
+)
+
+
+class Tier(StrEnum):
+    """How a condition gates a session (reference/chair-domain.md 5.2)."""
+
+    BLOCK = "block"
+    CLINICIAN_CLEARED = "clinician_cleared"
+    CAUTIONS = "cautions"
+
+
+@dataclass(frozen=True)
+class Caps:
+    """Limits on a session; combining two with ``&`` keeps the stricter of each."""
+
+    max_intensity: int = MAX_INTENSITY
+    percussion_allowed: bool = True
+    heat_allowed: bool = True
+    stretch_allowed: bool = True
+    skip_regions: frozenset[Region] = frozenset()
+    airbags_off: frozenset[AirbagZone] = frozenset()
+    max_minutes: int | None = None
+
+    def __and__(self, other: Caps) -> Caps:
+        minutes = [m for m in (self.max_minutes, other.max_minutes) if m is not None]
+        return Caps(
+            max_intensity=min(self.max_intensity, other.max_intensity),
+            percussion_allowed=self.percussion_allowed and other.percussion_allowed,
+            heat_allowed=self.heat_allowed and other.heat_allowed,
+            stretch_allowed=self.stretch_allowed and other.stretch_allowed,
+            skip_regions=self.skip_regions | other.skip_regions,
+            airbags_off=self.airbags_off | other.airbags_off,
+            max_minutes=min(minutes) if minutes else None,
+        )
+
+    def describe(self) -> str:
+        """The caps in plain words, e.g. "intensity at most 2, no heat"; "" when none."""
+        parts = []
+        if self.max_intensity < MAX_INTENSITY:
+            parts.append(f"intensity at most {self.max_intensity}")
+        parts.extend(
+            words
+            for allowed, words in (
+                (self.percussion_allowed, "no tapping or knocking"),
+                (self.heat_allowed, "no heat"),
+                (self.stretch_allowed, "no stretch"),
+            )
+            if not allowed
+        )
+        if self.skip_regions:
+            parts.append(f"the rollers keep off {_listed(self.skip_regions)}")
+        if self.airbags_off:
+            parts.append(f"the {_listed(self.airbags_off)} airbags stay off")
+        if self.max_minutes is not None:
+            parts.append(f"sessions of at most {self.max_minutes} minutes")
+        return ", ".join(parts)
+
+
+#: No limits at all.
+NO_CAPS: Final = Caps()
+
+
+def _listed(items: Iterable[str]) -> str:
+    return ", ".join(item.replace("_", " ") for item in sorted(items))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the screening table."""
+
+    tier: Tier
+    #: Why the condition matters, in plain words; one sentence or more, ending with a stop.
+    reason: str
+    #: The caps it brings when the session runs (cleared or cautions tier).
+    caps: Caps = NO_CAPS
+    #: Block tier only: the condition concerns one site, so a person who says where may still
+    #: use the chair away from it.
+    local: bool = False
+    #: A sentence to show before every session, beyond the caps.
+    notice: str | None = None
+
+
+def _block(reason: str, *, local: bool = False) -> Rule:
+    return Rule(Tier.BLOCK, reason, local=local)
+
+
+def _cleared(reason: str, caps: Caps) -> Rule:
+    return Rule(Tier.CLINICIAN_CLEARED, reason, caps)
+
+
+def _caution(reason: str, caps: Caps = NO_CAPS, notice: str | None = None) -> Rule:
+    return Rule(Tier.CAUTIONS, reason, caps, notice=notice)
+
+
+#: Leg compression: the airbags that squeeze the legs (reference/chair-domain.md 4.3).
+LEG_AIRBAGS: Final = frozenset({AirbagZone.THIGHS, AirbagZone.CALVES, AirbagZone.FEET})
+
+#: Gentle work for a fragile or sensitive back: the caps reference/chair-domain.md 5.2 gives for
+#: spinal osteoarthritis and age 75 or more (no percussion, intensity at most 2, no stretch).
+_GENTLE_SPINE: Final = Caps(max_intensity=2, percussion_allowed=False, stretch_allowed=False)
+#: No deep or forceful work (NCCIH via 4.2; 5.2 "anticoagulants: intensity <= 2, no deep
+#: tissue"). Reading percussion as "forceful" is our choice.
+_NO_DEEP: Final = Caps(max_intensity=2, percussion_allowed=False)
+#: Heat disabled where the person may not feel a burn coming (5.2).
+_NO_HEAT: Final = Caps(heat_allowed=False)
+
+_C = Condition
+
+#: One row per condition: its tier, why, and its caps. Sources: reference/chair-domain.md 4.2,
+#: 4.3 and 5.2 and the source articles; rows marked "choice" set numbers the sources leave open.
+CONDITION_RULES: Final[Mapping[Condition, Rule]] = {
+    # --- block ---
+    _C.VERTEBRAL_FRACTURE: _block("A fracture of the spine can be made worse by pressure on it."),
+    _C.RECENT_FRACTURE: _block("A bone that is still healing can break again under pressure."),
+    _C.SPINAL_TUMOUR: _block("Massage is not appropriate with a tumour of the spine."),
+    _C.MALIGNANCY_AT_SITE: _block("A tumour must not be massaged where it is.", local=True),
+    # 4.3 would let a clinician clear a herniated disc (then no stretch and no lumbar depth);
+    # the 5.2 table and the source articles block it, and we follow the stricter (choice).
+    _C.HERNIATED_DISC: _block("Massage is not appropriate with a herniated (slipped) disc."),
+    _C.DEEP_VEIN_THROMBOSIS: _block(
+        "Massage can loosen a blood clot in a leg vein and send it to the lungs."
+    ),
+    _C.THROMBOSIS_OR_EMBOLISM: _block("Massage can move a blood clot."),
+    _C.ANEURYSM: _block("Pressure can harm a weakened, widened artery (aneurysm)."),
+    _C.PHLEBITIS: _block("Massage can worsen an inflamed vein and move a clot in it."),
+    _C.SKIN_INFECTION_AT_SITE: _block(
+        "Infected or inflamed skin must not be massaged, and massage can spread the infection.",
+        local=True,
+    ),
+    _C.FEVER: _block("A fever of 38 °C or more is a reason not to have a massage today."),
+    _C.ACUTE_STRAIN: _block(
+        "A new or swollen strain or sprain must not be massaged while it is acute.", local=True
+    ),
+    _C.RECENT_SURGERY: _block("After recent surgery, massage must wait until a doctor allows it."),
+    # --- clinician_cleared ---
+    # 4.3: max intensity 1, no percussion, no stretch or traction.
+    _C.OSTEOPOROSIS: _cleared(
+        "Bones weakened by osteoporosis can break under a chair's rollers.",
+        Caps(max_intensity=1, percussion_allowed=False, stretch_allowed=False),
+    ),
+    # Intensity 2 is our choice; the sources say only "consult" or "do not use".
+    _C.PACEMAKER_OR_IMPLANT: _cleared(
+        "A pacemaker or other implanted device may be disturbed by the chair.",
+        Caps(max_intensity=2),
+    ),
+    # 4.3: low intensity (2: choice), no heat, no stretch, no leg compression; no percussion is
+    # our choice, as part of "low intensity".
+    _C.PREGNANCY: _cleared(
+        "In pregnancy and just after birth the chair can do harm to mother and child.",
+        Caps(
+            max_intensity=2,
+            percussion_allowed=False,
+            heat_allowed=False,
+            stretch_allowed=False,
+            airbags_off=LEG_AIRBAGS,
+        ),
+    ),
+    # Intensity 2 is our choice.
+    _C.HEART_DISEASE: _cleared(
+        "A heart condition needs a doctor's view before massage.", Caps(max_intensity=2)
+    ),
+    # No deep work (NCCIH: bones weakened by cancer) is our reading of 4.2.
+    _C.MALIGNANCY_ELSEWHERE: _cleared(
+        "Cancer and its treatment can weaken bones and tissues.", _NO_DEEP
+    ),
+    _C.ANTICOAGULANTS: _cleared(
+        "Blood thinners make bruising and bleeding under pressure more likely.", _NO_DEEP
+    ),
+    _C.BLEEDING_DISORDER: _cleared(
+        "A bleeding disorder makes bruising and bleeding under pressure more likely.", _NO_DEEP
+    ),
+    # Intensity 2 is our choice.
+    _C.UNCONTROLLED_HYPERTENSION: _cleared(
+        "Blood pressure that is not under control needs a doctor's view before massage.",
+        Caps(max_intensity=2),
+    ),
+    # Gentle spine caps are our choice: rollers press unevenly on a curved spine.
+    _C.SPINAL_ABNORMALITY: _cleared(
+        "A curved or otherwise unusual spine needs a doctor's view before a chair works on it.",
+        _GENTLE_SPINE,
+    ),
+    # --- cautions ---
+    # The source articles: spinal osteoarthritis only gently; 5.2 gives the caps.
+    _C.SPINAL_OSTEOARTHRITIS: _caution(
+        "With osteoarthritis of the spine, massage must be gentle.", _GENTLE_SPINE
+    ),
+    _C.FIBROMYALGIA: _caution("With fibromyalgia, gentle massage is better tolerated.", _NO_DEEP),
+    _C.DIABETES: _caution(
+        "Diabetes can dull the feeling of heat, so a burn may go unnoticed.", _NO_HEAT
+    ),
+    _C.NEUROPATHY: _caution(
+        "Nerve damage can dull the feeling of heat, so a burn may go unnoticed.", _NO_HEAT
+    ),
+    _C.LOSS_OF_TEMPERATURE_SENSATION: _caution(
+        "Without feeling for temperature, a burn may go unnoticed.", _NO_HEAT
+    ),
+    _C.NEEDS_SUPERVISION: _caution(
+        "You said you need someone with you when you use the chair.",
+        notice="Someone who can stop the chair must stay with you for the whole session.",
+    ),
+}
+
+#: Age bands ``[low, high)`` and what they bring.
+AGE_RULES: Final[tuple[tuple[int, int, Rule], ...]] = (
+    # Spa Dynamix manual (4.2): children over 12 only under close supervision; so none under 12.
+    (0, 12, _block("Massage chairs are not made for children under 12.")),
+    # Intensity 2 for under-18s is our choice.
+    (
+        12,
+        18,
+        _caution(
+            "Under 18, the chair is used gently and with an adult present.",
+            Caps(max_intensity=2),
+            notice="An adult must stay with you for the whole session.",
+        ),
+    ),
+    # 5.2: most reported injuries (NCAC) were to people of 60 or more.
+    (60, 200, _caution("From age 60, the chair is kept gentler.", Caps(max_intensity=3))),
+    # 5.2 technique caps for age 75 or more.
+    (75, 200, _caution("From age 75, the chair is kept gentle.", _GENTLE_SPINE)),
+)
+
+#: The first sessions are gentler and shorter; 10 minutes is our choice (default sessions are
+#: 15, reference/chair-domain.md 5.2).
+FIRST_USE_RULE: Final = _caution(
+    "On a first use, the chair starts gentler and shorter, to see how it suits you.",
+    Caps(max_intensity=3, max_minutes=10),
+)
+
+#: Airbags working on or next to each roller region, switched off with the region when a local
+#: condition keeps the chair off it. Neck and shoulders → shoulder and arm airbags, lower back
+#: → waist, sacrum and glutes → seat and thighs, as the brief asks; upper back → shoulders and
+#: mid back → waist are our choice (those airbags press close by).
+REGION_AIRBAGS: Final[Mapping[Region, frozenset[AirbagZone]]] = {
+    Region.NECK: frozenset({AirbagZone.SHOULDERS, AirbagZone.ARMS}),
+    Region.SHOULDERS: frozenset({AirbagZone.SHOULDERS, AirbagZone.ARMS}),
+    Region.UPPER_BACK: frozenset({AirbagZone.SHOULDERS}),
+    Region.MID_BACK: frozenset({AirbagZone.WAIST}),
+    Region.LOWER_BACK: frozenset({AirbagZone.WAIST}),
+    Region.SACRUM_GLUTES: frozenset({AirbagZone.SEAT, AirbagZone.THIGHS}),
+}
+
+#: Regions a heater warms (lumbar heater: mid and lower back, seat heater: sacrum and glutes).
+#: A person can only turn heat off as a whole, so a local condition at one of these turns all
+#: heat off (choice: heat on an acute injury or an infection makes it worse).
+HEATED_REGIONS: Final = frozenset({Region.MID_BACK, Region.LOWER_BACK, Region.SACRUM_GLUTES})
+
+#: Shown before every session, whatever the answers.
+DISCLAIMER: Final = (
+    "This health check is not medical advice. Stop the chair at once if anything hurts, "
+    "tingles or feels wrong, and ask a doctor if you are unsure."
+)
+
+
+def local_caps(regions: frozenset[Region]) -> Caps:
+    """Caps that keep the chair off ``regions``: rollers, nearby airbags and, if warmed, heat."""
+    airbags = frozenset().union(*(REGION_AIRBAGS[r] for r in regions))
+    return Caps(
+        skip_regions=regions,
+        airbags_off=airbags,
+        heat_allowed=not regions & HEATED_REGIONS,
+    )
+
+
+@dataclass(frozen=True)
+class Screening:
+    """What a profile's health answers allow: refused, or allowed with caps and notices."""
+
+    profile: Profile
+    #: Why the session is refused, one plain sentence or more per reason; empty: allowed.
+    blocked: list[str] = field(default_factory=list)
+    #: The strictest of every cap that applies.
+    caps: Caps = NO_CAPS
+    #: Plain words to show before a session.
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def allowed(self) -> bool:
+        """True when a session may run."""
+        return not self.blocked
+
+    def personalisation(self) -> Personalisation:
+        """The person's preferences under the caps; the caps always win.
+
+        Raises :class:`PlanError` when the screening refuses sessions.
+        """
+        if self.blocked:
+            raise PlanError(" ".join(self.blocked))
+        caps, person = self.caps, self.profile
+        minutes = [m for m in (person.preferred_minutes, caps.max_minutes) if m is not None]
+        return Personalisation(
+            intensity_offset=person.intensity_offset,
+            max_intensity=min(person.max_intensity, caps.max_intensity),
+            skip_regions=person.skip_regions | caps.skip_regions,
+            heat_allowed=person.heat_allowed and caps.heat_allowed,
+            percussion_allowed=caps.percussion_allowed,
+            stretch_allowed=caps.stretch_allowed,
+            airbags_off=caps.airbags_off,
+            max_minutes=min(minutes) if minutes else None,
+        )
+
+
+_CONSULT: Final = "Please consult a doctor before using a massage chair."
+
+
+def rules_for(profile: Profile) -> list[tuple[str, Condition | None, Rule]]:
+    """The rows of the table that apply to ``profile``: label, condition (if any) and row."""
+    health = profile.health
+    rows: list[tuple[str, Condition | None, Rule]] = [
+        (c.value, c, CONDITION_RULES[c]) for c in sorted(health.conditions)
+    ]
+    rows += [
+        (f"age {health.age}", None, rule)
+        for low, high, rule in AGE_RULES
+        if low <= health.age < high
+    ]
+    if health.first_use:
+        rows.append(("first use", None, FIRST_USE_RULE))
+    return rows
+
+
+def screen(profile: Profile) -> Screening:
+    """Screen ``profile``'s health answers: refusals, the strictest caps and the notices."""
+    health = profile.health
+    blocked: list[str] = []
+    notices: list[str] = []
+    caps = NO_CAPS
+    for label, condition, rule in rules_for(profile):
+        if rule.tier is Tier.BLOCK:
+            sites = health.affected_regions.get(condition) if condition is not None else None
+            if rule.local and sites:
+                site_caps = local_caps(sites)
+                caps &= site_caps
+                notices.append(f"{rule.reason} So {site_caps.describe()}.")
+                continue
+            extra = (
+                " A clinician's clearance does not change this in chairctl."
+                if condition in health.clinician_cleared
+                else ""
+            )
+            where = (
+                " If it concerns only part of your back, say which part in your profile and the "
+                "chair will keep off it."
+                if rule.local
+                else ""
+            )
+            blocked.append(f"{rule.reason} {_CONSULT}{extra}{where}")
+        elif rule.tier is Tier.CLINICIAN_CLEARED and condition not in health.clinician_cleared:
+            blocked.append(
+                f"{rule.reason} {_CONSULT} Once a clinician has cleared you, mark {label} as "
+                "cleared in your profile; the chair will then stay gentle."
+            )
+        else:
+            caps &= rule.caps
+            prefix = "Cleared by your clinician: " if rule.tier is Tier.CLINICIAN_CLEARED else ""
+            said = rule.caps.describe()
+            notices.append(f"{prefix}{rule.reason}" + (f" So {said}." if said else ""))
+            if rule.notice:
+                notices.append(rule.notice)
+    notices.append(DISCLAIMER)
+    return Screening(profile=profile, blocked=blocked, caps=caps, notices=notices)
+
+
+def check_program_for(
+    program: Program, screening: Screening, chair: ChairCapabilities = FULL_FEATURED
+) -> list[str]:
+    """Why ``program`` is not for the screened person, in plain words; empty when it is.
+
+    A refused person gets the refusal; otherwise a program is not for them when nothing of it
+    is left once their caps apply (every step works a skipped region, or only stretches, ...).
+    Raises :class:`PlanError` when ``chair`` cannot run the program at all.
+    """
+    if screening.blocked:
+        return list(screening.blocked)
+    plan = compile_program(program, person=screening.personalisation(), chair=chair)
+    if any(_does_something(entry.setpoint) for entry in plan.entries):
+        return []
+    said = screening.caps.describe()
+    return [
+        f"Nothing of {program.name} is left for you once your limits apply"
+        + (f" ({said})" if said else "")
+        + "; choose another program."
+    ]
+
+
+def _does_something(setpoint: Setpoint) -> bool:
+    return (
+        setpoint.rollers_active
+        or setpoint.technique is Technique.STRETCH
+        or bool(setpoint.airbags or setpoint.heat or setpoint.foot_rollers)
+    )

@@ -1,0 +1,380 @@
+"""Health screening: the three tiers, clearance, local blocks, strictest caps, caps over preferences,
+and every library plan compiled for a screened person respecting that person's caps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from chairctl.plan import Plan, compile_program
+from chairctl.program import Program, load_program
+from chairctl.safety import violations
+from chairctl.safety.profile import Condition, HealthScreening, Profile
+from chairctl.safety.screening import (
+    CONDITION_RULES,
+    DISCLAIMER,
+    NO_CAPS,
+    Caps,
+    Screening,
+    Tier,
+    check_program_for,
+    screen,
+)
+from chairctl.vocabulary import PERCUSSION, AirbagZone, PlanError, Region, Technique
+from tests.conftest import PROGRAMS
+
+LIBRARY = [load_program(path) for path in sorted(PROGRAMS.glob("*.yaml"))]
+
+C = Condition
+GENTLE_SPINE = Caps(max_intensity=2, percussion_allowed=False, stretch_allowed=False)
+NO_DEEP = Caps(max_intensity=2, percussion_allowed=False)
+NO_HEAT = Caps(heat_allowed=False)
+LEGS = frozenset({AirbagZone.THIGHS, AirbagZone.CALVES, AirbagZone.FEET})
+
+#: The expected table, written out again by hand so that a change to the real one is seen.
+EXPECTED: dict[Condition, tuple[Tier, Caps]] = {
+    C.VERTEBRAL_FRACTURE: (Tier.BLOCK, NO_CAPS),
+    C.RECENT_FRACTURE: (Tier.BLOCK, NO_CAPS),
+    C.SPINAL_TUMOUR: (Tier.BLOCK, NO_CAPS),
+    C.MALIGNANCY_AT_SITE: (Tier.BLOCK, NO_CAPS),
+    C.HERNIATED_DISC: (Tier.BLOCK, NO_CAPS),
+    C.DEEP_VEIN_THROMBOSIS: (Tier.BLOCK, NO_CAPS),
+    C.THROMBOSIS_OR_EMBOLISM: (Tier.BLOCK, NO_CAPS),
+    C.ANEURYSM: (Tier.BLOCK, NO_CAPS),
+    C.PHLEBITIS: (Tier.BLOCK, NO_CAPS),
+    C.SKIN_INFECTION_AT_SITE: (Tier.BLOCK, NO_CAPS),
+    C.FEVER: (Tier.BLOCK, NO_CAPS),
+    C.ACUTE_STRAIN: (Tier.BLOCK, NO_CAPS),
+    C.RECENT_SURGERY: (Tier.BLOCK, NO_CAPS),
+    C.OSTEOPOROSIS: (
+        Tier.CLINICIAN_CLEARED,
+        Caps(max_intensity=1, percussion_allowed=False, stretch_allowed=False),
+    ),
+    C.PACEMAKER_OR_IMPLANT: (Tier.CLINICIAN_CLEARED, Caps(max_intensity=2)),
+    C.PREGNANCY: (
+        Tier.CLINICIAN_CLEARED,
+        Caps(
+            max_intensity=2,
+            percussion_allowed=False,
+            heat_allowed=False,
+            stretch_allowed=False,
+            airbags_off=LEGS,
+        ),
+    ),
+    C.HEART_DISEASE: (Tier.CLINICIAN_CLEARED, Caps(max_intensity=2)),
+    C.MALIGNANCY_ELSEWHERE: (Tier.CLINICIAN_CLEARED, NO_DEEP),
+    C.ANTICOAGULANTS: (Tier.CLINICIAN_CLEARED, NO_DEEP),
+    C.BLEEDING_DISORDER: (Tier.CLINICIAN_CLEARED, NO_DEEP),
+    C.UNCONTROLLED_HYPERTENSION: (Tier.CLINICIAN_CLEARED, Caps(max_intensity=2)),
+    C.SPINAL_ABNORMALITY: (Tier.CLINICIAN_CLEARED, GENTLE_SPINE),
+    C.SPINAL_OSTEOARTHRITIS: (Tier.CAUTIONS, GENTLE_SPINE),
+    C.FIBROMYALGIA: (Tier.CAUTIONS, NO_DEEP),
+    C.DIABETES: (Tier.CAUTIONS, NO_HEAT),
+    C.NEUROPATHY: (Tier.CAUTIONS, NO_HEAT),
+    C.LOSS_OF_TEMPERATURE_SENSATION: (Tier.CAUTIONS, NO_HEAT),
+    C.NEEDS_SUPERVISION: (Tier.CAUTIONS, NO_CAPS),
+}
+
+LOCAL = {C.ACUTE_STRAIN, C.SKIN_INFECTION_AT_SITE, C.MALIGNANCY_AT_SITE}
+BLOCK = {c for c, (tier, _) in EXPECTED.items() if tier is Tier.BLOCK}
+CLEARABLE = {c for c, (tier, _) in EXPECTED.items() if tier is Tier.CLINICIAN_CLEARED}
+CAUTIONS = {c for c, (tier, _) in EXPECTED.items() if tier is Tier.CAUTIONS}
+
+
+def profile(
+    *,
+    age: int = 40,
+    conditions: set[Condition] | frozenset[Condition] = frozenset(),
+    first_use: bool = False,
+    cleared: set[Condition] | frozenset[Condition] = frozenset(),
+    sites: dict[Condition, set[Region]] | None = None,
+    **preferences: Any,
+) -> Profile:
+    return Profile.model_validate(
+        {
+            "name": "Sam",
+            **preferences,
+            "health": {
+                "age": age,
+                "conditions": conditions,
+                "first_use": first_use,
+                "clinician_cleared": cleared,
+                "affected_regions": sites or {},
+            },
+        }
+    )
+
+
+def test_the_table_has_one_row_per_condition() -> None:
+    assert set(CONDITION_RULES) == set(Condition) == set(EXPECTED)
+    assert {c for c, rule in CONDITION_RULES.items() if rule.local} == LOCAL
+
+
+@pytest.mark.parametrize("condition", list(Condition), ids=str)
+def test_each_condition_has_its_tier_and_caps(condition: Condition) -> None:
+    tier, caps = EXPECTED[condition]
+    rule = CONDITION_RULES[condition]
+    assert (rule.tier, rule.caps) == (tier, caps)
+    alone = screen(profile(conditions={condition}))
+    cleared = screen(profile(conditions={condition}, cleared={condition}))
+    if tier is Tier.CAUTIONS:
+        assert alone.blocked == []
+        assert alone.caps == caps
+    elif tier is Tier.CLINICIAN_CLEARED:
+        assert len(alone.blocked) == 1
+        assert "consult a doctor" in alone.blocked[0]
+        assert cleared.blocked == []
+        assert cleared.caps == caps
+        assert any(n.startswith("Cleared by your clinician") for n in cleared.notices)
+    else:
+        # A block is never lifted by a clearance.
+        for screening in (alone, cleared):
+            assert len(screening.blocked) == 1
+            assert "consult a doctor" in screening.blocked[0]
+        assert "clearance does not change this" in cleared.blocked[0]
+
+
+def test_no_conditions_no_caps_and_the_disclaimer() -> None:
+    screening = screen(profile())
+    assert screening.allowed
+    assert screening.caps == NO_CAPS
+    assert screening.notices == [DISCLAIMER]
+
+
+def test_blocked_reasons_are_plain_words_one_per_condition() -> None:
+    screening = screen(profile(conditions={C.FEVER, C.OSTEOPOROSIS, C.DIABETES}))
+    assert len(screening.blocked) == 2
+    assert screening.blocked[0].startswith("A fever of 38 °C")
+    assert "osteoporosis" in screening.blocked[1]
+    assert "mark osteoporosis as cleared" in screening.blocked[1]
+    with pytest.raises(PlanError, match="consult a doctor"):
+        screening.personalisation()
+
+
+@pytest.mark.parametrize(
+    ("age", "blocked", "caps", "notice"),
+    [
+        (11, True, NO_CAPS, None),
+        (12, False, Caps(max_intensity=2), "An adult must stay with you"),
+        (17, False, Caps(max_intensity=2), "An adult must stay with you"),
+        (18, False, NO_CAPS, None),
+        (59, False, NO_CAPS, None),
+        (60, False, Caps(max_intensity=3), None),
+        (74, False, Caps(max_intensity=3), None),
+        (75, False, GENTLE_SPINE, None),
+        (101, False, GENTLE_SPINE, None),
+    ],
+)
+def test_age_bands(age: int, blocked: bool, caps: Caps, notice: str | None) -> None:
+    screening = screen(profile(age=age))
+    assert bool(screening.blocked) is blocked
+    if not blocked:
+        assert screening.caps == caps
+    if notice:
+        assert any(n.startswith(notice) for n in screening.notices)
+
+
+def test_first_use_is_gentler_and_shorter() -> None:
+    screening = screen(profile(first_use=True))
+    assert screening.caps == Caps(max_intensity=3, max_minutes=10)
+
+
+def test_needs_supervision_prompts() -> None:
+    notices = screen(profile(conditions={C.NEEDS_SUPERVISION})).notices
+    assert "Someone who can stop the chair must stay with you for the whole session." in notices
+
+
+@pytest.mark.parametrize(
+    ("region", "airbags", "heat"),
+    [
+        (Region.NECK, {AirbagZone.SHOULDERS, AirbagZone.ARMS}, True),
+        (Region.SHOULDERS, {AirbagZone.SHOULDERS, AirbagZone.ARMS}, True),
+        (Region.UPPER_BACK, {AirbagZone.SHOULDERS}, True),
+        (Region.MID_BACK, {AirbagZone.WAIST}, False),
+        (Region.LOWER_BACK, {AirbagZone.WAIST}, False),
+        (Region.SACRUM_GLUTES, {AirbagZone.SEAT, AirbagZone.THIGHS}, False),
+    ],
+)
+@pytest.mark.parametrize("condition", sorted(LOCAL), ids=str)
+def test_a_local_block_with_its_site_skips_only_that_site(
+    condition: Condition, region: Region, airbags: set[AirbagZone], heat: bool
+) -> None:
+    screening = screen(profile(conditions={condition}, sites={condition: {region}}))
+    assert screening.blocked == []
+    assert screening.caps == Caps(
+        skip_regions=frozenset({region}), airbags_off=frozenset(airbags), heat_allowed=heat
+    )
+    assert region.replace("_", " ") in screening.notices[0]
+
+
+def test_a_local_block_without_a_site_refuses_the_session() -> None:
+    (reason,) = screen(profile(conditions={C.ACUTE_STRAIN})).blocked
+    assert "say which part" in reason
+
+
+def test_a_site_does_not_soften_a_whole_body_block() -> None:
+    with pytest.raises(ValidationError):
+        profile(conditions={C.FEVER}, sites={C.ACUTE_STRAIN: {Region.NECK}})
+    # A site given for a condition that is not local is ignored: still refused.
+    assert screen(profile(conditions={C.FEVER}, sites={C.FEVER: {Region.NECK}})).blocked
+
+
+def test_the_strictest_cap_wins() -> None:
+    screening = screen(
+        profile(
+            age=80,
+            first_use=True,
+            conditions={C.OSTEOPOROSIS, C.DIABETES, C.PREGNANCY, C.ACUTE_STRAIN},
+            cleared={C.OSTEOPOROSIS, C.PREGNANCY},
+            sites={C.ACUTE_STRAIN: {Region.SHOULDERS}},
+        )
+    )
+    assert screening.blocked == []
+    assert screening.caps == Caps(
+        max_intensity=1,
+        percussion_allowed=False,
+        heat_allowed=False,
+        stretch_allowed=False,
+        skip_regions=frozenset({Region.SHOULDERS}),
+        airbags_off=LEGS | {AirbagZone.SHOULDERS, AirbagZone.ARMS},
+        max_minutes=10,
+    )
+
+
+def test_caps_beat_preferences() -> None:
+    screening = screen(
+        profile(
+            conditions={C.FIBROMYALGIA, C.NEUROPATHY},
+            first_use=True,
+            intensity_offset=2,
+            max_intensity=5,
+            heat_allowed=True,
+            preferred_minutes=25,
+            skip_regions={Region.NECK},
+        )
+    )
+    person = screening.personalisation()
+    assert person.max_intensity == 2
+    assert person.intensity_offset == 2  # kept, and clamped to the cap by the compiler
+    assert person.heat_allowed is False
+    assert person.percussion_allowed is False
+    assert person.max_minutes == 10
+    assert person.skip_regions == {Region.NECK}
+
+
+def test_preferences_stricter_than_the_caps_are_kept() -> None:
+    person = screen(
+        profile(first_use=True, max_intensity=1, heat_allowed=False, preferred_minutes=5)
+    ).personalisation()
+    assert (person.max_intensity, person.heat_allowed, person.max_minutes) == (1, False, 5)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"name": " "},
+        {"name": ""},
+        {"intensity_offset": 3},
+        {"max_intensity": 0},
+        {"preferred_minutes": 4},
+        {"preferred_minutes": 31},
+        {"colour": "red"},
+    ],
+)
+def test_profile_validation(bad: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        Profile.model_validate({"name": "Sam", "health": {"age": 40}, **bad})
+
+
+def test_clearance_must_name_a_declared_condition() -> None:
+    with pytest.raises(ValidationError, match="clinician_cleared names conditions not declared"):
+        HealthScreening.model_validate({"age": 40, "clinician_cleared": ["osteoporosis"]})
+
+
+def test_first_use_is_assumed_until_said_otherwise() -> None:
+    assert HealthScreening(age=40).first_use is True
+
+
+def by_id(program_id: str) -> Program:
+    return next(p for p in LIBRARY if p.id == program_id)
+
+
+def test_check_program_for() -> None:
+    assert check_program_for(by_id("lower-back-quick"), screen(profile())) == []
+    refused = screen(profile(conditions={C.HERNIATED_DISC}))
+    assert check_program_for(by_id("lower-back-quick"), refused) == refused.blocked
+    # The program works nothing but the lower back and hips; with both kept off, nothing is left.
+    program = by_id("lower-back-quick")
+    worked = {r for step, _ in program.effective_steps() for r in step.regions}
+    sites = {C.ACUTE_STRAIN: worked}
+    reasons = check_program_for(program, screen(profile(conditions={C.ACUTE_STRAIN}, sites=sites)))
+    assert len(reasons) == 1
+    assert reasons[0].startswith(f"Nothing of {program.name} is left for you")
+
+
+def _respects_caps(plan: Plan, screening: Screening) -> None:
+    caps = screening.caps
+    for entry in plan.entries:
+        setpoint = entry.setpoint
+        assert violations(setpoint, entry.start_s) == []
+        assert setpoint.intensity <= caps.max_intensity
+        if not caps.percussion_allowed:
+            assert setpoint.technique not in PERCUSSION
+        if not caps.heat_allowed:
+            assert setpoint.heat == {}
+        if not caps.stretch_allowed:
+            assert setpoint.technique is not Technique.STRETCH
+        if setpoint.rollers_active:
+            assert not caps.skip_regions & set(setpoint.regions)
+        assert not caps.airbags_off & set(setpoint.airbags)
+    if caps.max_minutes is not None:
+        assert plan.total_s <= caps.max_minutes * 60
+
+
+@st.composite
+def allowed_profiles(draw: st.DrawFn) -> Profile:
+    """Any profile the screening lets through: cautions, cleared conditions, local sites."""
+    cleared = draw(st.frozensets(st.sampled_from(sorted(CLEARABLE))))
+    cautions = draw(st.frozensets(st.sampled_from(sorted(CAUTIONS))))
+    sites = draw(
+        st.dictionaries(
+            st.sampled_from(sorted(LOCAL)),
+            st.frozensets(st.sampled_from(list(Region)), min_size=1),
+        )
+    )
+    return profile(
+        age=draw(st.integers(12, 110)),
+        first_use=draw(st.booleans()),
+        conditions=cleared | cautions | set(sites),
+        # A clearance of a block condition changes nothing, so the property may draw some.
+        cleared=cleared | draw(st.frozensets(st.sampled_from(sorted(LOCAL)))) & set(sites),
+        sites={c: set(r) for c, r in sites.items()},
+        intensity_offset=draw(st.integers(-2, 2)),
+        max_intensity=draw(st.integers(1, 5)),
+        skip_regions=draw(st.frozensets(st.sampled_from(list(Region)))),
+        heat_allowed=draw(st.booleans()),
+        preferred_minutes=draw(st.none() | st.integers(5, 30)),
+    )
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(program=st.sampled_from(LIBRARY), person=allowed_profiles())
+def test_every_library_plan_respects_the_screened_caps(program: Program, person: Profile) -> None:
+    screening = screen(person)
+    assert screening.blocked == []
+    personal = screening.personalisation()
+    plan = compile_program(program, person=personal)
+    _respects_caps(plan, screening)
+    # The person's own limits hold too.
+    for entry in plan.entries:
+        assert entry.setpoint.intensity <= person.max_intensity
+        if entry.setpoint.rollers_active:
+            assert not person.skip_regions & set(entry.setpoint.regions)
+        if not person.heat_allowed:
+            assert entry.setpoint.heat == {}
+    if person.preferred_minutes is not None:
+        assert plan.total_s <= person.preferred_minutes * 60
