@@ -42,3 +42,7 @@ cli.add_command(check)
 from chairctl.cli.run import run  # noqa: E402
 
 cli.add_command(run)
+
+from chairctl.cli.history import history  # noqa: E402
+
+cli.add_command(history)

@@ -20,6 +20,7 @@ from rich.console import Console
 
 from chairctl.cli.chairs import ChairAddress, links_for
 from chairctl.cli.check_report import ProgramCheck, StepResult, print_report, write_junit
+from chairctl.cli.people import personalisation_for, profile_option
 from chairctl.clock import VirtualClock
 from chairctl.engine import Engine
 from chairctl.plan import AS_WRITTEN, Personalisation, compile_program
@@ -137,6 +138,7 @@ def check_program(
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON document for machines.")
 @click.option("--junit", type=click.Path(path_type=Path, dir_okay=False), help="Write JUnit XML.")
+@profile_option
 def check(
     paths: tuple[Path, ...],
     model_id: str,
@@ -144,13 +146,17 @@ def check(
     faults: tuple[str, ...],
     as_json: bool,
     junit: Path | None,
+    profile_name: str | None,
+    home: Path | None,
 ) -> None:
     """Run programs on a simulated chair in virtual time and judge what it physically did.
 
-    PATHS are program files or folders (default: the program library). Exits 1 if any program
-    has a safety violation, a step the chair cannot follow, or a fidelity under the threshold.
+    PATHS are program files or folders (default: the program library). With --profile, each is
+    compiled for that person and judged against their caps. Exits 1 if any program has a safety
+    violation, a step the chair cannot follow, or a fidelity under the threshold.
     """
     model = get_model(model_id)
+    person, _, _ = personalisation_for(home, profile_name)
     try:
         scheduled = [parse_fault(text) for text in faults]
     except ValueError as error:
@@ -163,7 +169,7 @@ def check(
     checks: list[ProgramCheck] = []
     for path in files:
         try:
-            checks.append(check_program(path, model, AS_WRITTEN, scheduled))
+            checks.append(check_program(path, model, person, scheduled))
         except ProgramError as error:
             invalid.extend(str(problem) for problem in error.problems)
     threshold = min_fidelity / 100

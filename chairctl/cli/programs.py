@@ -13,6 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from chairctl.cli.people import personalisation_for, profile_option
 from chairctl.cli.timeline import render_timeline
 from chairctl.plan import Plan, compile_program
 from chairctl.program import Program, format_duration, load_program, program_files, total_seconds
@@ -188,7 +189,7 @@ def _chair_for(model_id: str | None) -> tuple[str, ChairCapabilities]:
     return model.name, model.capabilities
 
 
-def _header(program: Program, plan: Plan, chair: str) -> Panel:
+def _header(program: Program, plan: Plan, chair: str, person: str) -> Panel:
     lines = Text()
     lines.append(f"{program.summary}\n\n", style="italic")
     lines.append(program.description.strip() + "\n\n")
@@ -199,6 +200,7 @@ def _header(program: Program, plan: Plan, chair: str) -> Panel:
         ("length", format_duration(plan.total_s)),
         ("for", ", ".join(program.for_conditions) or "—"),
         ("compiled for", chair),
+        ("person", person),
     ]
     for label, value in facts:
         lines.append(f"{label:>13}  ", style="dim").append(f"{value}\n")
@@ -230,24 +232,36 @@ def _regions_table(plan: Plan) -> Table:
 @click.argument("program")
 @click.option("--model", "model_id", help="Compile for this chair model (see chairctl models).")
 @click.option("--width", type=click.IntRange(40, 400), help="Drawing width (default: terminal).")
-def show(program: str, model_id: str | None, width: int | None) -> None:
+@profile_option
+def show(
+    program: str,
+    model_id: str | None,
+    width: int | None,
+    profile_name: str | None,
+    home: Path | None,
+) -> None:
     """Show a program: what it is, its timeline, time per region and every adjustment.
 
-    PROGRAM is a file or the id of a library program.
+    PROGRAM is a file or the id of a library program; with --profile, as compiled for that
+    person, with the caps of their health screening applied.
     """
     path = find_program(program)
     if not path.exists():
         raise click.ClickException(f"no program file or library program '{program}'")
     loaded = load_program(path)
     chair_name, chair = _chair_for(model_id)
-    plan = compile_program(loaded, chair=chair)
+    person, profile, screening = personalisation_for(home, profile_name)
+    plan = compile_program(loaded, person=person, chair=chair)
     console = _console(width)
+    who = "as written (no profile)"
+    if profile is not None and screening is not None:
+        who = f"{profile.name}: {screening.caps.describe() or 'no caps from their health answers'}"
     adjustments = Text()
     for adjustment in plan.adjustments:
         adjustments.append("• ", style="yellow").append(f"{adjustment}\n")
     adjustments.rstrip()
     parts: list[Any] = [
-        _header(loaded, plan, chair_name),
+        _header(loaded, plan, chair_name, who),
         Text("Timeline", style="bold"),
         render_timeline(plan, console.width),
         Text(""),

@@ -12,6 +12,7 @@ import json
 import signal
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import click
@@ -20,6 +21,7 @@ from rich.live import Live
 from rich.text import Text
 
 from chairctl.cli.chairs import ChairAddress, chair_options, links_for, resolve_model
+from chairctl.cli.people import open_store, personalisation_for, profile_option
 from chairctl.clock import Clock, RealClock, ScaledClock
 from chairctl.engine import (
     AdjustmentMade,
@@ -39,6 +41,9 @@ from chairctl.engine import (
 from chairctl.plan import Plan, compile_program
 from chairctl.program import Program, format_duration, load_program
 from chairctl.program.library import find_program
+from chairctl.safety.profile import Profile
+from chairctl.safety.screening import Screening
+from chairctl.store import Store
 from chairctl.vocabulary import ChairctlError, Unsupported
 from drivers.chair import ChairSession
 from drivers.models import ChairModel
@@ -166,6 +171,10 @@ async def _run(
     *,
     as_json: bool,
     console: Console,
+    store: Store,
+    profile: Profile | None,
+    profile_name: str | None,
+    screening: Screening | None,
 ) -> tuple[Outcome, bool, str, signal.Signals | None]:
     clock = _clock_for(address, speed)
     connection = links_for(address, model, clock)
@@ -177,7 +186,14 @@ async def _run(
         # The margin on the key gap is for jitter on the wire, which is real time: on a clock
         # running faster it must grow by the same factor, or the chair drops keys.
         config = SessionConfig(key_gap_margin_s=config.key_gap_margin_s * clock.factor)
-    session = ChairSession(model, connection.links, clock, config=config)
+    shoulder = profile.shoulder_position if profile is not None else None
+    session = ChairSession(
+        model, connection.links, clock, config=config, shoulder_position=shoulder
+    )
+    if profile is not None and screening is not None:
+        console.print(f"[bold]For {profile.name}:[/] {screening.caps.describe() or 'no caps'}")
+        for notice in screening.notices:
+            console.print(f"[yellow]•[/] {notice}")
     _preflight(program, plan, session, console)
     engine = Engine(plan, session, clock)
     caught: list[signal.Signals] = []
@@ -195,6 +211,16 @@ async def _run(
         loop.add_signal_handler(sig, on_signal, sig)
     try:
         await session.connect()
+        # The session is logged as it runs: a process killed now leaves a row that the next
+        # start marks interrupted.
+        log = store.begin_session(
+            program.id,
+            program.name,
+            profile_name,
+            str(address),
+            plan.total_s,
+        )
+        engine.listen(log.on_event)
         if as_json:
             engine.listen(lambda e: click.echo(json.dumps(event_json(e))))
             result = await engine.run()
@@ -231,6 +257,7 @@ async def _run(
     help="Simulated chair only: inject a fault (overload@180, link-drop@60, ...).",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON event per line instead.")
+@profile_option
 def run(
     program_name: str,
     address: ChairAddress,
@@ -238,11 +265,15 @@ def run(
     speed: float | None,
     faults: tuple[str, ...],
     as_json: bool,
+    profile_name: str | None,
+    home: Path | None,
 ) -> None:
     """Run a program on a chair (the simulated one unless --chair says otherwise).
 
-    PROGRAM is a file or the id of a library program. Exits 0 when it ran to its end, 130 when
-    stopped with Ctrl-C (143 on SIGTERM), 1 on a fault; the chair is released in every case.
+    PROGRAM is a file or the id of a library program; with --profile, compiled for that person
+    and their health screening. The session is recorded (see chairctl history). Exits 0 when it
+    ran to its end, 130 when stopped with Ctrl-C (143 on SIGTERM), 1 on a fault; the chair is
+    released in every case.
     """
     console = Console(highlight=False, stderr=as_json)
     path = find_program(program_name)
@@ -250,7 +281,8 @@ def run(
         raise click.ClickException(f"no program file or library program '{program_name}'")
     program = load_program(path)
     model = resolve_model(address, model_id)
-    plan = compile_program(program, chair=model.capabilities)
+    person, profile, screening = personalisation_for(home, profile_name)
+    plan = compile_program(program, person=person, chair=model.capabilities)
     if speed is not None and speed != 1 and address.kind not in _SPEEDABLE:
         raise click.BadParameter(
             "only a simulated chair runs faster (sim, or a serial link to chairctl sim serve)",
@@ -262,9 +294,23 @@ def run(
         scheduled = [parse_fault(text) for text in faults]
     except ChairctlError as error:
         raise click.BadParameter(str(error), param_hint="--fault") from None
-    outcome, safe, reason, sig = asyncio.run(
-        _run(program, plan, address, model, speed, scheduled, as_json=as_json, console=console)
-    )
+    with open_store(home) as store:
+        outcome, safe, reason, sig = asyncio.run(
+            _run(
+                program,
+                plan,
+                address,
+                model,
+                speed,
+                scheduled,
+                as_json=as_json,
+                console=console,
+                store=store,
+                profile=profile,
+                profile_name=profile_name,
+                screening=screening,
+            )
+        )
     if not safe:
         console.print(
             "[bold red]The chair did not confirm its safe state: check it, and use its remote "

@@ -1,0 +1,85 @@
+"""The person in the chair, from the command line: ``--home`` and ``--profile``.
+
+Profiles live in the local store (``chairctl.store``), found in ``--home``, else
+``$CHAIRCTL_HOME``, else the user data folder. A profile is screened before anything uses it,
+so every command that takes ``--profile`` compiles with that person's caps and refuses, in
+plain words, what their health answers rule out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+from pydantic import ValidationError
+
+from chairctl.plan import AS_WRITTEN, Personalisation
+from chairctl.safety.profile import Profile
+from chairctl.safety.screening import Screening, screen
+from chairctl.store import Store, database_path
+from chairctl.vocabulary import ChairctlError
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+class ProfileRefused(ChairctlError):
+    """A person's health screening rules out massage (or this program) for now."""
+
+
+def home_option(command: F) -> F:
+    """Add ``--home`` to a command."""
+    return click.option(
+        "--home",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Folder of the local database (default: $CHAIRCTL_HOME or the user data folder).",
+    )(command)
+
+
+def profile_option(command: F) -> F:
+    """Add ``--profile`` (and ``--home``) to a command."""
+    command = click.option(
+        "--profile", "profile_name", metavar="NAME", help="Whose session: a saved profile."
+    )(command)
+    return home_option(command)
+
+
+def open_store(home: Path | None) -> Store:
+    """The local store in ``home`` (or the default place), created on first use."""
+    path = database_path(home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return Store.open(path)
+
+
+def load_profile(store: Store, name: str) -> Profile:
+    """A saved profile by name; a clear error if there is none or it no longer validates."""
+    document = store.get_profile(name)
+    if document is None:
+        known = ", ".join(store.profile_names()) or "none yet (chairctl profiles add)"
+        raise ChairctlError(f"no profile '{name}'; profiles: {known}")
+    try:
+        return Profile.model_validate_json(document)
+    except ValidationError as error:
+        raise ChairctlError(
+            f"profile '{name}' in {store.path} is not valid any more "
+            f"({error.error_count()} problems); edit it with chairctl profiles edit {name}"
+        ) from None
+
+
+def personalisation_for(
+    home: Path | None, name: str | None
+) -> tuple[Personalisation, Profile | None, Screening | None]:
+    """The compiler's input for ``--profile NAME``: as written when no profile is named.
+
+    Raises :class:`ProfileRefused` with the screening's reasons when the profile rules out
+    massage for now.
+    """
+    if name is None:
+        return AS_WRITTEN, None, None
+    with open_store(home) as store:
+        profile = load_profile(store, name)
+    screening = screen(profile)
+    if screening.blocked:
+        raise ProfileRefused("\n".join(screening.blocked))
+    return screening.personalisation(), profile, screening

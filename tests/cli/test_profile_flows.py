@@ -1,0 +1,110 @@
+"""Profiles through run, check, show and history, on a real store in a temporary home."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from chairctl.cli import main
+from chairctl.safety.profile import Profile
+from chairctl.store import Store, database_path
+from tests.conftest import PROGRAMS
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(list(args))
+    out, err = capsys.readouterr()
+    code = exited.value.code
+    return (code if isinstance(code, int) else 1), out, err
+
+
+def save(home: Path, name: str, health: dict[str, object]) -> None:
+    profile = Profile.model_validate({"name": name.title(), "health": health})
+    with Store.open(database_path(home)) as store:
+        store.put_profile(name, profile.model_dump_json())
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    save(tmp_path, "ann", {"age": 66, "conditions": ["spinal-osteoarthritis"], "first_use": False})
+    save(tmp_path, "bob", {"age": 50, "conditions": ["vertebral-fracture"], "first_use": False})
+    return tmp_path
+
+
+def test_check_passes_the_library_under_a_caution_profile(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    code, out, _ = cli(
+        capsys, "check", str(PROGRAMS), "--home", str(home), "--profile", "ann", "--json"
+    )
+    assert code == 0
+    for program in json.loads(out)["programs"]:
+        assert program["passed"], (program["id"], program["failures"])
+        # Judged against the person's caps: nothing deeper than intensity 2 anywhere.
+        assert all(r["mean_intensity"] <= 2.5 for r in program["regions"].values())
+
+
+def test_show_under_an_osteoarthritis_profile_shows_the_caps(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    code, out, _ = cli(
+        capsys,
+        "show",
+        "lower-back-relief",
+        "--home",
+        str(home),
+        "--profile",
+        "ann",
+        "--width",
+        "120",
+    )
+    assert code == 0
+    assert "person  Ann: intensity at most 2, no tapping or knocking" in out
+    assert "line 32: intensity capped at 2 for you" in out
+
+
+def test_history_lists_what_run_recorded(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    code, _, _ = cli(
+        capsys,
+        "run",
+        "five-minute-reset",
+        "--speed",
+        "200",
+        "--home",
+        str(home),
+        "--profile",
+        "ann",
+        "--json",
+    )
+    assert code == 0
+    code, out, _ = cli(capsys, "history", "--home", str(home), "--json")
+    assert code == 0
+    (record,) = json.loads(out)
+    assert record["program_id"] == "five-minute-reset"
+    assert record["profile_name"] == "ann"
+    assert record["outcome"] == "completed"
+    assert record["session_s"] == pytest.approx(300, abs=1)
+    assert sum(record["minutes_per_region"].values()) > 2
+    assert max(record["mean_intensity_per_region"].values()) <= 2
+
+
+def test_a_refused_profile_says_why_and_touches_no_chair(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    code, out, err = cli(
+        capsys, "run", "five-minute-reset", "--home", str(home), "--profile", "bob"
+    )
+    assert code == 1
+    assert "consult" in err.lower() or "doctor" in err.lower()
+    assert "Keep the chair's remote" not in out  # refused before the pre-flight: nothing moved
+    code, out, _ = cli(capsys, "history", "--home", str(home), "--json")
+    assert json.loads(out) == []
+
+
+def test_an_unknown_profile_is_one_line(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+    code, _, err = cli(capsys, "show", "lower-back-relief", "--home", str(home), "--profile", "zed")
+    assert code == 1
+    assert err.startswith("chairctl: no profile 'zed'; profiles: ann, bob")
