@@ -25,7 +25,7 @@ from chairctl.vocabulary import (
     Setpoint,
     Technique,
 )
-from chairctl.vocabulary.limits import MAX_SETPOINTS, SESSION_CAP_S, START_RAMP_S
+from chairctl.vocabulary.limits import MAX_SETPOINTS, SESSION_CAP_S, START_RAMP_S, STEP_MIN_S
 
 
 class _Report:
@@ -152,6 +152,71 @@ def _safe_entries(
     return entries
 
 
+#: How much of the focus region's time a focus may add, and how much of the other roller
+#: steps' time it may take for that.
+FOCUS_GAIN = 0.25
+FOCUS_TAKE = 0.5
+
+
+def _with_durations(steps: list[EffectiveStep], durations: list[float]) -> list[EffectiveStep]:
+    # Whole seconds, never under the format's shortest step.
+    return [
+        replace(step, duration_s=max(STEP_MIN_S, round(seconds)))
+        for step, seconds in zip(steps, durations, strict=True)
+    ]
+
+
+def _focus(
+    steps: list[EffectiveStep], person: Personalisation, report: _Report
+) -> list[EffectiveStep]:
+    """More time on the person's focus region, taken from the other roller steps."""
+    region = person.focus_region
+    if region is None:
+        return steps
+    rollers = [s.technique not in (Technique.NONE, Technique.STRETCH) for s in steps]
+    focus = [r and region in s.regions for s, r in zip(steps, rollers, strict=True)]
+    other = [r and not f for r, f in zip(rollers, focus, strict=True)]
+    focus_s = sum(s.duration_s for s, f in zip(steps, focus, strict=True) if f)
+    other_s = sum(s.duration_s for s, o in zip(steps, other, strict=True) if o)
+    if not focus_s or not other_s:
+        return steps
+    extra = min(FOCUS_GAIN * focus_s, FOCUS_TAKE * other_s)
+    gain, take = 1 + extra / focus_s, 1 - extra / other_s
+    durations = [
+        s.duration_s * (gain if f else take if o else 1.0)
+        for s, f, o in zip(steps, focus, other, strict=True)
+    ]
+    for step, f in zip(steps, focus, strict=True):
+        if f:
+            report.add(step.line, "personal", f"more time on {region}, as you prefer")
+    return _with_durations(steps, durations)
+
+
+def _fit_length(
+    steps: list[EffectiveStep], person: Personalisation, report: _Report
+) -> list[EffectiveStep]:
+    """A plan longer than the person's length, scaled down to it, every step alike.
+
+    Scaling keeps the program's shape (its gentle start and end) where cutting it short would
+    lose the end.
+    """
+    if person.max_minutes is None:
+        return steps
+    total = sum(s.duration_s for s in steps)
+    target = person.max_minutes * 60
+    if total <= target:
+        return steps
+    factor = target / total
+    if steps:
+        report.add(
+            steps[0].line,
+            "personal",
+            f"the program is scaled to {person.max_minutes} minutes for you "
+            f"(every step {factor:.0%} of its length)",
+        )
+    return _with_durations(steps, [s.duration_s * factor for s in steps])
+
+
 def compile_program(
     program: Program,
     *,
@@ -168,7 +233,8 @@ def compile_program(
     # A person's shorter session ends the plan early; the plan's end is a safe release like any
     # other. The hard session cap is left to the safety rules below, which report it themselves.
     personal_end = None if person.max_minutes is None else person.max_minutes * 60
-    for written in program.run_order():
+    ordered = _fit_length(_focus(list(program.run_order()), person, report), person, report)
+    for written in ordered:
         if personal_end is not None and elapsed >= personal_end:
             report.add(
                 written.line,

@@ -32,7 +32,13 @@ class Personalisation(BaseModel):
         frozenset(), description="Airbag zones that must stay deflated."
     )
     max_minutes: Annotated[int, Strict()] | None = Field(
-        None, ge=1, le=30, description="The plan ends after this many minutes; None: as written."
+        None,
+        ge=1,
+        le=30,
+        description="A longer plan is scaled down to this many minutes; None: as written.",
+    )
+    focus_region: Region | None = Field(
+        None, description="Steps working this region get more time, the others less."
     )
 
 

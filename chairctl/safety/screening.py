@@ -334,6 +334,7 @@ class Screening:
             stretch_allowed=caps.stretch_allowed,
             airbags_off=caps.airbags_off,
             max_minutes=min(minutes) if minutes else None,
+            focus_region=person.focus_region,
         )
 
 

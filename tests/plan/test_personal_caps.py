@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from chairctl.plan import Personalisation, compile_program
 from chairctl.program import Program, load_program
-from chairctl.vocabulary import AirbagZone, Technique
+from chairctl.vocabulary import AirbagZone, Region, Technique
 from tests.conftest import MINIMAL
 
 
@@ -52,21 +54,44 @@ def test_airbags_off_deflates_only_those_zones(write_program: Callable[..., Path
     assert (9, "calves, feet airbags off, as your profile asks") in messages(plan)
 
 
-def test_a_shorter_session_ends_the_plan_early(write_program: Callable[..., Path]) -> None:
+def test_a_shorter_session_scales_the_whole_plan(write_program: Callable[..., Path]) -> None:
     program = load(
         write_program,
         """\
   - {name: A, duration: 4m, technique: knead, region: lower_back, intensity: {from: 1, to: 3}}
   - {name: B, duration: 4m, technique: roll, region: mid_back}
-  - {name: C, duration: 4m, technique: knead, region: upper_back}
+  - {name: C, duration: 4m, technique: knead, region: upper_back, intensity: {from: 3, to: 1}}
 """,
     )
-    plan = compile_program(program, person=Personalisation(max_minutes=5))
-    assert plan.total_s == 300
-    assert [e.step for e in plan.entries][-1] == "B"
-    assert (10, "the session ends at 5 minutes for you") in messages(plan)
-    # Cut at a step boundary: the step that does not run carries the note.
-    plan = compile_program(program, person=Personalisation(max_minutes=8))
-    assert plan.total_s == 480
-    assert (11, "the session ends at 8 minutes for you") in messages(plan)
     assert compile_program(program).total_s == 720
+    plan = compile_program(program, person=Personalisation(max_minutes=6))
+    assert plan.total_s == pytest.approx(360)
+    # Every step keeps its place and half its length: the gentle end is still there.
+    spans: dict[str, float] = {}
+    for entry in plan.entries:
+        spans[entry.step] = spans.get(entry.step, 0) + entry.duration_s
+    assert spans == pytest.approx({"A": 120, "B": 120, "C": 120})
+    assert plan.entries[-1].setpoint.intensity == 1
+    assert (
+        9,
+        "the program is scaled to 6 minutes for you (every step 50% of its length)",
+    ) in messages(plan)
+
+
+def test_focus_gives_the_region_more_time_within_the_same_total(
+    write_program: Callable[..., Path],
+) -> None:
+    program = load(
+        write_program,
+        """\
+  - {name: Lower, duration: 4m, technique: knead, region: lower_back}
+  - {name: Upper, duration: 4m, technique: knead, region: upper_back}
+  - {name: Rest, duration: 1m, technique: none, airbags: {calves: 2}}
+""",
+    )
+    plan = compile_program(program, person=Personalisation(focus_region=Region.LOWER_BACK))
+    assert plan.total_s == pytest.approx(540)
+    seconds = plan.seconds_per_region()
+    assert seconds[Region.LOWER_BACK] == pytest.approx(300)
+    assert seconds[Region.UPPER_BACK] == pytest.approx(180)
+    assert (9, "more time on lower_back, as you prefer") in messages(plan)
