@@ -46,3 +46,7 @@ cli.add_command(run)
 from chairctl.cli.history import history  # noqa: E402
 
 cli.add_command(history)
+
+from chairctl.cli.profiles import profiles  # noqa: E402
+
+cli.add_command(profiles)
