@@ -323,28 +323,6 @@ def _ask(name: str, current: Profile | None) -> Profile:
 # -- showing screenings -----------------------------------------------------------------------
 
 
-def _caps_short(caps: Caps) -> str:
-    parts = []
-    if caps.max_intensity < MAX_INTENSITY:
-        parts.append(f"intensity ≤ {caps.max_intensity}")
-    parts.extend(
-        words
-        for allowed, words in (
-            (caps.percussion_allowed, "no percussion"),
-            (caps.heat_allowed, "no heat"),
-            (caps.stretch_allowed, "no stretch"),
-        )
-        if not allowed
-    )
-    if caps.skip_regions:
-        parts.append(f"skips {_regions_text(caps.skip_regions)}")
-    if caps.airbags_off:
-        parts.append(f"airbags off: {', '.join(sorted(caps.airbags_off))}")
-    if caps.max_minutes is not None:
-        parts.append(f"≤ {caps.max_minutes} min")
-    return ", ".join(parts) or "none"
-
-
 def _caps_json(caps: Caps) -> dict[str, Any]:
     return {
         "max_intensity": caps.max_intensity,
@@ -441,7 +419,9 @@ def list_profiles(home: Path | None = None, as_json: bool = False) -> None:
                     "conditions": sorted(profile.health.conditions),
                     "allowed": screening.allowed,
                     "caps": None if screening.blocked else _caps_json(screening.caps),
-                    "caps_short": None if screening.blocked else _caps_short(screening.caps),
+                    "caps_short": None
+                    if screening.blocked
+                    else (screening.caps.describe(short=True) or "none"),
                 }
             )
     if as_json:

@@ -70,26 +70,42 @@ class Caps:
             max_minutes=min(minutes) if minutes else None,
         )
 
-    def describe(self) -> str:
-        """The caps in plain words, e.g. "intensity at most 2, no heat"; "" when none."""
+    def describe(self, *, short: bool = False) -> str:
+        """The caps in plain words, e.g. "intensity at most 2, no heat"; "" when none.
+
+        ``short`` words them for a table column ("intensity ≤ 2, no percussion").
+        """
         parts = []
         if self.max_intensity < MAX_INTENSITY:
-            parts.append(f"intensity at most {self.max_intensity}")
+            at_most = "≤" if short else "at most"
+            parts.append(f"intensity {at_most} {self.max_intensity}")
         parts.extend(
             words
             for allowed, words in (
-                (self.percussion_allowed, "no tapping or knocking"),
+                (self.percussion_allowed, "no percussion" if short else "no tapping or knocking"),
                 (self.heat_allowed, "no heat"),
                 (self.stretch_allowed, "no stretch"),
             )
             if not allowed
         )
         if self.skip_regions:
-            parts.append(f"the rollers keep off {_listed(self.skip_regions)}")
+            parts.append(
+                f"skips {_listed(self.skip_regions)}"
+                if short
+                else f"the rollers keep off {_listed(self.skip_regions)}"
+            )
         if self.airbags_off:
-            parts.append(f"the {_listed(self.airbags_off)} airbags stay off")
+            parts.append(
+                f"airbags off: {', '.join(sorted(self.airbags_off))}"
+                if short
+                else f"the {_listed(self.airbags_off)} airbags stay off"
+            )
         if self.max_minutes is not None:
-            parts.append(f"sessions of at most {self.max_minutes} minutes")
+            parts.append(
+                f"≤ {self.max_minutes} min"
+                if short
+                else f"sessions of at most {self.max_minutes} minutes"
+            )
         return ", ".join(parts)
 
 
