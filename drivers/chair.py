@@ -163,6 +163,11 @@ class ChairSession:
         """
         return self.feed.subscribe()
 
+    def expect_session(self, seconds: float) -> None:
+        """The session will run ``seconds``: the chair's own timer is set to the shortest preset
+        that covers it, after every power-on (see the adapter)."""
+        self.adapter.expect_session(seconds)
+
     async def apply(self, setpoint: Setpoint) -> None:
         """Drive the chair to ``setpoint``; return once the status confirms all of it.
 

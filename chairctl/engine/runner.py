@@ -189,6 +189,7 @@ class Engine:
         """Bring the chair to the plan's first setpoint before session time starts."""
         if not self.plan.entries:
             return
+        self.chair.expect_session(self.end_s)
         first = self.plan.entries[0]
         setpoint = self._guarded(first, 0.0)
         self._index, self._intensity = 0, setpoint.intensity

@@ -26,6 +26,11 @@ class Chair(Protocol):
         """Every status from now on, as the chair reports them."""
         ...
 
+    def expect_session(self, seconds: float) -> None:
+        """Tell the chair how long the session will run, so its own timer (the last-resort
+        stop should the controller fail) is set no longer than the session needs."""
+        ...
+
     async def apply(self, setpoint: Setpoint) -> None:
         """Drive the chair toward ``setpoint``; returns once the chair confirms it."""
         ...

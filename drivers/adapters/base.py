@@ -119,6 +119,10 @@ class Adapter(ABC):
         Raises :class:`~chairctl.vocabulary.Unsupported` like :meth:`check`.
         """
 
+    def expect_session(self, seconds: float) -> None:  # noqa: B027 - optional for families
+        """The session will run ``seconds``; a family with a chair-side timer sets it to match.
+        Families without one ignore it."""
+
     @abstractmethod
     async def reconcile(self, setpoint: Setpoint, port: Port) -> None:
         """Drive the chair to ``setpoint``; return once the status confirms it.

@@ -107,6 +107,15 @@ class RongtaiAdapter(Adapter):
     def approximations(self, setpoint: Setpoint) -> list[str]:
         return list(self._mapper.targets(setpoint).notes)
 
+    def expect_session(self, seconds: float) -> None:
+        presets = sorted(self.model.keys.session_presets)
+        if not presets:
+            return
+        # The shortest preset that covers the session: the chair's own stop, should this
+        # controller fail, comes no later than it must.
+        covering = [m for m in presets if m * 60 >= seconds]
+        self._reconciler.timer_minutes = covering[0] if covering else presets[-1]
+
     async def reconcile(self, setpoint: Setpoint, port: Port) -> None:
         await self._reconciler.run(self._mapper.targets(setpoint), port)
 

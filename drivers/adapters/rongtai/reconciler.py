@@ -82,7 +82,20 @@ class ZeroGravity:
     going: bool
 
 
-Step = Press | Await | Walk | ZeroGravity
+@dataclass(frozen=True)
+class SetTimer:
+    """Set the chair's session timer with a preset key, once after each power-on.
+
+    A preset key sets a value (it is not a toggle), so pressing it is safe whatever the chair
+    shows; and the status's preset field is doubtful on real chairs, so it is not made to
+    confirm: a timer that did not take leaves the controller's own cap in charge.
+    """
+
+    key: int
+    minutes: int
+
+
+Step = Press | Await | Walk | ZeroGravity | SetTimer
 
 
 def _fault_text(status: ChairStatus) -> str:
@@ -123,6 +136,9 @@ class Reconciler:
         self._focus: float | None = None
         #: True while the chair is in zero gravity because we put it there.
         self._zero_g_ours = False
+        #: The session timer preset to set after each power-on; None: leave the chair's own.
+        self.timer_minutes: int | None = None
+        self._timer_set = False
         self._powered_at = -math.inf
 
     def forget(self) -> None:
@@ -159,6 +175,8 @@ class Reconciler:
             )
         if state is WorkState.STANDBY:
             self._focus = None
+            # The chair forgets its timer when it stands by.
+            self._timer_set = False
             if t.needs_power:
                 return Press(
                     self.keys.power,
@@ -168,6 +186,10 @@ class Reconciler:
                     powers_on=True,
                 )
             return self._posture(t, s)
+        if self.timer_minutes is not None and not self._timer_set:
+            key = self.keys.session_presets.get(self.timer_minutes)
+            if key is not None:
+                return SetTimer(key, self.timer_minutes)
         working = s.technique_code != 0
         if working and t.technique is None:
             return self._switch_off("switch off to rest the rollers")
@@ -357,6 +379,10 @@ class Reconciler:
                 await self._walk(target, port)
             case ZeroGravity(going=going):
                 await self._zero_gravity(going, port, confirmer)
+            case SetTimer(key=key):
+                await port.clock.sleep_until(self._powered_at + self.model.timing.power_to_mode_s)
+                await port.press(key)
+                self._timer_set = True
 
     async def _walk(self, target: float, port: Port) -> None:
         walk = self.keys.walk
