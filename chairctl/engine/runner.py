@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from chairctl.clock import Clock, TimerHandle
 from chairctl.engine.events import (
@@ -92,6 +93,7 @@ class Engine:
         self._done: asyncio.Future[tuple[Outcome, str]] | None = None
         self._control = asyncio.Lock()
         self._started = False
+        self._session_started = False
         self._index = -1
         self._intensity = 0
 
@@ -128,6 +130,11 @@ class Engine:
         return self._offset
 
     @property
+    def preparing(self) -> bool:
+        """True from :meth:`run` until session time starts (the chair is being prepared)."""
+        return self._started and not self._session_started
+
+    @property
     def end_s(self) -> float:
         """When the session ends, in session time: the plan's end or the cap."""
         return min(self.plan.total_s, self.cap_s)
@@ -143,15 +150,37 @@ class Engine:
         self._origin = self.clock.now()
         self._monitor = asyncio.create_task(self._watch_status())
         self._arm_watchdog()
+        # Preparing (power-up, body scan, the first setpoint) can take half a minute: it runs as
+        # the drive task, so a stop, a fault or the watchdog cuts it short like any other step.
+        preparing = self._drive = asyncio.create_task(self._prepare())
         try:
-            await self._prepare()
-        except ChairctlError as error:
+            either: set[asyncio.Future[Any]] = {preparing, self._done}
+            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+        except BaseException:
+            await self._teardown()
+            safe = await self._release()
+            self._emit(Stopped(0.0, "the run ended abnormally", Outcome.INTERRUPTED, safe))
+            raise
+        if self._done.done():
+            outcome, reason = self._done.result()
+            await self._teardown()
+            safe = await self._release()
+            self._emit(Stopped(0.0, reason, outcome, safe))
+            return Result(outcome, reason, safe, 0.0)
+        self._drive = None
+        error = preparing.exception()
+        if isinstance(error, ChairctlError):
             await self._teardown()
             safe = await self._release()
             message = f"the chair could not be prepared: {error}"
             self._emit(FaultRaised(0.0, message))
             self._emit(Stopped(0.0, message, Outcome.FAULT, safe))
             return Result(Outcome.FAULT, message, safe, 0.0)
+        if error is not None:
+            await self._teardown()
+            await self._release()
+            raise error
+        self._session_started = True
         # Session time starts when the first setpoint is confirmed: a chair's power-up body
         # scan is not massage, and a session capped at 30 minutes means 30 minutes of it.
         self._origin = self.clock.now()
@@ -327,10 +356,18 @@ class Engine:
 
     # -- control -----------------------------------------------------------------------------------
 
+    def _running(self) -> bool:
+        """True while session time runs or is paused: prepared, and not yet ended."""
+        return self._session_started and self._done is not None and not self._done.done()
+
     async def pause(self) -> None:
-        """Pause: the drive loop stops and the chair is released; session time stands still."""
+        """Pause: the drive loop stops and the chair is released; session time stands still.
+
+        Does nothing while the chair is being prepared (:attr:`preparing`): there is no session
+        time to hold yet, and stopping is what ends a preparation.
+        """
         async with self._control:
-            if self.paused or self._done is None or self._done.done():
+            if self.paused or not self._running():
                 return
             self._paused_at = self.clock.now()
             await self._halt()
@@ -358,7 +395,8 @@ class Engine:
         """Make the massage stronger (+) or gentler (-), within the rules; the new offset."""
         async with self._control:
             self._offset = max(-4, min(4, self._offset + delta))
-            if not self.paused and self._done is not None and not self._done.done():
+            # While preparing, the offset waits for the drive loop, which applies it.
+            if not self.paused and self._running():
                 await self._halt()
                 self._index = -1
                 self._start_drive()

@@ -213,3 +213,67 @@ async def test_a_step_due_at_one_minute_is_judged_at_one_minute(start: float) ->
         return result.outcome
 
     assert await clock.run(scenario()) is Outcome.COMPLETED
+
+
+async def test_a_stop_while_the_chair_is_prepared_takes_hold_at_once(rig: Rig) -> None:
+    # Power-up and the body scan take about half a minute before session time starts; a stop
+    # in that time must not wait for them to finish.
+    engine = rig.engine(plan_of((300, KNEAD_MID)))
+
+    async def scenario() -> None:
+        run = asyncio.ensure_future(engine.run())
+        await rig.clock.sleep(3)
+        assert engine.preparing
+        asked = rig.clock.now()
+        await engine.stop()
+        result = await run
+        assert result.outcome is Outcome.STOPPED
+        assert result.chair_safe
+        assert result.session_s == 0
+        # Released within a few key gaps, not after the scan.
+        # The chair takes no key while it scans (the vendor app sends none either), so the
+        # release comes when the scan ends; what matters is that no massage began.
+        assert rig.clock.now() - asked < 25
+
+    await rig.clock.run(scenario())
+    assert chair_is_safe(rig)
+    for second in range(int(rig.clock.now()) + 1):
+        assert rig.chair.trace.state_at(second).roller_technique is None
+    assert rig.kinds()[-1] == "Stopped"
+    assert "SessionStarted" not in rig.kinds()
+
+
+async def test_pause_and_intensity_wait_for_the_preparation(rig: Rig) -> None:
+    engine = rig.engine(plan_of((300, KNEAD_MID)))
+
+    async def scenario() -> None:
+        run = asyncio.ensure_future(engine.run())
+        await rig.clock.sleep(3)
+        await engine.pause()
+        assert not engine.paused
+        assert await engine.change_intensity(+1) == 1
+        assert engine.preparing
+        result = await run
+        assert result.outcome is Outcome.COMPLETED
+        assert result.session_s == pytest.approx(300)
+
+    await rig.clock.run(scenario())
+    # The offset took effect once the gentle first minute was over.
+    steps = [e for e in rig.events if isinstance(e, StepStarted)]
+    assert steps[0].intensity == 2
+    assert steps[-1].intensity == 3
+
+
+async def test_a_run_cancelled_while_preparing_still_releases_the_chair(rig: Rig) -> None:
+    engine = rig.engine(plan_of((300, KNEAD_MID)))
+
+    async def scenario() -> None:
+        run = asyncio.ensure_future(engine.run())
+        await rig.clock.sleep(3)
+        run.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await run
+
+    await rig.clock.run(scenario())
+    assert chair_is_safe(rig)
+    assert rig.kinds()[-1] == "Stopped"
