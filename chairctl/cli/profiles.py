@@ -443,7 +443,7 @@ def list_profiles(home: Path | None = None, as_json: bool = False) -> None:
             continue
         table.add_row(
             Text(row["name"]),
-            str(row["age"]),
+            "—" if row["age"] is None else str(row["age"]),
             ", ".join(row["conditions"]) or "—",
             Text("yes", style="green") if row["allowed"] else Text("refused", style="red"),
             row["caps_short"] or "—",
@@ -528,7 +528,7 @@ def show_profile(name: str, home: Path | None, as_json: bool) -> None:
         return
     health = profile.health
     facts = [
-        ("age", str(health.age)),
+        ("age", "not given" if health.age is None else str(health.age)),
         ("conditions", ", ".join(sorted(health.conditions)) or "none"),
         ("cleared", ", ".join(sorted(health.clinician_cleared)) or "none"),
         *(

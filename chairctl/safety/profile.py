@@ -56,7 +56,12 @@ class HealthScreening(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    age: Annotated[int, Strict()] = Field(ge=0, le=130, description="Age in years.")
+    age: Annotated[int, Strict()] | None = Field(
+        None,
+        ge=0,
+        le=130,
+        description="Age in years; None: not given (a guest), screened as an unknown adult age.",
+    )
     conditions: frozenset[Condition] = Field(
         frozenset(), description="Conditions the person has, or might have."
     )

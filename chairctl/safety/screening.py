@@ -273,6 +273,13 @@ AGE_RULES: Final[tuple[tuple[int, int, Rule], ...]] = (
     (75, 200, _caution("From age 75, the chair is kept gentle.", _GENTLE_SPINE)),
 )
 
+#: A guest who gave no age: the safety notice keeps children off the chair, and the cap of the
+#: age most injuries were reported at (60 or more, 5.2) applies, since it may be theirs (choice).
+AGE_UNKNOWN_RULE: Final = _caution(
+    "Without your age, the chair is kept gentler, as for people of 60 or more.",
+    Caps(max_intensity=3),
+)
+
 #: The first sessions are gentler and shorter; 10 minutes is our choice (default sessions are
 #: 15, reference/chair-domain.md 5.2).
 FIRST_USE_RULE: Final = _caution(
@@ -363,11 +370,11 @@ def rules_for(profile: Profile) -> list[tuple[str, Condition | None, Rule]]:
     rows: list[tuple[str, Condition | None, Rule]] = [
         (c.value, c, CONDITION_RULES[c]) for c in sorted(health.conditions)
     ]
-    rows += [
-        (f"age {health.age}", None, rule)
-        for low, high, rule in AGE_RULES
-        if low <= health.age < high
-    ]
+    if health.age is None:
+        rows.append(("age not given", None, AGE_UNKNOWN_RULE))
+    else:
+        age = health.age
+        rows += [(f"age {age}", None, rule) for low, high, rule in AGE_RULES if low <= age < high]
     if health.first_use:
         rows.append(("first use", None, FIRST_USE_RULE))
     return rows

@@ -87,7 +87,7 @@ CAUTIONS = {c for c, (tier, _) in EXPECTED.items() if tier is Tier.CAUTIONS}
 
 def profile(
     *,
-    age: int = 40,
+    age: int | None = 40,
     conditions: set[Condition] | frozenset[Condition] = frozenset(),
     first_use: bool = False,
     cleared: set[Condition] | frozenset[Condition] = frozenset(),
@@ -176,6 +176,22 @@ def test_age_bands(age: int, blocked: bool, caps: Caps, notice: str | None) -> N
         assert screening.caps == caps
     if notice:
         assert any(n.startswith(notice) for n in screening.notices)
+
+
+def test_a_guest_without_an_age_is_screened_as_possibly_older() -> None:
+    # An unknown age must not be read as a young adult's: the 60-and-over cap applies.
+    screening = screen(profile(age=None))
+    assert not screening.blocked
+    assert screening.caps == Caps(max_intensity=3)
+    assert any("Without your age" in notice for notice in screening.notices)
+
+
+def test_a_guest_is_a_profile_with_no_answers() -> None:
+    guest = Profile.model_validate({"name": "Guest", "health": {}})
+    screening = screen(guest)
+    assert guest.health.age is None
+    assert guest.health.first_use is True
+    assert screening.caps == Caps(max_intensity=3, max_minutes=10)
 
 
 def test_first_use_is_gentler_and_shorter() -> None:
