@@ -65,8 +65,32 @@ _V1: Final[Migration] = (
     "CREATE INDEX safety_events_by_session ON safety_events (session_id, at)",
 )
 
+# What the app remembers for a profile: which safety notice the person acknowledged (by its
+# version, so a changed notice is shown again), and the personalisation last chosen for each
+# program. Both go with the profile when it is removed.
+_V2: Final[Migration] = (
+    """
+    CREATE TABLE acknowledgements (
+        profile_name TEXT NOT NULL REFERENCES profiles (name) ON DELETE CASCADE,
+        notice TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (profile_name, notice)
+    ) STRICT
+    """,
+    """
+    CREATE TABLE program_preferences (
+        profile_name TEXT NOT NULL REFERENCES profiles (name) ON DELETE CASCADE,
+        program_id TEXT NOT NULL,
+        document TEXT NOT NULL CHECK (json_valid(document)),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (profile_name, program_id)
+    ) STRICT
+    """,
+)
+
 #: Every migration, in order; migration ``i`` takes a database from version ``i`` to ``i + 1``.
-MIGRATIONS: Final[tuple[Migration, ...]] = (_V1,)
+MIGRATIONS: Final[tuple[Migration, ...]] = (_V1, _V2)
 
 #: The schema version this chairctl writes.
 LATEST_VERSION: Final[int] = len(MIGRATIONS)

@@ -213,6 +213,56 @@ class Store:
         with self.transaction() as db:
             return db.execute("DELETE FROM profiles WHERE name = ?", (name,)).rowcount > 0
 
+    # -- what the app remembers per profile ---------------------------------------------------
+
+    def acknowledged(self, profile_name: str, notice: str) -> int | None:
+        """The version of ``notice`` the profile acknowledged last, or None."""
+        row = self._db.execute(
+            "SELECT version FROM acknowledgements WHERE profile_name = ? AND notice = ?",
+            (profile_name, notice),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    def acknowledge(self, profile_name: str, notice: str, version: int) -> None:
+        """Record that the profile acknowledged ``version`` of ``notice``."""
+        self._require_profile(profile_name)
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO acknowledgements (profile_name, notice, version, at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (profile_name, notice) DO UPDATE SET "
+                "version = excluded.version, at = excluded.at",
+                (profile_name, notice, version, now_text()),
+            )
+
+    def program_preferences(self, profile_name: str, program_id: str) -> str | None:
+        """The personalisation (a JSON document) last chosen for a program, or None."""
+        row = self._db.execute(
+            "SELECT document FROM program_preferences WHERE profile_name = ? AND program_id = ?",
+            (profile_name, program_id),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def put_program_preferences(self, profile_name: str, program_id: str, document: str) -> None:
+        """Remember a profile's personalisation (a JSON document) for a program."""
+        self._require_profile(profile_name)
+        try:
+            json.loads(document)
+        except json.JSONDecodeError as error:
+            raise StoreError(
+                f"preferences for {program_id!r} are not valid JSON: {error}"
+            ) from None
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO program_preferences (profile_name, program_id, document, updated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (profile_name, program_id) DO UPDATE SET "
+                "document = excluded.document, updated_at = excluded.updated_at",
+                (profile_name, program_id, document, now_text()),
+            )
+
+    def _require_profile(self, name: str) -> None:
+        if self.get_profile(name) is None:
+            raise StoreError(f"no profile {name!r}")
+
     # -- sessions -----------------------------------------------------------------------------
 
     def begin_session(

@@ -357,3 +357,55 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     assert all(r.outcome is Outcome.COMPLETED for r in records)
     assert all(r.minutes_per_region == {Region.NECK: 1.0} for r in records)
     assert all(len(r.safety_events) == 1 for r in records)
+
+
+# -- what the app remembers per profile -----------------------------------------------------------
+
+
+def test_a_version_1_database_gains_the_app_tables_and_keeps_its_profiles(tmp_path: Path) -> None:
+    from chairctl.store.schema import MIGRATIONS
+
+    path = tmp_path / DATABASE_NAME
+    with sqlite3.connect(path) as db:
+        for statement in MIGRATIONS[0]:
+            db.execute(statement)
+        db.execute(
+            "INSERT INTO profiles VALUES ('Ann', '{\"name\": \"Ann\"}', '2026-01-01', '2026-01-01')"
+        )
+        db.execute("PRAGMA user_version = 1")
+    with Store.open(path) as store:
+        assert store.schema_version == LATEST_VERSION == 2
+        assert store.profile_names() == ["Ann"]
+        store.acknowledge("Ann", "safety", 1)
+        assert store.acknowledged("Ann", "safety") == 1
+    assert {"acknowledgements", "program_preferences"} <= tables(path)
+
+
+def test_acknowledgements_and_preferences_are_per_profile_and_go_with_it(tmp_path: Path) -> None:
+    with Store.open(tmp_path / DATABASE_NAME) as store:
+        for name in ("Ann", "Bo"):
+            store.put_profile(name, json.dumps({"name": name}))
+        assert store.acknowledged("Ann", "safety") is None
+        store.acknowledge("Ann", "safety", 1)
+        store.acknowledge("Ann", "safety", 2)
+        assert store.acknowledged("Ann", "safety") == 2
+        assert store.acknowledged("Bo", "safety") is None
+        store.put_program_preferences("Ann", "neck-relief", '{"intensity_offset": -1}')
+        store.put_program_preferences("Ann", "neck-relief", '{"intensity_offset": 1}')
+        assert store.program_preferences("Ann", "neck-relief") == '{"intensity_offset": 1}'
+        assert store.program_preferences("Bo", "neck-relief") is None
+        # Editing a profile keeps what it remembers; removing it forgets.
+        store.put_profile("Ann", json.dumps({"name": "Ann", "age": 40}))
+        assert store.acknowledged("Ann", "safety") == 2
+        store.remove_profile("Ann")
+        assert store.acknowledged("Ann", "safety") is None
+        assert store.program_preferences("Ann", "neck-relief") is None
+
+
+def test_remembering_for_a_missing_profile_or_bad_json_is_refused(tmp_path: Path) -> None:
+    with Store.open(tmp_path / DATABASE_NAME) as store:
+        with pytest.raises(StoreError, match="no profile 'Nobody'"):
+            store.acknowledge("Nobody", "safety", 1)
+        store.put_profile("Ann", json.dumps({"name": "Ann"}))
+        with pytest.raises(StoreError, match="not valid JSON"):
+            store.put_program_preferences("Ann", "x", "{nope")
