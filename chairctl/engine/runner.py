@@ -332,8 +332,13 @@ class Engine:
     # -- the status watchdog ---------------------------------------------------------------------
 
     async def _watch_status(self) -> None:
-        async for status in self.chair.statuses():
-            self._on_status(status)
+        try:
+            async for status in self.chair.statuses():
+                self._on_status(status)
+        except LinkError as error:
+            # The chair released itself (or will, on reconnecting): a session that went on
+            # counting time would show a massage that is not happening.
+            self._fault(f"the link to the chair failed: {error}")
 
     def _on_status(self, status: ChairStatus) -> None:
         self._arm_watchdog()

@@ -23,7 +23,11 @@ class Chair(Protocol):
         ...
 
     def statuses(self) -> AsyncIterator[ChairStatus]:
-        """Every status from now on, as the chair reports them."""
+        """Every status from now on, as the chair reports them.
+
+        A lost link is raised once, in its turn, as :class:`LinkError`: statuses may have been
+        missed and the chair has been released, so a session reading them must end.
+        """
         ...
 
     def expect_session(self, seconds: float) -> None:

@@ -28,7 +28,8 @@ class _Waiter:
 
 
 class StatusSubscription(AsyncIterator[ChairStatus]):
-    """Every status from the moment of subscribing, in order, until closed.
+    """Every status from the moment of subscribing, in order, until closed; a link drop comes
+    in its place in the order, as a :class:`LinkError` raised to the reader.
 
     Holds at most ``backlog`` unread statuses; when a reader falls further behind, the oldest
     go first and :attr:`dropped` counts them (a stalled reader must not grow memory).
@@ -36,7 +37,7 @@ class StatusSubscription(AsyncIterator[ChairStatus]):
 
     def __init__(self, feed: StatusFeed, backlog: int) -> None:
         self._feed = feed
-        self._items: deque[ChairStatus] = deque(maxlen=backlog)
+        self._items: deque[ChairStatus | LinkError] = deque(maxlen=backlog)
         self._ready = asyncio.Event()
         self._closed = False
         #: Statuses lost because the reader fell behind by more than the backlog.
@@ -54,13 +55,23 @@ class StatusSubscription(AsyncIterator[ChairStatus]):
         self._closed = True
         self._ready.set()
 
+    def interrupt(self, reason: str) -> None:
+        """The link dropped: once the statuses before it are read, the reader gets a
+        :class:`LinkError` saying ``reason`` (and may read on: statuses resume after a
+        reconnection)."""
+        self._items.append(LinkError(reason))
+        self._ready.set()
+
     async def __anext__(self) -> ChairStatus:
         while not self._items:
             if self._closed:
                 raise StopAsyncIteration
             self._ready.clear()
             await self._ready.wait()
-        return self._items.popleft()
+        item = self._items.popleft()
+        if isinstance(item, LinkError):
+            raise item
+        return item
 
     async def aclose(self) -> None:
         """Stop reading: the statuses not read yet are dropped, and iteration ends."""
@@ -127,7 +138,12 @@ class StatusFeed:
 
     def fail(self, reason: str) -> None:
         """The link is down: every waiter, and every wait until :meth:`revive`, gets a
-        :class:`LinkError` saying ``reason``."""
+        :class:`LinkError` saying ``reason``; so does every subscriber, once, in its turn."""
+        self._fail_waiters(reason)
+        for subscriber in list(self._subscribers):
+            subscriber.interrupt(reason)
+
+    def _fail_waiters(self, reason: str) -> None:
         self._failure = reason
         for waiter in list(self._waiters):
             if not waiter.future.done():
@@ -150,7 +166,7 @@ class StatusFeed:
 
     def close(self, reason: str) -> None:
         """The session is over: waiters fail with ``reason``, subscriptions end."""
-        self.fail(reason)
+        self._fail_waiters(reason)
         for subscriber in list(self._subscribers):
             subscriber.end()
         self._subscribers.clear()

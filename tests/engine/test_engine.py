@@ -277,3 +277,15 @@ async def test_a_run_cancelled_while_preparing_still_releases_the_chair(rig: Rig
     await rig.clock.run(scenario())
     assert chair_is_safe(rig)
     assert rig.kinds()[-1] == "Stopped"
+
+
+async def test_a_dropped_link_ends_the_session_then_and_not_at_the_next_step(rig: Rig) -> None:
+    # One long step: no later apply would notice the drop, and the session must not go on
+    # counting a massage that the reconnection has already stopped.
+    engine = rig.engine(plan_of((60, KNEAD_MID), (900, KNEAD_MID)))
+    rig.chair.schedule(ScheduledFault(LinkDrop(), 180))
+    result = await rig.clock.run(engine.run())
+    assert result.outcome is Outcome.FAULT
+    assert "link" in result.reason
+    assert result.session_s < 200
+    assert result.chair_safe

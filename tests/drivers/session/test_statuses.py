@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import pytest
 from sessionhelpers import Rig
 
-from chairctl.vocabulary import ChairStatus
+from chairctl.vocabulary import ChairStatus, LinkError
+from simulator.faults import LinkDrop
 
 
 async def _take(reader: AsyncIterator[ChairStatus], n: int) -> list[ChairStatus]:
@@ -46,3 +48,20 @@ async def test_a_closed_reader_is_fed_no_more(rig: Rig) -> None:
     await clock.advance(1)
 
     assert [s async for s in reader] == []
+
+
+async def test_a_link_drop_reaches_a_reader_in_its_turn_and_statuses_resume(rig: Rig) -> None:
+    session, chair, clock, _keys = rig
+    reader = session.statuses()
+    await clock.advance(1)
+    before = round(1.0 / chair.period)
+    chair.inject(LinkDrop())
+    await clock.run(session.wait_recovery())
+    await clock.advance(1)
+
+    # Every status from before the drop, then the drop itself, then statuses again.
+    got = await clock.run(_take(reader, before))
+    assert len(got) == before
+    with pytest.raises(LinkError, match="dropped"):
+        await clock.run(anext(reader))
+    assert isinstance(await clock.run(anext(reader)), ChairStatus)
