@@ -239,10 +239,9 @@ class Engine:
                 self._finish(Outcome.STOPPED, f"the session cap of {self.cap_s / 60:g} min")
             else:
                 self._finish(Outcome.COMPLETED, "the program finished")
-        elif isinstance(error, ChairFault):
+        elif isinstance(error, ChairFault | LinkError):
+            # Both say what happened in words of their own ("the link to the chair dropped: …").
             self._fault(str(error))
-        elif isinstance(error, LinkError):
-            self._fault(f"the link to the chair failed: {error}")
         elif isinstance(error, SafetyViolation):
             self._fault(f"the safety guard refused a setpoint: {error}")
         elif isinstance(error, ChairctlError):
@@ -338,7 +337,7 @@ class Engine:
         except LinkError as error:
             # The chair released itself (or will, on reconnecting): a session that went on
             # counting time would show a massage that is not happening.
-            self._fault(f"the link to the chair failed: {error}")
+            self._fault(str(error))
 
     def _on_status(self, status: ChairStatus) -> None:
         self._arm_watchdog()
