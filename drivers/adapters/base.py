@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from chairctl.clock import Clock
-from chairctl.vocabulary import ChairCapabilities, ChairStatus, Setpoint
+from chairctl.vocabulary import ChairCapabilities, ChairStatus, Region, Setpoint
 
 #: Decides whether a status, received at the given clock time, is the one waited for.
 Accept = Callable[[ChairStatus, float], bool]
@@ -133,6 +133,11 @@ class Adapter(ABC):
     @abstractmethod
     async def release(self, port: Port) -> Release:
         """Bring the chair to its safe state and wait for the status to show it."""
+
+    def region_of(self, status: ChairStatus) -> Region | None:
+        """The back region the rollers are on, as far as ``status`` tells; None when it does
+        not (stopped, off the bands, or a chair that reports no position)."""
+        return None
 
     @abstractmethod
     def is_safe(self, status: ChairStatus) -> bool:

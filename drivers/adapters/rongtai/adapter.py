@@ -7,7 +7,15 @@ the codec of :mod:`drivers.protocols.rongtai`, the mapping of Setpoints onto the
 
 from __future__ import annotations
 
-from chairctl.vocabulary import ChairCapabilities, ChairStatus, Setpoint, WorkState
+from chairctl.vocabulary import (
+    ChairCapabilities,
+    ChairStatus,
+    Region,
+    Setpoint,
+    WorkState,
+    region_at,
+    track_s,
+)
 from drivers.adapters.base import Adapter, Port, Release, StatusDecoding
 from drivers.adapters.confirm import Confirmer
 from drivers.adapters.rongtai.reconciler import Reconciler
@@ -121,6 +129,14 @@ class RongtaiAdapter(Adapter):
 
     async def release(self, port: Port) -> Release:
         return await self._releaser.release(port)
+
+    def region_of(self, status: ChairStatus) -> Region | None:
+        if status.technique is None:
+            return None
+        mapper = self._mapper
+        return region_at(
+            track_s(status.roller_position, mapper.seat_position, mapper.shoulder_position)
+        )
 
     def is_safe(self, status: ChairStatus) -> bool:
         return is_safe(status)
