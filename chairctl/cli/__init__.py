@@ -10,14 +10,14 @@ import sys
 
 import click
 
-from chairctl.cli.app import cli
+from chairctl.cli.app import AppOpener, cli
 from chairctl.vocabulary import ChairctlError, SourceFileError
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point."""
+def main(argv: list[str] | None = None, *, open_app: AppOpener | None = None) -> None:
+    """Run the command line; ``open_app`` is what plain ``chairctl`` opens on a terminal."""
     try:
-        code = cli.main(args=argv, prog_name="chairctl", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="chairctl", standalone_mode=False, obj=open_app)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
@@ -37,4 +37,4 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-__all__ = ["cli", "main"]
+__all__ = ["AppOpener", "cli", "main"]

@@ -2,18 +2,68 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Protocol
+
 import click
 
 from chairctl import __version__
+from chairctl.cli.chairs import ChairAddress, chair_options
+from chairctl.cli.people import profile_option
 from chairctl.cli.programs import list_library, schema, show, validate
+
+
+class AppOpener(Protocol):
+    """Opens the interactive app; the console script passes one (see ``chairctl.tui.launch``)."""
+
+    def __call__(
+        self,
+        address: ChairAddress,
+        model_id: str | None,
+        profile_name: str | None,
+        home: Path | None,
+    ) -> None: ...
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="chairctl")
+@chair_options
+@profile_option
 @click.pass_context
-def cli(ctx: click.Context) -> None:
-    """Drive massage chairs with declarative, safety-checked massage programs."""
-    if ctx.invoked_subcommand is None:
+def cli(
+    ctx: click.Context,
+    address: ChairAddress,
+    model_id: str | None,
+    profile_name: str | None,
+    home: Path | None,
+) -> None:
+    """Drive massage chairs with declarative, safety-checked massage programs.
+
+    Without a command, opens the app on a terminal (on the simulated chair unless --chair says
+    otherwise); off a terminal, lists the library. Each command has its own --chair, --model,
+    --profile and --home; these four are the app's.
+    """
+    if ctx.invoked_subcommand is not None:
+        given = [
+            name
+            for name in ("address", "model_id", "profile_name", "home")
+            if ctx.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT
+        ]
+        if given:
+            raise click.UsageError(
+                f"options before '{ctx.invoked_subcommand}' are the app's; "
+                f"give them after the command: chairctl {ctx.invoked_subcommand} --chair ..."
+            )
+        return
+    opener = ctx.obj
+    if callable(opener) and _interactive():
+        opener(address, model_id, profile_name, home)
+    else:
         ctx.invoke(list_library)
 
 

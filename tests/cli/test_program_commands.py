@@ -100,10 +100,10 @@ def test_schema_prints_the_committed_schema(capsys: pytest.CaptureFixture[str]) 
     assert out == program_json_schema_text()
 
 
-def test_plain_chairctl_lists_the_library() -> None:
-    # The real console script, as a user runs it.
+def test_plain_chairctl_off_a_terminal_lists_the_library() -> None:
+    # The real console script, as a script or a pipe runs it: no terminal, so no app.
     done = subprocess.run(
-        [sys.executable, "-c", "from chairctl.cli import main; main([])"],
+        [sys.executable, "-m", "chairctl"],
         capture_output=True,
         text=True,
         check=False,

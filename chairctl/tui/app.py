@@ -1,0 +1,453 @@
+"""The chairctl app: the library, a person's profile, a session on the chair, and a stop key
+that works from every screen and every modal.
+
+The App owns the chair (:class:`~chairctl.tui.control.ChairControl`), the store and the
+person in the chair; screens show and ask, and every chair operation runs in a worker on the
+app's own event loop, so the interface never waits on the chair. Escape (and ``x``) are
+priority bindings of the App: whatever screen or modal is up, they stop the chair first. A
+quit stops the chair before the app exits. Errors a person can cause become notifications;
+nothing they do closes the app or shows a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from pydantic import ValidationError
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Input, TextArea
+
+from chairctl.cli.chairs import ChairAddress, parse_chair, resolve_model
+from chairctl.cli.people import load_profile, open_store
+from chairctl.clock import Clock, RealClock
+from chairctl.engine import Event
+from chairctl.plan import AS_WRITTEN, Personalisation, Plan
+from chairctl.program import Program
+from chairctl.safety.profile import Profile
+from chairctl.safety.screening import Screening, screen
+from chairctl.store import Store
+from chairctl.tui.control import ChairControl, StopState
+from chairctl.tui.screens.connect import ChairChoice, ConnectScreen, Scanner
+from chairctl.tui.screens.history import HistoryScreen
+from chairctl.tui.screens.library import LibraryScreen
+from chairctl.tui.screens.personalise import PersonaliseScreen
+from chairctl.tui.screens.profile_form import ProfileFormScreen
+from chairctl.tui.screens.profiles import ProfilesScreen
+from chairctl.tui.screens.safety_notice import NOTICE, NOTICE_VERSION, SafetyNoticeScreen
+from chairctl.tui.screens.session import STOP_WORDS, SessionScreen
+from chairctl.vocabulary import ChairctlError
+from drivers.models import ChairModel
+from drivers.session import EventKind, SessionEvent
+
+
+class ChairctlApp(App[None]):
+    """The app; ``clock`` and ``scanner`` are for tests and demos (virtual time, a simulated
+    Bluetooth air)."""
+
+    # Absolute: Textual reads a relative path beside the module of the running App's class,
+    # which for a subclass (a test's, a plugin's) is not this one.
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "chairctl"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "stop_chair", "Stop", priority=True, id="stop"),
+        Binding("x", "stop_chair_x", "Stop", priority=True, show=False, id="stop-x"),
+        Binding("ctrl+c", "quit", "Quit", priority=True, show=False),
+        Binding("q", "quit", "Quit"),
+        Binding("c", "connect", "Connect"),
+        Binding("p", "profiles", "Profiles"),
+        Binding("h", "history", "History"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        address: ChairAddress | None = None,
+        model_id: str | None = None,
+        profile_name: str | None = None,
+        home: Path | None = None,
+        clock: Clock | None = None,
+        scanner: Scanner | None = None,
+        programs: Iterable[Program] | None = None,
+    ) -> None:
+        super().__init__()
+        self.clock = clock or RealClock()
+        self.home = home
+        self.scanner = scanner
+        self.programs = list(programs) if programs is not None else None
+        self.wanted_profile = profile_name
+        self.address = address or parse_chair("sim")
+        self.model = resolve_model(self.address, model_id)
+        # Made on mount: the chair lives on the app's event loop, which runs from then on.
+        self._control: ChairControl | None = None
+        self.store: Store | None = None
+        self.profile: Profile | None = None
+        self.screening: Screening | None = None
+        self.library: LibraryScreen | None = None
+        self.session_screen: SessionScreen | None = None
+
+    # -- start-up ----------------------------------------------------------------------------------
+
+    @property
+    def control(self) -> ChairControl:
+        """The chair the app drives (from mount on)."""
+        if self._control is None:
+            raise RuntimeError("the app has no chair before it is mounted")
+        return self._control
+
+    def _control_for(self, address: ChairAddress, model: ChairModel) -> ChairControl:
+        return ChairControl(
+            address, model, self.clock, on_link=self._on_link, on_stop=self._on_stop
+        )
+
+    def on_mount(self) -> None:
+        self._control = self._control_for(self.address, self.model)
+        self.sub_title = self.control.title
+        self.library = LibraryScreen(programs=self.programs, chair=self.control.model.capabilities)
+        self.push_screen(self.library)
+        self._open_store()
+        self._connect()
+        self._choose_profile()
+
+    def _open_store(self) -> None:
+        try:
+            self.store = open_store(self.home)
+        except ChairctlError as error:
+            self.notify(
+                f"{error}. Profiles and history are off for now.",
+                title="The local database cannot be used",
+                severity="error",
+                timeout=30,
+            )
+
+    @work(group="chair", exit_on_error=False)
+    async def _connect(self) -> None:
+        try:
+            await self.control.connect()
+        except ChairctlError as error:
+            self.notify(
+                f"{error}. Press c to choose a chair.",
+                title=f"Cannot reach the chair ({self.control.title})",
+                severity="error",
+                timeout=20,
+            )
+
+    def _choose_profile(self) -> None:
+        store = self.store
+        if store is None:
+            return
+        name = self.wanted_profile or _last_used(store)
+        if name is not None:
+            try:
+                self._use_profile(load_profile(store, name))
+            except ChairctlError as error:
+                self.notify(str(error), title="Profile", severity="error")
+        if self.profile is None or not self._acknowledged(self.profile.name):
+            self.push_screen(SafetyNoticeScreen(), self._notice_read)
+
+    def _acknowledged(self, name: str) -> bool:
+        store = self.store
+        return store is None or store.acknowledged(name, NOTICE) == NOTICE_VERSION
+
+    def _notice_read(self, acknowledged: bool | None) -> None:
+        if not acknowledged:
+            self.notify("The safety notice comes back before your first session.")
+            return
+        if self.profile is not None:
+            self._remember_acknowledgement(self.profile.name)
+            return
+        self.push_screen(ProfileFormScreen(taken_names=self._profile_names()), self._created)
+
+    def _created(self, profile: Profile | None) -> None:
+        if profile is None:
+            self.notify("You can make a profile later with p.")
+            return
+        if self._save_profile(profile):
+            self._use_profile(profile)
+            self._remember_acknowledgement(profile.name)
+
+    def _remember_acknowledgement(self, name: str) -> None:
+        if self.store is not None:
+            try:
+                self.store.acknowledge(name, NOTICE, NOTICE_VERSION)
+            except ChairctlError as error:
+                self.notify(str(error), severity="error")
+
+    def _save_profile(self, profile: Profile) -> bool:
+        if self.store is None:
+            return True  # used for this run only
+        try:
+            self.store.put_profile(profile.name, profile.model_dump_json())
+        except ChairctlError as error:
+            self.notify(str(error), title="The profile was not saved", severity="error")
+            return False
+        return True
+
+    def _profile_names(self) -> list[str]:
+        return self.store.profile_names() if self.store is not None else []
+
+    def _use_profile(self, profile: Profile) -> None:
+        self.profile = profile
+        self.screening = screen(profile)
+        if self.library is not None:
+            self.library.set_person(self.screening)
+        for reason in self.screening.blocked:
+            self.notify(reason, title=f"Not for {profile.name} now", severity="warning")
+
+    # -- the library, personalising and the session ------------------------------------------------
+
+    def on_library_screen_chosen(self, message: LibraryScreen.Chosen) -> None:
+        program = message.program
+        if self.profile is None:
+            self.notify("First, who is in the chair? Make a profile (Enter for a guest).")
+            self.push_screen(SafetyNoticeScreen(), self._notice_read)
+            return
+        if not self._acknowledged(self.profile.name):
+            self.push_screen(SafetyNoticeScreen(), self._notice_read)
+            return
+        screen_ = PersonaliseScreen(
+            program,
+            screening=self.screening,
+            chair=self.control.model.capabilities,
+            remembered=self._remembered(program),
+        )
+        self.push_screen(screen_, lambda person: self._personalised(program, person))
+
+    def _remembered(self, program: Program) -> Personalisation | None:
+        if self.store is None or self.profile is None:
+            return None
+        document = self.store.program_preferences(self.profile.name, program.id)
+        if document is None:
+            return None
+        try:
+            return Personalisation.model_validate_json(document)
+        except ValidationError:
+            return None  # written by another version; the profile's defaults serve
+
+    def _personalised(self, program: Program, person: Personalisation | None) -> None:
+        if person is None:
+            return
+        if self.store is not None and self.profile is not None:
+            try:
+                self.store.put_program_preferences(
+                    self.profile.name, program.id, person.model_dump_json()
+                )
+            except ChairctlError as error:
+                self.notify(str(error), severity="warning")
+        self.start_session(program, person)
+
+    def start_session(self, program: Program, person: Personalisation = AS_WRITTEN) -> None:
+        """Compile ``program`` for the person and this chair, show the session, and run it."""
+        if self.control.running:
+            self.notify("A session is already running; Escape stops it.", severity="warning")
+            return
+        try:
+            plan = self.control.compile(program, person)
+            notes = [str(a) for a in plan.adjustments] + self.control.approximations(plan)
+        except ChairctlError as error:
+            self.notify(str(error), title=f"{program.name} cannot run", severity="error")
+            return
+        if self.screening is not None:
+            notes = self.screening.notices + notes
+        session = SessionScreen(self.control, program, plan, notes=notes)
+        self.session_screen = session
+        self.push_screen(session, lambda _: self._session_closed(session))
+        self._run_session(program, plan)
+
+    @work(group="session", exit_on_error=False)
+    async def _run_session(self, program: Program, plan: Plan) -> None:
+        try:
+            await self.control.run(
+                program,
+                plan,
+                store=self.store,
+                profile_name=self.profile.name if self.profile else None,
+                listener=self._on_engine_event,
+            )
+        except ChairctlError as error:
+            self.notify(str(error), title="The session did not start", severity="error")
+            if self.session_screen is not None and self.screen is self.session_screen:
+                self.session_screen.dismiss(None)
+
+    def _session_closed(self, session: SessionScreen) -> None:
+        if self.session_screen is session:
+            self.session_screen = None
+
+    def _on_engine_event(self, event: Event) -> None:
+        if self.session_screen is not None:
+            self.session_screen.on_engine_event(event)
+
+    # -- the chair's own news ----------------------------------------------------------------------
+
+    def _on_link(self, event: SessionEvent) -> None:
+        if self.session_screen is not None:
+            self.session_screen.on_link_event(event)
+        if event.kind is EventKind.LINK_LOST:
+            self.notify(
+                "Connection lost · stopping the chair as soon as it answers again.",
+                severity="error",
+                timeout=10,
+            )
+        elif event.kind is EventKind.RECONNECTED:
+            safe = event.detail == "safe"
+            self.notify(
+                "Connection lost · chair stopped. Press r on the session screen (or c) to go on."
+                if safe
+                else "Reconnected, but the chair did not confirm its safe state: use its remote.",
+                severity="warning" if safe else "error",
+                timeout=20,
+            )
+        elif event.kind is EventKind.RECONNECT_FAILED:
+            self.notify(
+                "Connection lost · the chair could not be reached: use its remote or switch it "
+                "off. Press c to connect again.",
+                severity="error",
+                timeout=30,
+            )
+        elif event.kind is EventKind.FAULT:
+            self.notify(
+                f"The chair reported a fault: {event.detail}. It is stopped; check it before "
+                "clearing the fault.",
+                severity="error",
+                timeout=30,
+            )
+
+    def _on_stop(self, state: StopState) -> None:
+        words = STOP_WORDS.get(state)
+        self.sub_title = self.control.title + (f" · {words}" if words else "")
+        if self.session_screen is not None:
+            self.session_screen.on_stop_state(state)
+
+    # -- stop and quit -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("stop_chair", "stop_chair_x"):
+            # With nothing to stop, Escape keeps its usual meaning (close a menu or a modal);
+            # with a session or a chair that is not standing by, it stops the chair, always.
+            if self._control is None or not self._control.needs_stop():
+                return False
+            # x is a letter too: while a text field has focus, it is typed.
+            return action == "stop_chair" or not isinstance(self.focused, Input | TextArea)
+        return True
+
+    def action_stop_chair_x(self) -> None:
+        """``x``: the same stop as Escape, where x is not being typed."""
+        self.action_stop_chair()
+
+    def action_stop_chair(self) -> None:
+        """Stop the chair: a safe release, from any screen. Says "Stopping…" at once."""
+        self.notify("Stopping…", timeout=3)
+        self._stop()
+
+    @work(group="stop", exit_on_error=False)
+    async def _stop(self) -> None:
+        outcome = await self.control.stop()
+        self.notify(outcome.message, severity="information" if outcome.safe else "error")
+
+    async def action_quit(self) -> None:
+        """Quit, stopping the chair first."""
+        await self.shutdown()
+        self.exit()
+
+    async def shutdown(self) -> None:
+        """Stop the chair (if anything needs it), close the link and the store."""
+        try:
+            if self._control is not None:
+                await self._control.close()
+        except ChairctlError as error:
+            self.notify(str(error), severity="error")
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    async def on_unmount(self) -> None:
+        # However the app ends, the chair is released and the link closed; the screens are
+        # gone by now, so nothing is drawn on the way.
+        self.session_screen = None
+        await self.shutdown()
+
+    # -- other screens -----------------------------------------------------------------------------
+
+    def action_connect(self) -> None:
+        if self.control.running:
+            self.notify("Stop the session first (Escape).", severity="warning")
+            return
+        self.push_screen(
+            ConnectScreen(current=self.control.address, scanner=self.scanner), self._chosen_chair
+        )
+
+    def _chosen_chair(self, choice: ChairChoice | None) -> None:
+        if choice is not None:
+            self._switch_chair(choice)
+
+    @work(group="chair", exclusive=True, exit_on_error=False)
+    async def _switch_chair(self, choice: ChairChoice) -> None:
+        try:
+            control = self._control_for(
+                choice.address, resolve_model(choice.address, choice.model_id)
+            )
+        except ChairctlError as error:
+            self.notify(str(error), severity="error")
+            return
+        old, self._control = self.control, control
+        try:
+            await old.close()
+        except ChairctlError as error:
+            self.notify(f"The previous chair: {error}", severity="warning")
+        self.sub_title = control.title
+        if self.library is not None:
+            self.library.set_chair(control.model.capabilities)
+        try:
+            await control.connect()
+        except ChairctlError as error:
+            self.notify(f"{error}", title=f"Cannot reach {control.title}", severity="error")
+            return
+        self.notify(f"Connected: {control.title}")
+
+    def action_profiles(self) -> None:
+        if self.store is None:
+            self.notify("Profiles need the local database, which cannot be used now.")
+            return
+        active = self.profile.name if self.profile else None
+        self.push_screen(ProfilesScreen(self.store, active=active), self._profile_chosen)
+
+    def _profile_chosen(self, name: str | None) -> None:
+        if name is None or self.store is None:
+            return
+        try:
+            profile = load_profile(self.store, name)
+        except ChairctlError as error:
+            self.notify(str(error), severity="error")
+            return
+        self._use_profile(profile)
+        self.notify(f"In the chair: {profile.name}")
+        if not self._acknowledged(profile.name):
+            self.push_screen(SafetyNoticeScreen(), self._notice_read)
+
+    def action_history(self) -> None:
+        if self.store is None:
+            self.notify("History needs the local database, which cannot be used now.")
+            return
+        self.push_screen(HistoryScreen(self.store))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Stop the chair", "A safe release, now", self.action_stop_chair)
+        yield SystemCommand(
+            "Connect a chair", "Bluetooth, serial or simulated", self.action_connect
+        )
+        yield SystemCommand("Profiles", "Who is in the chair", self.action_profiles)
+        yield SystemCommand("History", "Past sessions", self.action_history)
+
+
+def _last_used(store: Store) -> str | None:
+    """The profile of the latest session that still exists, else the only profile."""
+    names = store.profile_names()
+    for record in store.history(limit=20):
+        if record.profile_name in names:
+            return record.profile_name
+    return names[0] if len(names) == 1 else None

@@ -1,0 +1,296 @@
+"""The chair the app drives: one connection, at most one session, and a stop that always works.
+
+The app's screens never touch the driver or the engine themselves; they ask this object, from
+Textual workers on the app's own event loop. It holds no Textual: it is tested and benchmarked
+on a :class:`~chairctl.clock.VirtualClock` with the real session, codec and simulated chair.
+
+A stop is a safe release whatever is happening: during a session it ends the engine's run (which
+releases the chair and logs the session); otherwise it asks the chair itself. Nothing here
+ever resumes on its own: a lost link or a fault ends the session, and only the user's word
+(:meth:`ChairControl.reconnect`, :meth:`ChairControl.clear_fault`) lets the next one start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from chairctl.cli.chairs import ChairAddress, Connection, links_for
+from chairctl.clock import Clock
+from chairctl.engine import Engine, Event, Result
+from chairctl.plan import Personalisation, Plan, compile_program
+from chairctl.program import Program
+from chairctl.store import Store
+from chairctl.vocabulary import ChairctlError, ChairStatus, LinkError, Region, Unsupported
+from drivers.chair import ChairSession
+from drivers.models import ChairModel
+from drivers.session import EventKind, LinkState, SessionEvent
+from simulator.chair import SimulatedChair
+
+
+class StopState(StrEnum):
+    """Where the last stop stands, as the screens show it."""
+
+    IDLE = "idle"
+    STOPPING = "stopping"
+    STOPPED = "stopped"
+    #: The stop was sent but the chair did not confirm its safe state.
+    UNCONFIRMED = "unconfirmed"
+
+
+@dataclass(frozen=True)
+class StopOutcome:
+    """How a stop ended: whether the chair confirmed its safe state, and in words."""
+
+    safe: bool
+    message: str
+
+
+def chair_title(address: ChairAddress, model: ChairModel) -> str:
+    """The header's words for a chair: "Simulated chair · Rongtai RT8600S"."""
+    where = {
+        "sim": "Simulated chair",
+        "serial": f"Serial {address.target}",
+        "ble-address": f"Bluetooth {address.target}",
+        "ble-name": f"Bluetooth {address.target}",
+    }[address.kind]
+    return f"{where} · {model.name}"
+
+
+class ChairControl:
+    """One chair, reached through ``address``, on ``clock``.
+
+    ``on_link`` hears the driver's link events (lost, reconnected, gave up, fault) as they
+    happen; ``on_stop`` hears the stop state change, so a screen can say "Stopping…" at once.
+    """
+
+    def __init__(
+        self,
+        address: ChairAddress,
+        model: ChairModel,
+        clock: Clock,
+        *,
+        on_link: Callable[[SessionEvent], None] | None = None,
+        on_stop: Callable[[StopState], None] | None = None,
+    ) -> None:
+        self.address = address
+        self.model = model
+        self.clock = clock
+        self.title = chair_title(address, model)
+        self._on_link = on_link
+        self._on_stop = on_stop
+        self.connection: Connection = links_for(address, model, clock)
+        self.session = ChairSession(model, self.connection.links, clock, on_event=self._link_event)
+        self.engine: Engine | None = None
+        self._ended: asyncio.Future[Result] | None = None
+        self.stop_state = StopState.IDLE
+        self._stopping: asyncio.Task[StopOutcome] | None = None
+
+    # -- what the screens read ----------------------------------------------------------------
+
+    @property
+    def simulated(self) -> SimulatedChair | None:
+        """The simulated chair behind the link, None for a real one."""
+        return self.connection.simulated
+
+    @property
+    def link_state(self) -> LinkState:
+        """Where the link stands."""
+        return self.session.link_state
+
+    @property
+    def status(self) -> ChairStatus | None:
+        """The chair's latest status, None before the first."""
+        return self.session.status
+
+    @property
+    def running(self) -> bool:
+        """True while a session runs (also while it is being prepared or is paused)."""
+        return self.engine is not None
+
+    def region_of(self, status: ChairStatus) -> Region | None:
+        """The back region the rollers are on, as far as ``status`` tells."""
+        return self.session.adapter.region_of(status)
+
+    def needs_stop(self) -> bool:
+        """True when there is something to stop: a session, or a chair not standing by.
+
+        A chair whose state is unknown (no status yet, the link down) counts as one to stop,
+        so the user hears why it cannot be.
+        """
+        if self.engine is not None:
+            return True
+        status = self.status
+        return status is None or status.running or self.link_state is not LinkState.CONNECTED
+
+    # -- connecting -----------------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        """Open the link and wait for the chair's first status; sends nothing."""
+        await self.session.connect()
+
+    async def reconnect(self) -> None:
+        """The user's word to go on after a lost link: connect again (which sends the STOPs
+        still owed and checks the safe state) and accept the next session."""
+        if self.link_state is LinkState.RECONNECTING:
+            await self.session.wait_recovery()
+        if self.link_state is LinkState.DISCONNECTED:
+            await self.session.connect()
+        self.session.acknowledge_interruption()
+
+    async def clear_fault(self) -> None:
+        """The user's word that the chair's fault is dealt with."""
+        await self.session.clear_fault()
+
+    async def close(self) -> None:
+        """Stop the chair (when there is anything to stop) and close the link."""
+        try:
+            if self.link_state is LinkState.CONNECTED or self.engine is not None:
+                await self.stop()
+        finally:
+            await self.session.close()
+            if self.simulated is not None:
+                self.simulated.close()
+
+    # -- a session ----------------------------------------------------------------------------
+
+    def compile(self, program: Program, person: Personalisation) -> Plan:
+        """``program`` as this person will get it on this chair."""
+        return compile_program(program, person=person, chair=self.model.capabilities)
+
+    def approximations(self, plan: Plan) -> list[str]:
+        """What this chair can only approximate of ``plan``, each once, with its line."""
+        notes: dict[str, None] = {}
+        for entry in plan.entries:
+            try:
+                for note in self.session.approximations(entry.setpoint):
+                    notes[f"line {entry.line}: {note}"] = None
+            except Unsupported as error:
+                raise ChairctlError(
+                    f"line {entry.line}: this chair cannot run it: {error}"
+                ) from None
+        return list(notes)
+
+    async def run(
+        self,
+        program: Program,
+        plan: Plan,
+        *,
+        store: Store | None,
+        profile_name: str | None,
+        listener: Callable[[Event], None],
+    ) -> Result:
+        """Run ``plan`` to its end (or a stop, or a fault); the chair is released however it
+        ends, and the session is logged in ``store`` as it runs."""
+        if self.engine is not None:
+            raise ChairctlError("a session is already running")
+        if self.session.fault is not None:
+            raise ChairctlError(
+                f"the chair's fault is still latched ({self.session.fault}); clear it first"
+            )
+        if self.session.interruption is not None:
+            raise LinkError("the link was lost: reconnect first")
+        if self.link_state is not LinkState.CONNECTED:
+            raise LinkError(f"not connected to the chair ({self.link_state})")
+        engine = Engine(plan, self.session, self.clock)
+        if store is not None:
+            log = store.begin_session(
+                program.id, program.name, profile_name, str(self.address), plan.total_s
+            )
+            engine.listen(log.on_event)
+        engine.listen(listener)
+        ended: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
+        self.engine, self._ended = engine, ended
+        self._set_stop(StopState.IDLE)
+        try:
+            result = await engine.run()
+        except BaseException as error:
+            ended.set_exception(error)
+            ended.exception()  # retrieved: a stop waiting on it hears it, nobody else must
+            raise
+        else:
+            ended.set_result(result)
+        finally:
+            self.engine, self._ended = None, None
+        if self._stopping is None:
+            # Ended on its own (finished, or a fault): the engine released the chair.
+            self._set_stop(StopState.STOPPED if result.chair_safe else StopState.UNCONFIRMED)
+        return result
+
+    async def pause(self) -> None:
+        """Pause the session (the chair is released; session time stands still)."""
+        if self.engine is not None:
+            await self.engine.pause()
+
+    async def resume(self) -> None:
+        """Resume a paused session."""
+        if self.engine is not None:
+            await self.engine.resume()
+
+    async def change_intensity(self, delta: int) -> int | None:
+        """Stronger (+1) or gentler (-1), within the rules; the new offset, None if idle."""
+        if self.engine is None:
+            return None
+        return await self.engine.change_intensity(delta)
+
+    # -- stopping -------------------------------------------------------------------------------
+
+    async def stop(self) -> StopOutcome:
+        """Stop now: a safe release. Returns once the chair confirmed it, or could not.
+
+        A second stop while one is under way waits for the same one.
+        """
+        task = self._stopping
+        if task is None or task.done():
+            self._set_stop(StopState.STOPPING)
+            task = self._stopping = asyncio.ensure_future(self._stop_now())
+        try:
+            return await asyncio.shield(task)
+        finally:
+            if task.done() and self._stopping is task:
+                self._stopping = None
+
+    async def _stop_now(self) -> StopOutcome:
+        engine, ended = self.engine, self._ended
+        try:
+            if engine is not None and ended is not None:
+                outcome = await self._stop_session(engine, ended)
+            else:
+                await self.session.stop()
+                outcome = StopOutcome(True, "Stopped · the chair is safe")
+        except ChairctlError as error:
+            outcome = StopOutcome(False, f"The chair did not confirm a safe stop: {error}")
+        self._set_stop(StopState.STOPPED if outcome.safe else StopState.UNCONFIRMED)
+        return outcome
+
+    async def _stop_session(self, engine: Engine, ended: asyncio.Future[Result]) -> StopOutcome:
+        # The engine's run releases the chair and logs the session: wait for that release
+        # rather than sending a second one beside it.
+        await engine.stop()
+        result = await asyncio.shield(ended)
+        if result.chair_safe:
+            return StopOutcome(True, "Stopped · the chair is safe")
+        return StopOutcome(False, "The chair did not confirm its safe state: use its remote")
+
+    def _set_stop(self, state: StopState) -> None:
+        if state is self.stop_state:
+            return
+        self.stop_state = state
+        if self._on_stop is not None:
+            self._on_stop(state)
+
+    def _link_event(self, event: SessionEvent) -> None:
+        # A lost link is a stop the chair did not ask for: the session reconnects, releases
+        # the chair and reports whether it is safe; the screens show each stage.
+        if self._stopping is None:
+            if event.kind is EventKind.LINK_LOST:
+                self._set_stop(StopState.STOPPING)
+            elif event.kind is EventKind.RECONNECTED:
+                safe = event.detail == "safe"
+                self._set_stop(StopState.STOPPED if safe else StopState.UNCONFIRMED)
+            elif event.kind is EventKind.RECONNECT_FAILED:
+                self._set_stop(StopState.UNCONFIRMED)
+        if self._on_link is not None:
+            self._on_link(event)

@@ -1,0 +1,36 @@
+"""The ``chairctl`` console script: the command line, which opens the app when run plainly.
+
+The command line cannot import the app (the app is built on it), so the script hands it the
+way to open the app: plain ``chairctl`` on a terminal runs :class:`ChairctlApp`; any command,
+or no terminal, is the command line as ever.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from chairctl.cli import main as cli_main
+from chairctl.cli.chairs import ChairAddress, resolve_model
+from chairctl.cli.people import load_profile, open_store
+
+
+def open_app(
+    address: ChairAddress, model_id: str | None, profile_name: str | None, home: Path | None
+) -> None:
+    """Run the app until the person quits; the chair is released on the way out.
+
+    Arguments are checked before the screen changes, so a mistake in them is one line on the
+    terminal, as for every command.
+    """
+    from chairctl.tui.app import ChairctlApp  # noqa: PLC0415 - Textual loads only for the app
+
+    resolve_model(address, model_id)
+    if profile_name is not None:
+        with open_store(home) as store:
+            load_profile(store, profile_name)
+    ChairctlApp(address=address, model_id=model_id, profile_name=profile_name, home=home).run()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    cli_main(argv, open_app=open_app)

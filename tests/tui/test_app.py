@@ -1,0 +1,312 @@
+"""The whole app under Pilot, on a VirtualClock, with the real session and the simulated chair:
+first run, starting a program with Enter, watching it, and stopping it with Escape from any
+screen and modal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from apphelpers import SIZE, advance, chair_is_safe, make_app, simulated
+
+from chairctl.clock import VirtualClock
+from chairctl.engine import Outcome
+from chairctl.safety.profile import HealthScreening, Profile
+from chairctl.store import Store, database_path
+from chairctl.tui.control import StopState
+from chairctl.tui.screens.connect import ConnectScreen
+from chairctl.tui.screens.history import HistoryScreen
+from chairctl.tui.screens.library import LibraryScreen
+from chairctl.tui.screens.personalise import PersonaliseScreen
+from chairctl.tui.screens.profile_form import ProfileFormScreen
+from chairctl.tui.screens.profiles import ProfilesScreen
+from chairctl.tui.screens.safety_notice import NOTICE, NOTICE_VERSION, SafetyNoticeScreen
+from chairctl.tui.screens.session import COMPANION, SessionScreen
+from drivers.session import LinkState
+from simulator.faults import LinkDrop, Overload
+
+
+def saved_profile(home: Path, profile: Profile, *, acknowledged: bool = True) -> None:
+    with Store.open(database_path(home)) as store:
+        store.put_profile(profile.name, profile.model_dump_json())
+        if acknowledged:
+            store.acknowledge(profile.name, NOTICE, NOTICE_VERSION)
+
+
+ADULT = Profile(name="Ann", health=HealthScreening(age=40, first_use=False))
+
+
+async def test_first_run_notice_then_guest_then_a_program_runs_and_escape_stops_it(
+    tmp_path: Path,
+) -> None:
+    clock = VirtualClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, clock, 1)
+        assert app.sub_title == "Simulated chair · Rongtai RT8600S"
+        assert app.control.link_state is LinkState.CONNECTED
+        # First run: the safety notice, acknowledged with Enter, then the profile form, where
+        # Enter continues as a guest.
+        assert isinstance(app.screen, SafetyNoticeScreen)
+        await pilot.press("enter")
+        assert isinstance(app.screen, ProfileFormScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.profile is not None
+        assert app.profile.name == "Guest"
+        with Store.open(database_path(tmp_path)) as store:
+            assert store.profile_names() == ["Guest"]
+            assert store.acknowledged("Guest", NOTICE) == NOTICE_VERSION
+        # Enter opens Personalise for the highlighted program, and Enter there starts it.
+        chosen = app.screen.highlighted_program
+        assert chosen is not None
+        await pilot.press("enter")
+        assert isinstance(app.screen, PersonaliseScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert app.control.running
+        await advance(pilot, clock, 70)
+        assert simulated(app).state().roller_technique is not None
+        # Escape: "Stopping…" at once, "Stopped" once the chair confirms its safe state.
+        await pilot.press("escape")
+        assert app.control.stop_state is StopState.STOPPING
+        assert app.sub_title.endswith("Stopping…")
+        await advance(pilot, clock, 10)
+        assert app.control.stop_state is StopState.STOPPED
+        assert app.sub_title.endswith("Stopped · the chair is safe")
+        assert chair_is_safe(app)
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        assert session.ended is not None
+        summary = str(session.query_one("#session-summary").render())
+        assert "Stopped" in summary
+        assert "Minutes per region" in summary
+        assert COMPANION.split(":")[0] in summary
+        # Enter goes back to the library; the session is in the history.
+        await pilot.press("enter")
+        assert isinstance(app.screen, LibraryScreen)
+    with Store.open(database_path(tmp_path)) as store:
+        record = store.history()[0]
+        assert record.program_id == chosen.id
+        assert record.profile_name == "Guest"
+        assert record.outcome is Outcome.STOPPED
+
+
+async def test_escape_from_a_modal_still_stops_the_chair(tmp_path: Path) -> None:
+    saved_profile(tmp_path, ADULT)
+    clock = VirtualClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, clock, 1)
+        assert app.profile == ADULT
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("enter", "enter")
+        await advance(pilot, clock, 70)
+        assert simulated(app).state().roller_technique is not None
+        # A modal over the session: the command palette.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.is_modal
+        await pilot.press("escape")
+        assert app.control.stop_state is StopState.STOPPING
+        await advance(pilot, clock, 10)
+        assert app.control.stop_state is StopState.STOPPED
+        assert chair_is_safe(app)
+        assert not app.control.running
+
+
+async def test_x_stops_too_but_is_typed_in_a_text_field(tmp_path: Path) -> None:
+    saved_profile(tmp_path, ADULT)
+    clock = VirtualClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, clock, 1)
+        library = app.screen
+        assert isinstance(library, LibraryScreen)
+        # Nothing to stop: x in the filter is a letter.
+        await pilot.press("slash", "x")
+        assert library.query_one("#library-filter").value == "x"  # type: ignore[attr-defined]
+        await pilot.press("backspace")
+        await pilot.press("enter", "enter")
+        await advance(pilot, clock, 70)
+        await pilot.press("x")
+        assert app.control.stop_state is StopState.STOPPING
+        await advance(pilot, clock, 10)
+        assert chair_is_safe(app)
+
+
+async def test_space_pauses_and_plus_makes_it_stronger(tmp_path: Path) -> None:
+    saved_profile(tmp_path, ADULT)
+    clock = VirtualClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, clock, 1)
+        await pilot.press("enter", "enter")
+        await advance(pilot, clock, 90)
+        engine = app.control.engine
+        assert engine is not None
+        assert not engine.preparing
+        await pilot.press("plus")
+        await advance(pilot, clock, 1)
+        assert engine.intensity_offset == 1
+        await pilot.press("minus", "minus")
+        await advance(pilot, clock, 1)
+        assert engine.intensity_offset == -1
+        await pilot.press("space")
+        await advance(pilot, clock, 10)
+        assert engine.paused
+        assert chair_is_safe(app)
+        held = engine.elapsed()
+        await advance(pilot, clock, 30)
+        assert engine.elapsed() == held
+        await pilot.press("space")
+        await advance(pilot, clock, 30)
+        assert not engine.paused
+        assert engine.elapsed() > held
+        await pilot.press("escape")
+        await advance(pilot, clock, 10)
+        assert chair_is_safe(app)
+
+
+async def test_a_lost_link_says_so_and_offers_to_reconnect(tmp_path: Path) -> None:
+    saved_profile(tmp_path, ADULT)
+    clock = VirtualClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, clock, 1)
+        await pilot.press("enter", "enter")
+        await advance(pilot, clock, 70)
+        simulated(app).inject(LinkDrop())
+        await advance(pilot, clock, 15)
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        chair_line = str(session.query_one("#session-chair").render())
+        assert "Connection lost · chair stopped" in chair_line
+        assert chair_is_safe(app)
+        assert session.ended is not None
+        # r reconnects; nothing starts again by itself.
+        await pilot.press("r")
+        await advance(pilot, clock, 2)
+        assert app.control.session.interruption is None
+        assert app.control.link_state is LinkState.CONNECTED
+        assert not app.control.running
+        assert "Connection lost" not in str(session.query_one("#session-chair").render())
+
+
+async def test_quitting_stops_the_chair_first(tmp_path: Path) -> None:
+    saved_profile(tmp_path, ADULT)
+    clock = VirtualClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, clock, 1)
+        await pilot.press("enter", "enter")
+        await advance(pilot, clock, 70)
+        chair = simulated(app)
+        assert chair.state().roller_technique is not None
+        # q stops the chair before the app exits (on a VirtualClock, the app's shutdown runs
+        # virtual time itself until the chair is released).
+        await pilot.press("q")
+        await pilot.pause()
+        assert chair_is_safe(app)
+        assert app.return_code == 0
+    assert chair.state().roller_technique is None
+    assert app.control.link_state is LinkState.CLOSED
+
+
+async def test_a_chair_fault_shows_what_the_chair_said_and_how_to_clear_it(
+    tmp_path: Path,
+) -> None:
+    saved_profile(tmp_path, ADULT)
+    clock = VirtualClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, clock, 1)
+        await pilot.press("enter", "enter")
+        await advance(pilot, clock, 70)
+        simulated(app).inject(Overload())
+        await advance(pilot, clock, 15)
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        assert session.ended is not None
+        chair_line = str(session.query_one("#session-chair").render())
+        assert "The chair reported:" in chair_line
+        assert "error code" in chair_line
+        assert "press f to clear the fault" in chair_line
+        assert chair_is_safe(app)
+        # The fault latches: nothing starts until it is cleared, and then nothing resumes.
+        assert app.control.session.fault is not None
+        await pilot.press("f")
+        await advance(pilot, clock, 10)
+        assert app.control.session.fault is None
+        assert "The chair reported:" not in str(session.query_one("#session-chair").render())
+        assert not app.control.running
+        assert chair_is_safe(app)
+
+
+async def test_connect_profiles_history_and_the_palette_open_their_screens(
+    tmp_path: Path,
+) -> None:
+    saved_profile(tmp_path, ADULT)
+    clock = VirtualClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, clock, 1)
+        for key, kind in (("c", ConnectScreen), ("p", ProfilesScreen), ("h", HistoryScreen)):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, kind)
+            await pilot.press("b")
+            await pilot.pause()
+            assert isinstance(app.screen, LibraryScreen)
+        # The command palette offers the same actions.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"History")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+
+
+async def test_connecting_to_another_chair_closes_the_first(tmp_path: Path) -> None:
+    saved_profile(tmp_path, ADULT)
+    clock = VirtualClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, clock, 1)
+        first = app.control
+        await pilot.press("c")
+        await pilot.pause()
+        # The simulated chair's button is the first choice on the Connect screen.
+        await pilot.click("#sim-use")
+        await advance(pilot, clock, 2)
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.control is not first
+        assert first.link_state is LinkState.CLOSED
+        assert app.control.link_state is LinkState.CONNECTED
+        assert app.sub_title == "Simulated chair · Rongtai RT8600S"
+
+
+async def test_a_profile_chosen_on_the_profiles_screen_is_the_one_in_the_chair(
+    tmp_path: Path,
+) -> None:
+    saved_profile(tmp_path, ADULT)
+    saved_profile(tmp_path, Profile(name="Bo", health=HealthScreening(age=80)), acknowledged=False)
+    clock = VirtualClock()
+    app = make_app(tmp_path, clock, profile_name="Ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, clock, 1)
+        assert app.profile == ADULT
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.profile is not None
+        assert app.profile.name == "Bo"
+        # Bo has not read the safety notice yet.
+        assert isinstance(app.screen, SafetyNoticeScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screening is not None
+        assert app.screening.caps.max_intensity <= 2

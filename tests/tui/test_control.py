@@ -1,0 +1,217 @@
+"""The app's chair control on a VirtualClock, with the real session, codec and simulated chair:
+a session runs and is logged, a stop is a safe release from any state, and a lost link is
+shown stage by stage and never resumes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from chairctl.cli.chairs import parse_chair
+from chairctl.clock import VirtualClock
+from chairctl.engine import Event, Outcome, StatusReceived
+from chairctl.plan import AS_WRITTEN, Plan, PlanEntry
+from chairctl.program import load_program
+from chairctl.program.library import find_program
+from chairctl.store import Store
+from chairctl.tui.control import ChairControl, StopState, chair_title
+from chairctl.vocabulary import ChairctlError, LinkError, Region, Setpoint, Technique
+from drivers.models import get_model
+from drivers.session import EventKind, LinkState, SessionEvent
+from simulator.faults import LinkDrop
+
+MODEL = get_model("rongtai-rt8600s")
+KNEAD_MID = Setpoint(technique=Technique.KNEAD, regions=(Region.MID_BACK,), intensity=2)
+
+
+def plan_of(seconds: float, setpoint: Setpoint = KNEAD_MID) -> Plan:
+    return Plan("test", "Test", (PlanEntry(0.0, seconds, setpoint, 7, "knead"),))
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.stops: list[StopState] = []
+        self.links: list[SessionEvent] = []
+        self.events: list[Event] = []
+
+    def event(self, event: Event) -> None:
+        if not isinstance(event, StatusReceived):
+            self.events.append(event)
+
+
+@pytest.fixture
+async def rig() -> AsyncIterator[tuple[ChairControl, VirtualClock, Recorder]]:
+    clock = VirtualClock()
+    seen = Recorder()
+    control = ChairControl(
+        parse_chair("sim"), MODEL, clock, on_link=seen.links.append, on_stop=seen.stops.append
+    )
+    await clock.run(control.connect())
+    yield control, clock, seen
+    await clock.run(control.close())
+
+
+def chair_is_safe(control: ChairControl) -> bool:
+    assert control.simulated is not None
+    state = control.simulated.state()
+    return state.roller_technique is None and not state.heat_on
+
+
+def test_the_title_names_the_link_and_the_model() -> None:
+    assert chair_title(parse_chair("sim"), MODEL) == "Simulated chair · Rongtai RT8600S"
+    assert chair_title(parse_chair("/dev/ttyUSB0"), MODEL) == (
+        "Serial /dev/ttyUSB0 · Rongtai RT8600S"
+    )
+    assert chair_title(parse_chair("ble:EVOLUTION-*"), MODEL).startswith("Bluetooth EVOLUTION-*")
+
+
+async def test_a_library_program_runs_to_its_end_and_is_logged(
+    rig: tuple[ChairControl, VirtualClock, Recorder], tmp_path: Path
+) -> None:
+    control, clock, seen = rig
+    program = load_program(find_program("five-minute-reset"))
+    plan = control.compile(program, AS_WRITTEN)
+    with Store.open(tmp_path / "chairctl.db") as store:
+        result = await clock.run(
+            control.run(program, plan, store=store, profile_name=None, listener=seen.event)
+        )
+        assert result.outcome is Outcome.COMPLETED
+        assert result.chair_safe
+        assert not control.running
+        record = store.history()[0]
+        assert record.program_id == program.id
+        assert record.outcome is Outcome.COMPLETED
+        assert sum(record.minutes_per_region.values()) == pytest.approx(plan.total_s / 60, 0.05)
+    assert seen.stops[-1] is StopState.STOPPED
+    assert chair_is_safe(control)
+
+
+async def test_a_stop_during_a_session_says_stopping_then_stopped_and_releases(
+    rig: tuple[ChairControl, VirtualClock, Recorder],
+) -> None:
+    control, clock, seen = rig
+    program = load_program(find_program("five-minute-reset"))
+
+    async def scenario() -> None:
+        run = asyncio.ensure_future(
+            control.run(program, plan_of(600), store=None, profile_name=None, listener=seen.event)
+        )
+        await clock.sleep(120)
+        assert control.needs_stop()
+        assert control.simulated is not None
+        assert control.simulated.state().roller_technique is Technique.KNEAD
+        outcome = await control.stop()
+        assert outcome.safe
+        assert outcome.message == "Stopped · the chair is safe"
+        result = await run
+        assert result.outcome is Outcome.STOPPED
+
+    await clock.run(scenario())
+    assert seen.stops[-2:] == [StopState.STOPPING, StopState.STOPPED]
+    assert chair_is_safe(control)
+    assert not control.needs_stop()
+
+
+async def test_two_stops_at_once_share_one_release(
+    rig: tuple[ChairControl, VirtualClock, Recorder],
+) -> None:
+    control, clock, seen = rig
+    program = load_program(find_program("five-minute-reset"))
+
+    async def scenario() -> None:
+        run = asyncio.ensure_future(
+            control.run(program, plan_of(600), store=None, profile_name=None, listener=seen.event)
+        )
+        await clock.sleep(90)
+        first, second = await asyncio.gather(control.stop(), control.stop())
+        assert first == second
+        await run
+
+    await clock.run(scenario())
+    assert seen.stops.count(StopState.STOPPING) == 1
+
+
+async def test_a_stop_with_no_session_releases_the_chair_itself(
+    rig: tuple[ChairControl, VirtualClock, Recorder],
+) -> None:
+    control, clock, seen = rig
+    # Someone started the chair from its remote: the app's stop still releases it.
+    assert control.simulated is not None
+    assert not control.needs_stop()
+    await clock.run(control.session.apply(KNEAD_MID))
+    assert control.needs_stop()
+    outcome = await clock.run(control.stop())
+    assert outcome.safe
+    assert chair_is_safe(control)
+    assert seen.stops == [StopState.STOPPING, StopState.STOPPED]
+
+
+async def test_a_lost_link_is_shown_stage_by_stage_and_nothing_resumes(
+    rig: tuple[ChairControl, VirtualClock, Recorder],
+) -> None:
+    control, clock, seen = rig
+    program = load_program(find_program("five-minute-reset"))
+    assert control.simulated is not None
+
+    async def scenario() -> None:
+        run = asyncio.ensure_future(
+            control.run(program, plan_of(600), store=None, profile_name=None, listener=seen.event)
+        )
+        await clock.sleep(90)
+        control.simulated.inject(LinkDrop())
+        result = await run
+        assert result.outcome is Outcome.FAULT
+        assert "link" in result.reason
+
+    await clock.run(scenario())
+    kinds = [event.kind for event in seen.links if event.kind is not EventKind.CONNECTED]
+    assert kinds[:2] == [EventKind.LINK_LOST, EventKind.RECONNECTED]
+    assert seen.stops[-2:] == [StopState.STOPPING, StopState.STOPPED]
+    assert chair_is_safe(control)
+    # Nothing starts again until the person says so.
+    with pytest.raises(LinkError, match="reconnect first"):
+        await clock.run(
+            control.run(program, plan_of(60), store=None, profile_name=None, listener=seen.event)
+        )
+    await clock.run(control.reconnect())
+    assert control.link_state is LinkState.CONNECTED
+    result = await clock.run(
+        control.run(program, plan_of(60), store=None, profile_name=None, listener=seen.event)
+    )
+    assert result.outcome is Outcome.COMPLETED
+
+
+async def test_one_session_at_a_time(rig: tuple[ChairControl, VirtualClock, Recorder]) -> None:
+    control, clock, seen = rig
+    program = load_program(find_program("five-minute-reset"))
+
+    async def scenario() -> None:
+        run = asyncio.ensure_future(
+            control.run(program, plan_of(300), store=None, profile_name=None, listener=seen.event)
+        )
+        await clock.sleep(30)
+        with pytest.raises(ChairctlError, match="already running"):
+            await control.run(
+                program, plan_of(60), store=None, profile_name=None, listener=seen.event
+            )
+        await control.stop()
+        await run
+
+    await clock.run(scenario())
+
+
+async def test_the_roller_region_is_read_from_the_status(
+    rig: tuple[ChairControl, VirtualClock, Recorder],
+) -> None:
+    control, clock, _ = rig
+    await clock.run(control.session.apply(KNEAD_MID))
+    await clock.advance(5)
+    status = control.status
+    assert status is not None
+    assert control.region_of(status) is Region.MID_BACK
+    await clock.run(control.stop())
+    assert control.status is not None
+    assert control.region_of(control.status) is None
