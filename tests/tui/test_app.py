@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from apphelpers import SIZE, advance, chair_is_safe, make_app, simulated
+from textual.widgets import Select, Switch
 
 from chairctl.clock import VirtualClock
 from chairctl.engine import Outcome
@@ -310,3 +311,34 @@ async def test_a_profile_chosen_on_the_profiles_screen_is_the_one_in_the_chair(
         await pilot.pause()
         assert app.screening is not None
         assert app.screening.caps.max_intensity <= 2
+
+
+async def test_personal_choices_are_remembered_per_profile_and_program(tmp_path: Path) -> None:
+    saved_profile(tmp_path, ADULT)
+    clock = VirtualClock()
+    app = make_app(tmp_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, clock, 1)
+        library = app.screen
+        assert isinstance(library, LibraryScreen)
+        program = library.highlighted_program
+        assert program is not None
+        await pilot.press("enter")
+        personalise = app.screen
+        assert isinstance(personalise, PersonaliseScreen)
+        personalise.query_one("#personalise-offset", Select).value = -1
+        personalise.query_one("#personalise-heat", Switch).value = False
+        await pilot.pause()
+        await pilot.press("enter")
+        await advance(pilot, clock, 40)
+        await pilot.press("escape")
+        await advance(pilot, clock, 10)
+        await pilot.press("enter")
+        # The same program again: Personalise opens with the last choices.
+        await pilot.press("enter")
+        again = app.screen
+        assert isinstance(again, PersonaliseScreen)
+        assert again.personalisation.intensity_offset == -1
+        assert again.personalisation.heat_allowed is False
+    with Store.open(database_path(tmp_path)) as store:
+        assert store.program_preferences("Ann", program.id) is not None
