@@ -69,6 +69,7 @@ class SimulatedChair:
         self.board = Mainboard(model, clock, self.body, self.options)
         self._parser = KeyFrameParser(verify_checksum=self.options.verify_key_checksum)
         self._link: Connection | None = None
+        self._key_listeners: list[Callable[[int], None]] = []
         self._frame_timer: TimerHandle | None = None
         self._frame_index = 0
         self._drop_left = 0
@@ -117,8 +118,15 @@ class SimulatedChair:
                 self._frame_timer.cancel()
                 self._frame_timer = None
 
+    def listen_keys(self, listener: Callable[[int], None]) -> None:
+        """Call ``listener`` with each key as its frame's last byte arrives, before the
+        firmware acts on it (for benchmarks and tools that time what reaches the chair)."""
+        self._key_listeners.append(listener)
+
     def _receive(self, data: bytes) -> None:
         for frame in self._parser.feed(data):
+            for listener in self._key_listeners:
+                listener(frame.key)
             self.board.press(frame.key)
 
     def press(self, key: int) -> None:

@@ -96,3 +96,19 @@ def test_a_missing_form_is_a_clear_error(model: ChairModel, clock: VirtualClock)
     )
     with pytest.raises(SimulatorError, match="no 'wired' status form"):
         SimulatedChair(ble_only, clock, form="wired")
+
+
+async def test_key_listeners_hear_each_whole_key_before_the_firmware_acts(
+    chair: SimulatedChair, model: ChairModel, clock: VirtualClock
+) -> None:
+    heard: list[tuple[int, str]] = []
+    chair.listen_keys(lambda key: heard.append((key, chair.board.phase.name)))
+    link = chair.connect(lambda _: None)
+    frame = key_frame(model.protocol.device_byte, model.keys.power)
+    link.write(frame[:2])
+    assert heard == []  # half a frame is no key yet
+    link.write(frame[2:])
+    # Heard while still in standby: the listener runs before POWER starts the body scan.
+    assert heard == [(model.keys.power, "STANDBY")]
+    assert chair.board.phase.name == "SCANNING"
+    link.close()

@@ -1,8 +1,8 @@
 """Fixtures of the session behaviour suite: a connected ChairSession on a simulated chair.
 
-Every test here runs once per link kind. :func:`_link_factory` is the one place that knows how
-to reach the simulated chair over a link; adding a kind means adding it to :data:`LINK_KINDS`
-and to that function, and nothing else. A test that is about one property of some kinds (the
+Every test here runs once per link kind. :func:`simulator.reach.links_to` is the one place that
+knows how to reach the simulated chair over a link; adding a kind means adding it there and to
+:data:`LINK_KINDS`, and nothing else. A test that is about one property of some kinds (the
 checksummed status form, say) names them with ``@pytest.mark.link_kinds`` and says why.
 
 Nothing of ours is mocked: the session talks to a real :class:`SimulatedChair` through a real
@@ -10,7 +10,7 @@ link (a real pty or TCP socket for the serial kinds, bleak's real ``BleakClient`
 simulator's backend for BLE), and tests judge it by the chair's status and its ground-truth
 trace. The only things wrapped are the chair's mainboard key input, to log what the chair
 received, and on the serial kinds the link, to count the bytes crossing the kernel so that
-virtual time waits for them (see ``sessionwire``).
+virtual time waits for them (see :mod:`simulator.wire`).
 """
 
 from __future__ import annotations
@@ -23,17 +23,15 @@ from typing import Protocol
 
 import pytest
 from sessionhelpers import KeyLog, Rig, assert_every_start_stopped
-from sessionwire import Wire
 
 from chairctl.clock import VirtualClock
 from drivers.chair import ChairSession, EventListener
-from drivers.links import BleLink, LinkFactory, MemoryLink, SerialLink
+from drivers.links import BleLink
 from drivers.models import ChairModel, get_model
 from drivers.session import LinkState, SessionConfig
 from simulator import ChairOptions, SimulatedChair, Sitter
-from simulator.ble import SimulatedAir
+from simulator.reach import links_to
 from simulator.rongtai.frames import Form
-from simulator.serve import PtyServer, TcpServer
 
 MODEL_ID = "rongtai-rt8600s"
 
@@ -68,47 +66,6 @@ LINK_KINDS: dict[str, LinkKind] = {
 #: hang up, so the session notices a drop only by its status watchdog; the server's default
 #: gap (2 s) is shorter than the watchdog, and the session rightly rides that out.
 PTY_LINK_DOWN_S = SessionConfig().status_timeout_s + 2.0
-
-
-@contextlib.asynccontextmanager
-async def _link_factory(
-    kind: str, model: ChairModel, chair: SimulatedChair, clock: VirtualClock
-) -> AsyncIterator[LinkFactory]:
-    """A fresh link of the given kind to ``chair`` per connection attempt, while the context
-    lasts: whatever serves the chair on that link runs until it ends."""
-    if kind == "memory":
-        yield lambda: MemoryLink(
-            lambda on_data, on_lost: chair.connect(on_data=on_data, on_close=on_lost),
-            description="memory link to the simulated chair",
-        )
-    elif kind == "serial-pty":
-        pty = PtyServer(chair, link_down_s=PTY_LINK_DOWN_S)
-        wire = Wire(pty)
-        path = pty.open()
-        stop_waiting = clock.add_quiescence(wire.quiesce)
-        try:
-            yield wire.links(lambda: SerialLink.for_model(model, path))
-        finally:
-            stop_waiting()
-            pty.close()
-    elif kind == "serial-socket":
-        tcp = TcpServer(chair, "127.0.0.1", 0)
-        wire = Wire(tcp)
-        host, port = await tcp.start()
-        stop_waiting = clock.add_quiescence(wire.quiesce)
-        try:
-            yield wire.links(lambda: SerialLink.for_model(model, f"socket://{host}:{port}"))
-        finally:
-            stop_waiting()
-            await tcp.close()
-    elif kind == "ble":
-        # bleak's own BleakScanner and BleakClient over the simulator's backend: no kernel I/O
-        # on the way, so nothing for virtual time to wait for.
-        with SimulatedAir() as air:
-            air.add(chair)
-            yield lambda: BleLink.for_model(model, backend=air.backend, clock=clock)
-    else:
-        raise ValueError(f"no link kind {kind!r}")
 
 
 def kinds_where(test: Callable[[LinkKind], bool]) -> list[str]:
@@ -189,7 +146,9 @@ async def make_rig(link_kind: str, model: ChairModel) -> AsyncIterator[RigMaker]
         )
         chairs.append(chair)
         keys = KeyLog.attach(chair)
-        links = await served.enter_async_context(_link_factory(link_kind, model, chair, clock))
+        links = await served.enter_async_context(
+            links_to(link_kind, model, chair, clock, pty_link_down_s=PTY_LINK_DOWN_S)
+        )
         session = ChairSession(
             model,
             links,

@@ -1,13 +1,13 @@
-"""Real I/O under virtual time: the session suite's account of what is crossing the kernel.
+"""Real I/O under virtual time: an account of what is crossing the kernel to a served chair.
 
-The serial kinds of the suite reach the simulated chair through a pty or a TCP socket, with
-the chair and the session on one VirtualClock. A VirtualClock moves time on as soon as the
-event loop has no callback ready, but bytes written to a pty or a socket are not a ready
-callback: the kernel hands them to the other end a moment later (a pty from a kernel worker),
-and the selector reports them on some later turn. pyserial also opens and closes ports in a
-worker thread. Left alone, the clock jumps ahead while a status frame written at t is still
-on its way, so the session reads it "late"; a key is logged by the chair at a later time
-than it was sent; a port still opening sees its open timeout expire.
+The session behaviour suite and the benchmarks reach the simulated chair through a pty or a
+TCP socket, with the chair and the session on one VirtualClock. A VirtualClock moves time on
+as soon as the event loop has no callback ready, but bytes written to a pty or a socket are
+not a ready callback: the kernel hands them to the other end a moment later (a pty from a
+kernel worker), and the selector reports them on some later turn. pyserial also opens and
+closes ports in a worker thread. Left alone, the clock jumps ahead while a status frame
+written at t is still on its way, so the session reads it "late"; a key is logged by the chair
+at a later time than it was sent; a port still opening sees its open timeout expire.
 
 A :class:`Wire` keeps the books instead: the bytes each side wrote that the other has not
 read yet, the links opening or closing, and over TCP the connections one side holds that the
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 
+from chairctl.vocabulary import LinkError
 from drivers.links import DataCallback, Link, LinkFactory, LostCallback
 from simulator.serve import PtyServer, TcpServer
 
@@ -65,7 +66,7 @@ class Wire:
             pending.append(f"{self._busy} link(s) opening or closing")
         up = self._up_sent - (server.bytes_received - self._up_base)
         if up < 0:
-            raise AssertionError(f"the chair read {-up} byte(s) no link of the session wrote")
+            raise RuntimeError(f"the chair read {-up} byte(s) no link of the session wrote")
         if up:
             pending.append(f"{up} byte(s) on their way to the chair")
         if self._reader is not None:
@@ -73,7 +74,7 @@ class Wire:
             if down < 0:
                 # pyserial flushes a port's input when it opens it, so nothing the chair wrote
                 # for an earlier link can reach this one.
-                raise AssertionError(f"the session read {-down} byte(s) the chair never sent it")
+                raise RuntimeError(f"the session read {-down} byte(s) the chair never sent it")
             if down:
                 pending.append(f"{down} byte(s) on their way to the session")
         if isinstance(server, TcpServer) and server.connections != self._open_links:
@@ -97,7 +98,7 @@ class Wire:
                     self._changed.clear()
                     await self._changed.wait()
         except TimeoutError:
-            raise AssertionError(
+            raise LinkError(
                 f"still in flight after {IN_FLIGHT_LIMIT_S:g} s of real time: "
                 + "; ".join(self.in_flight())
             ) from None
