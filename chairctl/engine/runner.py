@@ -94,6 +94,7 @@ class Engine:
         self._control = asyncio.Lock()
         self._started = False
         self._session_started = False
+        self._cut = False
         self._index = -1
         self._intensity = 0
 
@@ -156,6 +157,9 @@ class Engine:
         try:
             either: set[asyncio.Future[Any]] = {preparing, self._done}
             await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+            if preparing.cancelled() and not self._done.done():
+                # Cut while preparing: the stop that follows ends the session.
+                await asyncio.wait({self._done})
         except BaseException:
             await self._teardown()
             safe = await self._release()
@@ -226,6 +230,8 @@ class Engine:
         await self.chair.apply(setpoint)
 
     def _start_drive(self) -> None:
+        if self._cut:
+            return  # stopping: nothing more is applied
         self._drive = asyncio.create_task(self._drive_from(self.elapsed()))
         self._drive.add_done_callback(self._drive_ended)
 
@@ -389,8 +395,20 @@ class Engine:
             self._emit(Resumed(self.elapsed()))
             self._start_drive()
 
+    def cut(self) -> None:
+        """Stop driving the chair at once, ahead of :meth:`stop`, which must follow.
+
+        No setpoint is applied after this call: a drive loop under way (or the preparation) is
+        cancelled, and none starts again, whatever pause, resume or an intensity change was
+        doing. For a front end that sends the chair its release itself, in the same turn.
+        """
+        self._cut = True
+        if self._drive is not None and not self._drive.done():
+            self._drive.cancel()
+
     async def stop(self, reason: str = "stopped by the user") -> None:
         """End the session now; :meth:`run` releases the chair and returns."""
+        self.cut()
         async with self._control:
             await self._halt()
             self._finish(Outcome.STOPPED, reason)

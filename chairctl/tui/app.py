@@ -11,6 +11,7 @@ nothing they do closes the app or shows a traceback.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -31,7 +32,7 @@ from chairctl.program import Program
 from chairctl.safety.profile import Profile
 from chairctl.safety.screening import Screening, screen
 from chairctl.store import Store
-from chairctl.tui.control import ChairControl, StopState
+from chairctl.tui.control import ChairControl, StopOutcome, StopState
 from chairctl.tui.screens.connect import ChairChoice, ConnectScreen, Scanner
 from chairctl.tui.screens.history import HistoryScreen
 from chairctl.tui.screens.library import LibraryScreen
@@ -340,12 +341,14 @@ class ChairctlApp(App[None]):
 
     def action_stop_chair(self) -> None:
         """Stop the chair: a safe release, from any screen. Says "Stopping…" at once."""
+        # The stop starts here, before anything is drawn; the worker only reports its end.
+        stopping = self.control.request_stop()
         self.notify("Stopping…", timeout=3)
-        self._stop()
+        self._report_stop(stopping)
 
     @work(group="stop", exit_on_error=False)
-    async def _stop(self) -> None:
-        outcome = await self.control.stop()
+    async def _report_stop(self, stopping: asyncio.Future[StopOutcome]) -> None:
+        outcome = await asyncio.shield(stopping)
         self.notify(outcome.message, severity="information" if outcome.safe else "error")
 
     async def action_quit(self) -> None:

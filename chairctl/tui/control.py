@@ -237,25 +237,35 @@ class ChairControl:
 
     # -- stopping -------------------------------------------------------------------------------
 
-    async def stop(self) -> StopOutcome:
-        """Stop now: a safe release. Returns once the chair confirmed it, or could not.
+    def request_stop(self) -> asyncio.Future[StopOutcome]:
+        """Start a stop now, in this turn of the event loop; the future tells how it ended.
 
-        A second stop while one is under way waits for the same one.
+        A second request while one is under way gets the same stop.
         """
         task = self._stopping
         if task is None or task.done():
-            self._set_stop(StopState.STOPPING)
             task = self._stopping = asyncio.ensure_future(self._stop_now())
-        try:
-            return await asyncio.shield(task)
-        finally:
-            if task.done() and self._stopping is task:
-                self._stopping = None
+            task.add_done_callback(self._stop_done)
+            self._set_stop(StopState.STOPPING)
+        return task
+
+    async def stop(self) -> StopOutcome:
+        """Stop now: a safe release. Returns once the chair confirmed it, or could not."""
+        return await asyncio.shield(self.request_stop())
+
+    def _stop_done(self, task: asyncio.Future[StopOutcome]) -> None:
+        if self._stopping is task:
+            self._stopping = None
 
     async def _stop_now(self) -> StopOutcome:
         engine, ended = self.engine, self._ended
         try:
             if engine is not None and ended is not None:
+                # No setpoint leaves after this line, and the chair's release goes out in this
+                # same turn, ahead of the engine winding down (its own release then finds the
+                # chair safe): every turn of the loop a busy screen takes is latency.
+                engine.cut()
+                await self.session.stop()
                 outcome = await self._stop_session(engine, ended)
             else:
                 await self.session.stop()
@@ -266,8 +276,8 @@ class ChairControl:
         return outcome
 
     async def _stop_session(self, engine: Engine, ended: asyncio.Future[Result]) -> StopOutcome:
-        # The engine's run releases the chair and logs the session: wait for that release
-        # rather than sending a second one beside it.
+        # The engine's run logs the session and releases the chair once more; its word on
+        # the safe state is the last one.
         await engine.stop()
         result = await asyncio.shield(ended)
         if result.chair_safe:

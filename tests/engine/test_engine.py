@@ -289,3 +289,47 @@ async def test_a_dropped_link_ends_the_session_then_and_not_at_the_next_step(rig
     assert "link" in result.reason
     assert result.session_s < 200
     assert result.chair_safe
+
+
+async def test_after_a_cut_no_setpoint_leaves_whatever_else_happens(rig: Rig) -> None:
+    # A front end that releases the chair itself cuts the engine first: an intensity change
+    # or a resume arriving meanwhile must not start the drive loop again.
+    engine = rig.engine(plan_of((60, KNEAD_MID), (60, KNEAD_LOW), (600, KNEAD_MID)))
+
+    async def scenario() -> None:
+        run = asyncio.ensure_future(engine.run())
+        await rig.clock.sleep(90)
+        engine.cut()
+        steps_before = len([e for e in rig.events if isinstance(e, StepStarted)])
+        await engine.change_intensity(+1)
+        await engine.resume()
+        await rig.session.stop()
+        await rig.clock.sleep(200)  # past the next step's start
+        assert len([e for e in rig.events if isinstance(e, StepStarted)]) == steps_before
+        assert chair_is_safe(rig)
+        await engine.stop()
+        result = await run
+        assert result.outcome is Outcome.STOPPED
+        assert result.chair_safe
+
+    await rig.clock.run(scenario())
+    assert chair_is_safe(rig)
+
+
+async def test_a_cut_while_preparing_waits_for_the_stop(rig: Rig) -> None:
+    engine = rig.engine(plan_of((300, KNEAD_MID)))
+
+    async def scenario() -> None:
+        run = asyncio.ensure_future(engine.run())
+        await rig.clock.sleep(3)
+        engine.cut()
+        await rig.clock.sleep(30)
+        assert not run.done()
+        await engine.stop()
+        result = await run
+        assert result.outcome is Outcome.STOPPED
+        assert result.session_s == 0
+
+    await rig.clock.run(scenario())
+    assert chair_is_safe(rig)
+    assert "SessionStarted" not in rig.kinds()

@@ -215,3 +215,40 @@ async def test_the_roller_region_is_read_from_the_status(
     await clock.run(control.stop())
     assert control.status is not None
     assert control.region_of(control.status) is None
+
+
+async def test_a_stop_in_the_middle_of_a_step_change_releases_and_nothing_restarts(
+    rig: tuple[ChairControl, VirtualClock, Recorder],
+) -> None:
+    # The chair's release goes out ahead of the engine winding down; the step change under
+    # way must be cut, not finished after the release.
+    control, clock, seen = rig
+    program = load_program(find_program("five-minute-reset"))
+    low = Setpoint(technique=Technique.KNEAD, regions=(Region.LOWER_BACK,), intensity=2)
+    plan = Plan(
+        "test",
+        "Test",
+        (PlanEntry(0.0, 60.0, KNEAD_MID, 7, "mid"), PlanEntry(60.0, 600.0, low, 8, "low")),
+    )
+    assert control.simulated is not None
+
+    async def scenario() -> None:
+        run = asyncio.ensure_future(
+            control.run(program, plan, store=None, profile_name=None, listener=seen.event)
+        )
+        while control.engine is None or control.engine.preparing:
+            await clock.sleep(0.5)
+        await clock.sleep(60.3)  # the walk to the lower back is under way
+        outcome = await control.stop()
+        assert outcome.safe
+        result = await run
+        assert result.outcome is Outcome.STOPPED
+        await clock.sleep(120)
+
+    await clock.run(scenario())
+    assert chair_is_safe(control)
+    end = clock.now()
+    assert control.simulated.trace.work_state.at(end).value == "standby"
+    assert all(
+        control.simulated.trace.state_at(end - s).roller_technique is None for s in range(100)
+    )
