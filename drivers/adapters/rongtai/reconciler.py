@@ -252,6 +252,13 @@ class Reconciler:
             return Press(
                 start.key, "technique", lambda x: x.technique_code == code, moves_band=True
             )
+        code = technique.status_code
+        if t.neck_clear_below is None and s.technique_code != code:
+            # A setpoint the neck allows anyway changes technique first: it is what the person
+            # feels, and nothing it does could pass over the neck while the rollers are placed.
+            return Press(
+                technique.key, "technique", lambda x: x.technique_code == code, moves_band=True
+            )
         massage_range = t.massage_range
         if massage_range is not None and s.massage_range is not massage_range:
             return Press(
@@ -272,7 +279,6 @@ class Reconciler:
                 lambda x: x.roller_position + 0.5 <= clear,
                 self._walk_limit,
             )
-        code = technique.status_code
         if s.technique_code != code:
             return Press(
                 technique.key, "technique", lambda x: x.technique_code == code, moves_band=True

@@ -11,6 +11,7 @@ from sessionhelpers import (
     KNEAD_LOWER_BACK,
     Rig,
     assert_released,
+    hold_pairs,
     max_depth,
     occupancy_share,
     peak_pressures,
@@ -261,3 +262,39 @@ async def test_upright_does_not_move_a_posture_set_on_the_remote(
 
     assert keys.count(model.keys.zero_gravity or -1) == 1  # the remote's press, not ours
     assert chair.state().backrest == 0.5
+
+
+async def test_a_technique_the_neck_allows_changes_before_the_rollers_are_placed(
+    rig: Rig, model: ChairModel
+) -> None:
+    # Kneading the lower back, then shiatsu on one region (the point range, re-centred): the
+    # technique is what the person feels, so its key goes first; no faster way exists.
+    session, chair, clock, keys = rig
+    await clock.run(session.apply(BASE))
+    since = clock.now()
+
+    await clock.run(session.apply(BASE.model_copy(update={"technique": Technique.SHIATSU})))
+
+    # (The first apply's last walk STOP may land at the very moment it returned.)
+    stops = set(hold_pairs(model).values())
+    pressed = [e.key for e in keys.since(since) if e.key not in stops]
+    assert pressed[0] == model.keys.techniques[Technique.SHIATSU].key
+    assert chair.state().roller_technique is Technique.SHIATSU
+
+
+async def test_percussion_still_waits_for_the_rollers_to_be_placed(
+    rig: Rig, model: ChairModel
+) -> None:
+    # Tapping must not start before the band is placed clear of the neck.
+    session, _chair, clock, keys = rig
+    shoulders = BASE.model_copy(update={"regions": (Region.SHOULDERS,)})
+    await clock.run(session.apply(shoulders))
+    since = clock.now()
+
+    await clock.run(session.apply(shoulders.model_copy(update={"technique": Technique.TAP})))
+
+    stops = set(hold_pairs(model).values())
+    received = [e.key for e in keys.since(since) if e.key not in stops]
+    tap = model.keys.techniques[Technique.TAP].key
+    assert tap in received
+    assert received[0] != tap
