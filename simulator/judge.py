@@ -88,8 +88,26 @@ def _depth_target(setpoint: Setpoint, model: ChairModel) -> float:
 
 def _reach_time(expectation: Expectation, trace: Trace, model: ChairModel) -> tuple[float, str]:
     """Seconds the chair needs to get to an expectation, and what takes longest."""
-    t = expectation.start
-    setpoint = expectation.setpoint
+    seconds, why = mechanics_need(expectation.setpoint, trace, expectation.start, model)
+    return seconds + KEY_ALLOWANCE_S, why
+
+
+def mechanics_need(
+    setpoint: Setpoint,
+    trace: Trace,
+    t: float,
+    model: ChairModel,
+    *,
+    depth_tolerance: float = 0.0,
+) -> tuple[float, str]:
+    """Seconds the chair's mechanics need to get from where the trace shows it at ``t`` to
+    ``setpoint`` (scan, restart, travel, depth, inflation: the longest of them, no time for
+    keys), and what takes longest.
+
+    ``depth_tolerance`` counts the 3D depth as reached that close to its target, as
+    :func:`misses_at` does with :data:`DEPTH_TOLERANCE`; the judge's window starts from the
+    whole travel (0).
+    """
     mech = model.mechanics
     needs: list[tuple[float, str]] = [(0.0, "nothing")]
     startup = mech.body_scan_s + model.timing.power_to_mode_s
@@ -109,14 +127,15 @@ def _reach_time(expectation: Expectation, trace: Trace, model: ChairModel) -> tu
         travel = distance / speed
         regions = ", ".join(setpoint.regions)
         needs.append((travel, f"the rollers' travel to {regions} ({travel:.1f} s)"))
-        depth = abs(trace.depth.at(t).at(t) - _depth_target(setpoint, model))
+        depth = max(
+            0.0, abs(trace.depth.at(t).at(t) - _depth_target(setpoint, model)) - depth_tolerance
+        )
         rate = max(1, model.intensity_levels - 1) / mech.depth_travel_s
         needs.append((depth / rate, "the 3D depth"))
     asked = [level for level in setpoint.airbags.values() if level]
     if asked:
         needs.append((max(asked) / 5 * mech.airbag_inflate_s, "airbag inflation"))
-    seconds, why = max(needs)
-    return seconds + KEY_ALLOWANCE_S, why
+    return max(needs)
 
 
 def _needs_restart(setpoint: Setpoint, trace: Trace, t: float, model: ChairModel) -> bool:
@@ -133,7 +152,8 @@ def _program_zones(trace: Trace, t: float) -> tuple[frozenset[AirbagZone], float
     return zones, cycle.level
 
 
-def _misses_at(t: float, setpoint: Setpoint, trace: Trace, model: ChairModel) -> list[str]:
+def misses_at(t: float, setpoint: Setpoint, trace: Trace, model: ChairModel) -> list[str]:
+    """What of ``setpoint`` the trace shows not holding at ``t`` (empty: all of it holds)."""
     misses: list[str] = []
     activity = trace.activity.at(t)
     if setpoint.rollers_active:
@@ -185,7 +205,7 @@ def judge(expectations: Iterable[Expectation], trace: Trace, model: ChairModel) 
         t = judged_from
         while t < expectation.end:
             samples += 1
-            misses = _misses_at(t, expectation.setpoint, trace, model)
+            misses = misses_at(t, expectation.setpoint, trace, model)
             if misses:
                 missed.update(misses)
             else:

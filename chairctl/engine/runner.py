@@ -131,6 +131,11 @@ class Engine:
         return self._offset
 
     @property
+    def started(self) -> bool:
+        """True once session time has started (the chair was prepared)."""
+        return self._session_started
+
+    @property
     def preparing(self) -> bool:
         """True from :meth:`run` until session time starts (the chair is being prepared)."""
         return self._started and not self._session_started
