@@ -16,9 +16,9 @@ from typing import Literal, TypeVar
 
 import click
 
+import drivers.links
 from chairctl.clock import Clock
 from drivers.links import (
-    BleLink,
     DataCallback,
     Endpoint,
     LinkFactory,
@@ -134,10 +134,14 @@ def links_for(
         return Connection(model, lambda: SerialLink.for_model(model, address.target), None)
     if address.kind == "ble-address":
         return Connection(
-            model, lambda: BleLink.for_model(model, address=address.target, clock=clock), None
+            model,
+            lambda: drivers.links.BleLink.for_model(model, address=address.target, clock=clock),
+            None,
         )
     return Connection(
-        model, lambda: BleLink.for_model(model, names=[address.target], clock=clock), None
+        model,
+        lambda: drivers.links.BleLink.for_model(model, names=[address.target], clock=clock),
+        None,
     )
 
 

@@ -28,7 +28,6 @@ from chairctl.clock import VirtualClock
 from chairctl.vocabulary import LinkError
 from drivers.links.discovery import BleAdvertiser, SerialPort, scan_ble, serial_ports
 from drivers.models import ChairModel, builtin_registry, get_model
-from simulator.ble import SimulatedAir
 from simulator.chair import SimulatedChair
 
 #: The simulated chair of ``--sim``: an RT8600S, named as Infinity sells it.
@@ -103,6 +102,8 @@ async def _scan_simulated(seconds: float) -> list[BleAdvertiser]:
     clock = VirtualClock()
     chair = SimulatedChair(get_model(SIM_MODEL), clock, form="ble")
     try:
+        from simulator.ble import SimulatedAir  # noqa: PLC0415 - bleak loads only to scan
+
         with SimulatedAir() as air:
             air.add(chair, name=SIM_NAME)
             # The air lives on the virtual clock: the whole scan passes without waiting.

@@ -1,9 +1,19 @@
-"""Links: bytes to and from a chair over a serial line, Bluetooth LE, or memory."""
+"""Links: bytes to and from a chair over a serial line, Bluetooth LE, or memory.
+
+The BLE link is imported when first asked for: bleak takes a good part of a second to import,
+and only a Bluetooth chair needs it (``chairctl --help`` and a simulated chair do not).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from drivers.links.base import DataCallback, Link, LinkFactory, LostCallback
-from drivers.links.ble import BleBackend, BleLink
 from drivers.links.memory import Endpoint, EndpointOpener, MemoryLink
 from drivers.links.serial import SerialLink
+
+if TYPE_CHECKING:
+    from drivers.links.ble import BleBackend, BleLink
 
 __all__ = [
     "BleBackend",
@@ -17,3 +27,11 @@ __all__ = [
     "MemoryLink",
     "SerialLink",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("BleBackend", "BleLink"):
+        from drivers.links import ble  # noqa: PLC0415 - imported on first use, see above
+
+        return getattr(ble, name)
+    raise AttributeError(f"module 'drivers.links' has no attribute {name!r}")

@@ -9,14 +9,15 @@ model registry). A scan that cannot use Bluetooth at all raises
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bleak import BleakScanner
 from serial.tools import list_ports
 
 from chairctl.clock import Clock, RealClock
 from chairctl.vocabulary import LinkError
-from drivers.links.ble import BleBackend
-from drivers.links.ble_errors import BLE_ERRORS, ble_reason
+
+if TYPE_CHECKING:
+    from drivers.links.ble import BleBackend
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,11 @@ async def scan_ble(
     duration: float, *, backend: BleBackend | None = None, clock: Clock | None = None
 ) -> list[BleAdvertiser]:
     """Listen for ``duration`` seconds of ``clock`` time; every device heard, by address."""
+    # bleak loads only when a scan is asked for: it is a good part of every start-up otherwise.
+    from bleak import BleakScanner  # noqa: PLC0415
+
+    from drivers.links.ble_errors import BLE_ERRORS, ble_reason  # noqa: PLC0415
+
     clock = clock or RealClock()
     try:
         scanner = BleakScanner(backend=None if backend is None else backend.scanner)

@@ -76,3 +76,13 @@ def test_the_apps_arguments_are_checked_before_the_screen_changes(tmp_path: Path
         open_app(parse_chair("sim"), None, "Nobody", tmp_path)
     with pytest.raises(UnknownModel):
         open_app(parse_chair("sim"), "no-such-chair", None, tmp_path)
+
+
+def test_starting_loads_no_bluetooth_stack_until_a_scan_or_a_ble_chair_asks() -> None:
+    # bleak is a good part of a start-up; the command line and the app load it on demand.
+    code = (
+        "import sys, chairctl.tui.launch, chairctl.tui.app; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('bleak', 'dbus_fast')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -40,7 +40,6 @@ from chairctl.clock import VirtualClock
 from chairctl.vocabulary import LinkError
 from drivers.links.discovery import BleAdvertiser, SerialPort, scan_ble, serial_ports
 from drivers.models import DEFAULT_MODEL, ChairModel, builtin_registry, get_model
-from simulator.ble import SimulatedAir
 from simulator.chair import SimulatedChair
 
 #: How long a scan listens: chairs advertise about once a second, so 5 s hears each a few times.
@@ -78,6 +77,8 @@ def simulated_scanner(*, name: str = SIM_NAME, model_id: str = SIM_MODEL) -> Sca
         clock = VirtualClock()
         chair = SimulatedChair(get_model(model_id), clock, form="ble")
         try:
+            from simulator.ble import SimulatedAir  # noqa: PLC0415 - bleak loads only to scan
+
             with SimulatedAir() as air:
                 air.add(chair, name=name)
                 return await clock.run(scan_ble(seconds, backend=air.backend, clock=clock))

@@ -201,7 +201,11 @@ class LibraryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#library-detail").display = False
         if self._programs is None:
-            self.run_worker(self._load(), name="library-load", exclusive=True)
+            # After the first frame: the parsing thread would otherwise compete with it for
+            # the interpreter, and the screen would appear later.
+            self.call_after_refresh(
+                self.run_worker, self._load(), name="library-load", exclusive=True
+            )
         else:
             self._programs_ready()
 
