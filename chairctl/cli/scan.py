@@ -80,7 +80,7 @@ def _scan(timeout: float, sim: bool) -> _Found:
     ble: list[tuple[BleAdvertiser, list[ChairModel]]] = []
     ble_error = None
     try:
-        heard = asyncio.run(_scan_simulated(timeout) if sim else scan_ble(timeout))
+        heard = asyncio.run(scan_simulated_air(timeout) if sim else scan_ble(timeout))
     except LinkError as error:
         ble_error = str(error)
     else:
@@ -98,15 +98,18 @@ def _scan(timeout: float, sim: bool) -> _Found:
     return _Found(ble, ble_error, serial, serial_error)
 
 
-async def _scan_simulated(seconds: float) -> list[BleAdvertiser]:
+async def scan_simulated_air(
+    seconds: float, *, name: str = SIM_NAME, model_id: str = SIM_MODEL
+) -> list[BleAdvertiser]:
+    """Scan a simulated air holding one simulated chair named ``name``; returns at once, as
+    the air lives on its own virtual clock (``--sim``, and the app's demo scanner)."""
     clock = VirtualClock()
-    chair = SimulatedChair(get_model(SIM_MODEL), clock, form="ble")
+    chair = SimulatedChair(get_model(model_id), clock, form="ble")
     try:
         from simulator.ble import SimulatedAir  # noqa: PLC0415 - bleak loads only to scan
 
         with SimulatedAir() as air:
-            air.add(chair, name=SIM_NAME)
-            # The air lives on the virtual clock: the whole scan passes without waiting.
+            air.add(chair, name=name)
             return await clock.run(scan_ble(seconds, backend=air.backend, clock=clock))
     finally:
         chair.close()

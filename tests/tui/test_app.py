@@ -4,15 +4,19 @@ screen and modal."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from apphelpers import SIZE, advance, chair_is_safe, make_app, simulated
+from textual.pilot import Pilot
 from textual.widgets import Select, Switch
 
 from chairctl.clock import VirtualClock
 from chairctl.engine import Outcome
 from chairctl.safety.profile import HealthScreening, Profile
 from chairctl.store import Store, database_path
+from chairctl.tui.app import ChairctlApp
 from chairctl.tui.control import StopState
 from chairctl.tui.screens.connect import ConnectScreen
 from chairctl.tui.screens.history import HistoryScreen
@@ -34,6 +38,21 @@ def saved_profile(home: Path, profile: Profile, *, acknowledged: bool = True) ->
 
 
 ADULT = Profile(name="Ann", health=HealthScreening(age=40, first_use=False))
+
+
+@contextlib.asynccontextmanager
+async def running(
+    home: Path, seconds: float = 70
+) -> AsyncIterator[tuple[ChairctlApp, Pilot[None], VirtualClock]]:
+    """Ann's app, with the highlighted program started (Enter, Enter) ``seconds`` ago."""
+    saved_profile(home, ADULT)
+    clock = VirtualClock()
+    app = make_app(home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, clock, 1)
+        await pilot.press("enter", "enter")
+        await advance(pilot, clock, seconds)
+        yield app, pilot, clock
 
 
 async def test_first_run_notice_then_guest_then_a_program_runs_and_escape_stops_it(
@@ -138,13 +157,7 @@ async def test_x_stops_too_but_is_typed_in_a_text_field(tmp_path: Path) -> None:
 
 
 async def test_space_pauses_and_plus_makes_it_stronger(tmp_path: Path) -> None:
-    saved_profile(tmp_path, ADULT)
-    clock = VirtualClock()
-    app = make_app(tmp_path, clock)
-    async with app.run_test(size=SIZE) as pilot:
-        await advance(pilot, clock, 1)
-        await pilot.press("enter", "enter")
-        await advance(pilot, clock, 90)
+    async with running(tmp_path, 90) as (app, pilot, clock):
         engine = app.control.engine
         assert engine is not None
         assert not engine.preparing
@@ -171,13 +184,7 @@ async def test_space_pauses_and_plus_makes_it_stronger(tmp_path: Path) -> None:
 
 
 async def test_a_lost_link_says_so_and_offers_to_reconnect(tmp_path: Path) -> None:
-    saved_profile(tmp_path, ADULT)
-    clock = VirtualClock()
-    app = make_app(tmp_path, clock)
-    async with app.run_test(size=SIZE) as pilot:
-        await advance(pilot, clock, 1)
-        await pilot.press("enter", "enter")
-        await advance(pilot, clock, 70)
+    async with running(tmp_path, 70) as (app, pilot, clock):
         simulated(app).inject(LinkDrop())
         await advance(pilot, clock, 15)
         session = app.screen
@@ -196,13 +203,7 @@ async def test_a_lost_link_says_so_and_offers_to_reconnect(tmp_path: Path) -> No
 
 
 async def test_quitting_stops_the_chair_first(tmp_path: Path) -> None:
-    saved_profile(tmp_path, ADULT)
-    clock = VirtualClock()
-    app = make_app(tmp_path, clock)
-    async with app.run_test(size=SIZE) as pilot:
-        await advance(pilot, clock, 1)
-        await pilot.press("enter", "enter")
-        await advance(pilot, clock, 70)
+    async with running(tmp_path, 70) as (app, pilot, _clock):
         chair = simulated(app)
         assert chair.state().roller_technique is not None
         # q stops the chair before the app exits (on a VirtualClock, the app's shutdown runs
@@ -218,13 +219,7 @@ async def test_quitting_stops_the_chair_first(tmp_path: Path) -> None:
 async def test_a_chair_fault_shows_what_the_chair_said_and_how_to_clear_it(
     tmp_path: Path,
 ) -> None:
-    saved_profile(tmp_path, ADULT)
-    clock = VirtualClock()
-    app = make_app(tmp_path, clock)
-    async with app.run_test(size=SIZE) as pilot:
-        await advance(pilot, clock, 1)
-        await pilot.press("enter", "enter")
-        await advance(pilot, clock, 70)
+    async with running(tmp_path, 70) as (app, pilot, clock):
         simulated(app).inject(Overload())
         await advance(pilot, clock, 15)
         session = app.screen

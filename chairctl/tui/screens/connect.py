@@ -35,12 +35,10 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState
 
 from chairctl.cli.chairs import ChairAddress, parse_chair
-from chairctl.cli.scan import SIM_MODEL, SIM_NAME
-from chairctl.clock import VirtualClock
+from chairctl.cli.scan import SIM_MODEL, SIM_NAME, scan_simulated_air
 from chairctl.vocabulary import LinkError
 from drivers.links.discovery import BleAdvertiser, SerialPort, scan_ble, serial_ports
 from drivers.models import DEFAULT_MODEL, ChairModel, builtin_registry, get_model
-from simulator.chair import SimulatedChair
 
 #: How long a scan listens: chairs advertise about once a second, so 5 s hears each a few times.
 SCAN_SECONDS: Final = 5.0
@@ -74,16 +72,7 @@ def simulated_scanner(*, name: str = SIM_NAME, model_id: str = SIM_MODEL) -> Sca
     """
 
     async def scan(seconds: float) -> list[BleAdvertiser]:
-        clock = VirtualClock()
-        chair = SimulatedChair(get_model(model_id), clock, form="ble")
-        try:
-            from simulator.ble import SimulatedAir  # noqa: PLC0415 - bleak loads only to scan
-
-            with SimulatedAir() as air:
-                air.add(chair, name=name)
-                return await clock.run(scan_ble(seconds, backend=air.backend, clock=clock))
-        finally:
-            chair.close()
+        return await scan_simulated_air(seconds, name=name, model_id=model_id)
 
     return scan
 
