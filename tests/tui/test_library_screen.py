@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import App
+from textual.binding import Binding, BindingType
 from textual.widgets import Input, OptionList, Static
 
 from chairctl.plan import compile_program
@@ -298,3 +299,36 @@ async def test_the_timeline_follows_the_width() -> None:
         lines = str(timeline.render()).splitlines()
         assert max(len(line) for line in lines) <= narrow
         assert len(lines[1]) < len(first[1])
+
+
+class HostWithKey(Host):
+    """Binds "z" the way the real app binds c, p, h and q."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("z", "pressed_z", "Z")]
+
+    def __init__(self, library_screen: LibraryScreen) -> None:
+        super().__init__(library_screen)
+        self.pressed: list[str] = []
+
+    def action_pressed_z(self) -> None:
+        self.pressed.append("z")
+
+
+async def test_typing_in_the_list_starts_the_filter_but_bound_keys_keep_their_meaning() -> None:
+    app = HostWithKey(LibraryScreen(programs=library()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.focused, OptionList)
+        await pilot.press("z")
+        assert app.pressed == ["z"]
+        assert isinstance(app.focused, OptionList)
+        await pilot.press(*"sleep")
+        field = app.library.query_one("#library-filter", Input)
+        assert field.value == "sleep"
+        assert app.focused is field
+        assert listed_ids(app)
+        assert all(
+            "sleep" in " ".join((p.name, p.summary, *p.goals)).lower()
+            for p in library()
+            if p.id in listed_ids(app)
+        )

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Final
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -181,7 +181,9 @@ class LibraryScreen(Screen[None]):
         yield Header()
         with Horizontal(id="library-body"):
             with Vertical(id="library-left"):
-                yield Input(placeholder="Type to filter", id="library-filter")
+                yield Input(
+                    placeholder="Type to filter", id="library-filter", select_on_focus=False
+                )
                 yield Static("Loading the library…", id="library-loading")
                 yield OptionList(id="library-list")
             with VerticalScroll(id="library-detail"):
@@ -391,6 +393,19 @@ class LibraryScreen(Screen[None]):
     def action_focus_filter(self) -> None:
         """Put the focus in the filter."""
         self.query_one("#library-filter", Input).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Type to filter: a letter typed in the list starts the filter with it, unless the
+        app or this screen binds that key (c, p, h, q, x keep their meaning there)."""
+        field = self.query_one("#library-filter", Input)
+        if self.focused is field or not event.is_printable or event.character is None:
+            return
+        if event.key in self.app.active_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        field.focus()
+        field.insert_text_at_cursor(event.character)
 
     def action_choose(self) -> None:
         """Choose the highlighted program, or say why it is not for this person."""
