@@ -90,6 +90,7 @@ class ChairctlApp(App[None]):
         self.screening: Screening | None = None
         self.library: LibraryScreen | None = None
         self.session_screen: SessionScreen | None = None
+        self._quitting = False
 
     # -- start-up ----------------------------------------------------------------------------------
 
@@ -352,7 +353,16 @@ class ChairctlApp(App[None]):
         self.notify(outcome.message, severity="information" if outcome.safe else "error")
 
     async def action_quit(self) -> None:
-        """Quit, stopping the chair first."""
+        """Quit, stopping the chair first; the screen stays live meanwhile (Escape works)."""
+        if self._quitting:
+            return
+        self._quitting = True
+        if self._control is not None and self._control.needs_stop():
+            self.notify("Stopping the chair before quitting…", timeout=30)
+        self._quit()
+
+    @work(group="quit", exit_on_error=False)
+    async def _quit(self) -> None:
         await self.shutdown()
         self.exit()
 
