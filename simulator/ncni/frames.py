@@ -1,0 +1,207 @@
+"""The chair's side of the NCNI protocol: panel ticks in, 33-byte status frames out.
+
+Written from the protocol facts (protocols.md section 3), independently of the driver's codec,
+so a misreading on one side is not mirrored on the other.
+
+The panel sends the chair one byte every 100 ms tick; ``0x00`` is "no key". The chair sees a
+key as a run of ticks carrying its code, ended by a ``0x00`` tick (the panel sends three, for a
+press after three ticks of the key). Most keys are toggles or cycles, acted on once per run;
+the two backrest keys act for as long as they are held, up to 80 ticks from the panel.
+
+The chair answers with frames of 33 bytes: ``AA 55``, payload bytes 2..28, ``00 00 00 00``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Final, Literal
+
+#: Seconds per panel tick.
+TICK_S: Final = 0.1
+#: The tick byte of "nothing pressed".
+IDLE_TICK: Final = 0x00
+
+#: The panel's key codes, by the chair's name for them.
+PANEL_CODES: Final[Mapping[int, str]] = MappingProxyType(
+    {
+        0x01: "power",
+        0x02: "foot speed",
+        0x03: "heating",
+        0x04: "full body",
+        0x05: "auto",
+        0x06: "backrest down",
+        0x07: "time",
+        0x08: "zero gravity",
+        0x09: "backrest up",
+        0x0B: "pause",
+        0x0D: "foot massage",
+        0x0E: "buttocks",
+        0x0F: "pressure -",
+        0x10: "pressure +",
+        0x11: "legs",
+        0x12: "forearms",
+        0x13: "shoulders/arms",
+        0x14: "speed -",
+        0x15: "speed +",
+        0x16: "forward/back 1",
+        0x17: "back & waist",
+        0x18: "forward/back 2",
+        0x19: "neck",
+    }
+)
+#: Codes the chair acts on tick by tick while they are held (backrest down, backrest up).
+HOLD_CODES: Final = frozenset({0x06, 0x09})
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """A toggle or cycle key, seen on ``ticks`` consecutive ticks and then released."""
+
+    code: int
+    ticks: int
+
+    @property
+    def name(self) -> str:
+        """The chair's name for the key."""
+        return PANEL_CODES[self.code]
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """A backrest key held for ``ticks`` consecutive ticks and then released."""
+
+    code: int
+    ticks: int
+
+    @property
+    def name(self) -> str:
+        """The chair's name for the key."""
+        return PANEL_CODES[self.code]
+
+
+KeyEvent = Press | Hold
+
+
+class TickReader:
+    """Turns the panel's tick bytes, fed in any chunking, into key events; never raises.
+
+    An event is reported when its run of ticks ends: on an idle tick, or on a tick carrying a
+    different code (the panel never does that, but a chair cannot refuse it). Runs of codes the
+    chair does not know are ignored and counted in :attr:`unknown`.
+    """
+
+    def __init__(self) -> None:
+        self._code = IDLE_TICK
+        self._ticks = 0
+        self.unknown = 0
+        self.ticks_seen = 0
+
+    @property
+    def held(self) -> tuple[int, int] | None:
+        """The code being received right now and for how many ticks so far, or None."""
+        return (self._code, self._ticks) if self._code != IDLE_TICK else None
+
+    def feed(self, ticks: bytes) -> list[KeyEvent]:
+        """Take some ticks; the events whose runs they end, in order."""
+        events: list[KeyEvent] = []
+        for tick in ticks:
+            self.ticks_seen += 1
+            if tick == self._code:
+                self._ticks += 1
+                continue
+            event = self._end_run()
+            if event is not None:
+                events.append(event)
+            self._code, self._ticks = tick, (0 if tick == IDLE_TICK else 1)
+        return events
+
+    def _end_run(self) -> KeyEvent | None:
+        code, ticks = self._code, self._ticks
+        if code == IDLE_TICK:
+            return None
+        if code not in PANEL_CODES:
+            self.unknown += 1
+            return None
+        return Hold(code, ticks) if code in HOLD_CODES else Press(code, ticks)
+
+
+# -- status frames ---------------------------------------------------------------------------
+
+FRAME_SIZE: Final = 33
+START: Final = (0xAA, 0x55)
+END: Final = (0x00, 0x00, 0x00, 0x00)
+#: The byte the simulated chair sets while on. The reference only says "some payload byte is
+#: non-zero when powered"; which one the real chair uses when idle is not known. Byte 2 holds no
+#: confirmed field, so the simulator marks power there.
+POWER_MARK_INDEX: Final = 2
+POWER_MARK: Final = 0x01
+
+_LEVEL_CODES: Final[Mapping[int, int]] = MappingProxyType({1: 0x00, 2: 0x0C, 3: 0x0F})
+_REGION_CODES: Final[Mapping[str, int]] = MappingProxyType({"back_waist": 0x0C, "neck": 0x0E})
+#: Profile signatures at bytes 17..20. Profile A's is not known: the simulated chair leaves
+#: those bytes zero in A, so a driver sees an auto frame with an unrecognised signature, as it
+#: would on the real chair.
+_SIGNATURES: Final[Mapping[str, tuple[int, int, int, int]]] = MappingProxyType(
+    {
+        "A": (0x00, 0x00, 0x00, 0x00),
+        "B": (0x04, 0x0D, 0x06, 0x00),
+        "C": (0x04, 0x09, 0x0E, 0x00),
+        "D": (0x04, 0x02, 0x0E, 0x00),
+    }
+)
+_AIRBAG_MASKS: Final[Mapping[str, int]] = MappingProxyType(
+    {"shoulders": 0x01, "forearms": 0x02, "legs": 0x04}
+)
+_HEAT_BITS: Final = 0x0C
+_RUNNING_CODE: Final = 0x0F
+
+
+@dataclass(frozen=True, slots=True)
+class ChairImage:
+    """What the simulated chair shows on its status line.
+
+    ``region`` counts only in manual mode and ``profile`` only in auto mode. An unpowered chair
+    sends an all-zero payload whatever the other fields hold.
+    """
+
+    powered: bool = False
+    running: bool = False
+    mode: Literal["idle", "auto", "manual"] = "idle"
+    region: Literal["back_waist", "neck"] = "back_waist"
+    profile: Literal["A", "B", "C", "D"] = "B"
+    intensity: int = 1
+    foot_speed: int = 1
+    airbags: frozenset[str] = field(default_factory=frozenset)
+    heat: bool = False
+    last_level: int = 0
+
+    def encode(self) -> bytes:
+        """The 33-byte frame; ValueError for a field the frame cannot carry."""
+        for label, level in (("intensity", self.intensity), ("foot speed", self.foot_speed)):
+            if level not in _LEVEL_CODES:
+                raise ValueError(f"{label} is 1..3, not {level}")
+        if not 0 <= self.last_level <= 0xFF:
+            raise ValueError(f"the level register is one byte, not {self.last_level}")
+        unknown = self.airbags - _AIRBAG_MASKS.keys()
+        if unknown:
+            raise ValueError(f"no airbag group {sorted(unknown)}")
+        out = bytearray(FRAME_SIZE)
+        out[0:2] = bytes(START)
+        if self.powered:
+            out[POWER_MARK_INDEX] = POWER_MARK
+            if self.mode == "auto":
+                out[3], out[4] = 0x04, 0x02
+                out[17:21] = bytes(_SIGNATURES[self.profile])
+            elif self.mode == "manual":
+                out[4] = _REGION_CODES[self.region]
+            out[5] = _LEVEL_CODES[self.intensity]
+            out[6] = _RUNNING_CODE if self.running else 0x00
+            out[7] = _LEVEL_CODES[self.foot_speed]
+            out[11] = self.last_level
+            for name in self.airbags:
+                out[21] |= _AIRBAG_MASKS[name]
+            out[23] = _HEAT_BITS if self.heat else 0x00
+        out[FRAME_SIZE - 4 :] = bytes(END)
+        return bytes(out)

@@ -1,0 +1,205 @@
+"""The chair-side NCNI codec (tick reader, status encoder), and cross-checks against the driver's
+independently written codec."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from drivers.protocols.ncni import (
+    HOLD_KEYS,
+    MAX_HOLD_TICKS,
+    Key,
+    NcniStatus,
+    StatusDecoder,
+    hold_ticks,
+    parse_status,
+    press_ticks,
+)
+from simulator.ncni.frames import HOLD_CODES, PANEL_CODES, ChairImage, Hold, Press, TickReader
+
+
+def chunks(data: bytes, cuts: list[int]) -> list[bytes]:
+    points = sorted({0, len(data), *(c % (len(data) + 1) for c in cuts)})
+    return [data[a:b] for a, b in itertools.pairwise(points)]
+
+
+# -- the tick reader --------------------------------------------------------------------------
+
+
+def test_a_panel_press_is_one_press() -> None:
+    reader = TickReader()
+    assert reader.feed(bytes.fromhex("010101000000")) == [Press(0x01, 3)]
+    assert reader.feed(b"\x00" * 10) == []
+    assert Press(0x01, 3).name == "power"
+
+
+def test_one_tick_of_a_key_then_nothing_is_a_press() -> None:
+    assert TickReader().feed(b"\x03\x00") == [Press(0x03, 1)]
+
+
+def test_the_press_is_reported_when_the_key_is_released() -> None:
+    reader = TickReader()
+    assert reader.feed(b"\x00\x05\x05\x05") == []
+    assert reader.held == (0x05, 3)
+    assert reader.feed(b"\x00") == [Press(0x05, 3)]
+    assert reader.held is None
+
+
+def test_a_backrest_hold_reports_its_ticks() -> None:
+    reader = TickReader()
+    assert reader.feed(b"\x09" * 80 + b"\x00\x00\x00") == [Hold(0x09, 80)]
+    assert reader.feed(b"\x06\x06\x00") == [Hold(0x06, 2)]
+    assert Hold(0x06, 2).name == "backrest down"
+
+
+def test_a_key_changing_without_a_gap_ends_the_first() -> None:
+    assert TickReader().feed(b"\x19\x19\x17\x00") == [Press(0x19, 2), Press(0x17, 1)]
+
+
+def test_unknown_codes_are_ignored_and_counted() -> None:
+    reader = TickReader()
+    assert reader.feed(b"\x0a\x0a\x00\x0c\x00\x01\x00") == [Press(0x01, 1)]
+    assert reader.unknown == 2
+    assert reader.ticks_seen == 7
+
+
+@given(st.binary(max_size=200), st.lists(st.integers(0, 10_000)))
+def test_the_reader_does_not_care_how_ticks_are_chunked(data: bytes, cuts: list[int]) -> None:
+    whole = TickReader().feed(data)
+    reader = TickReader()
+    assert [e for piece in chunks(data, cuts) for e in reader.feed(piece)] == whole
+
+
+# -- the status encoder ------------------------------------------------------------------------
+
+
+def test_an_unpowered_chair_sends_a_zero_payload() -> None:
+    image = ChairImage(running=True, mode="auto", intensity=3, heat=True)
+    assert image.encode() == b"\xaa\x55" + bytes(31)
+
+
+def test_auto_profile_b_frame() -> None:
+    out = ChairImage(powered=True, running=True, mode="auto", profile="B").encode()
+    assert len(out) == 33
+    assert out[:2] == b"\xaa\x55"
+    assert out[-4:] == bytes(4)
+    assert (out[3], out[4], out[6]) == (0x04, 0x02, 0x0F)
+    assert out[17:21] == bytes.fromhex("040d0600")
+
+
+def test_manual_neck_frame() -> None:
+    out = ChairImage(
+        powered=True,
+        running=True,
+        mode="manual",
+        region="neck",
+        intensity=2,
+        foot_speed=3,
+        airbags=frozenset({"shoulders", "legs"}),
+        heat=True,
+        last_level=7,
+    ).encode()
+    assert (out[3], out[4], out[5], out[6], out[7]) == (0x00, 0x0E, 0x0C, 0x0F, 0x0F)
+    assert (out[11], out[21], out[23] & 0x0C != 0) == (7, 0x05, True)
+    assert out[17:21] == bytes(4)
+
+
+@pytest.mark.parametrize(
+    ("image", "reason"),
+    [
+        (ChairImage(intensity=0), "intensity is 1..3"),
+        (ChairImage(foot_speed=4), "foot speed is 1..3"),
+        (ChairImage(last_level=256), "one byte"),
+        (ChairImage(airbags=frozenset({"calves"})), "no airbag group"),
+    ],
+)
+def test_values_a_frame_cannot_carry_are_refused(image: ChairImage, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        image.encode()
+
+
+# -- cross-checks against the driver -----------------------------------------------------------
+
+
+def test_both_sides_agree_on_the_key_table() -> None:
+    assert {int(k) for k in Key} == set(PANEL_CODES)
+    assert {int(k) for k in HOLD_KEYS} == HOLD_CODES
+
+
+@pytest.mark.parametrize("key", list(Key), ids=lambda k: k.name)
+def test_a_driver_press_is_one_event_in_the_chair(key: Key) -> None:
+    event = Hold(key, 3) if key in HOLD_KEYS else Press(key, 3)
+    assert TickReader().feed(press_ticks(key)) == [event]
+
+
+actions = st.one_of(
+    st.sampled_from(list(Key)).map(lambda k: (k, None)),
+    st.tuples(st.sampled_from(sorted(HOLD_KEYS)), st.integers(1, MAX_HOLD_TICKS)),
+)
+
+
+@given(st.lists(actions, max_size=12), st.lists(st.integers(0, 10_000)))
+def test_driver_ticks_become_the_same_events_in_the_chair(
+    plan: list[tuple[Key, int | None]], cuts: list[int]
+) -> None:
+    stream = b"".join(press_ticks(k) if n is None else hold_ticks(k, n) for k, n in plan)
+    expected = [Hold(k, n or 3) if k in HOLD_KEYS else Press(k, 3) for k, n in plan]
+    reader = TickReader()
+    assert [e for piece in chunks(stream, cuts) for e in reader.feed(piece)] == expected
+    assert reader.held is None
+
+
+images = st.builds(
+    ChairImage,
+    powered=st.booleans(),
+    running=st.booleans(),
+    mode=st.sampled_from(["idle", "auto", "manual"]),
+    region=st.sampled_from(["back_waist", "neck"]),
+    profile=st.sampled_from(["A", "B", "C", "D"]),
+    intensity=st.integers(1, 3),
+    foot_speed=st.integers(1, 3),
+    airbags=st.frozensets(st.sampled_from(["shoulders", "forearms", "legs"])),
+    heat=st.booleans(),
+    last_level=st.integers(0, 0xFF),
+)
+
+
+def expected_status(image: ChairImage) -> NcniStatus:
+    """What the driver should read from the chair's frame of ``image``."""
+    if not image.powered:
+        return NcniStatus(False, False, "idle", None, None, None, None, frozenset(), False, 0)
+    return NcniStatus(
+        powered=True,
+        running=image.running,
+        mode=image.mode,
+        manual_region=image.region if image.mode == "manual" else None,
+        intensity=image.intensity,
+        foot_speed=image.foot_speed,
+        # Profile A's signature is unknown on both sides: the driver cannot name it.
+        auto_profile=image.profile if image.mode == "auto" and image.profile != "A" else None,
+        airbags=frozenset(image.airbags),  # type: ignore[arg-type]
+        heat=image.heat,
+        last_level=image.last_level,
+    )
+
+
+@given(images)
+def test_chair_frames_parse_into_the_same_fields(image: ChairImage) -> None:
+    assert parse_status(image.encode()) == expected_status(image)
+
+
+@given(st.lists(images, min_size=1, max_size=5), st.lists(st.integers(0, 10_000)))
+def test_chair_frames_stream_through_the_driver_decoder(
+    states: list[ChairImage], cuts: list[int]
+) -> None:
+    frames = [s.encode() for s in states]
+    runs = [f for i, f in enumerate(frames) if i == 0 or frames[i - 1] != f]
+    decoder = StatusDecoder()
+    stream = b"".join(f * 3 for f in runs)
+    got = [s for piece in chunks(stream, cuts) for s in decoder.feed(piece)]
+    assert got == [parse_status(f) for f in runs for _ in range(2)]
+    assert (decoder.bad_frames, decoder.discarded_bytes) == (0, 0)
