@@ -28,6 +28,13 @@ steps:
 """
 
 
+@pytest.fixture(autouse=True)
+def _own_chairctl_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point ``$CHAIRCTL_HOME`` at a folder of the test's own (not created), so the user's
+    database and model files never leak into a test; tests about it set it themselves."""
+    monkeypatch.setenv("CHAIRCTL_HOME", str(tmp_path / "chairctl-home"))
+
+
 @pytest.fixture
 def write_program(tmp_path: Path) -> Callable[..., Path]:
     """Write a program file named after its id; the text is dedented, ``{id}`` filled in."""

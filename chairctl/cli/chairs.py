@@ -26,7 +26,7 @@ from drivers.links import (
     MemoryLink,
     SerialLink,
 )
-from drivers.models import DEFAULT_MODEL, ChairModel, builtin_registry, get_model
+from drivers.models import DEFAULT_MODEL, ChairModel, get_model, registry
 from simulator.chair import SimulatedChair
 
 _BLE_ADDRESS = re.compile(
@@ -101,7 +101,7 @@ def resolve_model(address: ChairAddress, model_id: str | None) -> ChairModel:
     if address.model_id is not None:
         return get_model(address.model_id)
     if address.kind == "ble-name":
-        matched = builtin_registry().match_ble_name(address.target.rstrip("*"))
+        matched = registry().match_ble_name(address.target.rstrip("*"))
         if matched is not None:
             return matched
     return get_model(DEFAULT_MODEL)

@@ -1,17 +1,30 @@
-"""``chairctl models``: the chair models chairctl knows and what each can do."""
+"""``chairctl models``: the chair models chairctl knows, where each comes from (shipped, or a
+file in the user's models folder) and what each can do; ``--check`` validates model files
+without installing them."""
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterable
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from drivers.models import ChairModel, builtin_registry
+from chairctl.vocabulary import Location, ModelError, Problem
+from drivers.models import (
+    ChairModel,
+    ModelRegistry,
+    builtin_registry,
+    load_model_file,
+    registry,
+    user_models_dir,
+)
 from drivers.models.schema import SerialSettings
 
 
@@ -58,6 +71,27 @@ def model_summary(model: ChairModel) -> dict[str, Any]:
     }
 
 
+def source_text(models: ModelRegistry, model_id: str) -> str:
+    """Where a model comes from: 'shipped', or the user's file (and whether it replaces the
+    shipped model of its id)."""
+    source = models.source(model_id)
+    if source is None or source.shipped:
+        return "shipped"
+    if source.overrides_shipped:
+        return f"{source.path} (overrides the shipped one)"
+    return str(source.path)
+
+
+def source_json(models: ModelRegistry, model_id: str) -> dict[str, Any]:
+    """The ``source``, ``path`` and ``overrides_shipped`` fields of a model's JSON."""
+    source = models.source(model_id)
+    return {
+        "source": "shipped" if source is None or source.shipped else "user",
+        "path": str(source.path) if source else None,
+        "overrides_shipped": bool(source and source.overrides_shipped),
+    }
+
+
 def _join(items: Iterable[str]) -> str:
     return ", ".join(items) or "-"
 
@@ -80,33 +114,43 @@ _LIST_FIELDS: tuple[tuple[str, Callable[[ChairModel], str]], ...] = (
 _WIDE_CONSOLE = 150
 
 
-def _list_table(chair_models: list[ChairModel], width: int) -> Table:
+def _list_table(models: ModelRegistry, width: int) -> Table:
+    fields = (*_LIST_FIELDS, ("source", lambda m: source_text(models, m.id)))
+    chair_models = list(models)
     table = Table(title="Chair models")
     if width >= _WIDE_CONSOLE:
-        for name, _ in _LIST_FIELDS:
+        for name, _ in fields:
             table.add_column(name, overflow="fold", no_wrap=name == "id")
         for model in chair_models:
-            table.add_row(*(show(model) for _, show in _LIST_FIELDS))
+            table.add_row(*(escape(show(model)) for _, show in fields))
         return table
     table.add_column("", style="bold", no_wrap=True)
     for model in chair_models:
-        table.add_column(model.id, overflow="fold")
-    for name, show in _LIST_FIELDS[1:]:
-        table.add_row(name, *(show(model) for model in chair_models))
+        table.add_column(escape(model.id), overflow="fold")
+    for name, show in fields[1:]:
+        table.add_row(name, *(escape(show(model)) for model in chair_models))
     return table
+
+
+def _footer() -> str:
+    return (
+        f"[dim]Your own models go in {escape(str(user_models_dir()))}, one ID.yaml each; one "
+        "with a shipped model's id replaces it. chairctl models --check PATH checks a file.[/]"
+    )
 
 
 def _hex(code: int | None) -> str:
     return "-" if code is None else f"0x{code:02X}"
 
 
-def _detail_tables(model: ChairModel) -> list[Table]:
+def _detail_tables(model: ChairModel, source: str) -> list[Table]:
     summary = model_summary(model)
-    about = Table(title=f"{model.name} ({model.id})", show_header=False)
+    about = Table(title=escape(f"{model.name} ({model.id})"), show_header=False)
     about.add_column(style="bold")
-    about.add_column()
+    about.add_column(overflow="fold")
     ble = model.match.ble
     rows = [
+        ("source", source),
         ("maker", model.maker),
         ("protocol", f"{model.protocol.family}, device byte {_hex(model.protocol.device_byte)}"),
         *(
@@ -136,7 +180,7 @@ def _detail_tables(model: ChairModel) -> list[Table]:
         ("notes", model.notes or "-"),
     ]
     for key, value in rows:
-        about.add_row(key, value)
+        about.add_row(key, escape(value))
 
     keys = Table(title="Keys")
     for name in ("function", "key", "status code", "note"):
@@ -184,29 +228,115 @@ def _detail_tables(model: ChairModel) -> list[Table]:
     return [about, keys, timing]
 
 
+def _model_files(given: Path) -> list[Path]:
+    return sorted(given.glob("*.yaml")) if given.is_dir() else [given]
+
+
+def _check(paths: list[Path], as_json: bool) -> None:
+    """Validate model files as the registry would, without installing them; exit 1 if any
+    is invalid (or none was found)."""
+    shipped = builtin_registry()
+
+    def replaces_shipped(path: Path, model: ChairModel | None) -> bool:
+        source = shipped.source(model.id) if model is not None else None
+        return source is not None and source.path != path.resolve()
+
+    results: list[tuple[Path, ChairModel | None, list[Problem]]] = []
+    for given in paths:
+        if not given.exists():
+            results.append(
+                (given, None, [Problem(Location(given, 1, 1), "no such file or folder")])
+            )
+            continue
+        for path in _model_files(given):
+            try:
+                results.append((path, load_model_file(path), []))
+            except ModelError as error:
+                results.append((path, None, error.problems))
+    invalid = [result for result in results if result[2]]
+    if as_json:
+        files = [
+            {
+                "path": str(path),
+                "valid": not problems,
+                "id": model.id if model else None,
+                "replaces_shipped": replaces_shipped(path, model),
+                "problems": [
+                    {"line": p.location.line, "column": p.location.column, "message": p.message}
+                    for p in problems
+                ],
+            }
+            for path, model, problems in results
+        ]
+        click.echo(json.dumps({"valid": not invalid, "files": files}, indent=2))
+    else:
+        for path, model, problems in results:
+            for problem in problems:
+                click.echo(str(problem))
+            if model is not None:
+                replaces = (
+                    " (would replace the shipped one)" if replaces_shipped(path, model) else ""
+                )
+                click.echo(f"{path}: valid, model {model.id}{replaces}")
+        word = "file" if len(results) == 1 else "files"
+        if not results:
+            click.echo("no model files (*.yaml) found", err=True)
+        elif invalid:
+            click.echo(f"{len(invalid)} of {len(results)} model {word} invalid", err=True)
+        else:
+            click.echo(f"{len(results)} model {word} valid", err=True)
+    if invalid or not results:
+        sys.exit(1)
+
+
 @click.command()
-@click.argument("model_id", required=False, metavar="[ID]")
+@click.argument("args", nargs=-1, metavar="[ID] | --check PATH...")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Validate model files (or folders of them) without installing them; exit 1 if any "
+    "is invalid.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
-def models(model_id: str | None, as_json: bool) -> None:
+def models(args: tuple[str, ...], check: bool, as_json: bool) -> None:
     """List the chair models and what each can do; with ID, show one model in detail.
 
-    With --json: a list of model summaries, or for one ID the whole model with its
-    capabilities.
+    Shipped models come with chairctl; your own model files go in the folder the list ends
+    with ($CHAIRCTL_HOME/models, else the user config folder's models), and one with a
+    shipped model's id replaces it. A user file that is not valid is an error, one located
+    line per problem.
+
+    With --check PATH...: validate model files as they would be loaded, without installing
+    them. With --json: a list of model summaries (each with its source), or for one ID the
+    whole model with its capabilities.
     """
-    registry = builtin_registry()
-    if model_id is None:
+    if check:
+        if not args:
+            raise click.UsageError("--check needs at least one model file or folder")
+        _check([Path(arg) for arg in args], as_json)
+        return
+    if len(args) > 1:
+        raise click.UsageError(
+            "give at most one model ID (to validate model files: chairctl models --check PATH...)"
+        )
+    models = registry()
+    if not args:
         if as_json:
-            click.echo(json.dumps([model_summary(m) for m in registry], indent=2))
+            click.echo(
+                json.dumps(
+                    [{**model_summary(m), **source_json(models, m.id)} for m in models], indent=2
+                )
+            )
         else:
             console = Console()
-            console.print(_list_table(list(registry), console.width))
+            console.print(_list_table(models, console.width))
+            console.print(_footer())
         return
-    model = registry.get(model_id)
+    model = models.get(args[0])
     if as_json:
-        click.echo(
-            json.dumps({**model.model_dump(mode="json"), "summary": model_summary(model)}, indent=2)
-        )
+        summary = {**model_summary(model), **source_json(models, model.id)}
+        click.echo(json.dumps({**model.model_dump(mode="json"), "summary": summary}, indent=2))
         return
     console = Console()
-    for table in _detail_tables(model):
+    for table in _detail_tables(model, source_text(models, model.id)):
         console.print(table)

@@ -27,7 +27,7 @@ from chairctl.cli.models import serial_text
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import LinkError
 from drivers.links.discovery import BleAdvertiser, SerialPort, scan_ble, serial_ports
-from drivers.models import ChairModel, builtin_registry, get_model
+from drivers.models import ChairModel, get_model, registry
 from simulator.chair import SimulatedChair
 
 #: The simulated chair of ``--sim``: an RT8600S, named as Infinity sells it.
@@ -76,7 +76,7 @@ def scan(timeout: float, sim: bool, as_json: bool) -> None:
 
 
 def _scan(timeout: float, sim: bool) -> _Found:
-    models = list(builtin_registry())
+    models = list(registry())
     ble: list[tuple[BleAdvertiser, list[ChairModel]]] = []
     ble_error = None
     try:

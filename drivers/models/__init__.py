@@ -4,9 +4,12 @@ from drivers.models.registry import (
     BUILTIN_MODELS,
     DEFAULT_MODEL,
     ModelRegistry,
+    ModelSource,
     builtin_registry,
     get_model,
     load_model_file,
+    registry,
+    user_models_dir,
 )
 from drivers.models.schema import ChairModel
 
@@ -15,7 +18,10 @@ __all__ = [
     "DEFAULT_MODEL",
     "ChairModel",
     "ModelRegistry",
+    "ModelSource",
     "builtin_registry",
     "get_model",
     "load_model_file",
+    "registry",
+    "user_models_dir",
 ]

@@ -38,7 +38,7 @@ from chairctl.cli.chairs import ChairAddress, parse_chair
 from chairctl.cli.scan import SIM_MODEL, SIM_NAME, scan_simulated_air
 from chairctl.vocabulary import LinkError
 from drivers.links.discovery import BleAdvertiser, SerialPort, scan_ble, serial_ports
-from drivers.models import DEFAULT_MODEL, ChairModel, builtin_registry, get_model
+from drivers.models import DEFAULT_MODEL, ChairModel, get_model, registry
 
 #: How long a scan listens: chairs advertise about once a second, so 5 s hears each a few times.
 SCAN_SECONDS: Final = 5.0
@@ -97,7 +97,7 @@ class ConnectScreen(Screen[ChairChoice | None]):
         self._current = current
         self._scanner: Scanner = scanner or scan_ble
         self._ports = ports
-        self._models: list[ChairModel] = list(builtin_registry())
+        self._models: list[ChairModel] = list(registry())
         # A serial port cannot say which chair it is: only models with a wired line qualify.
         self._wired: list[ChairModel] = [m for m in self._models if m.match.serial is not None]
         #: The chairs of the last scan, by address, with the model each was matched to.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import pytest
 
@@ -130,6 +131,26 @@ async def test_a_pty_takes_one_controller_at_a_time(model: ChairModel, pty: PtyS
     again = SerialLink.for_model(model, pty.path)
     await Line(model).open(again)
     await again.close()
+
+
+async def test_a_pyserial_spy_url_logs_every_byte_of_the_session(
+    model: ChairModel, pty: PtyServer, tmp_path: Path
+) -> None:
+    # What docs/chair-models.md tells people to capture their chair's frames with.
+    log = tmp_path / "chair.log"
+    link = SerialLink.for_model(model, f"spy://{pty.path}?file={log}")
+    line = Line(model)
+    await line.open(link)
+    await line.status()
+    await link.write(POWER)
+    await line.status(lambda s: s.running)
+    await link.close()
+    rows = log.read_text().splitlines()
+    assert any(row.split()[1:7] == ["TX", "0000", "F0", "83", "01", "7B"] for row in rows), rows
+    received = [row for row in rows if row.split()[1] == "RX"]
+    assert received
+    assert "F0" in received[0]
+    assert "F1" in "".join(received)
 
 
 # -- over TCP --------------------------------------------------------------------------------
