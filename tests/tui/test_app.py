@@ -40,16 +40,24 @@ def saved_profile(home: Path, profile: Profile, *, acknowledged: bool = True) ->
 ADULT = Profile(name="Ann", health=HealthScreening(age=40, first_use=False))
 
 
+Running = tuple[ChairctlApp, Pilot[None], VirtualClock]
+
+
 @contextlib.asynccontextmanager
-async def running(
-    home: Path, seconds: float = 70
-) -> AsyncIterator[tuple[ChairctlApp, Pilot[None], VirtualClock]]:
-    """Ann's app, with the highlighted program started (Enter, Enter) ``seconds`` ago."""
+async def opened(home: Path) -> AsyncIterator[Running]:
+    """Ann's app, connected to the simulated chair, on the library."""
     saved_profile(home, ADULT)
     clock = VirtualClock()
     app = make_app(home, clock)
     async with app.run_test(size=SIZE) as pilot:
         await advance(pilot, clock, 1)
+        yield app, pilot, clock
+
+
+@contextlib.asynccontextmanager
+async def running(home: Path, seconds: float = 70) -> AsyncIterator[Running]:
+    """Ann's app, with the highlighted program started (Enter, Enter) ``seconds`` ago."""
+    async with opened(home) as (app, pilot, clock):
         await pilot.press("enter", "enter")
         await advance(pilot, clock, seconds)
         yield app, pilot, clock
@@ -114,11 +122,7 @@ async def test_first_run_notice_then_guest_then_a_program_runs_and_escape_stops_
 
 
 async def test_escape_from_a_modal_still_stops_the_chair(tmp_path: Path) -> None:
-    saved_profile(tmp_path, ADULT)
-    clock = VirtualClock()
-    app = make_app(tmp_path, clock)
-    async with app.run_test(size=SIZE) as pilot:
-        await advance(pilot, clock, 1)
+    async with opened(tmp_path) as (app, pilot, clock):
         assert app.profile == ADULT
         assert isinstance(app.screen, LibraryScreen)
         await pilot.press("enter", "enter")
@@ -137,11 +141,7 @@ async def test_escape_from_a_modal_still_stops_the_chair(tmp_path: Path) -> None
 
 
 async def test_x_stops_too_but_is_typed_in_a_text_field(tmp_path: Path) -> None:
-    saved_profile(tmp_path, ADULT)
-    clock = VirtualClock()
-    app = make_app(tmp_path, clock)
-    async with app.run_test(size=SIZE) as pilot:
-        await advance(pilot, clock, 1)
+    async with opened(tmp_path) as (app, pilot, clock):
         library = app.screen
         assert isinstance(library, LibraryScreen)
         # Nothing to stop: x in the filter is a letter.
@@ -243,11 +243,7 @@ async def test_a_chair_fault_shows_what_the_chair_said_and_how_to_clear_it(
 async def test_connect_profiles_history_and_the_palette_open_their_screens(
     tmp_path: Path,
 ) -> None:
-    saved_profile(tmp_path, ADULT)
-    clock = VirtualClock()
-    app = make_app(tmp_path, clock)
-    async with app.run_test(size=SIZE) as pilot:
-        await advance(pilot, clock, 1)
+    async with opened(tmp_path) as (app, pilot, _clock):
         for key, kind in (("c", ConnectScreen), ("p", ProfilesScreen), ("h", HistoryScreen)):
             await pilot.press(key)
             await pilot.pause()
@@ -266,11 +262,7 @@ async def test_connect_profiles_history_and_the_palette_open_their_screens(
 
 
 async def test_connecting_to_another_chair_closes_the_first(tmp_path: Path) -> None:
-    saved_profile(tmp_path, ADULT)
-    clock = VirtualClock()
-    app = make_app(tmp_path, clock)
-    async with app.run_test(size=SIZE) as pilot:
-        await advance(pilot, clock, 1)
+    async with opened(tmp_path) as (app, pilot, clock):
         first = app.control
         await pilot.press("c")
         await pilot.pause()
@@ -309,11 +301,7 @@ async def test_a_profile_chosen_on_the_profiles_screen_is_the_one_in_the_chair(
 
 
 async def test_personal_choices_are_remembered_per_profile_and_program(tmp_path: Path) -> None:
-    saved_profile(tmp_path, ADULT)
-    clock = VirtualClock()
-    app = make_app(tmp_path, clock)
-    async with app.run_test(size=SIZE) as pilot:
-        await advance(pilot, clock, 1)
+    async with opened(tmp_path) as (app, pilot, clock):
         library = app.screen
         assert isinstance(library, LibraryScreen)
         program = library.highlighted_program
