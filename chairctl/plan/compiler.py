@@ -41,7 +41,9 @@ class _Report:
         return tuple(self._seen.values())
 
 
-def _personalise(step: EffectiveStep, person: Personalisation, report: _Report) -> EffectiveStep:
+def _personalise(
+    step: EffectiveStep, person: Personalisation, chair: ChairCapabilities, report: _Report
+) -> EffectiveStep:
     line = step.line
     technique, regions, heat, airbags = step.technique, step.regions, step.heat, step.airbags
 
@@ -72,6 +74,22 @@ def _personalise(step: EffectiveStep, person: Personalisation, report: _Report) 
     if off := sorted(z for z, level in airbags.items() if level > 0 and z in person.airbags_off):
         airbags = {z: level for z, level in airbags.items() if z not in person.airbags_off}
         report.add(line, "personal", f"{', '.join(off)} airbags off, as your profile asks")
+    # A zone the chair can only inflate together with one that must stay off goes off too:
+    # otherwise its key would inflate the other (seat and thighs share a key on some chairs).
+    grouped_off = {
+        zone: sorted(chair.inflated_with(zone) & person.airbags_off)
+        for zone, level in airbags.items()
+        if level > 0 and chair.inflated_with(zone) & person.airbags_off
+    }
+    if grouped_off:
+        airbags = {z: level for z, level in airbags.items() if z not in grouped_off}
+        for zone, with_off in sorted(grouped_off.items()):
+            report.add(
+                line,
+                "personal",
+                f"{zone} airbags off: this chair inflates them together with "
+                f"{', '.join(with_off)}, which your profile keeps off",
+            )
 
     def personal_level(level: int) -> int:
         return max(MIN_INTENSITY, min(person.max_intensity, level + person.intensity_offset))
@@ -245,7 +263,7 @@ def compile_program(
         fitted = fit_step(written, chair)
         for kind, message in fitted.notes:
             report.add(written.line, kind, message)
-        step = _personalise(fitted.step, person, report)
+        step = _personalise(fitted.step, person, chair, report)
         for offset, duration, level in _level_slices(step):
             start, held = elapsed + offset, duration
             if personal_end is not None and start + held > personal_end:

@@ -43,10 +43,23 @@ class ChairCapabilities(BaseModel):
     widths: frozenset[Width] = Field(description="Kneading widths the chair can select.")
     airbag_zones: frozenset[AirbagZone] = Field(description="Airbag zones present.")
     airbag_levels: int = Field(ge=0, le=5, description="Airbag pressure levels (0: no airbags).")
+    airbag_groups: tuple[frozenset[AirbagZone], ...] = Field(
+        (),
+        description="Zones the chair can only inflate together (one key works them all); a "
+        "zone in no group is worked on its own.",
+    )
     heaters: frozenset[Heater] = Field(description="Heaters present.")
     heat_levels: frozenset[HeatLevel] = Field(description="Heat levels a heater can be set to.")
     foot_roller_speeds: int = Field(ge=0, le=3, description="Foot-roller speeds (0: none).")
     postures: frozenset[Posture] = Field(description="Postures the chair can take.")
+
+    def inflated_with(self, zone: AirbagZone) -> frozenset[AirbagZone]:
+        """Every zone that inflates when ``zone`` does, ``zone`` included."""
+        together = {zone}
+        for group in self.airbag_groups:
+            if zone in group:
+                together |= group
+        return frozenset(together)
 
     @property
     def regions(self) -> frozenset[Region]:

@@ -312,6 +312,9 @@ class ChairModel(_Strict):
             widths=frozenset(self.keys.widths),
             airbag_zones=frozenset(zones),
             airbag_levels=len(self.keys.airbag_levels),
+            airbag_groups=tuple(
+                frozenset(group.zones) for group in self.keys.airbag_groups if len(group.zones) > 1
+            ),
             heaters=frozenset(self.heaters),
             heat_levels=frozenset(self.heat_levels),
             foot_roller_speeds=len(self.keys.foot_roller),

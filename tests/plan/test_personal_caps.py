@@ -10,6 +10,7 @@ import pytest
 from chairctl.plan import Personalisation, compile_program
 from chairctl.program import Program, load_program
 from chairctl.vocabulary import AirbagZone, Region, Technique
+from drivers.models import get_model
 from tests.conftest import MINIMAL
 
 
@@ -95,3 +96,30 @@ def test_focus_gives_the_region_more_time_within_the_same_total(
     assert seconds[Region.LOWER_BACK] == pytest.approx(300)
     assert seconds[Region.UPPER_BACK] == pytest.approx(180)
     assert (9, "more time on lower_back, as you prefer") in messages(plan)
+
+
+def test_a_zone_inflated_together_with_one_kept_off_goes_off_too(
+    write_program: Callable[..., Path],
+) -> None:
+    # On the RT8600S one key inflates seat and thighs: with thighs off, the seat must go too,
+    # or its key would inflate the thighs as well.
+    program = load(
+        write_program,
+        """\
+  - {name: Seat, duration: 1m, technique: knead, region: lower_back, airbags: {seat: 3, waist: 2}}
+""",
+    )
+    person = Personalisation(airbags_off=frozenset({AirbagZone.THIGHS}))
+    grouped = get_model("rongtai-rt8600s").capabilities
+    assert grouped.inflated_with(AirbagZone.SEAT) == {AirbagZone.SEAT, AirbagZone.THIGHS}
+    plan = compile_program(program, person=person, chair=grouped)
+    assert all(e.setpoint.airbags == {AirbagZone.WAIST: 2} for e in plan.entries)
+    assert (
+        9,
+        "seat airbags off: this chair inflates them together with thighs, "
+        "which your profile keeps off",
+    ) in messages(plan)
+    # A chair that inflates each zone on its own keeps the seat; so does a person without the cap.
+    assert compile_program(program, person=person).entries[0].setpoint.airbags[AirbagZone.SEAT]
+    free = compile_program(program, chair=grouped)
+    assert free.entries[0].setpoint.airbags[AirbagZone.SEAT] == 3

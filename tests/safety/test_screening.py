@@ -24,8 +24,20 @@ from chairctl.safety.screening import (
     check_program_for,
     screen,
 )
-from chairctl.vocabulary import PERCUSSION, AirbagZone, PlanError, Region, Technique
+from chairctl.vocabulary import (
+    FULL_FEATURED,
+    PERCUSSION,
+    AirbagZone,
+    ChairCapabilities,
+    PlanError,
+    Region,
+    Technique,
+)
+from drivers.models import get_model
 from tests.conftest import PROGRAMS
+
+#: A chair whose airbags inflate in groups (seat with thighs, arms with shoulders, ...).
+RT8600S = get_model("rongtai-rt8600s").capabilities
 
 LIBRARY = [load_program(path) for path in sorted(PROGRAMS.glob("*.yaml"))]
 
@@ -332,7 +344,9 @@ def test_check_program_for() -> None:
     assert reasons[0].startswith(f"Nothing of {program.name} is left for you")
 
 
-def _respects_caps(plan: Plan, screening: Screening) -> None:
+def _respects_caps(
+    plan: Plan, screening: Screening, chair: ChairCapabilities = FULL_FEATURED
+) -> None:
     caps = screening.caps
     for entry in plan.entries:
         setpoint = entry.setpoint
@@ -347,6 +361,9 @@ def _respects_caps(plan: Plan, screening: Screening) -> None:
         if setpoint.rollers_active:
             assert not caps.skip_regions & set(setpoint.regions)
         assert not caps.airbags_off & set(setpoint.airbags)
+        # Nor a zone the chair inflates together with one that must stay off.
+        for zone in setpoint.airbags:
+            assert not caps.airbags_off & chair.inflated_with(zone)
     if caps.max_minutes is not None:
         assert plan.total_s <= caps.max_minutes * 60
 
@@ -385,6 +402,9 @@ def test_every_library_plan_respects_the_screened_caps(program: Program, person:
     personal = screening.personalisation()
     plan = compile_program(program, person=personal)
     _respects_caps(plan, screening)
+    # On a chair whose airbags inflate in groups (the RT8600S: seat with thighs), too.
+    grouped = compile_program(program, person=personal, chair=RT8600S)
+    _respects_caps(grouped, screening, RT8600S)
     # The person's own limits hold too.
     for entry in plan.entries:
         assert entry.setpoint.intensity <= person.max_intensity
