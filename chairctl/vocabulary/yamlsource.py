@@ -30,6 +30,7 @@ from ruamel.yaml.events import (
     NodeEvent,
     ScalarEvent,
 )
+from ruamel.yaml.parser import RoundTripParser
 from ruamel.yaml.reader import ReaderError
 
 from chairctl.vocabulary.errors import Location, Problem
@@ -138,15 +139,20 @@ def _describe_yaml_error(error: MarkedYAMLError) -> str:
     return "YAML syntax error: " + " ".join(text.split())
 
 
-def _scan_events(path: Path, text: str) -> list[Problem]:
-    """Refuse anchors, aliases, explicit tags and extra documents, from the event stream."""
-    problems: list[Problem] = []
-    documents = 0
-    for event in YAML(typ="rt").parse(text):
-        where = _mark(path, event.start_mark)
+class _EventCheck:
+    """Refuses anchors, aliases, explicit tags and extra documents, event by event."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self._documents = 0
+
+    def see(self, event: Any) -> None:
+        where = _mark(self.path, event.start_mark)
+        problems = self.problems
         if isinstance(event, DocumentStartEvent):
-            documents += 1
-            if documents == 2:
+            self._documents += 1
+            if self._documents == 2:
                 problems.append(Problem(where, "only one YAML document is allowed in a file"))
         if isinstance(event, AliasEvent):
             problems.append(
@@ -161,7 +167,42 @@ def _scan_events(path: Path, text: str) -> list[Problem]:
             # The parser reports a tag only when the text writes one (!!str, !foo): a data file
             # has no use for them, and custom tags are how YAML loaders get tricked.
             problems.append(Problem(where, f"YAML tag '{tag}' is not allowed"))
-    return problems
+
+
+class _CheckedParser(RoundTripParser):
+    """ruamel's round-trip parser, showing each event to a check as the loader takes it: one
+    parse both checks and loads a file (parsing is most of a program's reading time)."""
+
+    check: _EventCheck | None = None
+
+    def get_event(self) -> Any:
+        event = super().get_event()
+        if self.check is not None and event is not None:
+            self.check.see(event)
+        return event
+
+
+def _load(path: Path, text: str) -> Any:
+    """The round-trip document of ``text``; :class:`YamlSourceProblems` for what a data file
+    may not use, found in the same parse."""
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    yaml.version = (1, 2)
+    yaml.Parser = _CheckedParser
+    check = _EventCheck(path)
+    parser = yaml.parser
+    assert isinstance(parser, _CheckedParser)
+    parser.check = check
+    try:
+        node = yaml.load(text)
+    except MarkedYAMLError:
+        # A second document stops the loader: say what the check saw, not the composer.
+        if check.problems:
+            raise YamlSourceProblems(check.problems) from None
+        raise
+    if check.problems:
+        raise YamlSourceProblems(check.problems)
+    return node
 
 
 def _plain(doc: SourceDocument, node: Any, path: Path_) -> Any:
@@ -256,13 +297,7 @@ def read_yaml(path: Path, *, max_bytes: int, what: str = "file") -> SourceDocume
         raise YamlSourceProblems([Problem(start, f"the {what} is empty")])
 
     try:
-        problems = _scan_events(path, text)
-        if problems:
-            raise YamlSourceProblems(problems)
-        yaml = YAML(typ="rt")
-        yaml.allow_duplicate_keys = False
-        yaml.version = (1, 2)
-        node = yaml.load(text)
+        node = _load(path, text)
     except MarkedYAMLError as error:
         where = _mark(path, error.problem_mark or error.context_mark)
         raise YamlSourceProblems([Problem(where, _describe_yaml_error(error))]) from None
