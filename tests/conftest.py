@@ -7,9 +7,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAMS = REPO / "programs"
+DATA = Path(__file__).resolve().parent / "data"
+
+#: Text from a fixed alphabet of 1- to 4-byte UTF-8 characters: Hypothesis's full Unicode
+#: strategy builds a character table on first use, which a fresh CI clone pays for in a
+#: too-slow health check, and these cover every encoded length anyway.
+UTF8_TEXT = st.sampled_from('az Z09-_{}"é߿ࠀ€\uffff😀\U0010ffff')
+
+
+def golden_frames(name: str) -> dict[str, bytes]:
+    """The frames of ``tests/data/NAME`` by key: each line is hex bytes, then ``# key: note``."""
+    frames = {}
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        text, _, note = line.partition("#")
+        if text.strip():
+            frames[note.split(":", 1)[0].strip()] = bytes.fromhex(text)
+    return frames
+
 
 #: A minimal valid program; tests change one thing about it.
 MINIMAL = """\

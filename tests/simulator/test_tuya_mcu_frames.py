@@ -7,7 +7,6 @@ one side encodes, the other must read back identically.
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -38,25 +37,10 @@ from simulator.tuya.frames import (
     product_info_reply,
     unpack_dps,
 )
+from tests.conftest import UTF8_TEXT as TEXT
+from tests.conftest import golden_frames
 
-#: Text from a fixed alphabet of 1- to 4-byte UTF-8 characters: Hypothesis's full Unicode
-#: strategy builds a character table on first use, which a fresh CI clone pays for in a
-#: too-slow health check, and these cover every encoded length anyway.
-TEXT = st.sampled_from('az Z09-_{}"é߿ࠀ€\uffff😀\U0010ffff')
-
-GOLDEN_FILE = Path(__file__).parents[1] / "data" / "tuya-frames.txt"
-
-
-def golden() -> dict[str, bytes]:
-    frames = {}
-    for line in GOLDEN_FILE.read_text(encoding="utf-8").splitlines():
-        text, _, note = line.partition("#")
-        if text.strip():
-            frames[note.split(":", 1)[0].strip()] = bytes.fromhex(text)
-    return frames
-
-
-G = golden()
+G = golden_frames("tuya-frames.txt")
 
 
 def split(stream: bytes, points: list[int]) -> list[bytes]:
