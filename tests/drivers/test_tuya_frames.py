@@ -341,8 +341,10 @@ def test_a_damaged_checksum_drops_only_that_frame(
     items: list[tuple[bytes, Frame]], data: st.DataObject
 ) -> None:
     victim = data.draw(st.integers(0, len(items) - 1))
-    error = data.draw(st.integers(1, 255))
     raws = [raw for raw, _ in items]
+    # The damaged sum must not become a 55 either: a quiet frame has none past its header, and
+    # a 55 at the very end of the stream is rightly kept as the possible start of a frame.
+    error = data.draw(st.integers(1, 255).filter(lambda e: (raws[victim][-1] + e) % 256 != 0x55))
     damaged = raws[victim][:-1] + bytes(((raws[victim][-1] + error) % 256,))
     raws[victim] = damaged
     stream = b"".join(raws)
