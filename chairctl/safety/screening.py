@@ -70,6 +70,22 @@ class Caps:
             max_minutes=min(minutes) if minutes else None,
         )
 
+    def limit(self, choices: Personalisation) -> Personalisation:
+        """A person's ``choices`` under these caps: the strictest of each wins, so no choice
+        can loosen a cap. Percussion, stretch and airbags come from the caps alone."""
+        minutes = [m for m in (choices.max_minutes, self.max_minutes) if m is not None]
+        return Personalisation(
+            intensity_offset=choices.intensity_offset,
+            max_intensity=min(choices.max_intensity, self.max_intensity),
+            skip_regions=choices.skip_regions | self.skip_regions,
+            heat_allowed=choices.heat_allowed and self.heat_allowed,
+            percussion_allowed=self.percussion_allowed,
+            stretch_allowed=self.stretch_allowed,
+            airbags_off=self.airbags_off,
+            max_minutes=min(minutes) if minutes else None,
+            focus_region=choices.focus_region,
+        )
+
     def describe(self, *, short: bool = False) -> str:
         """The caps in plain words, e.g. "intensity at most 2, no heat"; "" when none.
 
@@ -346,18 +362,16 @@ class Screening:
         """
         if self.blocked:
             raise PlanError(" ".join(self.blocked))
-        caps, person = self.caps, self.profile
-        minutes = [m for m in (person.preferred_minutes, caps.max_minutes) if m is not None]
-        return Personalisation(
-            intensity_offset=person.intensity_offset,
-            max_intensity=min(person.max_intensity, caps.max_intensity),
-            skip_regions=person.skip_regions | caps.skip_regions,
-            heat_allowed=person.heat_allowed and caps.heat_allowed,
-            percussion_allowed=caps.percussion_allowed,
-            stretch_allowed=caps.stretch_allowed,
-            airbags_off=caps.airbags_off,
-            max_minutes=min(minutes) if minutes else None,
-            focus_region=person.focus_region,
+        person = self.profile
+        return self.caps.limit(
+            Personalisation(
+                intensity_offset=person.intensity_offset,
+                max_intensity=person.max_intensity,
+                skip_regions=person.skip_regions,
+                heat_allowed=person.heat_allowed,
+                max_minutes=person.preferred_minutes,
+                focus_region=person.focus_region,
+            )
         )
 
 

@@ -8,7 +8,7 @@ the screen dismisses with the :class:`Personalisation`; ``b`` goes back with Non
 The caps of the person's health screening always win, and the screen says so: a capped
 intensity or length is written out, a region the caps keep the rollers off is ticked and
 cannot be unticked, and the heat switch is off and disabled when the caps forbid heat. The
-result is built so that no choice can loosen a cap (:func:`combine`).
+result is built so that no choice can loosen a cap (:meth:`Caps.limit`).
 """
 
 from __future__ import annotations
@@ -62,27 +62,6 @@ def region_label(region: Region) -> str:
     ).capitalize()
 
 
-def combine(choices: Personalisation, caps: Caps) -> Personalisation:
-    """The person's ``choices`` under ``caps``: the strictest of each wins, so no choice can
-    loosen a cap.
-
-    The technique caps (percussion, stretch, airbags) come from ``caps`` alone: the screen
-    offers no choice about them.
-    """
-    minutes = [m for m in (choices.max_minutes, caps.max_minutes) if m is not None]
-    return Personalisation(
-        intensity_offset=choices.intensity_offset,
-        max_intensity=min(choices.max_intensity, caps.max_intensity),
-        skip_regions=choices.skip_regions | caps.skip_regions,
-        heat_allowed=choices.heat_allowed and caps.heat_allowed,
-        percussion_allowed=caps.percussion_allowed,
-        stretch_allowed=caps.stretch_allowed,
-        airbags_off=caps.airbags_off,
-        max_minutes=min(minutes) if minutes else None,
-        focus_region=choices.focus_region,
-    )
-
-
 def _minutes_label(seconds: float) -> str:
     return f"{math.floor(seconds / 60 + 0.5)} min"
 
@@ -134,7 +113,7 @@ class PersonaliseScreen(Screen[Personalisation | None]):
     @property
     def personalisation(self) -> Personalisation:
         """What the controls say now, under the caps."""
-        return combine(self._chosen(), self._caps)
+        return self._caps.limit(self._chosen())
 
     @property
     def plan(self) -> Plan | None:
