@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from chairctl.vocabulary import Location, ModelError, Problem
+from chairctl.cli.model_details import built_in_programs, family_tables, protocol_rows
+from chairctl.vocabulary import Location, ModelError, Problem, Technique
 from drivers.models import (
     ChairModel,
     ModelRegistry,
@@ -25,7 +26,7 @@ from drivers.models import (
     registry,
     user_models_dir,
 )
-from drivers.models.schema import SerialSettings
+from drivers.models.schema import RongtaiModel, SerialSettings
 
 
 def _values(items: Iterable[StrEnum]) -> list[str]:
@@ -52,10 +53,10 @@ def model_summary(model: ChairModel) -> dict[str, Any]:
         "id": model.id,
         "name": model.name,
         "maker": model.maker,
-        "protocol": model.protocol.family,
-        "device_byte": model.protocol.device_byte,
+        "protocol": model.family,
+        "device_byte": model.protocol.device_byte if isinstance(model, RongtaiModel) else None,
         "track": model.track.value,
-        "techniques": [t.value for t in model.keys.techniques],
+        "techniques": _values(caps.techniques - {Technique.NONE}),
         "intensity_levels": model.intensity_levels,
         "speeds": caps.speeds,
         "widths": _values(caps.widths),
@@ -65,7 +66,7 @@ def model_summary(model: ChairModel) -> dict[str, Any]:
         "heat_levels": [h.value for h in model.heat_levels],
         "foot_roller_speeds": caps.foot_roller_speeds,
         "postures": [p.value for p in model.postures],
-        "auto_programs": [p.name for p in model.keys.auto_programs],
+        "auto_programs": built_in_programs(model),
         "ble_names": list(model.match.ble_names),
         "serial": serial.model_dump(mode="json") if serial else None,
     }
@@ -100,9 +101,9 @@ def _join(items: Iterable[str]) -> str:
 _LIST_FIELDS: tuple[tuple[str, Callable[[ChairModel], str]], ...] = (
     ("id", lambda m: m.id),
     ("name", lambda m: m.name),
-    ("protocol", lambda m: m.protocol.family),
+    ("protocol", lambda m: m.family),
     ("track", lambda m: m.track.value),
-    ("techniques", lambda m: _join(t.value for t in m.keys.techniques)),
+    ("techniques", lambda m: _join(_values(m.capabilities.techniques - {Technique.NONE}))),
     ("intensity levels", lambda m: str(m.intensity_levels)),
     ("airbag zones", lambda m: _join(_values(m.capabilities.airbag_zones))),
     ("heaters", lambda m: _join(h.value for h in m.heaters)),
@@ -139,10 +140,6 @@ def _footer() -> str:
     )
 
 
-def _hex(code: int | None) -> str:
-    return "-" if code is None else f"0x{code:02X}"
-
-
 def _detail_tables(model: ChairModel, source: str) -> list[Table]:
     summary = model_summary(model)
     about = Table(title=escape(f"{model.name} ({model.id})"), show_header=False)
@@ -152,15 +149,7 @@ def _detail_tables(model: ChairModel, source: str) -> list[Table]:
     rows = [
         ("source", source),
         ("maker", model.maker),
-        ("protocol", f"{model.protocol.family}, device byte {_hex(model.protocol.device_byte)}"),
-        *(
-            (
-                f"status ({link})",
-                f"{form.length} bytes, {'checksum' if form.checksum else 'no checksum'}, "
-                f"every {form.period_ms} ms",
-            )
-            for link, form in model.protocol.status_forms.items()
-        ),
+        *protocol_rows(model),
         ("BLE names", _join(model.match.ble_names)),
         ("BLE service", ble.service if ble else "-"),
         ("BLE write", ble.write if ble else "-"),
@@ -182,50 +171,13 @@ def _detail_tables(model: ChairModel, source: str) -> list[Table]:
     for key, value in rows:
         about.add_row(key, escape(value))
 
-    keys = Table(title="Keys")
-    for name in ("function", "key", "status code", "note"):
-        keys.add_column(name)
-    k = model.keys
-    keys.add_row("power", _hex(k.power), "", "toggle; from running it starts settle")
-    for technique, tkey in k.techniques.items():
-        note = "approximation" if tkey.approximates else ""
-        keys.add_row(f"technique {technique.value}", _hex(tkey.key), str(tkey.status_code), note)
-    keys.add_row("intensity cycle", _hex(k.intensity_cycle), "", "")
-    keys.add_row("speeds", _join(map(_hex, k.speeds)), "", "slowest first")
-    for width, code in k.widths.items():
-        keys.add_row(f"width {width.value}", _hex(code), "", "")
-    for name, code in k.ranges.items():
-        keys.add_row(f"range {name}", _hex(code), "", "")
-    keys.add_row("heat toggle", _hex(k.heat_toggle), "", "")
-    for group in k.airbag_groups:
-        keys.add_row(f"airbags {_join(z.value for z in group.zones)}", _hex(group.key), "", "")
-    keys.add_row("airbag levels", _join(map(_hex, k.airbag_levels)), "", "level 1 first")
-    keys.add_row("airbags off", _hex(k.airbag_off), "", "")
-    keys.add_row("foot roller", _join(map(_hex, k.foot_roller)), "", "slowest first")
-    keys.add_row("foot roller off", _hex(k.foot_roller_off), "", "")
-    for minutes, code in k.session_presets.items():
-        keys.add_row(f"session {minutes} min", _hex(code), "", "")
-    for program in k.auto_programs:
-        regions = _join(r.value for r in program.regions)
-        keys.add_row(
-            f"program {program.name}", _hex(program.key), str(program.status_code), regions
-        )
-    for name, hold in (("walk", k.walk), ("backrest", k.backrest), ("leg rest", k.leg_rest)):
-        if hold is not None:
-            codes = (
-                f"up {_hex(hold.up_start)}/{_hex(hold.up_stop)}, "
-                f"down {_hex(hold.down_start)}/{_hex(hold.down_stop)}"
-            )
-            keys.add_row(name, codes, "", "hold: START/STOP")
-    keys.add_row("zero gravity", _hex(k.zero_gravity), "", "")
-
     timing = Table(title="Mechanics and timing", show_header=False)
     timing.add_column(style="bold")
     timing.add_column()
     for section in (model.mechanics, model.timing):
         for name, value in section.model_dump().items():
             timing.add_row(name.replace("_", " "), str(value))
-    return [about, keys, timing]
+    return [about, *family_tables(model), timing]
 
 
 def _model_files(given: Path) -> list[Path]:

@@ -567,8 +567,15 @@ def read_model(
     in its own error type.
     """
     doc = read_yaml(path, max_bytes=max_bytes, what=what)
+    return validate_source(doc, model, hints=hints), doc
+
+
+def validate_source(
+    doc: SourceDocument, model: type[M], *, hints: Mapping[str, str] | None = None
+) -> M:
+    """Validate a read document as ``model``; :class:`YamlSourceProblems`, located, if bad."""
     try:
-        return model.model_validate(doc.data), doc
+        return model.model_validate(doc.data)
     except ValidationError as error:
         problems = describe_validation(
             error, doc, allowed_keys=allowed_keys_for(model), hints=hints

@@ -18,8 +18,13 @@ from pathlib import Path
 import platformdirs
 
 from chairctl.vocabulary import ModelError, Problem, UnknownModel
-from chairctl.vocabulary.yamlsource import YamlSourceProblems, read_model, suggest
-from drivers.models.schema import ChairModel
+from chairctl.vocabulary.yamlsource import (
+    YamlSourceProblems,
+    read_yaml,
+    suggest,
+    validate_source,
+)
+from drivers.models.schema import ChairModel, model_class_for
 
 #: Where the models shipped with chairctl live.
 BUILTIN_MODELS = Path(__file__).parent
@@ -64,7 +69,13 @@ class ModelSource:
 def load_model_file(path: Path) -> ChairModel:
     """Read and validate one model file; :class:`ModelError` with located problems if bad."""
     try:
-        model, doc = read_model(path, ChairModel, max_bytes=MAX_MODEL_BYTES, what="model file")
+        doc = read_yaml(path, max_bytes=MAX_MODEL_BYTES, what="model file")
+        # The family decides the rest of the file's shape, so it is read first.
+        chosen = model_class_for(doc.data)
+        if isinstance(chosen, str):
+            where = doc.value_location(("protocol", "family"))
+            raise ModelError([Problem(where, chosen)])
+        model: ChairModel = validate_source(doc, chosen)
     except YamlSourceProblems as error:
         raise ModelError(error.problems) from None
     if model.id != path.stem:

@@ -31,8 +31,10 @@ def test_the_table_lists_each_model_and_what_it_can_do(
 def test_json_lists_every_model_with_its_capabilities(chairctl: Callable[..., Run]) -> None:
     code, out, _ = chairctl("models", "--json")
     assert code == 0
-    (model,) = json.loads(out)
-    assert model["id"] == "rongtai-rt8600s"
+    models = {m["id"]: m for m in json.loads(out)}
+    assert sorted(models) == ["ncni-chair", "rongtai-rt8600s", "tuya-amy-example"]
+    assert {m["protocol"] for m in models.values()} == {"rongtai-h10", "tuya-mcu", "ncni"}
+    model = models["rongtai-rt8600s"]
     assert model["protocol"] == "rongtai-h10"
     assert model["track"] == "SL"
     assert model["intensity_levels"] == 5
@@ -76,3 +78,28 @@ def test_an_unknown_model_is_one_line_and_exit_1(chairctl: Callable[..., Run]) -
     assert (code, out) == (1, "")
     assert err.startswith("chairctl: no chair model 'rongtai-rt8600'")
     assert err.count("\n") == 1
+
+
+def test_a_tuya_model_in_detail_shows_its_data_point_map(chairctl: Callable[..., Run]) -> None:
+    code, out, _ = chairctl("models", "tuya-amy-example")
+    assert code == 0
+    for text in ("Data points", "manual_mode", "waist_relax", "lower_back", "queried"):
+        assert text in out
+
+
+def test_an_ncni_model_in_detail_shows_its_keys_and_modes(chairctl: Callable[..., Run]) -> None:
+    code, out, _ = chairctl("models", "ncni-chair")
+    assert code == 0
+    for text in ("Panel keys", "0x19", "Manual modes", "back waist", "33 bytes"):
+        assert text in out
+
+
+def test_the_json_of_every_family_says_what_it_can_do(chairctl: Callable[..., Run]) -> None:
+    _code, out, _ = chairctl("models", "--json")
+    models = {m["id"]: m for m in json.loads(out)}
+    tuya = models["tuya-amy-example"]
+    assert (tuya["device_byte"], tuya["intensity_levels"], tuya["ble_names"]) == (None, 1, [])
+    assert "waist_relax" in tuya["auto_programs"]
+    ncni = models["ncni-chair"]
+    assert set(ncni["techniques"]) == {"knead", "shiatsu"}
+    assert ncni["airbag_zones"] == ["shoulders", "arms", "calves"]

@@ -170,7 +170,7 @@ def test_a_user_file_with_a_shipped_id_replaces_it_and_says_so(
     assert f"{path} (overrides the shipped one)" in out
 
     code, out, _ = chairctl("models", "--json")
-    (model,) = json.loads(out)
+    (model,) = [m for m in json.loads(out) if m["id"] == "rongtai-rt8600s"]
     assert (model["name"], model["source"], model["path"], model["overrides_shipped"]) == (
         "My Own RT8600S",
         "user",

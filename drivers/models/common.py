@@ -1,0 +1,209 @@
+"""What every chair model file says, whatever its protocol family.
+
+How a chair is recognised (:class:`Match`), how its parts move (:class:`Mechanics`, which the
+simulator's physics takes), how fast it may be driven (:class:`Timing`) and what it is
+(:class:`ModelBase`: name, track, levels, heaters, postures). Each protocol family adds how to
+talk to it: :mod:`drivers.models.rongtai`, :mod:`drivers.models.tuya`, :mod:`drivers.models.ncni`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from abc import abstractmethod
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from chairctl.vocabulary import (
+    PERCUSSION,
+    ChairCapabilities,
+    Heater,
+    HeatLevel,
+    Posture,
+    Region,
+    Technique,
+    TrackType,
+)
+
+#: The kinds of link a chair can be reached on: its BLE module, or a wire to its board.
+Transport = Literal["ble", "wired"]
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class Strict(BaseModel):
+    """A model file section: unknown keys are errors, values never change once read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _uuid(value: str) -> str:
+    value = value.lower()
+    if re.fullmatch(r"[0-9a-f]{4}", value):
+        # Bluetooth SIG 16-bit short form, expanded on the base UUID.
+        value = f"0000{value}-0000-1000-8000-00805f9b34fb"
+    if not _UUID.match(value):
+        raise ValueError(f"'{value}' is not a UUID (nnnnnnnn-nnnn-nnnn-nnnn-nnnnnnnnnnnn or nnnn)")
+    return value
+
+
+class SerialSettings(Strict):
+    """Line settings of the wired controller port."""
+
+    baudrate: int = Field(description="Bits per second.", gt=0)
+    bytesize: Literal[5, 6, 7, 8] = Field(8, description="Data bits.")
+    parity: Literal["N", "E", "O"] = Field("N", description="Parity: none, even or odd.")
+    stopbits: Literal[1, 2] = Field(1, description="Stop bits.")
+
+
+class BleProfile(Strict):
+    """The GATT profile the chair's BLE module exposes."""
+
+    service: str = Field(description="The vendor service UUID.")
+    write: str = Field(description="Characteristic commands are written to.")
+    notify: str = Field(description="Characteristic status frames are notified on.")
+    write_with_response: bool = Field(False, description="Write with or without response.")
+    max_write: int = Field(20, ge=1, le=512, description="Largest single write, in bytes.")
+
+    @field_validator("service", "write", "notify")
+    @classmethod
+    def _full_uuid(cls, value: str) -> str:
+        return _uuid(value)
+
+
+class Match(Strict):
+    """How a chair of this model is recognised."""
+
+    ble_names: list[str] = Field(
+        default_factory=list, description="Advertised-name glob patterns, e.g. 'EVOLUTION-*'."
+    )
+    ble: BleProfile | None = Field(None, description="The GATT profile, when reached over BLE.")
+    serial: SerialSettings | None = Field(None, description="Line settings of the wired port.")
+
+    def matches_name(self, name: str | None) -> bool:
+        """True when a BLE advertised name fits one of the patterns."""
+        return name is not None and any(
+            fnmatch.fnmatchcase(name, pattern) for pattern in self.ble_names
+        )
+
+
+class Mechanics(Strict):
+    """How the chair's parts move; the simulator's physics takes these numbers."""
+
+    roller_positions: int = Field(ge=2, le=32, description="Carriage positions reported.")
+    roller_travel_s: float = Field(gt=0, description="Bottom-to-top carriage travel time.")
+    seat_line_position: float = Field(
+        ge=0, description="Carriage position of the seat line (where back meets seat)."
+    )
+    default_shoulder_position: int = Field(
+        ge=0, description="Carriage position of the shoulder line for an average sitter."
+    )
+    body_scan_s: float = Field(gt=0, description="How long the body scan takes.")
+    partial_half_span: float = Field(
+        gt=0, description="Half the band the partial range sweeps around its centre (positions)."
+    )
+    point_half_span: float = Field(
+        gt=0, description="Half the band the point range covers around its spot (positions)."
+    )
+    depth_travel_s: float = Field(gt=0, description="3D axis travel, weakest to strongest.")
+    airbag_inflate_s: float = Field(gt=0, description="Inflation time to full pressure.")
+    airbag_vent_s: float = Field(gt=0, description="Venting time from full pressure.")
+    heater_setpoint_c: float = Field(gt=0, le=60, description="Element set point when on.")
+    heater_time_constant_s: float = Field(gt=0, description="Heater first-order time constant.")
+    backrest_travel_s: float = Field(ge=12, le=35, description="Backrest end-to-end travel.")
+    leg_rest_travel_s: float = Field(ge=12, le=35, description="Leg-rest end-to-end travel.")
+    actuator_timeout_s: float = Field(
+        30, gt=0, description="Travel without reaching a limit that counts as a fault."
+    )
+
+
+class Timing(Strict):
+    """How fast the chair may be driven."""
+
+    key_gap_ms: int = Field(gt=0, description="Smallest gap between two key frames.")
+    power_to_mode_s: float = Field(
+        ge=0, description="Wait after POWER from standby before a mode key."
+    )
+    idle_sleep_s: float = Field(gt=0, description="Waiting with no key this long → sleep.")
+    settle_cap_s: float = Field(gt=0, description="Longest return to home.")
+    default_session_min: int = Field(gt=0, le=30, description="Session timer when not set.")
+
+
+class RollerMode(Strict):
+    """A mode the chair runs by itself over some back regions, with techniques of its own
+    choosing: the nearest thing to placing the rollers on a chair that cannot."""
+
+    regions: list[Region] = Field(min_length=1, description="The roller regions it works.")
+    techniques: list[Technique] = Field(
+        min_length=1,
+        description="The techniques it uses. List percussion whenever it may use any: a mode "
+        "with percussion is used only where percussion was asked for.",
+    )
+
+    @model_validator(mode="after")
+    def _no_neck_percussion(self) -> RollerMode:
+        if Region.NECK in self.regions and PERCUSSION & set(self.techniques):
+            # The neck rule (no percussion at the neck) cannot be kept inside a mode the chair
+            # runs by itself.
+            raise ValueError("a mode that works the neck must not use percussion")
+        if Technique.NONE in self.techniques or Technique.STRETCH in self.techniques:
+            raise ValueError("a roller mode's techniques are roller techniques")
+        return self
+
+    @property
+    def percussive(self) -> bool:
+        """True when the mode may use percussion."""
+        return bool(PERCUSSION & set(self.techniques))
+
+
+class ModelBase(Strict):
+    """The part of a model file every protocol family shares."""
+
+    format: Literal[1] = Field(description="Version of the model file format.")
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="Kebab-case id = file name.")
+    name: str = Field(min_length=1, description="Display name.")
+    maker: str = Field(min_length=1, description="Manufacturer.")
+    notes: str = Field("", description="Provenance and caveats, for people.")
+    match: Match = Field(description="How the chair is recognised.")
+    track: TrackType = Field(description="Shape of the roller track.")
+    intensity_levels: int = Field(ge=1, le=5, description="3D strength levels; 1 means 2D.")
+    heat_levels: list[HeatLevel] = Field(description="Heat levels, 'off' included.")
+    heaters: list[Heater] = Field(default_factory=list, description="Heaters present.")
+    postures: list[Posture] = Field(description="Postures the chair can take.")
+    mechanics: Mechanics = Field(description="Physical behaviour, for the simulator.")
+    timing: Timing = Field(description="Pacing and timeouts.")
+
+    @model_validator(mode="after")
+    def _mechanics_consistent(self) -> ModelBase:
+        mechanics = self.mechanics
+        if mechanics.default_shoulder_position >= mechanics.roller_positions:
+            raise ValueError("default_shoulder_position must be below roller_positions")
+        if mechanics.seat_line_position >= mechanics.default_shoulder_position:
+            raise ValueError("seat_line_position must be below default_shoulder_position")
+        for name in ("backrest_travel_s", "leg_rest_travel_s"):
+            if getattr(mechanics, name) >= mechanics.actuator_timeout_s:
+                # The firmware faults an actuator that travels this long without its limit.
+                raise ValueError(f"{name} must be shorter than actuator_timeout_s")
+        return self
+
+    @property
+    @abstractmethod
+    def family(self) -> str:
+        """The protocol family's name (``rongtai-h10``, ``tuya-mcu``, ``ncni``)."""
+
+    @property
+    def transports(self) -> frozenset[Transport]:
+        """The kinds of link the chair can be reached on, from what :attr:`match` describes."""
+        kinds: set[Transport] = set()
+        if self.match.ble is not None:
+            kinds.add("ble")
+        if self.match.serial is not None:
+            kinds.add("wired")
+        return frozenset(kinds)
+
+    # Each family computes it once per model (a cached property): the judge asks per sample.
+    @property
+    @abstractmethod
+    def capabilities(self) -> ChairCapabilities:
+        """What the compiler may ask of this chair."""

@@ -1,0 +1,201 @@
+"""Rongtai H10 chair model files: the key codes of every function and the status forms.
+
+The H10 family takes one key per frame (``F0 <device> <key> <sum> F1``) and answers with status
+frames of a form per link (``docs/protocols/rongtai.md``). Most keys are toggles or cycles, so
+the model names each function's key and how the status reports it.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from chairctl.vocabulary import (
+    AirbagZone,
+    ChairCapabilities,
+    Region,
+    Technique,
+    Width,
+)
+from drivers.models.common import ModelBase, Strict
+
+#: A protocol key code; 7 bits, because the Rongtai checksum leaves no room for more.
+KeyCode = Annotated[int, Field(ge=0x00, le=0x7F)]
+
+
+class StatusForm(Strict):
+    """One shape of status frame a chair sends on one kind of link."""
+
+    length: int = Field(ge=3, description="Bytes per frame, start and end markers included.")
+    checksum: bool = Field(description="Whether the byte before the end marker is a checksum.")
+    period_ms: int = Field(gt=0, description="How often the chair sends a status frame.")
+
+
+class RongtaiProtocol(Strict):
+    """Which wire protocol, and which variant of it."""
+
+    family: Literal["rongtai-h10"] = Field(description="The protocol family.")
+    device_byte: int = Field(
+        0x83, ge=0x80, le=0xFF, description="Controller identity byte put in every key frame."
+    )
+    status_forms: dict[Literal["ble", "wired"], StatusForm] = Field(
+        description="The status frame the chair sends on each kind of link."
+    )
+
+    @field_validator("device_byte")
+    @classmethod
+    def _not_privileged(cls, value: int) -> int:
+        # 0xBD is engineering mode and 0xA5 writes chair flash: never ours to send.
+        if value in (0xBD, 0xA5):
+            raise ValueError(
+                f"device byte 0x{value:02X} is an engineering or program-download identity"
+            )
+        if value in (0xF0, 0xF1):
+            raise ValueError(f"device byte 0x{value:02X} is a frame marker")
+        return value
+
+
+class TechniqueKey(Strict):
+    """How one program technique is selected and how the status reports it."""
+
+    key: KeyCode = Field(description="The key that selects the technique.")
+    status_code: int = Field(ge=1, le=7, description="The technique number in status frames.")
+    approximates: bool = Field(
+        False, description="True when the chair's technique only approximates ours."
+    )
+
+
+class AutoProgram(Strict):
+    """A program built into the chair."""
+
+    key: KeyCode = Field(description="The key that starts it.")
+    status_code: int = Field(ge=1, description="Its program number in status frames.")
+    name: str = Field(description="What the chair calls it.")
+    regions: list[Region] = Field(description="The roller regions it works.")
+
+
+class AirbagGroup(Strict):
+    """A key that toggles a group of airbag zones in the chair's airbag program."""
+
+    key: KeyCode = Field(description="The key that toggles the group.")
+    zones: list[AirbagZone] = Field(min_length=1, description="The zones it works.")
+
+
+class HoldKeys(Strict):
+    """A hold-to-move function: START and STOP keys, each direction."""
+
+    up_start: KeyCode
+    up_stop: KeyCode
+    down_start: KeyCode
+    down_stop: KeyCode
+
+
+class Keys(Strict):
+    """The key codes of every function the driver may use."""
+
+    power: KeyCode = Field(description="Power toggle; from running it starts settle.")
+    techniques: dict[Technique, TechniqueKey] = Field(description="Manual techniques.")
+    intensity_cycle: KeyCode | None = Field(
+        None, description="Steps the 3D strength up by one, wrapping from the top to 1."
+    )
+    speeds: list[KeyCode] = Field(description="Speed keys, slowest first.")
+    widths: dict[Width, KeyCode] = Field(description="Width keys.")
+    ranges: dict[Literal["full", "partial", "point"], KeyCode] = Field(
+        description="Massage range keys."
+    )
+    heat_toggle: KeyCode | None = Field(None, description="Toggles the lumbar heater.")
+    airbag_groups: list[AirbagGroup] = Field(default_factory=list, description="Zone groups.")
+    airbag_levels: list[KeyCode] = Field(
+        default_factory=list, description="Airbag level keys, level 1 first."
+    )
+    airbag_off: KeyCode | None = Field(None, description="Turns every airbag off.")
+    foot_roller: list[KeyCode] = Field(
+        default_factory=list, description="Foot-roller speed keys, slowest first."
+    )
+    foot_roller_off: KeyCode | None = Field(None, description="Turns the foot roller off.")
+    session_presets: dict[int, KeyCode] = Field(
+        default_factory=dict, description="Session length in minutes -> key."
+    )
+    auto_programs: list[AutoProgram] = Field(default_factory=list, description="Built-ins.")
+    walk: HoldKeys = Field(description="Roller carriage up/down.")
+    backrest: HoldKeys | None = Field(None, description="Backrest actuator.")
+    leg_rest: HoldKeys | None = Field(None, description="Leg-rest actuator.")
+    zero_gravity: KeyCode | None = Field(None, description="Zero-gravity toggle.")
+
+    def all_codes(self) -> list[tuple[str, int]]:
+        """Every key code with the name of its function."""
+        codes: list[tuple[str, int]] = [("power", self.power)]
+        codes += [(f"technique {t}", k.key) for t, k in self.techniques.items()]
+        singles = {
+            "intensity_cycle": self.intensity_cycle,
+            "heat_toggle": self.heat_toggle,
+            "airbag_off": self.airbag_off,
+            "foot_roller_off": self.foot_roller_off,
+            "zero_gravity": self.zero_gravity,
+        }
+        codes += [(name, code) for name, code in singles.items() if code is not None]
+        codes += [(f"speed {i}", code) for i, code in enumerate(self.speeds, 1)]
+        codes += [(f"width {w}", code) for w, code in self.widths.items()]
+        codes += [(f"range {r}", code) for r, code in self.ranges.items()]
+        codes += [(f"airbag group {i}", g.key) for i, g in enumerate(self.airbag_groups, 1)]
+        codes += [(f"airbag level {i}", code) for i, code in enumerate(self.airbag_levels, 1)]
+        codes += [(f"foot roller {i}", code) for i, code in enumerate(self.foot_roller, 1)]
+        codes += [(f"session {m} min", code) for m, code in self.session_presets.items()]
+        codes += [(f"auto program {p.name}", p.key) for p in self.auto_programs]
+        for part in ("walk", "backrest", "leg_rest"):
+            hold = getattr(self, part)
+            if hold is not None:
+                codes += [(f"{part} {n}", getattr(hold, n)) for n in HoldKeys.model_fields]
+        return codes
+
+
+class RongtaiModel(ModelBase):
+    """A chair of the Rongtai H10 family."""
+
+    protocol: RongtaiProtocol = Field(description="Wire protocol and variant.")
+    keys: Keys = Field(description="Key codes.")
+
+    @property
+    def family(self) -> str:
+        return self.protocol.family
+
+    @model_validator(mode="after")
+    def _keys_consistent(self) -> RongtaiModel:
+        used: dict[int, str] = {}
+        for name, code in self.keys.all_codes():
+            if code in used:
+                raise ValueError(f"keys {used[code]} and {name} share the code 0x{code:02X}")
+            used[code] = name
+        codes = [t.status_code for t in self.keys.techniques.values()]
+        if len(codes) != len(set(codes)):
+            raise ValueError("two techniques share a status code")
+        programs = [p.status_code for p in self.keys.auto_programs]
+        if len(programs) != len(set(programs)):
+            raise ValueError("two auto programs share a status code")
+        # In the Rongtai status frame, program codes 7..12 mean manual, network and 3D modes.
+        if any(code > 6 for code in programs):
+            raise ValueError("rongtai-h10 auto programs have status codes 1..6")
+        return self
+
+    @cached_property
+    def capabilities(self) -> ChairCapabilities:
+        """What the compiler may ask of this chair."""
+        zones = {zone for group in self.keys.airbag_groups for zone in group.zones}
+        return ChairCapabilities(
+            track=self.track,
+            techniques=frozenset({*self.keys.techniques, Technique.NONE}),
+            intensity_levels=self.intensity_levels,
+            speeds=max(1, len(self.keys.speeds)),
+            widths=frozenset(self.keys.widths),
+            airbag_zones=frozenset(zones),
+            airbag_levels=len(self.keys.airbag_levels),
+            airbag_groups=tuple(
+                frozenset(group.zones) for group in self.keys.airbag_groups if len(group.zones) > 1
+            ),
+            heaters=frozenset(self.heaters),
+            heat_levels=frozenset(self.heat_levels),
+            foot_roller_speeds=len(self.keys.foot_roller),
+            postures=frozenset(self.postures),
+        )
