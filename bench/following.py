@@ -33,9 +33,11 @@ from chairctl.vocabulary import (
 )
 from drivers.chair import ChairSession
 from drivers.links import DataCallback, Endpoint, LostCallback, MemoryLink
-from drivers.models import ChairModel, get_model
+from drivers.models import get_model
+from drivers.models.rongtai import RongtaiModel
 from drivers.session.records import SessionConfig
 from simulator.chair import SimulatedChair
+from simulator.families import simulated_chair
 from simulator.judge import DEPTH_TOLERANCE, mechanics_need, misses_at
 from simulator.rongtai.frames import Form
 from simulator.trace import Trace
@@ -101,7 +103,7 @@ TRANSITIONS: list[Transition] = [
 
 @dataclass
 class _Rig:
-    model: ChairModel
+    model: RongtaiModel
     clock: VirtualClock
     chair: SimulatedChair
     session: ChairSession
@@ -109,10 +111,10 @@ class _Rig:
     keys: list[tuple[float, int]]
 
 
-async def _rig(model: ChairModel, before: Setpoint | None) -> _Rig:
+async def _rig(model: RongtaiModel, before: Setpoint | None) -> _Rig:
     """A fresh chair and session, connected, holding ``before`` for SETTLE_S (if any)."""
     clock = VirtualClock()
-    chair = SimulatedChair(model, clock, form=FORM)
+    chair = simulated_chair(model, clock, transport=FORM)
 
     def link() -> MemoryLink:
         def opener(on_data: DataCallback, on_lost: LostCallback) -> Endpoint:
@@ -168,7 +170,7 @@ def _first(
     return hi
 
 
-def _matched_at(setpoint: Setpoint, trace: Trace, model: ChairModel, t0: float) -> float | None:
+def _matched_at(setpoint: Setpoint, trace: Trace, model: RongtaiModel, t0: float) -> float | None:
     """Seconds after ``t0`` from which the trace matches ``setpoint`` (None: not in WATCH_S).
 
     Matching is the judge's (:func:`simulator.judge.misses_at`) held for STEADY_S; airbags
@@ -179,7 +181,7 @@ def _matched_at(setpoint: Setpoint, trace: Trace, model: ChairModel, t0: float) 
     match = _first(lambda t: not misses_at(t, setpoint, trace, model), t0, end, STEADY_S)
     if match is None:
         return None
-    present = {zone for group in model.keys.airbag_groups for zone in group.zones}
+    present = model.capabilities.airbag_zones
     zones = [zone for zone in setpoint.airbags if zone in present]
     if zones:
 
@@ -196,7 +198,7 @@ def _matched_at(setpoint: Setpoint, trace: Trace, model: ChairModel, t0: float) 
     return match - t0
 
 
-def _need(setpoint: Setpoint, trace: Trace, model: ChairModel, t0: float) -> tuple[float, str]:
+def _need(setpoint: Setpoint, trace: Trace, model: RongtaiModel, t0: float) -> tuple[float, str]:
     """What the chair's mechanics need from ``t0`` to ``setpoint``, and what takes longest.
 
     The judge's reach time without its allowance for keys (depth counted as reached within
@@ -242,7 +244,7 @@ class Side:
     names: list[str]
 
 
-async def _chairctl(model: ChairModel, change: Transition) -> Side:
+async def _chairctl(model: RongtaiModel, change: Transition) -> Side:
     rig = await _rig(model, change.before)
     clock = rig.clock
     t0 = clock.now()
@@ -261,7 +263,7 @@ async def _chairctl(model: ChairModel, change: Transition) -> Side:
 
 
 async def _baseline(
-    model: ChairModel, change: Transition, sequence: Sequence[int], holds: dict[int, float]
+    model: RongtaiModel, change: Transition, sequence: Sequence[int], holds: dict[int, float]
 ) -> Side:
     # The start state is chairctl's: the same chair, brought there by chairctl the same way.
     rig = await _rig(model, change.before)
@@ -412,7 +414,7 @@ def _ratio_note(result: _Result) -> str:
     )
 
 
-def _run(model: ChairModel) -> list[_Result]:
+def _run(model: RongtaiModel) -> list[_Result]:
     async def go() -> list[_Result]:
         results = []
         for change in TRANSITIONS:
@@ -429,6 +431,8 @@ def _run(model: ChairModel) -> list[_Result]:
 def run(quick: bool) -> Section:
     """Run every change with chairctl and with the baseline (quick is the same: it is cheap)."""
     model = get_model(MODEL)
+    # The baseline is the Rongtai vendor app: this benchmark is of the Rongtai family.
+    assert isinstance(model, RongtaiModel)
     results = _run(model)
     key_gap = model.timing.key_gap_ms / 1000
     # chairctl paces keys by the chair's key gap plus the session's margin for jitter.

@@ -38,6 +38,7 @@ from chairctl.vocabulary import Region, Setpoint, Technique
 from drivers.chair import ChairSession
 from drivers.models import get_model
 from simulator.chair import SimulatedChair
+from simulator.families import simulated_chair
 from simulator.reach import LINK_KIND_NAMES, LinkKindName, links_to
 
 MODEL: Final = "rongtai-rt8600s"
@@ -125,7 +126,7 @@ async def _session_trials(kind: LinkKindName, trials: int, *, engine: bool) -> l
     clock = VirtualClock()
     # Status frames at the wired rate (every 50 ms), except over BLE, whose module the
     # firmware feeds every 200 ms.
-    chair = SimulatedChair(model, clock, form="ble" if kind == "ble" else "wired")
+    chair = simulated_chair(model, clock, transport="ble" if kind == "ble" else "wired")
     keys = KeyClock(chair)
     rng = random.Random(f"{kind}-{engine}")
     samples: list[float] = []

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from chairctl.clock import Clock
 from chairctl.vocabulary import ChairStatus, WorkState
 from drivers.adapters.base import StatusDecoding
-from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 
 #: The app's wait after POWER before the next key (the iOS app's ``afterDelay:1.0``).
 AFTER_POWER_S = 1.0
@@ -53,7 +53,7 @@ class StatusWatch:
         await self._free.wait()
 
 
-def hold_pairs(model: ChairModel) -> dict[int, int]:
+def hold_pairs(model: RongtaiModel) -> dict[int, int]:
     """STOP key -> its START, for every hold-to-move pair of the model."""
     keys = model.keys
     pairs: dict[int, int] = {}
@@ -64,7 +64,7 @@ def hold_pairs(model: ChairModel) -> dict[int, int]:
     return pairs
 
 
-def hold_times(model: ChairModel, keys: Sequence[tuple[float, int]]) -> dict[int, float]:
+def hold_times(model: RongtaiModel, keys: Sequence[tuple[float, int]]) -> dict[int, float]:
     """For each STOP in a timed key sequence, how long after its START it went out (by index)."""
     pairs = hold_pairs(model)
     started: dict[int, float] = {}
@@ -84,7 +84,7 @@ async def send(
     watch: StatusWatch,
     *,
     encode: Callable[[int], bytes],
-    model: ChairModel,
+    model: RongtaiModel,
     sequence: Sequence[int],
     holds: dict[int, float],
 ) -> list[float]:
@@ -111,7 +111,7 @@ async def send(
     return sent
 
 
-def _start_index(model: ChairModel, sequence: Sequence[int], stop_index: int) -> int:
+def _start_index(model: RongtaiModel, sequence: Sequence[int], stop_index: int) -> int:
     """Where the START that the STOP at ``stop_index`` releases is in ``sequence``."""
     start = hold_pairs(model)[sequence[stop_index]]
     for index in range(stop_index - 1, -1, -1):

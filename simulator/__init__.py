@@ -1,6 +1,7 @@
 """A simulated massage chair: virtual firmware and physics per protocol family, on a Clock.
 
-Build one with :class:`SimulatedChair`, attach a controller with
+Build one with :func:`simulated_chair` (a :class:`SimulatedChair` of the model's protocol
+family), attach a controller with
 :meth:`SimulatedChair.connect`, and judge what it did from :attr:`SimulatedChair.trace`.
 :mod:`simulator.serve` puts it on a pty or a TCP port for other programs.
 """
@@ -8,6 +9,7 @@ Build one with :class:`SimulatedChair`, attach a controller with
 from simulator.chair import SimulatedChair
 from simulator.config import ChairOptions, Sitter
 from simulator.errors import SimulatorError
+from simulator.families import simulated_chair
 from simulator.faults import (
     CorruptFrames,
     DropFrames,
@@ -39,4 +41,5 @@ __all__ = [
     "Sitter",
     "Trace",
     "parse_fault",
+    "simulated_chair",
 ]

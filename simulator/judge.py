@@ -19,12 +19,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from chairctl.vocabulary import (
+    MAX_INTENSITY,
     PERCUSSION,
     REGION_BANDS,
     AirbagZone,
     Region,
     Setpoint,
     WorkState,
+    scale_level,
     track_position,
 )
 from chairctl.vocabulary.limits import NECK, NECK_MAX_INTENSITY, SESSION_CAP_S
@@ -82,8 +84,7 @@ def _band_positions(regions: tuple[Region, ...], trace: Trace) -> tuple[float, f
 
 def _depth_target(setpoint: Setpoint, model: ChairModel) -> float:
     """The 3D strength a setpoint's intensity becomes on this chair (1..levels)."""
-    levels = model.intensity_levels
-    return 1 + round((setpoint.intensity - 1) * (levels - 1) / 4)
+    return scale_level(setpoint.intensity, MAX_INTENSITY, model.intensity_levels)
 
 
 def _reach_time(expectation: Expectation, trace: Trace, model: ChairModel) -> tuple[float, str]:
@@ -165,7 +166,7 @@ def misses_at(t: float, setpoint: Setpoint, trace: Trace, model: ChairModel) -> 
             misses.append("intensity")
     elif activity is not None:
         misses.append("rollers at rest")
-    present = {zone for group in model.keys.airbag_groups for zone in group.zones}
+    present = model.capabilities.airbag_zones
     asked = {zone: level for zone, level in setpoint.airbags.items() if zone in present}
     zones, level = _program_zones(trace, t)
     if not set(asked) <= zones or (not asked and zones):
@@ -174,7 +175,7 @@ def misses_at(t: float, setpoint: Setpoint, trace: Trace, model: ChairModel) -> 
         misses.append("airbag level")
     if trace.heat_on.at(t) != bool(setpoint.heat):
         misses.append("heat")
-    if model.keys.foot_roller and trace.foot_roller.at(t) != setpoint.foot_rollers:
+    if model.capabilities.foot_roller_speeds and trace.foot_roller.at(t) != setpoint.foot_rollers:
         misses.append("foot rollers")
     return misses
 

@@ -27,7 +27,9 @@ from drivers.links import (
     SerialLink,
 )
 from drivers.models import DEFAULT_MODEL, ChairModel, get_model, registry
+from drivers.models.schema import Transport
 from simulator.chair import SimulatedChair
+from simulator.families import simulated_chair
 
 _BLE_ADDRESS = re.compile(
     r"^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$"
@@ -117,11 +119,12 @@ class Connection:
 
 
 def links_for(
-    address: ChairAddress, model: ChairModel, clock: Clock, *, form: Literal["ble", "wired"] = "ble"
+    address: ChairAddress, model: ChairModel, clock: Clock, *, transport: Transport | None = None
 ) -> Connection:
-    """A link factory for ``address``; for ``sim``, the simulated chair it reaches."""
+    """A link factory for ``address``; for ``sim``, the simulated chair it reaches (over
+    ``transport``, by default the model's BLE module when it has one, else its wire)."""
     if address.kind == "sim":
-        chair = SimulatedChair(model, clock, form=form)
+        chair = simulated_chair(model, clock, transport=transport)
 
         def memory() -> MemoryLink:
             def opener(on_data: DataCallback, on_lost: LostCallback) -> Endpoint:

@@ -28,7 +28,7 @@ from chairctl.clock import VirtualClock
 from chairctl.vocabulary import LinkError
 from drivers.links.discovery import BleAdvertiser, SerialPort, scan_ble, serial_ports
 from drivers.models import ChairModel, get_model, registry
-from simulator.chair import SimulatedChair
+from simulator.families import simulated_chair
 
 #: The simulated chair of ``--sim``: an RT8600S, named as Infinity sells it.
 SIM_MODEL: Final = "rongtai-rt8600s"
@@ -104,7 +104,7 @@ async def scan_simulated_air(
     """Scan a simulated air holding one simulated chair named ``name``; returns at once, as
     the air lives on its own virtual clock (``--sim``, and the app's demo scanner)."""
     clock = VirtualClock()
-    chair = SimulatedChair(get_model(model_id), clock, form="ble")
+    chair = simulated_chair(get_model(model_id), clock, transport="ble")
     try:
         from simulator.ble import SimulatedAir  # noqa: PLC0415 - bleak loads only to scan
 

@@ -16,7 +16,7 @@ import click
 
 from chairctl.clock import Clock, RealClock, ScaledClock
 from drivers.models import DEFAULT_MODEL, ChairModel, get_model
-from simulator.chair import SimulatedChair
+from simulator.families import simulated_chair
 from simulator.faults import ScheduledFault, parse_fault
 from simulator.serve import PtyServer, TcpServer, format_address
 
@@ -47,7 +47,8 @@ def _log(message: str) -> None:
     type=click.Choice(["ble", "wired"]),
     default="wired",
     show_default=True,
-    help="Status frame form (wired suits a serial link).",
+    help="The link the chair is reached on, which sets its status frame form on Rongtai "
+    "chairs (wired suits a serial link; Tuya and NCNI chairs are wired only).",
 )
 @click.option(
     "--speed",
@@ -101,7 +102,7 @@ async def _serve(
     planned: list[ScheduledFault],
     address: tuple[str, int] | None,
 ) -> None:
-    chair = SimulatedChair(model, clock, form=form)
+    chair = simulated_chair(model, clock, transport=form)
     for fault in planned:
         chair.schedule(fault)
     stop = asyncio.Event()

@@ -49,6 +49,7 @@ from chairctl.vocabulary.terms import (
     are_adjacent_span,
     ordered_span,
     region_at,
+    scale_level,
     track_position,
     track_s,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "are_adjacent_span",
     "ordered_span",
     "region_at",
+    "scale_level",
     "track_position",
     "track_s",
 ]

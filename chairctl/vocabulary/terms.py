@@ -6,7 +6,9 @@ writes. Ranges follow reference/chair-domain.md section 5.1.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
+from fractions import Fraction
 from typing import Annotated, Final
 
 from pydantic import Field, Strict
@@ -190,3 +192,13 @@ Speed = Annotated[int, Strict(), Field(ge=1, le=5)]
 AirbagLevel = Annotated[int, Strict(), Field(ge=0, le=5)]
 #: Foot-roller speed, 0 off to 3 fastest.
 FootRollerLevel = Annotated[int, Strict(), Field(ge=0, le=3)]
+
+
+def scale_level(value: int, top_in: int, top_out: int) -> int:
+    """``value`` of a ``1..top_in`` scale on a ``1..top_out`` one, linear, ties toward the
+    gentler level: a program's intensity 1..5 on a chair's levels, say. The one rule the
+    drivers map levels by and the simulator's judge expects them by."""
+    if top_out <= 1 or top_in <= 1:
+        return 1
+    exact = Fraction((value - 1) * (top_out - 1), top_in - 1)
+    return 1 + max(0, math.ceil(exact - Fraction(1, 2)))

@@ -6,7 +6,8 @@ bleak (or to a :class:`~drivers.links.ble.BleLink`): the real ``BleakScanner`` a
 BlueZ, and reach the simulated chairs instead::
 
     with SimulatedAir() as air:
-        peripheral = air.add(SimulatedChair(model, clock, form="ble"), name="EVOLUTION-012345")
+        chair = simulated_chair(model, clock, transport="ble")
+        peripheral = air.add(chair, name="EVOLUTION-012345")
         link = BleLink.for_model(model, backend=air.backend, clock=clock)
 """
 

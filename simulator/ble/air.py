@@ -107,9 +107,9 @@ class SimulatedAir:
         profile = model.match.ble
         if profile is None:
             raise SimulatorError(f"chair model {model.id} has no BLE profile to simulate")
-        if chair.form != "ble":
+        if chair.transport != "ble":
             raise SimulatorError(
-                "a chair reached over BLE sends BLE status frames: make it with form='ble'"
+                "a chair reached over BLE sends BLE status frames: make it with transport='ble'"
             )
         if mtu < DEFAULT_MTU:
             raise SimulatorError(f"an ATT MTU is at least {DEFAULT_MTU} bytes, not {mtu}")

@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Any, Final, Literal
 
 from chairctl.vocabulary import ProtocolError
-from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from simulator.errors import SimulatorError
 
 SOI: Final = 0xF0
@@ -124,7 +124,7 @@ class Layout(Enum):
 Form = Literal["ble", "wired"]
 
 
-def layout_for(model: ChairModel, form: Form) -> Layout:
+def layout_for(model: RongtaiModel, form: Form) -> Layout:
     """The layout of the status form ``form`` of ``model``."""
     forms = model.protocol.status_forms
     spec = forms.get(form)

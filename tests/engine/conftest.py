@@ -14,6 +14,7 @@ from drivers.chair import ChairSession
 from drivers.links import DataCallback, Endpoint, LostCallback, MemoryLink
 from drivers.models import ChairModel, get_model
 from simulator.chair import SimulatedChair
+from simulator.families import simulated_chair
 
 
 @dataclass
@@ -37,7 +38,7 @@ class Rig:
 async def rig() -> AsyncIterator[Rig]:
     model = get_model("rongtai-rt8600s")
     clock = VirtualClock()
-    chair = SimulatedChair(model, clock, form="ble")
+    chair = simulated_chair(model, clock, transport="ble")
 
     def link() -> MemoryLink:
         def opener(on_data: DataCallback, on_lost: LostCallback) -> Endpoint:

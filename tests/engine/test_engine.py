@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 import pytest
-from conftest import Rig
 
 from chairctl.engine import (
     AdjustmentMade,
@@ -20,7 +20,11 @@ from chairctl.engine import (
 )
 from chairctl.plan import Plan, PlanEntry
 from chairctl.vocabulary import PERCUSSION, Region, Setpoint, Technique, WorkState
+from simulator.families import simulated_chair
 from simulator.faults import LinkDrop, Overload, ScheduledFault
+
+if TYPE_CHECKING:
+    from conftest import Rig
 
 KNEAD_MID = Setpoint(technique=Technique.KNEAD, regions=(Region.MID_BACK,), intensity=2)
 KNEAD_LOW = Setpoint(technique=Technique.KNEAD, regions=(Region.LOWER_BACK,), intensity=3)
@@ -194,11 +198,10 @@ async def test_a_step_due_at_one_minute_is_judged_at_one_minute(start: float) ->
     from drivers.chair import ChairSession
     from drivers.links import MemoryLink
     from drivers.models import get_model
-    from simulator.chair import SimulatedChair
 
     model = get_model("rongtai-rt8600s")
     clock = VirtualClock(start)
-    chair = SimulatedChair(model, clock)
+    chair = simulated_chair(model, clock)
     session = ChairSession(
         model,
         lambda: MemoryLink(lambda d, lost: chair.connect(on_data=d, on_close=lost)),

@@ -8,6 +8,7 @@ from simhelpers import Controller
 from chairctl.clock import VirtualClock
 from drivers.models import ChairModel, get_model
 from simulator.chair import SimulatedChair
+from simulator.families import simulated_chair
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def clock() -> VirtualClock:
 
 @pytest.fixture
 def chair(model: ChairModel, clock: VirtualClock) -> SimulatedChair:
-    return SimulatedChair(model, clock, form="ble")
+    return simulated_chair(model, clock, transport="ble")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from chairctl.vocabulary import LinkError, ProtocolError, Technique, WorkState
 from drivers.models import ChairModel
 from simulator.chair import SimulatedChair
 from simulator.errors import SimulatorError
+from simulator.families import simulated_chair
 from simulator.faults import (
     CorruptFrames,
     DropFrames,
@@ -119,7 +120,7 @@ async def test_an_actuator_slower_than_the_watchdog_faults_by_itself(
     slow = model.model_copy(
         update={"mechanics": model.mechanics.model_copy(update={"backrest_travel_s": 35.0})}
     )
-    chair = SimulatedChair(slow, clock)
+    chair = simulated_chair(slow, clock)
     ctl = Controller(chair, clock)
     backrest = slow.keys.backrest
     assert backrest is not None
@@ -150,7 +151,7 @@ async def test_corruption_is_repeatable(model: ChairModel) -> None:
     runs = []
     for _ in range(2):
         clock = VirtualClock()
-        chair = SimulatedChair(model, clock)
+        chair = simulated_chair(model, clock)
         ctl = Controller(chair, clock)
         chair.inject(CorruptFrames(5))
         await clock.advance(1.0)

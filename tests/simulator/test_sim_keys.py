@@ -12,6 +12,7 @@ from chairctl.vocabulary import AirbagZone, MassageRange, Region, Technique, Wid
 from drivers.models import ChairModel
 from simulator.chair import SimulatedChair
 from simulator.config import ChairOptions
+from simulator.families import simulated_chair
 from simulator.rongtai.frames import key_frame
 
 
@@ -297,7 +298,7 @@ async def test_keys_faster_than_the_key_gap_are_lost(
 
 
 async def test_the_key_gap_can_be_switched_off(clock: VirtualClock, model: ChairModel) -> None:
-    chair = SimulatedChair(model, clock, options=ChairOptions(enforce_key_gap=False))
+    chair = simulated_chair(model, clock, options=ChairOptions(enforce_key_gap=False))
     link = chair.connect(lambda _: None)
     link.write(key_frame(0x83, model.keys.power) + key_frame(0x83, model.keys.widths[Width.WIDE]))
     assert chair.board.stats.lost == 0
@@ -322,7 +323,7 @@ async def test_privileged_devices_and_bad_checksums_do_nothing(
 async def test_the_hand_controller_identity_works_too(
     clock: VirtualClock, model: ChairModel
 ) -> None:
-    chair = SimulatedChair(model, clock, form="wired")
+    chair = simulated_chair(model, clock, transport="wired")
     ctl = Controller(chair, clock, device=0x82)
     await ctl.press(model.keys.power)
     assert ctl.status.work_state == 1
@@ -336,4 +337,4 @@ def test_a_model_giving_two_functions_one_key_is_refused(
     keys = model.keys.model_copy(update={"heat_toggle": model.keys.power})
     clash = model.model_copy(update={"keys": keys})
     with pytest.raises(SimulatorError, match="0x01 is both power and heat_toggle"):
-        SimulatedChair(clash, clock)
+        simulated_chair(clash, clock)

@@ -10,6 +10,7 @@ from chairctl.clock import VirtualClock
 from chairctl.vocabulary import LinkError
 from drivers.models import ChairModel
 from simulator.chair import SimulatedChair
+from simulator.families import simulated_chair
 from simulator.rongtai.frames import Layout, StatusImage, key_frame
 
 
@@ -29,7 +30,7 @@ async def test_one_controller_at_a_time(chair: SimulatedChair, clock: VirtualClo
 async def test_frame_period_and_length_follow_the_form(
     model: ChairModel, clock: VirtualClock, form: str, layout: Layout
 ) -> None:
-    chair = SimulatedChair(model, clock, form=form)  # type: ignore[arg-type]
+    chair = simulated_chair(model, clock, transport=form)  # type: ignore[arg-type]
     stamped: list[tuple[float, bytes]] = []
     chair.connect(lambda data: stamped.append((clock.now(), data)))
     await clock.advance(10.0)
@@ -95,7 +96,7 @@ def test_a_missing_form_is_a_clear_error(model: ChairModel, clock: VirtualClock)
         update={"protocol": model.protocol.model_copy(update={"status_forms": forms})}
     )
     with pytest.raises(SimulatorError, match="no 'wired' status form"):
-        SimulatedChair(ble_only, clock, form="wired")
+        simulated_chair(ble_only, clock, transport="wired")
 
 
 async def test_key_listeners_hear_each_whole_key_before_the_firmware_acts(

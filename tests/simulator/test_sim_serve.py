@@ -19,7 +19,7 @@ import serial
 from chairctl.cli import main
 from chairctl.clock import RealClock, VirtualClock
 from drivers.models import ChairModel
-from simulator.chair import SimulatedChair
+from simulator.families import simulated_chair
 from simulator.faults import LinkDrop
 from simulator.rongtai.frames import Layout, StatusImage, key_frame, split_status_frames
 from simulator.serve import PtyServer, TcpServer
@@ -40,7 +40,7 @@ def read_until_state(port: serial.SerialBase, layout: Layout, state: int) -> lis
 
 
 async def test_pyserial_on_the_pty_powers_the_chair_on(model: ChairModel) -> None:
-    chair = SimulatedChair(model, RealClock(), form="wired")
+    chair = simulated_chair(model, RealClock(), transport="wired")
     server = PtyServer(chair)
     path = server.open()
     try:
@@ -61,7 +61,7 @@ async def test_pyserial_on_the_pty_powers_the_chair_on(model: ChairModel) -> Non
 
 async def test_a_dropped_pty_link_comes_back(model: ChairModel) -> None:
     clock = VirtualClock()
-    chair = SimulatedChair(model, clock, form="wired")
+    chair = simulated_chair(model, clock, transport="wired")
     server = PtyServer(chair, link_down_s=2.0)
     server.open()
     try:
@@ -80,7 +80,7 @@ async def test_the_pty_waits_while_another_controller_holds_the_chair(
     model: ChairModel,
 ) -> None:
     clock = VirtualClock()
-    chair = SimulatedChair(model, clock, form="wired")
+    chair = simulated_chair(model, clock, transport="wired")
     log: list[str] = []
     server = PtyServer(chair, log=log.append, link_down_s=2.0)
     server.open()
@@ -98,7 +98,7 @@ async def test_the_pty_waits_while_another_controller_holds_the_chair(
 
 
 async def test_pyserial_socket_url_reaches_the_tcp_server(model: ChairModel) -> None:
-    chair = SimulatedChair(model, RealClock(), form="wired")
+    chair = simulated_chair(model, RealClock(), transport="wired")
     refusals: list[str] = []
     server = TcpServer(chair, "127.0.0.1", 0, log=refusals.append)
     host, port_number = await server.start()
@@ -139,7 +139,7 @@ async def test_a_busy_port_is_one_clear_error(model: ChairModel) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port_number = taken.getsockname()[1]
-        chair = SimulatedChair(model, RealClock())
+        chair = simulated_chair(model, RealClock())
         with pytest.raises(LinkError, match="cannot listen"):
             await TcpServer(chair, "127.0.0.1", port_number).start()
 

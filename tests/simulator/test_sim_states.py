@@ -10,6 +10,7 @@ from chairctl.vocabulary import ActuatorMotion, Region, Technique, WorkState
 from drivers.models import ChairModel
 from simulator.chair import SimulatedChair
 from simulator.config import Sitter
+from simulator.families import simulated_chair
 
 
 async def test_standby_power_scan_waiting_running(
@@ -163,7 +164,7 @@ async def test_settle_is_cut_at_its_cap(clock: VirtualClock, model: ChairModel) 
     quick = model.model_copy(
         update={"timing": model.timing.model_copy(update={"settle_cap_s": 5.0})}
     )
-    chair = SimulatedChair(quick, clock)
+    chair = simulated_chair(quick, clock)
     ctl = Controller(chair, clock)
     await start_knead(ctl, quick)
     backrest = quick.keys.backrest
@@ -242,7 +243,7 @@ async def test_power_during_the_scan_goes_home(
 async def test_a_tall_sitter_is_found_where_they_are(
     clock: VirtualClock, model: ChairModel
 ) -> None:
-    chair = SimulatedChair(model, clock, sitter=Sitter(shoulder_position=11.5))
+    chair = simulated_chair(model, clock, sitter=Sitter(shoulder_position=11.5))
     ctl = Controller(chair, clock)
     await power_up(ctl, model)
     assert ctl.status.scan_position == 12  # rounded: the field holds whole positions

@@ -10,6 +10,7 @@ from chairctl.clock import VirtualClock
 from drivers.models import ChairModel
 from simulator.ble import SimulatedAir, SimulatedPeripheral
 from simulator.chair import SimulatedChair
+from simulator.families import simulated_chair
 
 #: An advertised name as an Infinity-branded RT8600S has it.
 NAME = "EVOLUTION-012345"
@@ -22,7 +23,7 @@ def clock() -> VirtualClock:
 
 @pytest.fixture
 def chair(model: ChairModel, clock: VirtualClock) -> Iterator[SimulatedChair]:
-    chair = SimulatedChair(model, clock, form="ble")
+    chair = simulated_chair(model, clock, transport="ble")
     yield chair
     chair.close()
 

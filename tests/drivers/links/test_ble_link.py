@@ -13,7 +13,7 @@ from drivers.models import ChairModel
 from drivers.models.schema import BleProfile
 from drivers.protocols.rongtai.stream import StatusDecoder
 from simulator.ble import GattWrite, SimulatedAir, SimulatedPeripheral
-from simulator.chair import SimulatedChair
+from simulator.families import simulated_chair
 from simulator.faults import LinkDrop
 
 POWER = bytes.fromhex("F0 83 01 7B F1")
@@ -83,7 +83,7 @@ async def test_by_the_models_name_patterns(
 async def test_by_a_pattern_of_our_own_among_several_chairs(
     model: ChairModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
 ) -> None:
-    other = air.add(SimulatedChair(model, clock, form="ble"), name="RT8600S")
+    other = air.add(simulated_chair(model, clock, transport="ble"), name="RT8600S")
     link = BleLink.for_model(model, names=["RT86??S"], backend=air.backend, clock=clock)
     await Controller(model).open(link)
     assert other.chair.connected
@@ -198,7 +198,7 @@ async def test_writes_use_the_models_write_type_and_size(
     model: ChairModel, air: SimulatedAir, clock: VirtualClock
 ) -> None:
     with_response = with_profile(model, write_with_response=True, max_write=8)
-    chair = SimulatedChair(with_response, clock, form="ble")
+    chair = simulated_chair(with_response, clock, transport="ble")
     peripheral = air.add(chair)
     link = BleLink.for_model(
         with_response, address=peripheral.address, backend=air.backend, clock=clock
@@ -216,7 +216,7 @@ async def test_the_connection_caps_what_the_model_asks(
     model: ChairModel, air: SimulatedAir, clock: VirtualClock
 ) -> None:
     roomy = with_profile(model, max_write=100)
-    chair = SimulatedChair(roomy, clock, form="ble")
+    chair = simulated_chair(roomy, clock, transport="ble")
     peripheral = air.add(chair, mtu=33)
     link = BleLink.for_model(roomy, address=peripheral.address, backend=air.backend, clock=clock)
     await Controller(model).open(link)

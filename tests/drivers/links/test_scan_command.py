@@ -19,7 +19,7 @@ from drivers.links.ble_errors import ble_reason, bluetooth_unavailable
 from drivers.links.discovery import scan_ble, serial_ports
 from drivers.models import ChairModel
 from simulator.ble import SimulatedAir, SimulatedBleakClient, SimulatedPeripheral
-from simulator.chair import SimulatedChair
+from simulator.families import simulated_chair
 
 if TYPE_CHECKING:
     from conftest import Run
@@ -39,7 +39,7 @@ def test_scan_sim_json_lists_the_simulated_chair_with_its_model(
     assert found["serial"]["error"] is None
     for port in found["serial"]["ports"]:
         assert port["device"]
-        assert port["models"] == ["rongtai-rt8600s"]
+        assert port["models"] == ["ncni-chair", "rongtai-rt8600s", "tuya-amy-example"]
 
 
 def test_scan_sim_as_a_table(chairctl: Callable[..., Run]) -> None:
@@ -83,7 +83,7 @@ def test_serial_port_listing_runs() -> None:
 async def test_scan_ble_hears_every_advertiser_in_virtual_time(
     model: ChairModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
 ) -> None:
-    lamp = air.add(SimulatedChair(model, clock, form="ble"), name="LAMP-7")
+    lamp = air.add(simulated_chair(model, clock, transport="ble"), name="LAMP-7")
     heard = await clock.run(scan_ble(60.0, backend=air.backend, clock=clock))
     assert clock.now() == pytest.approx(60.0)
     assert [(a.name, a.address) for a in heard] == [

@@ -19,6 +19,7 @@ from drivers.links import SerialLink
 from drivers.models import ChairModel
 from drivers.protocols.rongtai.stream import StatusDecoder
 from simulator.chair import SimulatedChair
+from simulator.families import simulated_chair
 from simulator.faults import LinkDrop
 from simulator.serve import PtyServer, TcpServer
 
@@ -59,7 +60,7 @@ class Line:
 
 @pytest.fixture
 async def wired_chair(model: ChairModel) -> AsyncIterator[SimulatedChair]:
-    chair = SimulatedChair(model, RealClock(), form="wired")
+    chair = simulated_chair(model, RealClock(), transport="wired")
     yield chair
     chair.close()
 

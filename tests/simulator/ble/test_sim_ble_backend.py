@@ -23,8 +23,8 @@ from bleak.exc import (
 from chairctl.clock import VirtualClock
 from drivers.models import ChairModel
 from simulator.ble import GattWrite, SimulatedAir, SimulatedPeripheral
-from simulator.chair import SimulatedChair
 from simulator.errors import SimulatorError
+from simulator.families import simulated_chair
 from simulator.faults import LinkDrop
 from simulator.rongtai.frames import Layout, StatusImage, key_frame
 
@@ -94,7 +94,7 @@ async def test_a_chair_added_during_a_scan_is_heard(
     async with BleakScanner(backend=air.backend.scanner) as scanner:
         await clock.advance(0)
         assert scanner.discovered_devices == []
-        late = air.add(SimulatedChair(model, clock, form="ble"))
+        late = air.add(simulated_chair(model, clock, transport="ble"))
         await clock.advance(0)
         assert [d.address for d in scanner.discovered_devices] == [late.address]
 
@@ -346,8 +346,8 @@ async def test_closing_the_air_drops_every_connection_and_scan(
 def test_default_names_and_addresses_fit_the_model(
     air: SimulatedAir, model: ChairModel, clock: VirtualClock
 ) -> None:
-    first = air.add(SimulatedChair(model, clock, form="ble"))
-    second = air.add(SimulatedChair(model, clock, form="ble"))
+    first = air.add(simulated_chair(model, clock, transport="ble"))
+    second = air.add(simulated_chair(model, clock, transport="ble"))
     assert model.match.matches_name(first.name)
     assert first.address != second.address
     assert air.find(first.address.lower()) is first
@@ -356,12 +356,12 @@ def test_default_names_and_addresses_fit_the_model(
 def test_the_air_refuses_what_no_ble_chair_could_be(
     air: SimulatedAir, model: ChairModel, clock: VirtualClock, peripheral: SimulatedPeripheral
 ) -> None:
-    with pytest.raises(SimulatorError, match="form='ble'"):
-        air.add(SimulatedChair(model, clock, form="wired"))
+    with pytest.raises(SimulatorError, match="transport='ble'"):
+        air.add(simulated_chair(model, clock, transport="wired"))
     with pytest.raises(SimulatorError, match="already has address"):
-        air.add(SimulatedChair(model, clock, form="ble"), address=peripheral.address)
+        air.add(simulated_chair(model, clock, transport="ble"), address=peripheral.address)
     with pytest.raises(SimulatorError, match="MTU"):
-        air.add(SimulatedChair(model, clock, form="ble"), mtu=20)
+        air.add(simulated_chair(model, clock, transport="ble"), mtu=20)
 
 
 def test_the_plain_backend_classes_need_an_air() -> None:
