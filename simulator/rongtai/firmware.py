@@ -13,11 +13,10 @@ is one clock timer armed when its state is entered, so the board never polls.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum, auto
 
-from chairctl.clock import Clock, TimerHandle
+from chairctl.clock import Clock
 from chairctl.vocabulary import (
     REGION_BANDS,
     ActuatorMotion,
@@ -27,7 +26,7 @@ from chairctl.vocabulary import (
     WorkState,
     track_position,
 )
-from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from simulator.config import ChairOptions
 from simulator.physics.body import Body
 from simulator.rongtai.codes import SHOULDER_WINDOW, ErrorCode
@@ -53,6 +52,7 @@ from simulator.rongtai.keymap import (
     build_keymap,
 )
 from simulator.rongtai.posture import PostureControl
+from simulator.timers import NamedTimers
 from simulator.trace import RollerActivity
 
 
@@ -120,7 +120,9 @@ class KeyStats:
 class Mainboard:
     """The firmware of one simulated H10 chair."""
 
-    def __init__(self, model: ChairModel, clock: Clock, body: Body, options: ChairOptions) -> None:
+    def __init__(
+        self, model: RongtaiModel, clock: Clock, body: Body, options: ChairOptions
+    ) -> None:
         self.model = model
         self.clock = clock
         self.body = body
@@ -146,7 +148,7 @@ class Mainboard:
         self.stats = KeyStats()
         self._last_key = -math.inf
         self._key_gap = model.timing.key_gap_ms / 1000 if options.enforce_key_gap else 0.0
-        self._timers: dict[str, TimerHandle] = {}
+        self._timers: NamedTimers[str] = NamedTimers(clock)
         self._settle_until = -math.inf
         self.posture = PostureControl(
             clock, body, options, model.mechanics.actuator_timeout_s, self._fault
@@ -290,7 +292,7 @@ class Mainboard:
         scan_s = self.model.mechanics.body_scan_s
         body.carriage.work(now, None)
         body.carriage.follow(now, (low, high, self.shoulder), scan_s)
-        self._at("scan", now + scan_s, self._scan_done)
+        self._timers.at("scan", now + scan_s, self._scan_done)
 
     def _scan_done(self) -> None:
         now = self.clock.now()
@@ -298,7 +300,7 @@ class Mainboard:
         self._arm_idle(now)
 
     def _arm_idle(self, now: float) -> None:
-        self._at("idle", now + self.model.timing.idle_sleep_s, self._idle_over)
+        self._timers.at("idle", now + self.model.timing.idle_sleep_s, self._idle_over)
 
     def _idle_over(self) -> None:
         if self.phase is Phase.WAITING:
@@ -306,13 +308,13 @@ class Mainboard:
 
     def _start_running(self, now: float) -> None:
         if self.phase is Phase.WAITING:
-            self._cancel("idle")
+            self._timers.cancel("idle")
             self._enter(Phase.RUNNING, now)
             self._arm_session(now)
 
     def _arm_session(self, now: float) -> None:
         self.session_end = now + 60 * self.settings.session_min
-        self._at("session", self.session_end, self._session_over)
+        self._timers.at("session", self.session_end, self._session_over)
 
     def _session_over(self) -> None:
         if self.phase is Phase.RUNNING:
@@ -323,7 +325,7 @@ class Mainboard:
         body = self.body
         self._enter(Phase.SETTLING, now)
         for name in ("scan", "idle", "session"):
-            self._cancel(name)
+            self._timers.cancel(name)
         self.session = Session()
         self.session_end = math.inf
         body.carriage.work(now, None)
@@ -337,7 +339,7 @@ class Mainboard:
         ]
         self._settle_until = max(done)
         cap = now + self.model.timing.settle_cap_s
-        self._at("settle", min(self._settle_until, cap), self._settle_done)
+        self._timers.at("settle", min(self._settle_until, cap), self._settle_done)
 
     def _settle_done(self) -> None:
         now = self.clock.now()
@@ -360,8 +362,7 @@ class Mainboard:
             return
         now = self.clock.now()
         body = self.body
-        for name in list(self._timers):
-            self._cancel(name)
+        self._timers.cancel_all()
         self.error_code = code
         self._enter(Phase.FAULT, now)
         self.session = Session()
@@ -462,17 +463,7 @@ class Mainboard:
 
     # -- timers -----------------------------------------------------------------------------
 
-    def _at(self, name: str, when: float, callback: Callable[[], None]) -> None:
-        self._cancel(name)
-        self._timers[name] = self.clock.call_at(when, callback)
-
-    def _cancel(self, name: str) -> None:
-        handle = self._timers.pop(name, None)
-        if handle is not None:
-            handle.cancel()
-
     def shutdown(self) -> None:
         """Cancel every timer (the chair is being thrown away)."""
-        for name in list(self._timers):
-            self._cancel(name)
+        self._timers.cancel_all()
         self.posture.shutdown()

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from chairctl.clock import Clock, TimerHandle
+from chairctl.clock import Clock
 from chairctl.vocabulary import ActuatorMotion
 from simulator.config import ChairOptions
 from simulator.physics.body import Body
 from simulator.physics.parts import Actuator
+from simulator.physics.watchdog import ActuatorWatchdog
 from simulator.rongtai.codes import ErrorCode
 from simulator.rongtai.keymap import Part
 
@@ -34,8 +35,6 @@ class PostureControl:
         timeout_s: float,
         on_timeout: Callable[[ErrorCode], None],
     ) -> None:
-        self.clock = clock
-        self.timeout_s = timeout_s
         self.actuators: dict[Part, Actuator] = {
             Part.BACKREST: body.backrest,
             Part.LEG_REST: body.leg_rest,
@@ -44,8 +43,9 @@ class PostureControl:
             Part.BACKREST: options.zero_g_backrest,
             Part.LEG_REST: options.zero_g_leg_rest,
         }
-        self._on_timeout = on_timeout
-        self._watchdogs: dict[Part, TimerHandle] = {}
+        self._watchdog = ActuatorWatchdog(
+            clock, self.actuators, timeout_s, lambda part: on_timeout(_TIMEOUT_CODES[part])
+        )
         #: True while the zero-gravity posture is selected.
         self.zero_g = False
 
@@ -53,14 +53,12 @@ class PostureControl:
         """A START key: run toward that direction's end stop."""
         if part in self.actuators:
             self.zero_g = False
-            self._drive(part, ActuatorMotion.UP if up else ActuatorMotion.DOWN, None, now)
+            self._watchdog.drive(part, ActuatorMotion.UP if up else ActuatorMotion.DOWN, None, now)
 
     def stop(self, part: Part, now: float) -> None:
         """A STOP key, or the firmware cutting a motor: stop where it is."""
-        actuator = self.actuators.get(part)
-        if actuator is not None:
-            actuator.stop(now)
-            self._disarm(part)
+        if part in self.actuators:
+            self._watchdog.stop(part, now)
 
     def stop_all(self, now: float) -> None:
         """Cut every actuator where it is (a fault, or the settle cap)."""
@@ -78,7 +76,7 @@ class PostureControl:
         ends = []
         for part, actuator in self.actuators.items():
             if actuator.at(now) > 0 or actuator.motion(now) is not ActuatorMotion.STOPPED:
-                ends.append(self._drive(part, actuator.motion_toward(now, 0.0), None, now))
+                ends.append(self._watchdog.drive(part, actuator.motion_toward(now, 0.0), None, now))
         return ends
 
     def zero_gravity(self, now: float) -> None:
@@ -87,7 +85,7 @@ class PostureControl:
         for part, actuator in self.actuators.items():
             target = self._zero_g_targets[part] if going else 0.0
             motion = actuator.motion_toward(now, target)
-            self._drive(part, motion, target if going else None, now)
+            self._watchdog.drive(part, motion, target if going else None, now)
         self.zero_g = going
 
     def zero_g_reached(self, t: float) -> bool:
@@ -100,33 +98,8 @@ class PostureControl:
 
     def fail_limit_switches(self, now: float) -> None:
         """The limit switches stop reporting; a drive under way now runs into the watchdog."""
-        for part, actuator in self.actuators.items():
-            if actuator.fail_limit_switch(now):
-                self._arm(part, max(now, actuator.driven_since + self.timeout_s))
-
-    def _drive(self, part: Part, motion: ActuatorMotion, target: float | None, now: float) -> float:
-        ends = self.actuators[part].drive(now, motion, target)
-        if ends - now > self.timeout_s:
-            self._arm(part, now + self.timeout_s)
-        else:
-            self._disarm(part)
-        return ends
-
-    def _arm(self, part: Part, when: float) -> None:
-        self._disarm(part)
-        self._watchdogs[part] = self.clock.call_at(when, lambda: self._trip(part))
-
-    def _disarm(self, part: Part) -> None:
-        handle = self._watchdogs.pop(part, None)
-        if handle is not None:
-            handle.cancel()
-
-    def _trip(self, part: Part) -> None:
-        self._watchdogs.pop(part, None)
-        if self.actuators[part].motion(self.clock.now()) is not ActuatorMotion.STOPPED:
-            self._on_timeout(_TIMEOUT_CODES[part])
+        self._watchdog.fail_limit_switches(now)
 
     def shutdown(self) -> None:
         """Cancel every watchdog."""
-        for part in list(self._watchdogs):
-            self._disarm(part)
+        self._watchdog.shutdown()
