@@ -266,3 +266,28 @@ class ModuleFrameParser:
         self._candidate = bytearray()
         self.frames += 1
         return frame
+
+
+def split_records(payload: bytes) -> list[tuple[int, int, bytes]]:
+    """A DP payload's records as ``(dpid, kind, body)``, with nothing checked but the layout.
+
+    Unlike :func:`unpack_dps` this takes a record of an unknown kind or an odd body as it
+    comes, so the MCU can ignore that one record and still apply the others. Raises
+    :class:`ProtocolError` only when the payload does not divide into whole records.
+    """
+    records: list[tuple[int, int, bytes]] = []
+    at = 0
+    while at < len(payload):
+        if len(payload) - at < 4:
+            raise ProtocolError(
+                f"DP record cut short: {len(payload) - at} byte(s) of a 4-byte head"
+            )
+        size = payload[at + 2] * 256 + payload[at + 3]
+        body = payload[at + 4 : at + 4 + size]
+        if len(body) < size:
+            raise ProtocolError(
+                f"dpid {payload[at]}: body of {size} byte(s) announced, {len(body)} present"
+            )
+        records.append((payload[at], payload[at + 1], bytes(body)))
+        at += 4 + size
+    return records

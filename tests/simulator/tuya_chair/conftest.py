@@ -1,0 +1,33 @@
+"""Fixtures for the simulated Tuya chair: the example model, a chair, and a module on its wire."""
+
+from __future__ import annotations
+
+import pytest
+from tuyahelpers import Module
+
+from chairctl.clock import VirtualClock
+from drivers.models import get_model
+from drivers.models.tuya import TuyaModel
+from simulator.tuya.chair import TuyaChair
+
+
+@pytest.fixture
+def model() -> TuyaModel:
+    loaded = get_model("tuya-amy-example")
+    assert isinstance(loaded, TuyaModel)
+    return loaded
+
+
+@pytest.fixture
+def clock() -> VirtualClock:
+    return VirtualClock()
+
+
+@pytest.fixture
+def chair(model: TuyaModel, clock: VirtualClock) -> TuyaChair:
+    return TuyaChair(model, clock)
+
+
+@pytest.fixture
+def module(chair: TuyaChair, clock: VirtualClock, model: TuyaModel) -> Module:
+    return Module(chair, clock, model)
