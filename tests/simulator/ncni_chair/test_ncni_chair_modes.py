@@ -1,0 +1,228 @@
+"""The simulated NCNI chair's massage: manual modes, auto profiles, pressure, speed, pause."""
+
+from __future__ import annotations
+
+import pytest
+from ncnihelpers import TICK, Panel, power_on
+
+from chairctl.vocabulary import REGION_BANDS, Region, Technique, WorkState, track_position
+from drivers.models.ncni import NcniModel
+from simulator.ncni.chair import NcniChair
+
+
+def band(chair: NcniChair, regions: list[Region]) -> tuple[float, float]:
+    trace = chair.trace
+    low = min(REGION_BANDS[r][0] for r in regions)
+    high = max(REGION_BANDS[r][1] for r in regions)
+    top = chair.model.mechanics.roller_positions - 1
+    return (
+        track_position(low, trace.seat_line, trace.shoulder),
+        min(top, track_position(high, trace.seat_line, trace.shoulder)),
+    )
+
+
+def worked(chair: NcniChair, start: float, end: float) -> dict[tuple[Technique, Region], float]:
+    occupancy = chair.trace.roller_occupancy(start, end)
+    return {(t, r): s for (t, r), s in occupancy.items() if t is not None and r is not None}
+
+
+async def test_back_waist_works_its_band_cycling_techniques_at_the_intensity(
+    panel: Panel, ncni_chair: NcniChair, ncni: NcniModel
+) -> None:
+    await power_on(panel, ncni)
+    await panel.press(ncni.keys.back_waist)
+    started = panel.clock.now() - 3 * TICK
+    assert (panel.seen.mode, panel.seen.running) == ("back_waist", True)
+    await panel.wait(70.0)
+    mode = ncni.manual_modes["back_waist"]
+    low, high = band(ncni_chair, mode.regions)
+    samples = list(ncni_chair.trace.samples(0.1, started + 10, panel.clock.now()))
+    positions = [s.roller_position for s in samples]
+    assert min(positions) == pytest.approx(low, abs=0.05)
+    assert max(positions) == pytest.approx(high, abs=0.05)
+    assert all(s.region in mode.regions for s in samples)
+    # Each technique for 20 s, in the mode's order, round again.
+    changes = [(t - started, a.technique) for t, a in ncni_chair.trace.activity.changes() if a]
+    assert [t for _, t in changes] == [
+        Technique.KNEAD,
+        Technique.SHIATSU,
+        Technique.KNEAD,
+        Technique.SHIATSU,
+    ]
+    assert [round(t) for t, _ in changes] == [0, 20, 40, 60]
+    # Depth = intensity: 1 at power-on.
+    assert ncni_chair.state().depth == pytest.approx(1.0)
+    assert {region for _, region in worked(ncni_chair, started, panel.clock.now())} == set(
+        mode.regions
+    )
+
+
+async def test_neck_works_the_neck_and_pressure_sets_the_depth(
+    panel: Panel, ncni_chair: NcniChair, ncni: NcniModel
+) -> None:
+    await power_on(panel, ncni)
+    await panel.press(ncni.keys.neck)
+    await panel.press(ncni.keys.pressure_up)
+    set_at = panel.clock.now()
+    assert (panel.seen.mode, panel.seen.intensity, panel.seen.last_level) == ("neck", 2, 2)
+    await panel.wait(30.0)
+    assert ncni_chair.state().depth == pytest.approx(2.0)
+    assert set(worked(ncni_chair, set_at + 5, panel.clock.now())) == {
+        (Technique.KNEAD, Region.NECK)
+    }
+
+
+async def test_pressure_is_clamped_at_both_ends(
+    panel: Panel, ncni_chair: NcniChair, ncni: NcniModel
+) -> None:
+    await power_on(panel, ncni)
+    await panel.press(ncni.keys.back_waist)
+    seen = []
+    for key in [ncni.keys.pressure_up] * 4 + [ncni.keys.pressure_down] * 4:
+        await panel.press(key)
+        seen.append((panel.seen.intensity, panel.seen.last_level))
+    assert seen == [(2, 2), (3, 3), (3, 3), (3, 3), (2, 2), (1, 1), (1, 1), (1, 1)]
+    depths = [p.at(p.rest_time()) for _, p in ncni_chair.trace.depth.changes()]
+    assert max(depths) == 3.0
+    assert ncni_chair.state().depth == pytest.approx(1.0, abs=0.01)
+
+
+async def test_speed_keys_set_the_roller_speed_clamped(
+    panel: Panel, ncni_chair: NcniChair, ncni: NcniModel
+) -> None:
+    await power_on(panel, ncni)
+    await panel.press(ncni.keys.back_waist)
+    assert ncni_chair.state().roller_speed == 2
+    speeds = []
+    for key in [ncni.keys.speed_up] * 2 + [ncni.keys.speed_down] * 3:
+        await panel.press(key)
+        speeds.append(ncni_chair.state().roller_speed)
+    assert speeds == [3, 3, 2, 1, 1]
+
+
+async def test_the_mode_keys_switch_and_the_same_key_stops(
+    panel: Panel, ncni_chair: NcniChair, ncni: NcniModel
+) -> None:
+    await power_on(panel, ncni)
+    await panel.press(ncni.keys.back_waist)
+    await panel.wait(5.0)
+    await panel.press(ncni.keys.neck)
+    assert panel.seen.mode == "neck"
+    await panel.wait(15.0)
+    assert ncni_chair.state().region is Region.NECK
+    await panel.press(ncni.keys.neck)
+    stopped = panel.clock.now() - 3 * TICK
+    assert (panel.seen.mode, panel.seen.running) == ("idle", False)
+    state = ncni_chair.state()
+    assert state.roller_technique is None
+    assert state.work_state is WorkState.WAITING
+    await panel.wait(5.0)
+    assert ncni_chair.state().depth == 0.0
+    # The carriage stopped where it was.
+    assert ncni_chair.state().roller_position == pytest.approx(
+        ncni_chair.trace.state_at(stopped).roller_position
+    )
+
+
+async def test_auto_cycles_its_profiles_and_ends_by_itself(
+    panel: Panel, ncni_chair: NcniChair, ncni: NcniModel
+) -> None:
+    await power_on(panel, ncni)
+    await panel.press(ncni.keys.neck)
+    profiles = []
+    for _ in range(5):
+        await panel.press(ncni.keys.auto)
+        profiles.append(panel.seen.profile)
+        assert (panel.seen.mode, panel.seen.running) == ("auto", True)
+    assert profiles == ["B", "C", "D", "A?", "B"]
+    # Profile C runs 841 s from its selection, then the chair powers off by itself.
+    await panel.press(ncni.keys.auto)
+    assert panel.seen.profile == "C"
+    chosen = panel.clock.now() - 3 * TICK
+    # Auto works the back-and-waist band with its techniques.
+    await panel.wait(60.0)
+    mode = ncni.manual_modes["back_waist"]
+    assert {r for _, r in worked(ncni_chair, chosen + 10, panel.clock.now())} == set(mode.regions)
+    assert {t for t, _ in worked(ncni_chair, chosen, panel.clock.now())} == set(mode.techniques)
+    await panel.wait(chosen + 841 - panel.clock.now() - 0.5)
+    assert panel.seen.powered
+    await panel.wait(1.0)
+    assert not panel.seen.powered
+    off = ncni_chair.trace.work_state.changes()
+    assert [t for t, s in off if s is WorkState.RESETTING][-1] == pytest.approx(chosen + 841)
+    await panel.wait(ncni.timing.settle_cap_s)
+    assert ncni_chair.state().work_state is WorkState.STANDBY
+
+
+@pytest.mark.parametrize(("presses", "seconds"), [(1, 827), (3, 855), (4, 834)])
+async def test_each_profile_has_its_length(
+    panel: Panel, ncni_chair: NcniChair, ncni: NcniModel, presses: int, seconds: float
+) -> None:
+    await power_on(panel, ncni)
+    for _ in range(presses):
+        await panel.press(ncni.keys.auto)
+    await panel.press(ncni.keys.time)  # 20 minutes: the timer does not end it first
+    chosen = panel.clock.now() - 6 * TICK - 3 * TICK
+    await panel.wait(chosen + seconds - panel.clock.now() - 0.2)
+    assert panel.seen.powered
+    await panel.wait(0.4)
+    assert not panel.seen.powered
+
+
+async def test_auto_chosen_during_the_scan_starts_its_clock_at_the_scan_end(
+    panel: Panel, ncni_chair: NcniChair, ncni: NcniModel
+) -> None:
+    await panel.press(ncni.keys.power)
+    await panel.press(ncni.keys.auto)
+    assert (panel.seen.mode, panel.seen.profile, panel.seen.running) == ("auto", "B", False)
+    await panel.wait(ncni.mechanics.body_scan_s)
+    scan_end = next(t for t, s in ncni_chair.trace.work_state.changes() if s is WorkState.RUNNING)
+    assert ncni_chair.board.program_end == pytest.approx(scan_end + 827)
+
+
+async def test_pause_stops_the_work_and_resumes_it(
+    panel: Panel, ncni_chair: NcniChair, ncni: NcniModel
+) -> None:
+    await power_on(panel, ncni)
+    keys = ncni.keys
+    await panel.press(keys.back_waist)
+    await panel.press(keys.forearms)
+    await panel.press(keys.foot_massage)
+    await panel.wait(10.0)
+    await panel.press(keys.pause)
+    paused = panel.clock.now()
+    seen = panel.seen
+    assert seen.powered
+    assert not seen.running
+    assert (seen.mode, seen.airbags) == ("back_waist", frozenset({"forearms"}))
+    await panel.wait(10.0)
+    state = ncni_chair.state()
+    assert state.roller_technique is None
+    assert state.depth == 0.0
+    assert state.foot_roller == 0
+    assert all(p == 0.0 for p in state.airbags.values())
+    assert state.work_state is WorkState.WAITING
+    assert ncni_chair.trace.roller.at(paused).at(paused) == pytest.approx(state.roller_position)
+
+    await panel.press(keys.pause)
+    assert panel.seen.running
+    await panel.wait(5.0)
+    state = ncni_chair.state()
+    assert state.roller_technique is Technique.KNEAD
+    assert state.foot_roller == 1
+    assert state.work_state is WorkState.RUNNING
+
+
+async def test_keys_with_no_modelled_effect_change_nothing(
+    panel: Panel, ncni_chair: NcniChair, ncni: NcniModel
+) -> None:
+    await power_on(panel, ncni)
+    await panel.press(ncni.keys.back_waist)
+    before = panel.seen
+    changes = len(ncni_chair.trace.activity)
+    keys = ncni.keys
+    for key in (keys.full_body, keys.buttocks, keys.forward_back_1, keys.forward_back_2):
+        await panel.press(key)
+    assert panel.seen == before
+    assert len(ncni_chair.trace.activity) == changes
+    assert ncni_chair.board.stats.accepted == 6
