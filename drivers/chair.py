@@ -89,6 +89,10 @@ class _Port:
         self._check()
         return await self._session.keys.press(key)
 
+    async def send(self, frame: bytes) -> float:
+        self._check()
+        return await self._session.keys.send(frame)
+
     async def hold(self, start: int, stop: int) -> float:
         self._check()
         return await self._session.keys.hold(start, stop)
@@ -122,7 +126,11 @@ class ChairSession:
         self.adapter = adapter or adapter_for(model, shoulder_position=shoulder_position)
         self.feed = StatusFeed(clock, self.config.status_backlog)
         self.keys = KeySender(
-            clock, self.adapter.key_gap_s + self.config.key_gap_margin_s, self.adapter.encode_key
+            clock,
+            self.adapter.key_gap_s + self.config.key_gap_margin_s,
+            self.adapter.encode_key,
+            tick_s=self.adapter.tick_s,
+            cadences=self.adapter.cadences(),
         )
         #: The last stop's report, None before the first.
         self.last_stop: StopReport | None = None

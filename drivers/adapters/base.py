@@ -17,8 +17,26 @@ from typing import Protocol
 from chairctl.clock import Clock
 from chairctl.vocabulary import ChairCapabilities, ChairStatus, Region, Setpoint
 
+#: Added to a session's length when a family sets the chair's own timer from before the
+#: session's clock starts (at power-on, or with the first setpoint's sets): the minute or so
+#: the chair takes to get going must not come off the end of the session.
+TIMER_SLACK_S = 60.0
+
 #: Decides whether a status, received at the given clock time, is the one waited for.
 Accept = Callable[[ChairStatus, float], bool]
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """A frame a family sends on its own schedule while a link is up: a keep-alive, a
+    question the chair answers with its status, or the idle tick of a panel line."""
+
+    #: Seconds between two sends.
+    period_s: float
+    frame: bytes
+    #: True: any other frame on the line restarts the period (an idle tick is needed only
+    #: when nothing else is sent). False: sent every period whatever else goes out.
+    quiet_only: bool = False
 
 
 class StatusDecoding(Protocol):
@@ -53,6 +71,11 @@ class Port(Protocol):
 
     async def press(self, key: int) -> float:
         """Send one key, paced after the previous one; returns when it was sent."""
+        ...
+
+    async def send(self, frame: bytes) -> float:
+        """Send a frame the adapter encoded itself (a set-state family's command), paced like
+        a key; returns when it was sent."""
         ...
 
     async def hold(self, start: int, stop: int) -> float:
@@ -98,7 +121,19 @@ class Adapter(ABC):
 
     @abstractmethod
     def encode_key(self, key: int) -> bytes:
-        """One key as the frame the chair expects."""
+        """One key as the frame the chair expects (a set-state family that sends no keys
+        raises :class:`~chairctl.vocabulary.ProtocolError`)."""
+
+    @property
+    def tick_s(self) -> float | None:
+        """For a line that carries one byte per tick (a panel's), the tick: every frame then
+        goes out a byte per tick. None (most families): a frame goes out whole."""
+        return None
+
+    def cadences(self) -> tuple[Cadence, ...]:
+        """Frames to send on a schedule while the link is up (keep-alives, status questions,
+        idle ticks); none by default."""
+        return ()
 
     @abstractmethod
     def decoder(self) -> StatusDecoding:
