@@ -1,0 +1,139 @@
+"""The adapter for Tuya MCU chairs: data points set and confirmed, reports decoded, safe release.
+
+Ties the pieces of this family to the :class:`~drivers.adapters.base.Adapter` interface: the
+codec of :mod:`drivers.protocols.tuya`, the decoder that keeps the product's DP table
+(:mod:`.decoding`), the mapping of Setpoints onto the model (:mod:`.targets`), the reconciler
+(:mod:`.reconciler`) and the safe release (:mod:`.release`). A Tuya chair takes no keys: the
+adapter sends its own DP deliver frames through :meth:`Port.send`, and the session's cadences
+keep the link alive (heartbeat) and the statuses coming (DP query), since the MCU reports only
+when asked or when something changes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+from chairctl.vocabulary import (
+    ChairCapabilities,
+    ChairStatus,
+    ProtocolError,
+    Region,
+    Setpoint,
+    WorkState,
+)
+from drivers.adapters.base import (
+    TIMER_SLACK_S,
+    Adapter,
+    Cadence,
+    Port,
+    Release,
+    StatusDecoding,
+)
+from drivers.adapters.tuya.decoding import TuyaDecoder
+from drivers.adapters.tuya.reconciler import Reconciler
+from drivers.adapters.tuya.release import Releaser, is_safe
+from drivers.adapters.tuya.targets import TargetMapper
+from drivers.models.tuya import TIME_SET_MAX_MIN, TuyaModel
+from drivers.protocols.tuya import dp_query, heartbeat
+
+_FAMILY: Final = "tuya-mcu"
+
+
+class TuyaAdapter(Adapter):
+    """Drives one Tuya MCU chair model."""
+
+    def __init__(
+        self,
+        model: TuyaModel,
+        *,
+        settle_window_s: float | None = None,
+        attempts: int | None = None,
+    ) -> None:
+        if model.protocol.family != _FAMILY:
+            raise ValueError(f"{model.id} speaks {model.protocol.family}, not {_FAMILY}")
+        self.model = model
+        protocol = model.protocol
+        #: How long a set waits for a report that shows it before it is sent again.
+        self.settle_window_s = protocol.resend_s if settle_window_s is None else settle_window_s
+        #: How often a set is sent in all before it counts as not taken.
+        self.attempts = protocol.resends + 1 if attempts is None else attempts
+        self._mapper = TargetMapper(model)
+        self._reconciler = Reconciler(model, self.settle_window_s, self.attempts)
+        self._releaser = Releaser(model, self.settle_window_s, self.attempts)
+        self._manual_regions = frozenset(model.manual_regions)
+        self._mode_regions = {mode.value: frozenset(mode.regions) for mode in model.region_modes}
+
+    @property
+    def capabilities(self) -> ChairCapabilities:
+        return self.model.capabilities
+
+    @property
+    def key_gap_s(self) -> float:
+        return self.model.timing.key_gap_ms / 1000
+
+    def encode_key(self, key: int) -> bytes:
+        raise ProtocolError(
+            f"a Tuya chair takes no keys (asked to send {self.key_name(key)}): it is driven by "
+            "setting data points"
+        )
+
+    def cadences(self) -> tuple[Cadence, ...]:
+        protocol = self.model.protocol
+        return (
+            Cadence(protocol.heartbeat_s, heartbeat()),
+            Cadence(protocol.query_period_ms / 1000, dp_query()),
+        )
+
+    def decoder(self) -> StatusDecoding:
+        return TuyaDecoder(self.model)
+
+    def key_name(self, key: int) -> str:
+        return f"key 0x{key:02X} (not a Tuya command)"
+
+    def check(self, setpoint: Setpoint) -> None:
+        self._mapper.targets(setpoint)
+
+    def approximations(self, setpoint: Setpoint) -> list[str]:
+        return list(self._mapper.targets(setpoint).notes)
+
+    def expect_session(self, seconds: float) -> None:
+        # The whole minutes that cover the session and the sets before its clock starts:
+        # the chair's own stop, should this controller fail, comes no later than it must.
+        needed = seconds + TIMER_SLACK_S
+        minutes = max(1, min(TIME_SET_MAX_MIN, math.ceil(needed / 60 - 1e-9)))
+        self._reconciler.timer_minutes = minutes
+
+    async def reconcile(self, setpoint: Setpoint, port: Port) -> None:
+        await self._reconciler.run(self._mapper.targets(setpoint), port)
+
+    async def release(self, port: Port) -> Release:
+        return await self._releaser.release(port)
+
+    def region_of(self, status: ChairStatus) -> Region | None:
+        # A mode sweeps the band of its regions, so only a one-region band names where the
+        # rollers are; and not during the body scan after switching on, before they start.
+        if not status.running or status.work_state is WorkState.FAULT:
+            return None
+        clock = self._reconciler.clock
+        scan_ends = self._reconciler.powered_at + self.model.mechanics.body_scan_s
+        if clock is not None and clock.now() < scan_ends:
+            return None
+        if status.technique_code:
+            regions = self._manual_regions
+        elif status.program is not None:
+            # An auto mode the model file does not describe works the manual band (the wire
+            # brief's rule for the simulated chair; a real one may differ).
+            regions = self._mode_regions.get(status.program, self._manual_regions)
+        else:
+            return None
+        return next(iter(regions)) if len(regions) == 1 else None
+
+    def is_safe(self, status: ChairStatus) -> bool:
+        return is_safe(status)
+
+    def forget(self) -> None:
+        self._reconciler.forget()
+
+    async def acknowledge_fault(self, port: Port) -> None:
+        await self._releaser.acknowledge_fault(port)
