@@ -1,0 +1,62 @@
+"""The adapter for NCNI chairs, driven from the wire between their touch panel and board.
+
+:class:`NcniAdapter` maps Setpoints onto the chair's manual modes, intensity level, airbag
+zones, heat and zero gravity (:mod:`.targets`), reconciles them with the status one confirmed
+panel press at a time (:mod:`.reconciler`) and switches the chair off for the safe release
+(:mod:`.release`).
+
+What the chair's status cannot show, the adapter cannot confirm, and says so:
+
+- the technique and where the rollers work: a manual mode works its own band with its own
+  techniques (the approximations name them);
+- roller speed and width, airbag pressure: neither set nor seen;
+- the zero-gravity posture: the key is a toggle the status does not reflect, so it is pressed
+  only when the adapter's own belief differs from what is asked. The belief starts at upright
+  when the adapter switches the chair on (switched off, the chair settles upright), follows
+  each press, and is dropped by :meth:`~NcniAdapter.forget`; unknown, nothing is pressed;
+- the session timer: the time key steps from the power-on default (the first of the model's
+  ``session_minutes``), counted, once per power-on the adapter made;
+- the settle after power-off: the status is all zero from the moment the chair is off, so
+  the release waits for that, then waits out the longest the settle can take by the model's
+  mechanics;
+- a fault: the chair protects itself by powering off, which its status shows like any
+  power-off. While a setpoint has the chair working and the adapter has not switched it off,
+  an off status reads as a fault (:mod:`.watch`), so the session latches it and nothing
+  switches the chair on again until the user acknowledges it.
+"""
+
+from drivers.adapters.ncni.adapter import (
+    DEFAULT_ATTEMPTS,
+    DEFAULT_SETTLE_WINDOW_S,
+    NcniAdapter,
+    NcniStatusDecoder,
+)
+from drivers.adapters.ncni.reconciler import Reconciler, View, view_of
+from drivers.adapters.ncni.release import is_safe
+from drivers.adapters.ncni.targets import (
+    PostureGoal,
+    TargetMapper,
+    Targets,
+    chair_level,
+    choose_mode,
+    neck_level,
+)
+from drivers.adapters.ncni.watch import OffWatch
+
+__all__ = [
+    "DEFAULT_ATTEMPTS",
+    "DEFAULT_SETTLE_WINDOW_S",
+    "NcniAdapter",
+    "NcniStatusDecoder",
+    "OffWatch",
+    "PostureGoal",
+    "Reconciler",
+    "TargetMapper",
+    "Targets",
+    "View",
+    "chair_level",
+    "choose_mode",
+    "is_safe",
+    "neck_level",
+    "view_of",
+]

@@ -1,0 +1,285 @@
+"""What a Setpoint means on an NCNI chair: the state each panel key should bring about.
+
+Pure translation, no I/O: a Setpoint and a chair model in, :class:`Targets` out (the manual
+mode, the intensity level, the airbag zones, heat, the posture), together with the
+approximations the chair forces. What the chair cannot do at all is refused with
+:class:`~chairctl.vocabulary.Unsupported`, so a caller learns both before anything moves.
+
+The chair cannot be told a technique or a roller position. It has manual modes (back and
+waist, neck) that work their own band with techniques of their own choosing, so the rollers
+are mapped onto the mode whose regions best overlap the regions asked, under three rules that
+always hold: a mode that may use percussion never runs non-percussive work; a mode that works
+the neck never runs for a setpoint that did not ask for the neck; the neck is never worked
+above :data:`~chairctl.vocabulary.limits.NECK_MAX_INTENSITY`.
+
+Intensity: a Setpoint's intensity is on the vocabulary's 1..5, the chair's on 1..3, and the
+chair's status reports its levels as 1, 3 and 5 (:data:`INTENSITY_SCALE`). A setpoint gets the
+strongest chair level whose reported value is not above what it asked (1, 2 -> 1; 3, 4 -> 2;
+5 -> 3), so the status never reads stronger than the setpoint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Final
+
+from chairctl.vocabulary import (
+    DEFAULT_SPEED,
+    PERCUSSION,
+    TRACK_ORDER,
+    AirbagZone,
+    Posture,
+    Region,
+    Setpoint,
+    Technique,
+    Unsupported,
+    Width,
+)
+from chairctl.vocabulary.limits import NECK, NECK_MAX_INTENSITY
+from drivers.adapters.heat import one_switch_heat
+from drivers.models.common import RollerMode
+from drivers.models.ncni import AIRBAG_ZONES, ManualModeName, NcniModel
+from drivers.protocols.ncni import INTENSITY_SCALE
+
+#: The chair's airbag keys (model key names) by the zone each works.
+AIRBAG_KEYS: Final[dict[AirbagZone, str]] = {zone: key for key, zone in AIRBAG_ZONES.items()}
+#: How people read each manual mode's name.
+_MODE_NAMES: Final[dict[str, str]] = {"back_waist": "back and waist", "neck": "neck"}
+
+
+class PostureGoal(Enum):
+    """What the reconciler does about the backrest and leg rest."""
+
+    #: Leave them where they are (no actuator is moved).
+    KEEP = "keep"
+    #: Out of zero gravity, if the adapter put the chair there.
+    UPRIGHT = "upright"
+    #: Into the chair's zero-gravity posture.
+    ZERO_G = "zero_g"
+
+
+@dataclass(frozen=True)
+class Targets:
+    """A Setpoint in the chair's own terms."""
+
+    #: The manual mode to run; None when the rollers should rest.
+    mode: ManualModeName | None
+    #: The chair's intensity level 1..3 while a mode runs; None when the rollers rest.
+    level: int | None
+    #: The airbag zones to have toggled on (never one the setpoint did not ask for).
+    airbags: frozenset[AirbagZone]
+    heat: bool
+    posture: PostureGoal
+    #: What the chair can only approximate, one sentence each.
+    notes: tuple[str, ...] = ()
+
+    @property
+    def needs_power(self) -> bool:
+        """True when something needs the chair switched on."""
+        return (
+            self.mode is not None
+            or bool(self.airbags)
+            or self.heat
+            or self.posture is PostureGoal.ZERO_G
+        )
+
+
+def chair_level(intensity: int, levels: int) -> int:
+    """The strongest chair level (1..``levels``) whose reported value is not above
+    ``intensity``; level 1 when even that one reads higher."""
+    fitting = [
+        level for level in range(1, levels + 1) if INTENSITY_SCALE.get(level, 99) <= intensity
+    ]
+    return max(fitting, default=1)
+
+
+def neck_level(levels: int) -> int:
+    """The strongest chair level allowed at the neck."""
+    return chair_level(NECK_MAX_INTENSITY, levels)
+
+
+def _name(region: Region) -> str:
+    return region.value.replace("_", " ")
+
+
+def _span(regions: list[Region] | tuple[Region, ...], article: str = "") -> str:
+    """Regions as people read them: ``shoulders to lower back``, ``the neck``."""
+    ordered = sorted(set(regions), key=TRACK_ORDER.index)
+    names = [f"{article}{_name(r)}" for r in ordered]
+    indices = [TRACK_ORDER.index(r) for r in ordered]
+    if len(names) == 1:
+        return names[0]
+    if indices == list(range(indices[0], indices[0] + len(indices))):
+        return f"{names[0]} to {names[-1]}"
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _techniques(techniques: list[Technique]) -> str:
+    names = [t.value.replace("_", " ") for t in techniques]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def choose_mode(
+    modes: dict[ManualModeName, RollerMode], technique: Technique, regions: tuple[Region, ...]
+) -> ManualModeName:
+    """The manual mode for ``technique`` on ``regions``: the most regions in common, then one
+    that keeps off the neck, then the fewest regions not asked.
+
+    Never a mode that may use percussion for non-percussive work, never a mode that works the
+    neck unless the neck is asked. :class:`Unsupported` when no mode works any region asked.
+    """
+    asked = set(regions)
+    percussive_work = technique in PERCUSSION
+    best: tuple[tuple[int, bool, int, str], ManualModeName] | None = None
+    for name, mode in modes.items():
+        if mode.percussive and not percussive_work:
+            continue
+        works = set(mode.regions)
+        if NECK in works and NECK not in asked:
+            continue
+        overlap = len(works & asked)
+        if overlap == 0:
+            continue
+        rank = (-overlap, NECK in works, len(works - asked), name)
+        if best is None or rank < best[0]:
+            best = (rank, name)
+    if best is None:
+        raise Unsupported(
+            f"this chair has no manual mode that works {_span(regions, 'the ')} "
+            f"for {technique.value.replace('_', ' ')}"
+        )
+    return best[1]
+
+
+class TargetMapper:
+    """Maps Setpoints onto one NCNI chair model."""
+
+    def __init__(self, model: NcniModel) -> None:
+        self.model = model
+
+    def targets(self, setpoint: Setpoint) -> Targets:
+        """The targets for ``setpoint``; :class:`Unsupported` for what the chair cannot do."""
+        notes: list[str] = []
+        mode, level = self._rollers(setpoint, notes)
+        airbags = self._airbags(setpoint, notes)
+        heat = self._heat(setpoint, notes)
+        if setpoint.foot_rollers:
+            raise Unsupported(
+                "this chair's foot rollers cannot be driven from here: its status cannot show "
+                "whether they turn"
+            )
+        posture = self._posture(setpoint, notes)
+        return Targets(mode, level, airbags, heat, posture, tuple(notes))
+
+    # -- rollers ------------------------------------------------------------------------------
+
+    def _rollers(
+        self, setpoint: Setpoint, notes: list[str]
+    ) -> tuple[ManualModeName | None, int | None]:
+        technique = setpoint.technique
+        if technique is Technique.STRETCH:
+            raise Unsupported("this chair has no stretch")
+        if technique is Technique.NONE:
+            return None, None
+        if not setpoint.regions:
+            notes.append(f"{technique}: no region is asked, so the rollers rest")
+            return None, None
+        model = self.model
+        name = choose_mode(model.manual_modes, technique, setpoint.regions)
+        note = self._mode_note(name, technique, setpoint.regions)
+        if note is not None:
+            notes.append(note)
+
+        levels = model.intensity_levels
+        level = chair_level(setpoint.intensity, levels)
+        reads = INTENSITY_SCALE.get(level, level)
+        if NECK in model.manual_modes[name].regions and level > neck_level(levels):
+            capped = neck_level(levels)
+            notes.append(
+                f"intensity {setpoint.intensity} at the neck: this chair's level {capped} of "
+                f"{levels}, the strongest allowed there, not its level {level}"
+            )
+            level = capped
+        elif reads != setpoint.intensity:
+            notes.append(
+                f"intensity {setpoint.intensity} is this chair's level {level} of {levels}, "
+                f"which it reports as {reads}: the strongest it has that is not above "
+                f"{setpoint.intensity}"
+            )
+        if setpoint.speed != DEFAULT_SPEED:
+            notes.append(
+                f"speed {setpoint.speed}: this chair's roller speed can be neither set nor "
+                "seen from here, so it keeps its own"
+            )
+        if setpoint.width is not Width.MEDIUM:
+            notes.append(
+                f"width {setpoint.width}: this chair's kneading width cannot be set, so it "
+                "keeps its own"
+            )
+        return name, level
+
+    def _mode_note(
+        self, name: ManualModeName, technique: Technique, regions: tuple[Region, ...]
+    ) -> str | None:
+        mode = self.model.manual_modes[name]
+        misplaced = set(mode.regions) != set(regions)
+        own_technique = mode.techniques != [technique]
+        if not misplaced and not own_technique:
+            return None
+        what = {
+            (False, True): "this chair chooses its own technique",
+            (True, False): "this chair cannot place its rollers",
+            (True, True): "this chair cannot place its rollers and chooses its own technique",
+        }[(misplaced, own_technique)]
+        asked = technique.value.replace("_", " ")
+        if technique in mode.techniques and own_technique:
+            asked = f"{asked} alone"
+        if misplaced:
+            asked = f"{asked} on {_span(regions, 'the ')}"
+        return (
+            f"{what}: its {_MODE_NAMES.get(name, name)} mode works {_span(mode.regions)} with "
+            f"{_techniques(mode.techniques)}, instead of {asked}"
+        )
+
+    # -- airbags, heat, posture ---------------------------------------------------------------
+
+    def _airbags(self, setpoint: Setpoint, notes: list[str]) -> frozenset[AirbagZone]:
+        asked = setpoint.airbags
+        if not asked:
+            return frozenset()
+        for zone in asked:
+            if zone not in AIRBAG_KEYS:
+                raise Unsupported(f"this chair has no {zone} airbags")
+        zones = ", ".join(sorted(asked))
+        levels = sorted(set(asked.values()))
+        said = " and ".join(str(level) for level in levels)
+        notes.append(
+            f"airbags: this chair inflates its {zones} airbags at its one fixed pressure, "
+            f"which cannot be set or seen, not at level {said}"
+        )
+        return frozenset(asked)
+
+    def _heat(self, setpoint: Setpoint, notes: list[str]) -> bool:
+        model = self.model
+        return one_switch_heat(setpoint.heat, model.heaters, model.heat_levels, notes, switch="key")
+
+    def _posture(self, setpoint: Setpoint, notes: list[str]) -> PostureGoal:
+        posture = setpoint.posture
+        if posture is Posture.UPRIGHT:
+            return PostureGoal.UPRIGHT
+        if posture not in self.model.postures:
+            raise Unsupported(f"this chair cannot take the '{posture}' posture")
+        if posture is Posture.ZERO_G_1:
+            notes.append(
+                "zero_g_1: the chair's zero-gravity key is pressed, but its status does not "
+                "show the posture, so the posture is not confirmed"
+            )
+            return PostureGoal.ZERO_G
+        if posture is Posture.RECLINE:
+            notes.append(
+                "recline: chairctl does not time blind backrest moves, so the backrest stays "
+                "where it is (use zero_g_1, or the chair's panel)"
+            )
+            return PostureGoal.KEEP
+        raise Unsupported(f"this chair has one zero-gravity key; '{posture}' cannot be selected")
