@@ -21,7 +21,7 @@ from drivers.adapters.confirm import Confirmer
 from drivers.adapters.rongtai.reconciler import Reconciler
 from drivers.adapters.rongtai.release import Releaser, is_safe
 from drivers.adapters.rongtai.targets import TargetMapper
-from drivers.models.schema import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from drivers.protocols.rongtai import StatusDecoder, encode_key
 
 #: How long after a key the status must still show no change before the key counts as not
@@ -32,7 +32,7 @@ DEFAULT_SETTLE_WINDOW_S = 1.0
 DEFAULT_ATTEMPTS = 3
 
 
-def _key_names(model: ChairModel) -> dict[int, str]:
+def _key_names(model: RongtaiModel) -> dict[int, str]:
     keys = model.keys
     names: dict[int, str] = {keys.power: "POWER"}
     names.update({spec.key: f"{technique}" for technique, spec in keys.techniques.items()})
@@ -70,7 +70,7 @@ class RongtaiAdapter(Adapter):
 
     def __init__(
         self,
-        model: ChairModel,
+        model: RongtaiModel,
         *,
         shoulder_position: float | None = None,
         settle_window_s: float = DEFAULT_SETTLE_WINDOW_S,

@@ -28,7 +28,7 @@ from chairctl.vocabulary.limits import NECK_MAX_INTENSITY
 from drivers.adapters.base import Port
 from drivers.adapters.confirm import Confirmer
 from drivers.adapters.rongtai.targets import PostureGoal, Targets, scale
-from drivers.models.schema import ChairModel
+from drivers.models.rongtai import RongtaiModel
 
 #: b9 bit 6: the body scan is running (protocols.md 1.5). "Resetting" is either the scan
 #: after POWER or the return home after it; this bit tells which.
@@ -111,7 +111,7 @@ class Reconciler:
     """Brings one chair to Targets, key by confirmed key."""
 
     def __init__(
-        self, model: ChairModel, window_s: float, attempts: int, key_name: Callable[[int], str]
+        self, model: RongtaiModel, window_s: float, attempts: int, key_name: Callable[[int], str]
     ) -> None:
         self.model = model
         self.keys = model.keys

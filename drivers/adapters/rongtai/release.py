@@ -21,7 +21,7 @@ from typing import Final
 from chairctl.vocabulary import ActuatorMotion, ChairStatus, WorkState
 from drivers.adapters.base import Port, Release
 from drivers.adapters.rongtai.reconciler import SCAN_RUNNING
-from drivers.models.schema import ChairModel
+from drivers.models.rongtai import RongtaiModel
 
 _ON: Final = (WorkState.WAITING, WorkState.RUNNING)
 _AT_REST: Final = (WorkState.STANDBY, WorkState.FAULT)
@@ -46,7 +46,7 @@ class Releaser:
     """Drives a Rongtai chair to its safe state and watches the status until it is there."""
 
     def __init__(
-        self, model: ChairModel, window_s: float, attempts: int, key_name: Callable[[int], str]
+        self, model: RongtaiModel, window_s: float, attempts: int, key_name: Callable[[int], str]
     ) -> None:
         keys = model.keys
         self.window_s = window_s

@@ -10,16 +10,13 @@ caller learns both before anything moves. Every mapping decision here is listed 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from enum import Enum
-from fractions import Fraction
 
 from chairctl.vocabulary import (
     MAX_INTENSITY,
     PERCUSSION,
     REGION_BANDS,
-    HeatLevel,
     MassageRange,
     Posture,
     Region,
@@ -28,15 +25,15 @@ from chairctl.vocabulary import (
     Unsupported,
     Width,
     are_adjacent_span,
+    scale_level,
     track_position,
 )
 from chairctl.vocabulary.limits import NECK, NECK_MAX_INTENSITY
-from drivers.models.schema import ChairModel, TechniqueKey
+from drivers.adapters.heat import one_switch_heat
+from drivers.models.rongtai import RongtaiModel, TechniqueKey
 
 #: The top of the program scales for speed and airbag pressure (Setpoint: 1..5).
 _PROGRAM_TOP = 5
-#: Heat levels from cold to hot, to compare what is asked with what the chair has.
-_HEAT_ORDER = (HeatLevel.OFF, HeatLevel.LOW, HeatLevel.MEDIUM, HeatLevel.HIGH)
 #: Spans this long or longer are worked with the chair's full range.
 FULL_RANGE_SPAN = 4
 
@@ -111,12 +108,8 @@ class _Rollers:
 NECK_MARGIN = 0.6
 
 
-def scale(value: int, top_in: int, top_out: int) -> int:
-    """``value`` of ``1..top_in`` on ``1..top_out``, linear, ties toward the gentler level."""
-    if top_out <= 1 or top_in <= 1:
-        return 1
-    exact = Fraction((value - 1) * (top_out - 1), top_in - 1)
-    return 1 + max(0, math.ceil(exact - Fraction(1, 2)))
+#: Levels are mapped by the vocabulary's one rule (ties toward the gentler level).
+scale = scale_level
 
 
 def _span_name(regions: tuple[Region, ...]) -> str:
@@ -126,7 +119,7 @@ def _span_name(regions: tuple[Region, ...]) -> str:
 class TargetMapper:
     """Maps Setpoints onto one chair model, for one sitter's shoulder line."""
 
-    def __init__(self, model: ChairModel, shoulder_position: float | None = None) -> None:
+    def __init__(self, model: RongtaiModel, shoulder_position: float | None = None) -> None:
         self.model = model
         mechanics = model.mechanics
         self.seat_position = mechanics.seat_line_position
@@ -338,34 +331,10 @@ class TargetMapper:
         return chosen, level
 
     def _heat(self, setpoint: Setpoint, notes: list[str]) -> bool:
-        asked = setpoint.heat
-        if not asked:
-            return False
+        if setpoint.heat and self.model.keys.heat_toggle is None:
+            raise Unsupported("this chair has no heater it can switch")
         model = self.model
-        for heater in asked:
-            if heater not in model.heaters or model.keys.heat_toggle is None:
-                raise Unsupported(f"this chair has no {heater} heater it can switch")
-        on_levels = [level for level in model.heat_levels if level is not HeatLevel.OFF]
-        if not on_levels:
-            raise Unsupported("this chair's heat cannot be switched on")
-        # One toggle switches every heater to the chair's one heat: assume its hottest listed.
-        chair_level = max(on_levels, key=_HEAT_ORDER.index)
-        rank = _HEAT_ORDER.index
-        too_hot = [h for h, level in asked.items() if rank(level) < rank(chair_level)]
-        unasked = [h for h in model.heaters if h not in asked]
-        if too_hot or unasked:
-            # Never hotter than asked: the chair's heat would be, so it stays off.
-            why = (
-                f"its one heat setting ({chair_level}) is hotter than asked"
-                if too_hot
-                else f"its one heat key also heats {', '.join(unasked)}"
-            )
-            notes.append(f"heat: left off, because {why}")
-            return False
-        cooler = [h for h, level in asked.items() if level is not chair_level]
-        if cooler:
-            notes.append(f"heat: {', '.join(cooler)} get this chair's one setting, {chair_level}")
-        return True
+        return one_switch_heat(setpoint.heat, model.heaters, model.heat_levels, notes, switch="key")
 
     def _foot(self, setpoint: Setpoint) -> int:
         speed = setpoint.foot_rollers

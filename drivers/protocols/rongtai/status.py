@@ -23,7 +23,7 @@ from chairctl.vocabulary import (
     Width,
     WorkState,
 )
-from drivers.models.schema import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from drivers.protocols.rongtai.frames import STATUS_FIELDS, status_fields
 
 #: The chair's own names for its technique codes (b1 bits 3..5); 0 means the rollers rest.
@@ -97,7 +97,7 @@ class StatusCodes:
     programs: Mapping[int, str]
 
     @classmethod
-    def of(cls, model: ChairModel) -> StatusCodes:
+    def of(cls, model: RongtaiModel) -> StatusCodes:
         """The codes one chair model declares."""
         return cls(
             techniques=MappingProxyType(
@@ -209,7 +209,7 @@ def decode_fields(fields: bytes, codes: StatusCodes) -> ChairStatus:
     )
 
 
-def decode_status(frame: bytes, model: ChairModel) -> ChairStatus:
+def decode_status(frame: bytes, model: RongtaiModel) -> ChairStatus:
     """The status one complete frame (either form, markers included) reports.
 
     Raises :class:`ProtocolError` with a one-line reason for a malformed frame, a bad checksum

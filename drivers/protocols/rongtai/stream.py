@@ -10,7 +10,7 @@ counts, so a bad cable shows up in the numbers rather than as silence.
 from __future__ import annotations
 
 from chairctl.vocabulary import ChairStatus, ProtocolError
-from drivers.models.schema import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from drivers.protocols.rongtai.frames import (
     CHECKED_LENGTH,
     EOI,
@@ -118,7 +118,7 @@ class StatusDecoder:
     more slowly, so this costs one frame of delay. Checksummed frames are trusted at once.
     """
 
-    def __init__(self, model: ChairModel) -> None:
+    def __init__(self, model: RongtaiModel) -> None:
         self._framer = StatusFramer()
         self._codes = StatusCodes.of(model)
         self._rejected = 0
