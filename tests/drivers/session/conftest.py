@@ -1,9 +1,12 @@
 """Fixtures of the session behaviour suite: a connected ChairSession on a simulated chair.
 
-Every test here runs once per link kind. :func:`simulator.reach.links_to` is the one place that
-knows how to reach the simulated chair over a link; adding a kind means adding it there and to
-:data:`LINK_KINDS`, and nothing else. A test that is about one property of some kinds (the
-checksummed status form, say) names them with ``@pytest.mark.link_kinds`` and says why.
+Every test here runs once per protocol family and link kind the family's chair can be reached
+on (:data:`FAMILY_MODELS`: BLE only for a chair with a BLE module). :func:`simulator.reach.links_to`
+is the one place that knows how to reach the simulated chair over a link; adding a kind means
+adding it there and to :data:`LINK_KINDS`, and nothing else. A test about one property of some
+kinds (the checksummed status form, say) names them with ``@pytest.mark.link_kinds``, and a
+test of one family's ways (Rongtai's hold-to-move keys, say) names it with
+``@pytest.mark.families``; each says why beside the mark.
 
 Nothing of ours is mocked: the session talks to a real :class:`SimulatedChair` through a real
 link (a real pty or TCP socket for the serial kinds, bleak's real ``BleakClient`` over the
@@ -16,51 +19,26 @@ virtual time waits for them (see :mod:`simulator.wire`).
 from __future__ import annotations
 
 import contextlib
-import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import AsyncIterator, Iterable
 
 import pytest
-from sessionhelpers import KeyLog, Rig, assert_every_start_stopped
+from sessionhelpers import (
+    FAMILY_MODELS,
+    LINK_KINDS,
+    KeyLog,
+    Rig,
+    RigMaker,
+    assert_every_start_stopped,
+)
 
 from chairctl.clock import VirtualClock
 from drivers.chair import ChairSession, EventListener
-from drivers.links import BleLink
 from drivers.models import ChairModel, get_model
+from drivers.models.schema import NcniModel, RongtaiModel, Transport, TuyaModel
 from drivers.session import LinkState, SessionConfig
 from simulator import ChairOptions, SimulatedChair, Sitter
+from simulator.families import simulated_chair
 from simulator.reach import links_to
-from simulator.rongtai.frames import Form
-
-MODEL_ID = "rongtai-rt8600s"
-
-
-@dataclass(frozen=True)
-class LinkKind:
-    """What a test may need to know of a link kind, beyond how to build one."""
-
-    #: The status form the chair sends on it: the checksummed 17-byte form every 200 ms over
-    #: BLE (and in memory), the 18-byte form without checksum every 50 ms on the wired
-    #: hand-controller line that a serial link plugs into.
-    form: Form
-    #: Chair seconds a connection attempt takes to fail while another controller holds the
-    #: chair: nothing where the chair refuses at once, more where it just says nothing.
-    busy_attempt_s: float
-
-
-#: A busy BLE chair stops advertising, so an attempt ends when BleLink's scan runs out.
-_BLE_SCAN_S: float = inspect.signature(BleLink).parameters["scan_timeout"].default
-
-#: The links the suite runs over.
-LINK_KINDS: dict[str, LinkKind] = {
-    "memory": LinkKind("ble", busy_attempt_s=0.0),
-    # A pty cannot refuse: the attempt opens it and waits in vain for a first status.
-    "serial-pty": LinkKind("wired", busy_attempt_s=SessionConfig().first_status_timeout_s),
-    # The server accepts the connection and hangs up at once.
-    "serial-socket": LinkKind("wired", busy_attempt_s=0.0),
-    "ble": LinkKind("ble", busy_attempt_s=_BLE_SCAN_S),
-}
 
 #: How long the pty stays silent after the chair drops the link (chair seconds). A pty cannot
 #: hang up, so the session notices a drop only by its status watchdog; the server's default
@@ -68,54 +46,69 @@ LINK_KINDS: dict[str, LinkKind] = {
 PTY_LINK_DOWN_S = SessionConfig().status_timeout_s + 2.0
 
 
-def kinds_where(test: Callable[[LinkKind], bool]) -> list[str]:
-    """The link kinds that pass ``test``, for ``@pytest.mark.link_kinds``."""
-    return [name for name, kind in LINK_KINDS.items() if test(kind)]
+def transport_of(model: ChairModel, link_kind: str) -> Transport:
+    """How ``model``'s chair is reached on a link kind (only Rongtai chairs have two ways)."""
+    return LINK_KINDS[link_kind].form if "ble" in model.transports else "wired"
 
 
-def checksummed(kind: LinkKind) -> bool:
+def checksummed(model: ChairModel, link_kind: str) -> bool:
     """The chair's status frames on this kind carry a checksum, so damage to them shows."""
-    return get_model(MODEL_ID).protocol.status_forms[kind.form].checksum
+    match model:
+        case RongtaiModel():
+            return model.protocol.status_forms[transport_of(model, link_kind)].checksum
+        case TuyaModel():
+            return True
+        case NcniModel():
+            return False
+
+
+def _reachable(family: str, link_kind: str) -> bool:
+    # Memory reaches any chair; BLE only a chair with a BLE module; serial one with a wire.
+    transports = get_model(FAMILY_MODELS[family]).transports
+    return link_kind == "memory" or (("ble" if link_kind == "ble" else "wired") in transports)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "link_kinds(*kinds): run only over these link kinds (say why beside it)"
     )
+    config.addinivalue_line(
+        "markers", "families(*families): run only for these protocol families (say why)"
+    )
+
+
+def _marked(metafunc: pytest.Metafunc, name: str, known: Iterable[str]) -> list[str]:
+    names = list(known)
+    mark = metafunc.definition.get_closest_marker(name)
+    if mark is None:
+        return names
+    unknown = set(mark.args) - set(names)
+    if unknown or not mark.args:
+        raise ValueError(f"{name} names none, or unknown ones: {sorted(unknown)}")
+    return [n for n in names if n in mark.args]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Every test using a rig runs once per link kind, or per kind its mark names."""
+    """Every test using a rig runs once per family and link kind that family's chair can be
+    reached on, or per those its marks name."""
     if "link_kind" not in metafunc.fixturenames:
         return
-    kinds = list(LINK_KINDS)
-    mark = metafunc.definition.get_closest_marker("link_kinds")
-    if mark is not None:
-        unknown = set(mark.args) - set(LINK_KINDS)
-        if unknown or not mark.args:
-            raise ValueError(f"link_kinds names no kind, or unknown ones: {sorted(unknown)}")
-        kinds = [kind for kind in kinds if kind in mark.args]
-    metafunc.parametrize("link_kind", kinds)
+    families = _marked(metafunc, "families", FAMILY_MODELS)
+    kinds = _marked(metafunc, "link_kinds", LINK_KINDS)
+    pairs = [(f, k) for f in families for k in kinds if _reachable(f, k)]
+    metafunc.parametrize(("chair_family", "link_kind"), pairs, ids=[f"{f}-{k}" for f, k in pairs])
 
 
-class RigMaker(Protocol):
-    """Builds a connected rig; every argument has the suite's default."""
-
-    def __call__(
-        self,
-        *,
-        chair_model: ChairModel | None = None,
-        sitter: Sitter | None = None,
-        options: ChairOptions | None = None,
-        config: SessionConfig | None = None,
-        shoulder_position: float | None = None,
-        on_event: EventListener | None = None,
-    ) -> Awaitable[Rig]: ...
+@pytest.fixture
+def chair_family() -> str:
+    """The family of a test that needs no rig (rig tests are parametrized over every family)."""
+    return "rongtai-h10"
 
 
-@pytest.fixture(scope="session")
-def model() -> ChairModel:
-    return get_model(MODEL_ID)
+@pytest.fixture
+def model(chair_family: str) -> ChairModel:
+    """The model of the family under test."""
+    return get_model(FAMILY_MODELS[chair_family])
 
 
 @pytest.fixture
@@ -137,10 +130,10 @@ async def make_rig(link_kind: str, model: ChairModel) -> AsyncIterator[RigMaker]
         on_event: EventListener | None = None,
     ) -> Rig:
         clock = VirtualClock()
-        chair = SimulatedChair(
+        chair = simulated_chair(
             chair_model or model,
             clock,
-            form=LINK_KINDS[link_kind].form,
+            transport=transport_of(model, link_kind),
             sitter=sitter,
             options=options,
         )

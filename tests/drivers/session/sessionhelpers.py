@@ -1,17 +1,30 @@
-"""Helpers of the session behaviour suite: the rig, the chair's key log, ground-truth checks."""
+"""Helpers of the session behaviour suite: the families and link kinds it runs over, the rig,
+the chair's key log, ground-truth checks. (In a module of its own rather than the conftest, so
+tests import it by a name no other folder's conftest shares.)"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import inspect
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from chairctl.clock import VirtualClock
-from chairctl.vocabulary import ActuatorMotion, AirbagZone, Region, Setpoint, Technique
-from drivers.chair import ChairSession
+from chairctl.vocabulary import (
+    ActuatorMotion,
+    AirbagZone,
+    Region,
+    Setpoint,
+    Technique,
+    WorkState,
+)
+from drivers.chair import ChairSession, EventListener
+from drivers.links import BleLink
 from drivers.models import ChairModel
-from drivers.session import LinkState
-from simulator import LinkDrop, SimulatedChair
+from drivers.models.schema import RongtaiModel, Transport
+from drivers.session import LinkState, SessionConfig
+from simulator import ChairOptions, LinkDrop, SimulatedChair, Sitter
+from simulator.rongtai.chair import RongtaiChair
 from simulator.rongtai.firmware import Phase
 
 #: A setpoint with the rollers working one region, gently.
@@ -20,12 +33,13 @@ KNEAD_LOWER_BACK = Setpoint(technique=Technique.KNEAD, regions=(Region.LOWER_BAC
 
 @dataclass(frozen=True)
 class Received:
-    """One key frame the chair's mainboard received."""
+    """One command the chair received: a key, or the id of a data point set."""
 
     at: float
     key: int
-    #: What the firmware was doing when the key arrived.
-    phase: Phase
+    #: What the firmware was doing when the key arrived (a Rongtai chair's :class:`Phase`,
+    #: which tells the body scan from the return home; another chair's work state).
+    phase: Phase | WorkState
 
 
 @dataclass
@@ -38,18 +52,27 @@ class KeyLog:
 
     @classmethod
     def attach(cls, chair: SimulatedChair) -> KeyLog:
-        """Log ``chair``'s keys from now on (wraps its mainboard's key input)."""
+        """Log ``chair``'s commands from now on: a Rongtai chair's mainboard key input (so a
+        key pressed on the remote counts too), any other chair's commands off the wire."""
         log = cls()
-        press = chair.board.press
 
-        def logged(key: int) -> None:
-            entry = Received(chair.clock.now(), key, chair.board.phase)
+        def record(key: int, phase: Phase | WorkState) -> None:
+            entry = Received(chair.clock.now(), key, phase)
             log.entries.append(entry)
             for hook in list(log.hooks):
                 hook(entry)
-            press(key)
 
-        chair.board.press = logged  # type: ignore[method-assign]
+        if isinstance(chair, RongtaiChair):
+            board = chair.board
+            press = board.press
+
+            def logged(key: int) -> None:
+                record(key, board.phase)
+                press(key)
+
+            board.press = logged  # type: ignore[method-assign]
+        else:
+            chair.listen_keys(lambda key: record(key, chair.work_state))
         return log
 
     @property
@@ -64,6 +87,15 @@ class KeyLog:
 
     def times(self, key: int) -> list[float]:
         return [e.at for e in self.entries if e.key == key]
+
+    def on_next(self, action: Callable[[], None]) -> None:
+        """Run ``action`` when the chair receives its next command, whatever it is."""
+
+        def hook(entry: Received) -> None:
+            self.hooks.remove(hook)
+            action()
+
+        self.hooks.append(hook)
 
     def on(self, key: int, action: Callable[[], None], *, once: bool = True) -> None:
         """Run ``action`` when the chair receives ``key`` (before it acts on the key)."""
@@ -104,7 +136,10 @@ async def drop_link(rig: Rig) -> float:
 
 
 def hold_pairs(model: ChairModel) -> dict[int, int]:
-    """START key -> its STOP key, for every hold-to-move pair of the model."""
+    """START key -> its STOP key, for every hold-to-move pair of the model (only Rongtai chairs
+    have START/STOP pairs: an NCNI hold stops when its ticks do, a Tuya one is a state)."""
+    if not isinstance(model, RongtaiModel):
+        return {}
     pairs = {}
     for hold in (model.keys.walk, model.keys.backrest, model.keys.leg_rest):
         if hold is not None:
@@ -175,3 +210,54 @@ def peak_pressures(chair: SimulatedChair, start: float, end: float) -> dict[Airb
         for zone, pressure in state.airbags.items():
             peaks[zone] = max(peaks[zone], pressure)
     return peaks
+
+
+#: The model each protocol family is tested with.
+FAMILY_MODELS: dict[str, str] = {
+    "rongtai-h10": "rongtai-rt8600s",
+    "tuya-mcu": "tuya-amy-example",
+    "ncni": "ncni-chair",
+}
+
+
+@dataclass(frozen=True)
+class LinkKind:
+    """What a test may need to know of a link kind, beyond how to build one."""
+
+    #: How a Rongtai chair is reached on it, which sets its status form: the checksummed
+    #: 17-byte form every 200 ms over BLE (and in memory), the 18-byte form without checksum
+    #: every 50 ms on the wired hand-controller line that a serial link plugs into. Chairs of
+    #: the other families are wired only.
+    form: Transport
+    #: Chair seconds a connection attempt takes to fail while another controller holds the
+    #: chair: nothing where the chair refuses at once, more where it just says nothing.
+    busy_attempt_s: float
+
+
+#: A busy BLE chair stops advertising, so an attempt ends when BleLink's scan runs out.
+_BLE_SCAN_S: float = inspect.signature(BleLink).parameters["scan_timeout"].default
+
+#: The links the suite runs over.
+LINK_KINDS: dict[str, LinkKind] = {
+    "memory": LinkKind("ble", busy_attempt_s=0.0),
+    # A pty cannot refuse: the attempt opens it and waits in vain for a first status.
+    "serial-pty": LinkKind("wired", busy_attempt_s=SessionConfig().first_status_timeout_s),
+    # The server accepts the connection and hangs up at once.
+    "serial-socket": LinkKind("wired", busy_attempt_s=0.0),
+    "ble": LinkKind("ble", busy_attempt_s=_BLE_SCAN_S),
+}
+
+
+class RigMaker(Protocol):
+    """Builds a connected rig; every argument has the suite's default."""
+
+    def __call__(
+        self,
+        *,
+        chair_model: ChairModel | None = None,
+        sitter: Sitter | None = None,
+        options: ChairOptions | None = None,
+        config: SessionConfig | None = None,
+        shoulder_position: float | None = None,
+        on_event: EventListener | None = None,
+    ) -> Awaitable[Rig]: ...

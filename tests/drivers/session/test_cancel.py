@@ -10,6 +10,9 @@ from sessionhelpers import KNEAD_LOWER_BACK, Rig
 from chairctl.vocabulary import Interrupted, Region, Technique
 from drivers.models import ChairModel
 
+# Rongtai only: hold-to-move START/STOP pairs are Rongtai's.
+pytestmark = pytest.mark.families("rongtai-h10")
+
 
 async def _walking(rig: Rig, model: ChairModel) -> asyncio.Future[None]:
     walking = asyncio.Event()

@@ -32,6 +32,9 @@ from chairctl.vocabulary import (
 from drivers.models import ChairModel
 from simulator import SimulatedChair
 
+# Rongtai only: each change's status and keys are the H10's; test_any_family judges every family.
+pytestmark = pytest.mark.families("rongtai-h10")
+
 #: What the chair starts each case from: kneading the lower back, nothing else.
 BASE = KNEAD_LOWER_BACK
 

@@ -1,5 +1,6 @@
-"""A session against a chair in another process: ``chairctl sim serve --pty`` at ten times real
-speed, reached over a real serial link on the clock a controller of such a chair would use.
+"""A session against a chair in another process: ``chairctl sim serve --pty --model ...`` at ten
+times real speed, reached over a real serial link on the clock a controller of such a chair
+would use; a Rongtai chair in detail, then a chair of each other family.
 
 This runs in real time (two processes share no clock), so every wait is for an event and
 bounded; the whole test takes a few seconds and is cut off well under a minute.
@@ -12,6 +13,8 @@ import contextlib
 import signal
 import sys
 from collections.abc import AsyncIterator
+
+import pytest
 
 from chairctl.clock import ScaledClock
 from chairctl.vocabulary import (
@@ -27,7 +30,7 @@ from chairctl.vocabulary import (
 from drivers.adapters.rongtai import is_safe
 from drivers.chair import ChairSession
 from drivers.links import SerialLink
-from drivers.models import ChairModel
+from drivers.models import ChairModel, get_model
 from drivers.session import LinkState, SessionConfig
 
 SPEED = 10
@@ -48,6 +51,12 @@ LOWER_BACK_WAIST = KNEAD_MID_BACK.model_copy(
 WITH_HEAT = LOWER_BACK_WAIST.model_copy(update={"heat": {Heater.LUMBAR: HeatLevel.MEDIUM}})
 
 
+@pytest.fixture
+def model() -> ChairModel:
+    """The Rongtai chair the first scenario's statuses are written for."""
+    return get_model("rongtai-rt8600s")
+
+
 def latest(session: ChairSession) -> ChairStatus:
     status = session.status
     assert status is not None, "no status from the chair yet"
@@ -55,10 +64,13 @@ def latest(session: ChairSession) -> ChairStatus:
 
 
 @contextlib.asynccontextmanager
-async def served_pty() -> AsyncIterator[tuple[asyncio.subprocess.Process, str]]:
+async def served_pty(
+    model_id: str = "rongtai-rt8600s",
+) -> AsyncIterator[tuple[asyncio.subprocess.Process, str]]:
     """``chairctl sim serve --pty`` in a child process, and the pty path it printed first."""
     server = await asyncio.create_subprocess_exec(
         *[sys.executable, "-m", "chairctl", "sim", "serve", "--pty", "--speed", str(SPEED)],
+        *["--model", model_id],
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -119,6 +131,41 @@ async def test_a_setpoint_sequence_then_a_safe_stop_on_a_chair_in_another_proces
             assert not status.airbag_program
             assert not status.airbags_active
             assert not status.heat
+        finally:
+            await asyncio.wait_for(session.close(), STEP_S)
+
+        server.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(server.wait(), EXIT_S) == 0
+        assert server.stderr is not None
+        assert b"Traceback" not in await server.stderr.read()
+
+
+@pytest.mark.parametrize("model_id", ["tuya-amy-example", "ncni-chair"])
+async def test_a_chair_of_another_family_served_in_another_process(model_id: str) -> None:
+    model = get_model(model_id)
+    async with asyncio.timeout(WHOLE_S), served_pty(model_id) as (server, path):
+        session = ChairSession(
+            model, lambda: SerialLink.for_model(model, path), ScaledClock(SPEED), config=CONFIG
+        )
+        try:
+            await asyncio.wait_for(session.connect(), STEP_S)
+            assert latest(session).work_state is WorkState.STANDBY
+
+            await asyncio.wait_for(session.apply(KNEAD_MID_BACK), STEP_S)
+            assert latest(session).work_state is WorkState.RUNNING
+
+            heat = {Heater.LUMBAR: HeatLevel.MEDIUM}
+            await asyncio.wait_for(
+                session.apply(KNEAD_MID_BACK.model_copy(update={"heat": heat})), STEP_S
+            )
+            assert latest(session).heat
+
+            await asyncio.wait_for(session.stop(), STEP_S)
+            report = session.last_stop
+            assert report is not None
+            assert report.safe
+            assert session.adapter.is_safe(latest(session))
+            assert not latest(session).heat
         finally:
             await asyncio.wait_for(session.close(), STEP_S)
 

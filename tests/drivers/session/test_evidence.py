@@ -7,14 +7,16 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from conftest import RigMaker
-from sessionhelpers import KNEAD_LOWER_BACK, Rig
+from sessionhelpers import KNEAD_LOWER_BACK, Rig, RigMaker
 
 from chairctl.vocabulary import Heater, HeatLevel, NotConfirmed, Technique, WorkState
 from drivers.adapters.rongtai import DEFAULT_SETTLE_WINDOW_S
 from drivers.models import ChairModel
 from simulator import CorruptFrames, DropFrames
 from simulator.rongtai.firmware import Phase
+
+# Rongtai only: the H10's toggle keys; test_any_family holds every family to the rule.
+pytestmark = pytest.mark.families("rongtai-h10")
 
 HEAT = KNEAD_LOWER_BACK.model_copy(update={"heat": {Heater.LUMBAR: HeatLevel.MEDIUM}})
 

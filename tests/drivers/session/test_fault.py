@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import RigMaker
-from sessionhelpers import KNEAD_LOWER_BACK, Rig, assert_released
+from sessionhelpers import KNEAD_LOWER_BACK, Rig, RigMaker, assert_released
 
 from chairctl.vocabulary import ChairFault, Technique, WorkState
 from drivers.models import ChairModel
@@ -14,6 +13,9 @@ from drivers.session import EventKind
 from simulator import Overload
 from simulator.rongtai.codes import ErrorCode
 from simulator.rongtai.firmware import Phase
+
+# Rongtai only: the H10's error codes and acknowledgement; test_any_family covers every family.
+pytestmark = pytest.mark.families("rongtai-h10")
 
 
 async def test_a_fault_during_apply_ends_it_and_latches(rig: Rig, model: ChairModel) -> None:

@@ -6,8 +6,15 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import LINK_KINDS, RigMaker
-from sessionhelpers import KNEAD_LOWER_BACK, Rig, assert_released, drop_link, hold_pairs
+from sessionhelpers import (
+    KNEAD_LOWER_BACK,
+    LINK_KINDS,
+    Rig,
+    RigMaker,
+    assert_released,
+    drop_link,
+    hold_pairs,
+)
 
 from chairctl.vocabulary import Interrupted, LinkError, Technique
 from drivers.models import ChairModel
@@ -27,6 +34,7 @@ async def _drop_mid_walk(rig: Rig, model: ChairModel) -> tuple[asyncio.Future[No
     return applying, clock.now()
 
 
+@pytest.mark.families("rongtai-h10")  # a hold-to-move walk is Rongtai's
 async def test_a_drop_mid_walk_reconnects_stops_the_walk_and_makes_safe(
     rig: Rig, model: ChairModel
 ) -> None:
@@ -49,6 +57,7 @@ async def test_a_drop_mid_walk_reconnects_stops_the_walk_and_makes_safe(
     assert_released(chair)
 
 
+@pytest.mark.families("rongtai-h10")  # a hold-to-move walk is Rongtai's
 async def test_after_a_drop_nothing_resumes_until_acknowledged(rig: Rig, model: ChairModel) -> None:
     session, chair, clock, keys = rig
     applying, _ = await _drop_mid_walk(rig, model)
@@ -105,6 +114,7 @@ async def test_a_silent_chair_counts_as_a_dropped_link(make_rig: RigMaker) -> No
     assert_released(chair)
 
 
+@pytest.mark.families("rongtai-h10")  # a hold-to-move walk is Rongtai's
 async def test_reconnection_gives_up_after_its_attempts_and_stop_says_so(
     make_rig: RigMaker, model: ChairModel, link_kind: str
 ) -> None:
@@ -142,6 +152,7 @@ async def test_reconnection_gives_up_after_its_attempts_and_stop_says_so(
         await clock.run(session.apply(KNEAD_LOWER_BACK))
 
 
+@pytest.mark.families("rongtai-h10")  # a hold-to-move walk is Rongtai's
 async def test_stop_during_a_reconnection_waits_for_it(rig: Rig, model: ChairModel) -> None:
     session, chair, clock, _keys = rig
     applying, _ = await _drop_mid_walk(rig, model)

@@ -18,6 +18,9 @@ from chairctl.vocabulary import (
 from drivers.adapters.rongtai import PostureGoal, TargetMapper, scale
 from drivers.models import ChairModel
 
+# Rongtai only: the Rongtai target mapping.
+pytestmark = pytest.mark.families("rongtai-h10")
+
 REFUSED = {
     "a technique the chair lacks": Setpoint(technique=Technique.STRETCH, regions=()),
     "swedish": Setpoint(technique=Technique.SWEDISH, regions=(Region.MID_BACK,)),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from conftest import RigMaker
-from sessionhelpers import Rig, occupancy_share
+from sessionhelpers import Rig, RigMaker, occupancy_share
 
 from chairctl.vocabulary import MassageRange, Region, Setpoint, Technique
 from drivers.models import ChairModel
 from simulator import Sitter
+
+# Rongtai only: only a Rongtai chair reports and places its rollers.
+pytestmark = pytest.mark.families("rongtai-h10")
 
 #: Seconds of massage judged after the setpoint is reached.
 WATCH_S = 30.0

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from sessionhelpers import KNEAD_LOWER_BACK, Rig, max_depth
 
 from chairctl.vocabulary import AirbagZone, Heater, HeatLevel, MassageRange, Technique, WorkState
 from drivers.models import ChairModel
 from simulator.rongtai.firmware import Phase
+
+# Rongtai only: the H10's power, scan and mode key order.
+pytestmark = pytest.mark.families("rongtai-h10")
 
 
 async def test_from_standby_power_then_the_scan_then_the_technique(

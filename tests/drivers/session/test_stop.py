@@ -7,8 +7,7 @@ import itertools
 from collections.abc import Awaitable, Callable
 
 import pytest
-from conftest import RigMaker
-from sessionhelpers import KNEAD_LOWER_BACK, Rig, assert_released, hold_pairs
+from sessionhelpers import KNEAD_LOWER_BACK, Rig, RigMaker, assert_released, hold_pairs
 
 from chairctl.vocabulary import (
     ActuatorMotion,
@@ -26,6 +25,9 @@ from drivers.models import ChairModel
 from drivers.session import UnsafeStop
 from simulator import Overload
 from simulator.rongtai.firmware import Phase
+
+# Rongtai only: the H10's states and one-job keys; test_any_family stops every family.
+pytestmark = pytest.mark.families("rongtai-h10")
 
 #: Everything on at once: rollers, airbags, heat, foot rollers, zero gravity.
 EVERYTHING = KNEAD_LOWER_BACK.model_copy(

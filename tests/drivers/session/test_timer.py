@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import RigMaker
-from sessionhelpers import KNEAD_LOWER_BACK
+from sessionhelpers import KNEAD_LOWER_BACK, RigMaker
 
 from drivers.models import ChairModel
+
+# Rongtai only: the H10's session preset keys.
+pytestmark = pytest.mark.families("rongtai-h10")
 
 
 @pytest.mark.parametrize(("session_s", "minutes"), [(27 * 60, 30), (9 * 60, 10), (20 * 60, 20)])
