@@ -1,6 +1,9 @@
-"""``chairctl decode``: turn Rongtai status frames (as hex) into JSON, one line per frame.
+"""``chairctl decode``: turn frames a chair sent (as hex) into JSON, one line per frame.
 
-For reading captures and logs by hand or in scripts. Nothing is sent to any chair.
+For reading captures and logs by hand or in scripts, whatever the chair's protocol family:
+a Rongtai or NCNI status frame becomes the normalised status; a Tuya frame becomes its command
+and data points, each named by the model's data-point map where it has one (which is how a
+Tuya chair's own map is found). Nothing is sent to any chair.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from typing import Any
 import click
 
 from chairctl.vocabulary import AirbagZone, ChairStatus, ProtocolError
-from drivers.models import DEFAULT_MODEL, get_model
+from drivers.models import DEFAULT_MODEL, ChairModel, get_model
+from drivers.models.schema import NcniModel, RongtaiModel, TuyaModel
+from drivers.protocols import ncni, tuya
 from drivers.protocols.rongtai import StatusCodes, decode_fields, status_fields, technique_label
 
 #: Separators people paste between hex bytes: spaces (from a quoted argument) and colons.
@@ -83,6 +88,47 @@ def _shown(text: str) -> str:
     return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
 
 
+def _tuya_json(model: TuyaModel, frame: bytes) -> dict[str, Any]:
+    decoded = tuya.decode_frame(frame)
+    try:
+        command = tuya.Command(decoded.command).name.lower()
+    except ValueError:
+        command = f"0x{decoded.command:02X}"
+    out: dict[str, Any] = {"version": decoded.version, "command": command}
+    if decoded.command not in (tuya.Command.DP_REPORT, tuya.Command.DP_DELIVER):
+        out["data"] = decoded.data.hex(" ")
+        return out
+    codes = {point.id: code for code, point in model.datapoints.items()}
+    points = []
+    for point in tuya.decode_dps(decoded.data):
+        code = codes.get(point.dp_id)
+        value: Any = point.value.hex(" ") if isinstance(point.value, bytes) else point.value
+        entry: dict[str, Any] = {
+            "dp": point.dp_id,
+            "code": code,
+            "type": point.type.name.lower(),
+            "value": value,
+        }
+        if point.type is tuya.DpType.ENUM and code is not None and isinstance(value, int):
+            values = model.range_of(code)
+            entry["meaning"] = values[value] if value < len(values) else None
+        points.append(entry)
+    out["dps"] = points
+    return out
+
+
+def decode_one(model: ChairModel, frame: bytes, codes: StatusCodes | None) -> dict[str, Any]:
+    """The JSON object ``decode`` prints for one frame of ``model``'s family."""
+    match model:
+        case RongtaiModel():
+            assert codes is not None  # made once for the Rongtai family
+            return status_json(decode_fields(status_fields(frame), codes))
+        case NcniModel():
+            return status_json(ncni.to_chair_status(ncni.parse_status(frame)))
+        case TuyaModel():
+            return _tuya_json(model, frame)
+
+
 @click.command()
 @click.option(
     "--model",
@@ -90,26 +136,29 @@ def _shown(text: str) -> str:
     default=DEFAULT_MODEL,
     show_default=True,
     metavar="ID",
-    help="Chair model whose technique and program codes to use (see 'chairctl models').",
+    help="Chair model: its protocol family, and its codes or data-point map "
+    "(see 'chairctl models').",
 )
 @click.argument("frames", nargs=-1, required=True, metavar="HEX...")
 def decode(model_id: str, frames: tuple[str, ...]) -> None:
-    """Decode Rongtai status frames into JSON, one object per line.
+    """Decode frames a chair sent into JSON, one object per line.
 
     Each HEX argument is one whole frame: hex digit pairs written together, separated by
-    colons, or separated by spaces inside one quoted argument ("f0 05 03 ... f1"). Both the
-    17-byte checksummed form and the 18-byte form are accepted. Decoding stops at the first bad
-    frame with exit status 1; the frames before it are printed.
+    colons, or separated by spaces inside one quoted argument ("f0 05 03 ... f1"). Rongtai
+    chairs: the 17-byte checksummed or the 18-byte status form. NCNI chairs: the 33-byte
+    status. Tuya chairs: any frame (55 AA ...), data points named by the model's map.
+    Decoding stops at the first bad frame with exit status 1; the frames before it are
+    printed.
     """
     model = get_model(model_id)
-    codes = StatusCodes.of(model)
+    codes = StatusCodes.of(model) if isinstance(model, RongtaiModel) else None
     for number, text in enumerate(frames, start=1):
         try:
             frame = parse_hex(text)
-            status = decode_fields(status_fields(frame), codes)
+            decoded = decode_one(model, frame, codes)
         except ProtocolError as error:
             hint = ""
             if len(_SEPARATORS.sub("", text)) == 2:
                 hint = "; quote a frame written with spaces so it is one argument"
             raise ProtocolError(f"frame {number} ({_shown(text)!r}): {error}{hint}") from None
-        click.echo(json.dumps(status_json(status)))
+        click.echo(json.dumps(decoded))

@@ -25,7 +25,9 @@ from chairctl.vocabulary import (
     Location,
     Problem,
     ProgramError,
+    Unsupported,
 )
+from drivers.adapters import Adapter, adapter_for
 from drivers.models import get_model
 
 #: Width used when the output is not a terminal (a pipe, a file, a test).
@@ -182,11 +184,33 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> None:
         sys.exit(1)
 
 
-def _chair_for(model_id: str | None) -> tuple[str, ChairCapabilities]:
+def _chair_for(model_id: str | None) -> tuple[str, ChairCapabilities, Adapter | None]:
     if model_id is None:
-        return "a full-featured chair", FULL_FEATURED
+        return "a full-featured chair", FULL_FEATURED, None
     model = get_model(model_id)
-    return model.name, model.capabilities
+    return model.name, model.capabilities, adapter_for(model)
+
+
+def _as_run_table(plan: Plan, adapter: Adapter, chair: str) -> Table | Text:
+    """What the chair's driver will do differently from each step, by step and line: what it
+    can only approximate (a region mode for a roller position, its own technique, ...)."""
+    table = Table(title=f"How the {chair} runs it", title_justify="left", show_edge=False)
+    table.add_column("line", justify="right")
+    table.add_column("step")
+    table.add_column("on this chair", overflow="fold")
+    seen: set[tuple[int, str]] = set()
+    for entry in plan.entries:
+        try:
+            notes = adapter.approximations(entry.setpoint)
+        except Unsupported as error:
+            notes = [f"cannot run it: {error}"]
+        for note in notes:
+            if (entry.line, note) not in seen:
+                seen.add((entry.line, note))
+                table.add_row(str(entry.line), entry.step, note)
+    if not seen:
+        return Text(f"The {chair} runs every step as compiled.", style="dim")
+    return table
 
 
 def _header(program: Program, plan: Plan, chair: str, person: str) -> Panel:
@@ -249,7 +273,7 @@ def show(
     if not path.exists():
         raise click.ClickException(f"no program file or library program '{program}'")
     loaded = load_program(path)
-    chair_name, chair = _chair_for(model_id)
+    chair_name, chair, adapter = _chair_for(model_id)
     person, profile, screening = personalisation_for(home, profile_name)
     plan = compile_program(loaded, person=person, chair=chair)
     console = _console(width)
@@ -270,6 +294,8 @@ def show(
         Text("Adjustments made by the compiler", style="bold"),
         adjustments if plan.adjustments else Text("none", style="dim"),
     ]
+    if adapter is not None:
+        parts += [Text(""), _as_run_table(plan, adapter, chair_name)]
     console.print(Group(*parts))
 
 

@@ -92,3 +92,28 @@ def test_an_invalid_program_is_reported_with_its_location(
     assert code == 1
     assert err.startswith(f"{path}:9:")
     assert "did you mean 'knead'" in err
+
+
+@pytest.mark.parametrize("model_id", ["tuya-amy-example", "ncni-chair"])
+def test_the_library_runs_on_the_other_families_and_says_how_it_approximates(
+    capsys: pytest.CaptureFixture[str], model_id: str
+) -> None:
+    code, out, _ = check(capsys, str(PROGRAMS), "--model", model_id, "--json")
+    report = json.loads(out)
+    assert report["model"] == model_id
+    programs = report["programs"]
+    assert {p["id"] for p in programs} == {p.stem for p in PROGRAMS.glob("*.yaml")}
+    for program in programs:
+        # Safety holds on every chair, whatever it can only approximate.
+        assert program["violations"] == [], program["id"]
+        if program["outcome"] == "error":
+            # Only what the chair's track cannot reach at all is refused, before anything moves.
+            assert "track cannot reach" in program["failures"][0], program["failures"]
+            continue
+        assert program["outcome"] == "completed", program["failures"]
+        # Neither chair can place its rollers: every roller step says what it does instead.
+        said = [a for step in program["steps"] for a in step["approximations"]]
+        assert any("cannot place its rollers" in a or "its own technique" in a for a in said)
+        assert 0 <= program["fidelity"] <= 1
+    # Honest fidelity: a chair that cannot place its rollers does not pass a 90% threshold.
+    assert code == 1

@@ -80,6 +80,23 @@ def test_show_for_a_model_lists_its_approximations(capsys: pytest.CaptureFixture
     assert "line 52: this chair cannot do swedish: roll instead" in out
 
 
+@pytest.mark.parametrize(
+    ("model_id", "says"),
+    [
+        ("rongtai-rt8600s", "the chair's partial range works a band of its own size"),
+        ("tuya-amy-example", "cannot place its rollers: its waist_relax mode works the lower back"),
+        ("ncni-chair", "chooses its own technique: its back and waist mode"),
+    ],
+)
+def test_show_for_a_model_says_how_that_chair_runs_each_step(
+    capsys: pytest.CaptureFixture[str], model_id: str, says: str
+) -> None:
+    code, out, _ = run(capsys, "show", "five-minute-reset", "--model", model_id, "--width", "200")
+    assert code == 0, out
+    assert "How the " in out
+    assert says in " ".join(out.split())
+
+
 def test_show_bad_inputs(
     capsys: pytest.CaptureFixture[str], write_program: Callable[..., Path]
 ) -> None:

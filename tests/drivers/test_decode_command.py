@@ -176,9 +176,12 @@ def test_bad_input_gives_exit_1_and_one_line(
 def test_an_unknown_model_gives_the_registrys_message(
     chairctl: Callable[..., Run], captures: list[Capture]
 ) -> None:
-    code, out, err = chairctl("decode", "--model", "no-such-chair", captures[0].text)
+    code, out, err = chairctl("decode", "--model", "rongtai-rt9999", captures[0].text)
     assert (code, out) == (1, "")
-    assert err == "chairctl: no chair model 'no-such-chair'; known: rongtai-rt8600s\n"
+    assert err == (
+        "chairctl: no chair model 'rongtai-rt9999' (did you mean 'rongtai-rt8600s'?); "
+        "known: ncni-chair, rongtai-rt8600s, tuya-amy-example\n"
+    )
 
 
 def test_python_dash_m_runs_without_a_traceback(captures: list[Capture]) -> None:

@@ -125,10 +125,13 @@ async def test_no_bluetooth_is_one_calm_line_and_serial_still_works() -> None:
 
 async def test_a_listed_serial_port_is_chosen_with_the_model() -> None:
     wired = [m.id for m in builtin_registry() if m.match.serial is not None]
+    assert DEFAULT_MODEL in wired
     app = Host(simulated_scanner(), ports=two_ports)
     async with app.run_test(size=(100, 50)) as pilot:
         await pilot.pause()
-        assert app.screen.query_one("#serial-model", Select).value == wired[0]
+        # The current chair's model is chosen at first, not whichever wired model sorts first.
+        select = app.screen.query_one("#serial-model", Select)
+        assert select.value == DEFAULT_MODEL
         table = app.screen.query_one("#serial-ports", DataTable)
         assert [table.get_row_at(i)[0] for i in range(table.row_count)] == [
             "/dev/ttyS0",
@@ -137,7 +140,7 @@ async def test_a_listed_serial_port_is_chosen_with_the_model() -> None:
         table.focus()
         await pilot.press("down", "enter")
         await pilot.pause()
-    assert app.result == ChairChoice(ChairAddress("serial", "/dev/ttyUSB0", None), wired[0])
+    assert app.result == ChairChoice(ChairAddress("serial", "/dev/ttyUSB0", None), DEFAULT_MODEL)
 
 
 async def test_a_typed_url_is_a_serial_choice() -> None:

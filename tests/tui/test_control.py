@@ -89,6 +89,33 @@ async def test_a_library_program_runs_to_its_end_and_is_logged(
     assert chair_is_safe(control)
 
 
+@pytest.mark.parametrize("model_id", ["tuya-amy-example", "ncni-chair"])
+async def test_a_program_runs_on_a_chair_of_each_other_family(
+    model_id: str, tmp_path: Path
+) -> None:
+    clock = VirtualClock()
+    model = get_model(model_id)
+    seen = Recorder()
+    control = ChairControl(parse_chair(f"sim:{model_id}"), model, clock)
+    await clock.run(control.connect())
+    program = load_program(find_program("five-minute-reset"))
+    plan = control.compile(program, AS_WRITTEN)
+    try:
+        with Store.open(tmp_path / "chairctl.db") as store:
+            result = await clock.run(
+                control.run(program, plan, store=store, profile_name=None, listener=seen.event)
+            )
+            assert result.outcome is Outcome.COMPLETED, result.reason
+            assert result.chair_safe
+            assert store.history()[0].outcome is Outcome.COMPLETED
+        assert control.simulated is not None
+        # The chair was given time to come home by the release itself.
+        assert control.simulated.state().roller_technique is None
+        assert not control.simulated.state().heat_on
+    finally:
+        await clock.run(control.close())
+
+
 async def test_a_stop_during_a_session_says_stopping_then_stopped_and_releases(
     rig: tuple[ChairControl, VirtualClock, Recorder],
 ) -> None:

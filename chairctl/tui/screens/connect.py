@@ -149,7 +149,7 @@ class ConnectScreen(Screen[ChairChoice | None]):
                     if self._wired:
                         yield Select(
                             [(m.name, m.id) for m in self._wired],
-                            value=self._wired[0].id,
+                            value=self._serial_default(),
                             allow_blank=False,
                             id="serial-model",
                         )
@@ -165,6 +165,15 @@ class ConnectScreen(Screen[ChairChoice | None]):
         if self._current.kind == "sim" and self._current.model_id in ids:
             return self._current.model_id
         return DEFAULT_MODEL if DEFAULT_MODEL in ids else ids[0]
+
+    def _serial_default(self) -> str:
+        """The model a serial port starts at: the current chair's, if it has a wire, else the
+        default model, else the first with a wire."""
+        ids = [m.id for m in self._wired]
+        for candidate in (self._current.model_id, DEFAULT_MODEL):
+            if candidate in ids:
+                return candidate
+        return ids[0]
 
     def _sim_label(self, model_id: str) -> str:
         return f"Use the built-in simulated chair ({get_model(model_id).name})"
