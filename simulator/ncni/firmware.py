@@ -34,7 +34,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import Enum, auto
-from typing import Final
+from typing import Final, Literal
 
 from chairctl.clock import Clock
 from chairctl.vocabulary import REGION_BANDS, Region, Width, WorkState, track_position
@@ -42,11 +42,14 @@ from drivers.models.common import RollerMode
 from drivers.models.ncni import AIRBAG_ZONES, ManualModeName, NcniModel
 from simulator.config import ChairOptions
 from simulator.ncni.frames import ChairImage
-from simulator.ncni.posture import Part, Posture
 from simulator.ncni.selection import PROGRAM_S, TOP_LEVEL, Selection
 from simulator.physics.body import Body
+from simulator.physics.posture import Posture
 from simulator.timers import NamedTimers
 from simulator.trace import RollerActivity
+
+#: How this firmware names its actuators.
+ActuatorPart = Literal["backrest", "leg_rest"]
 
 #: Seconds each of a mode's techniques runs before the next.
 TECHNIQUE_S: Final = 20.0
@@ -96,8 +99,14 @@ class Board:
         #: When the session timer and the auto program run out (inf when not running).
         self.session_end = math.inf
         self.program_end = math.inf
-        self.posture = Posture(
-            clock, body, options, model.mechanics.actuator_timeout_s, self._overrun
+        self.posture: Posture[ActuatorPart] = Posture(
+            clock,
+            body,
+            options,
+            model.mechanics.actuator_timeout_s,
+            self._overrun,
+            backrest="backrest",
+            leg_rest="leg_rest",
         )
         self._timers: NamedTimers[str] = NamedTimers(clock)
         self._holding: int | None = None
@@ -287,7 +296,7 @@ class Board:
         body.foot_roller(now, 0)
         self.posture.stop_all(now)
 
-    def _overrun(self, part: Part) -> None:
+    def _overrun(self, part: ActuatorPart) -> None:
         self.protect(f"the {part.replace('_', ' ')} ran into its travel watchdog")
 
     def fail_limit_switches(self) -> None:

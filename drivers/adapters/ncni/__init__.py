@@ -34,7 +34,6 @@ from drivers.adapters.ncni.adapter import (
 from drivers.adapters.ncni.reconciler import Reconciler, View, view_of
 from drivers.adapters.ncni.release import is_safe
 from drivers.adapters.ncni.targets import (
-    PostureGoal,
     TargetMapper,
     Targets,
     chair_level,
@@ -42,6 +41,7 @@ from drivers.adapters.ncni.targets import (
     neck_level,
 )
 from drivers.adapters.ncni.watch import OffWatch
+from drivers.adapters.posture import PostureGoal
 
 __all__ = [
     "DEFAULT_ATTEMPTS",

@@ -43,8 +43,9 @@ from chairctl.vocabulary import AirbagZone, ChairFault, ChairStatus, NotConfirme
 from drivers.adapters.base import Port
 from drivers.adapters.confirm import Confirmer
 from drivers.adapters.ncni.neck import NeckGuard
-from drivers.adapters.ncni.targets import AIRBAG_KEYS, PostureGoal, Targets, neck_level
+from drivers.adapters.ncni.targets import AIRBAG_KEYS, Targets, neck_level
 from drivers.adapters.ncni.watch import OffWatch
+from drivers.adapters.posture import PostureGoal
 from drivers.models.ncni import NcniModel
 from drivers.protocols.ncni import (
     BOOT_SETTLE_FAIL_OPEN_S,

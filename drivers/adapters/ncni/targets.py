@@ -21,7 +21,6 @@ strongest chair level whose reported value is not above what it asked (1, 2 -> 1
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 from typing import Final
 
 from chairctl.vocabulary import (
@@ -29,7 +28,6 @@ from chairctl.vocabulary import (
     PERCUSSION,
     TRACK_ORDER,
     AirbagZone,
-    Posture,
     Region,
     Setpoint,
     Technique,
@@ -38,6 +36,7 @@ from chairctl.vocabulary import (
 )
 from chairctl.vocabulary.limits import NECK, NECK_MAX_INTENSITY
 from drivers.adapters.heat import one_switch_heat
+from drivers.adapters.posture import PostureGoal, one_key_posture
 from drivers.models.common import RollerMode
 from drivers.models.ncni import AIRBAG_ZONES, ManualModeName, NcniModel
 from drivers.protocols.ncni import INTENSITY_SCALE
@@ -46,17 +45,6 @@ from drivers.protocols.ncni import INTENSITY_SCALE
 AIRBAG_KEYS: Final[dict[AirbagZone, str]] = {zone: key for key, zone in AIRBAG_ZONES.items()}
 #: How people read each manual mode's name.
 _MODE_NAMES: Final[dict[str, str]] = {"back_waist": "back and waist", "neck": "neck"}
-
-
-class PostureGoal(Enum):
-    """What the reconciler does about the backrest and leg rest."""
-
-    #: Leave them where they are (no actuator is moved).
-    KEEP = "keep"
-    #: Out of zero gravity, if the adapter put the chair there.
-    UPRIGHT = "upright"
-    #: Into the chair's zero-gravity posture.
-    ZERO_G = "zero_g"
 
 
 @dataclass(frozen=True)
@@ -265,21 +253,11 @@ class TargetMapper:
         return one_switch_heat(setpoint.heat, model.heaters, model.heat_levels, notes, switch="key")
 
     def _posture(self, setpoint: Setpoint, notes: list[str]) -> PostureGoal:
-        posture = setpoint.posture
-        if posture is Posture.UPRIGHT:
-            return PostureGoal.UPRIGHT
-        if posture not in self.model.postures:
-            raise Unsupported(f"this chair cannot take the '{posture}' posture")
-        if posture is Posture.ZERO_G_1:
-            notes.append(
-                "zero_g_1: the chair's zero-gravity key is pressed, but its status does not "
-                "show the posture, so the posture is not confirmed"
-            )
-            return PostureGoal.ZERO_G
-        if posture is Posture.RECLINE:
-            notes.append(
-                "recline: chairctl does not time blind backrest moves, so the backrest stays "
-                "where it is (use zero_g_1, or the chair's panel)"
-            )
-            return PostureGoal.KEEP
-        raise Unsupported(f"this chair has one zero-gravity key; '{posture}' cannot be selected")
+        return one_key_posture(
+            setpoint.posture,
+            self.model.postures,
+            notes,
+            has_key=True,
+            confirmed=False,
+            remote="panel",
+        )

@@ -5,13 +5,14 @@ them with the status one confirmed key at a time (:mod:`.reconciler`) and perfor
 release (:mod:`.release`). How and why: ``docs/reconciler.md``.
 """
 
+from drivers.adapters.posture import PostureGoal
 from drivers.adapters.rongtai.adapter import (
     DEFAULT_ATTEMPTS,
     DEFAULT_SETTLE_WINDOW_S,
     RongtaiAdapter,
 )
 from drivers.adapters.rongtai.release import is_safe
-from drivers.adapters.rongtai.targets import PostureGoal, TargetMapper, Targets, scale
+from drivers.adapters.rongtai.targets import TargetMapper, Targets, scale
 
 __all__ = [
     "DEFAULT_ATTEMPTS",

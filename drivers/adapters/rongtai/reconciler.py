@@ -27,7 +27,8 @@ from chairctl.vocabulary import (
 from chairctl.vocabulary.limits import NECK_MAX_INTENSITY
 from drivers.adapters.base import Port
 from drivers.adapters.confirm import Confirmer
-from drivers.adapters.rongtai.targets import PostureGoal, Targets, scale
+from drivers.adapters.posture import PostureGoal
+from drivers.adapters.rongtai.targets import Targets, scale
 from drivers.models.rongtai import RongtaiModel
 
 #: b9 bit 6: the body scan is running (protocols.md 1.5). "Resetting" is either the scan

@@ -11,14 +11,12 @@ caller learns both before anything moves. Every mapping decision here is listed 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
 
 from chairctl.vocabulary import (
     MAX_INTENSITY,
     PERCUSSION,
     REGION_BANDS,
     MassageRange,
-    Posture,
     Region,
     Setpoint,
     Technique,
@@ -30,23 +28,13 @@ from chairctl.vocabulary import (
 )
 from chairctl.vocabulary.limits import NECK, NECK_MAX_INTENSITY
 from drivers.adapters.heat import one_switch_heat
+from drivers.adapters.posture import PostureGoal, one_key_posture
 from drivers.models.rongtai import RongtaiModel, TechniqueKey
 
 #: The top of the program scales for speed and airbag pressure (Setpoint: 1..5).
 _PROGRAM_TOP = 5
 #: Spans this long or longer are worked with the chair's full range.
 FULL_RANGE_SPAN = 4
-
-
-class PostureGoal(Enum):
-    """What the reconciler does about the backrest and leg rest."""
-
-    #: Leave them where they are (no actuator is moved).
-    KEEP = "keep"
-    #: Out of zero gravity, if the chair is in it.
-    UPRIGHT = "upright"
-    #: Into the chair's zero-gravity posture.
-    ZERO_G = "zero_g"
 
 
 @dataclass(frozen=True)
@@ -344,20 +332,11 @@ class TargetMapper:
         return speed
 
     def _posture(self, setpoint: Setpoint, notes: list[str]) -> PostureGoal:
-        posture = setpoint.posture
-        if posture is Posture.UPRIGHT:
-            return PostureGoal.UPRIGHT
-        if posture not in self.model.postures:
-            raise Unsupported(f"this chair cannot take the '{posture}' posture")
-        if posture is Posture.ZERO_G_1:
-            if self.model.keys.zero_gravity is None:
-                raise Unsupported("this chair has no zero-gravity key")
-            return PostureGoal.ZERO_G
-        if posture is Posture.RECLINE:
-            notes.append(
-                "recline: chairctl does not time blind backrest moves, so the backrest stays "
-                "where it is (use zero_g_1, or the chair's remote)"
-            )
-            return PostureGoal.KEEP
-        # zero_g_2: the model has one zero-gravity key, which selects the first.
-        raise Unsupported(f"this chair has one zero-gravity key; '{posture}' cannot be selected")
+        return one_key_posture(
+            setpoint.posture,
+            self.model.postures,
+            notes,
+            has_key=self.model.keys.zero_gravity is not None,
+            confirmed=True,
+            remote="remote",
+        )

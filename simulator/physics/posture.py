@@ -1,16 +1,18 @@
-"""The NCNI chair's backrest and leg rest, under a travel watchdog.
+"""A chair's backrest and leg rest, under the travel watchdog: what every family's firmware
+drives them with.
 
-The backrest keys move the backrest only while held; zero gravity drives both actuators to the
+A hold moves an actuator toward an end stop until stopped; zero gravity drives both to the
 posture (:class:`~simulator.config.ChairOptions` ``zero_g_backrest`` / ``zero_g_leg_rest``) or
-back upright. An actuator driven for ``actuator_timeout_s`` without stopping (its limit switch
-never reporting the end stop) trips the watchdog, and the firmware protects itself. One timer
-per drive is all the watchdog costs.
+back upright; home drives back whatever has left home. An actuator driven for
+``actuator_timeout_s`` without its limit switch reporting the end stop trips the watchdog, and
+the firmware decides what that means (a Rongtai error code, an NCNI chair switching itself
+off). Generic over how a family names the parts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Generic, TypeVar
 
 from chairctl.clock import Clock
 from chairctl.vocabulary import ActuatorMotion
@@ -19,10 +21,10 @@ from simulator.physics.body import Body
 from simulator.physics.parts import Actuator
 from simulator.physics.watchdog import ActuatorWatchdog
 
-Part = Literal["backrest", "leg_rest"]
+Part = TypeVar("Part")
 
 
-class Posture:
+class Posture(Generic[Part]):
     """Drives the actuators; calls ``on_overrun`` when one runs into its watchdog."""
 
     def __init__(
@@ -32,14 +34,14 @@ class Posture:
         options: ChairOptions,
         timeout_s: float,
         on_overrun: Callable[[Part], None],
+        *,
+        backrest: Part,
+        leg_rest: Part,
     ) -> None:
-        self.actuators: dict[Part, Actuator] = {
-            "backrest": body.backrest,
-            "leg_rest": body.leg_rest,
-        }
+        self.actuators: dict[Part, Actuator] = {backrest: body.backrest, leg_rest: body.leg_rest}
         self._zero_g: dict[Part, float] = {
-            "backrest": options.zero_g_backrest,
-            "leg_rest": options.zero_g_leg_rest,
+            backrest: options.zero_g_backrest,
+            leg_rest: options.zero_g_leg_rest,
         }
         self._watchdog = ActuatorWatchdog(clock, self.actuators, timeout_s, on_overrun)
         #: True while the zero-gravity posture is selected.
@@ -51,8 +53,9 @@ class Posture:
         self._watchdog.drive(part, ActuatorMotion.UP if up else ActuatorMotion.DOWN, None, now)
 
     def stop(self, part: Part, now: float) -> None:
-        """Stop one actuator where it is."""
-        self._watchdog.stop(part, now)
+        """Stop one actuator where it is (a part that is no actuator: nothing)."""
+        if part in self.actuators:
+            self._watchdog.stop(part, now)
 
     def stop_all(self, now: float) -> None:
         """Cut every actuator where it is."""
@@ -82,6 +85,14 @@ class Posture:
             if actuator.at(now) > 0 or actuator.motion(now) is not ActuatorMotion.STOPPED:
                 ends.append(self._watchdog.drive(part, actuator.motion_toward(now, 0.0), None, now))
         return ends
+
+    def zero_g_reached(self, t: float) -> bool:
+        """True when zero gravity is selected and both actuators have arrived."""
+        return self.zero_g and all(
+            actuator.motion(t) is ActuatorMotion.STOPPED
+            and abs(actuator.at(t) - self._zero_g[part]) < 1e-9
+            for part, actuator in self.actuators.items()
+        )
 
     def fail_limit_switches(self, now: float) -> None:
         """The limit switches stop reporting; a drive under way now runs into the watchdog."""
