@@ -6,7 +6,8 @@ so a misreading on one side is not mirrored on the other.
 The panel sends the chair one byte every 100 ms tick; ``0x00`` is "no key". The chair sees a
 key as a run of ticks carrying its code, ended by a ``0x00`` tick (the panel sends three, for a
 press after three ticks of the key). Most keys are toggles or cycles, acted on once per run;
-the two backrest keys act for as long as they are held, up to 80 ticks from the panel.
+the two backrest keys act for as long as they are held, up to 80 ticks from the panel. The
+key events are here; :mod:`simulator.ncni.panel` reads the line into them.
 
 The chair answers with frames of 33 bytes: ``AA 55``, payload bytes 2..28, ``00 00 00 00``.
 """
@@ -79,52 +80,6 @@ class Hold:
     def name(self) -> str:
         """The chair's name for the key."""
         return PANEL_CODES[self.code]
-
-
-KeyEvent = Press | Hold
-
-
-class TickReader:
-    """Turns the panel's tick bytes, fed in any chunking, into key events; never raises.
-
-    An event is reported when its run of ticks ends: on an idle tick, or on a tick carrying a
-    different code (the panel never does that, but a chair cannot refuse it). Runs of codes the
-    chair does not know are ignored and counted in :attr:`unknown`.
-    """
-
-    def __init__(self) -> None:
-        self._code = IDLE_TICK
-        self._ticks = 0
-        self.unknown = 0
-        self.ticks_seen = 0
-
-    @property
-    def held(self) -> tuple[int, int] | None:
-        """The code being received right now and for how many ticks so far, or None."""
-        return (self._code, self._ticks) if self._code != IDLE_TICK else None
-
-    def feed(self, ticks: bytes) -> list[KeyEvent]:
-        """Take some ticks; the events whose runs they end, in order."""
-        events: list[KeyEvent] = []
-        for tick in ticks:
-            self.ticks_seen += 1
-            if tick == self._code:
-                self._ticks += 1
-                continue
-            event = self._end_run()
-            if event is not None:
-                events.append(event)
-            self._code, self._ticks = tick, (0 if tick == IDLE_TICK else 1)
-        return events
-
-    def _end_run(self) -> KeyEvent | None:
-        code, ticks = self._code, self._ticks
-        if code == IDLE_TICK:
-            return None
-        if code not in PANEL_CODES:
-            self.unknown += 1
-            return None
-        return Hold(code, ticks) if code in HOLD_CODES else Press(code, ticks)
 
 
 # -- status frames ---------------------------------------------------------------------------
