@@ -110,9 +110,10 @@ class ChairControl:
         """True while a session runs (also while it is being prepared or is paused)."""
         return self.engine is not None
 
-    def region_of(self, status: ChairStatus) -> Region | None:
-        """The back region the rollers are on, as far as ``status`` tells."""
-        return self.session.adapter.region_of(status)
+    def rollers_on(self, status: ChairStatus) -> frozenset[Region]:
+        """Where the rollers work, as far as ``status`` tells: the region under them, or the
+        band of the mode a chair runs by itself."""
+        return self.session.adapter.regions_worked(status)
 
     def needs_stop(self) -> bool:
         """True when there is something to stop: a session, or a chair not standing by.

@@ -174,6 +174,13 @@ class Adapter(ABC):
         not (stopped, off the bands, or a chair that reports no position)."""
         return None
 
+    def regions_worked(self, status: ChairStatus) -> frozenset[Region]:
+        """The back regions the rollers are working, as far as ``status`` tells: the one under
+        them on a chair that reports its position, the band of the mode it runs on a chair
+        that runs its own; empty when the status does not say."""
+        region = self.region_of(status)
+        return frozenset() if region is None else frozenset({region})
+
     @abstractmethod
     def is_safe(self, status: ChairStatus) -> bool:
         """True when ``status`` shows nothing moving, pressing or heating."""

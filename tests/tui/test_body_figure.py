@@ -89,7 +89,7 @@ def test_nothing_lit_marks_nothing() -> None:
     assert not set("".join(BASE)) & set(MARKS)
     deflated = rows(
         regions=frozenset(),
-        roller=None,
+        rollers=frozenset(),
         airbags=dict.fromkeys(AirbagZone, 0),
         heat=dict.fromkeys(Heater, HeatLevel.OFF),
     )
@@ -113,13 +113,23 @@ def test_a_region_lights_its_own_band_and_no_other(region: Region) -> None:
 
 def test_the_roller_is_drawn_stronger_than_a_worked_region() -> None:
     worked = rows(regions=frozenset({Region.LOWER_BACK}))
-    rolling = rows(roller=Region.LOWER_BACK)
+    rolling = rows(rollers=frozenset({Region.LOWER_BACK}))
     assert worked != rolling
     assert marked_groups(rolling, "█") == {"lower back"}
     assert not set("".join(rolling)) & set("▓◍")
-    both = rows(regions=frozenset({Region.MID_BACK, Region.LOWER_BACK}), roller=Region.LOWER_BACK)
+    both = rows(
+        regions=frozenset({Region.MID_BACK, Region.LOWER_BACK}),
+        rollers=frozenset({Region.LOWER_BACK}),
+    )
     assert marked_groups(both, "█") == {"lower back"}
     assert marked_groups(both, "▓") == {"mid back"}
+
+
+def test_a_mode_band_the_chair_runs_by_itself_is_drawn_whole() -> None:
+    band = frozenset({Region.SHOULDERS, Region.UPPER_BACK, Region.MID_BACK, Region.LOWER_BACK})
+    running = rows(regions=frozenset({Region.LOWER_BACK}), rollers=band)
+    assert marked_groups(running, "█") == {"shoulders", "upper back", "mid back", "lower back"}
+    assert "▓" not in "".join(running)
 
 
 @pytest.mark.parametrize("zone", list(AirbagZone))
@@ -148,7 +158,7 @@ def test_a_heater_marks_the_rows_it_warms(heater: Heater, level: HeatLevel, mark
 def test_the_head_is_never_lit() -> None:
     everything = rows(
         regions=frozenset(Region),
-        roller=Region.NECK,
+        rollers=frozenset({Region.NECK}),
         airbags=dict.fromkeys(AirbagZone, 5),
         heat=dict.fromkeys(Heater, HeatLevel.HIGH),
     )
@@ -167,7 +177,7 @@ def test_the_figure_fits_a_narrow_pane() -> None:
 def test_each_mark_is_drawn_in_its_role() -> None:
     lines = figure_lines(
         regions=frozenset({Region.MID_BACK}),
-        roller=Region.LOWER_BACK,
+        rollers=frozenset({Region.LOWER_BACK}),
         airbags={AirbagZone.WAIST: 3},
         heat={Heater.LUMBAR: HeatLevel.LOW},
         legend=False,
@@ -216,7 +226,7 @@ async def test_show_state_repaints_the_figure() -> None:
 
         figure.show_state(
             regions=frozenset({Region.MID_BACK, Region.LOWER_BACK}),
-            roller=Region.LOWER_BACK,
+            rollers=frozenset({Region.LOWER_BACK}),
             airbags={AirbagZone.WAIST: 3},
             heat={Heater.LUMBAR: HeatLevel.MEDIUM},
         )
@@ -238,7 +248,7 @@ async def test_the_figure_follows_the_theme() -> None:
     app = FigureApp()
     async with app.run_test(size=(40, 24)) as pilot:
         figure = app.query_one(BodyFigure)
-        figure.roller = Region.NECK
+        figure.rollers = frozenset({Region.NECK})
         await pilot.pause()
         before = style_of(figure, painted(figure)[:FIGURE_HEIGHT], "█").color
         app.theme = "nord"

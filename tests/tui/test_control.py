@@ -238,10 +238,10 @@ async def test_the_roller_region_is_read_from_the_status(
     await clock.advance(5)
     status = control.status
     assert status is not None
-    assert control.region_of(status) is Region.MID_BACK
+    assert control.rollers_on(status) == {Region.MID_BACK}
     await clock.run(control.stop())
     assert control.status is not None
-    assert control.region_of(control.status) is None
+    assert control.rollers_on(control.status) == frozenset()
 
 
 async def test_a_stop_in_the_middle_of_a_step_change_releases_and_nothing_restarts(

@@ -216,7 +216,7 @@ class SessionScreen(Screen[None]):
             # The session is over and the chair released: nothing is worked any more.
             step, status = None, None
         regions = frozenset(step.entry.setpoint.regions) if step else frozenset()
-        roller = self.control.region_of(status) if status is not None else None
+        rollers = self.control.rollers_on(status) if status is not None else frozenset()
         airbags: dict[AirbagZone, int] = {}
         heat: dict[Heater, HeatLevel] = {}
         if status is not None:
@@ -225,7 +225,7 @@ class SessionScreen(Screen[None]):
                 # The status says only that some heater is on; the step says which.
                 heat = dict(step.entry.setpoint.heat)
         self.query_one(BodyFigure).show_state(
-            regions=regions, roller=roller, airbags=airbags, heat=heat
+            regions=regions, rollers=rollers, airbags=airbags, heat=heat
         )
 
     def _show_chair(self) -> None:

@@ -1,13 +1,14 @@
 """BodyFigure: a person's back seen from behind, seated in the chair, lit where the chair works.
 
 The app shows it in two places. The library's detail pane lights every roller region a program
-works, as a still picture. The running session lights the region the rollers are on now, the
-airbag zones inflated now and the heaters on now, and is updated with :meth:`show_state`.
+works, as a still picture. The running session lights where the rollers work now (the region
+under them, or the band of the mode a chair runs by itself), the airbag zones inflated now and
+the heaters on now, and is updated with :meth:`show_state`.
 
 Each state has a glyph of its own as well as a colour, so the figure reads without colour too
 (plain-text snapshots, screen readers, monochrome terminals)::
 
-    █  the rollers are on this region now      ░  nothing here now
+    █  the rollers work here now               ░  nothing here now
     ▓  a region worked                         ◍  airbags inflated
     ~ ≈ ≋  heat low, medium, high (in the column before the row's label)
 
@@ -171,13 +172,13 @@ def heated(heat: Mapping[Heater, HeatLevel] | None) -> Mapping[Heater, HeatLevel
 def _cell_role(
     part: _Part,
     regions: AbstractSet[Region],
-    roller: Region | None,
+    rollers: AbstractSet[Region],
     airbags: Mapping[AirbagZone, int],
 ) -> Role:
     # Region and AirbagZone are StrEnums, and Region.SHOULDERS == AirbagZone.SHOULDERS as
     # strings, so a part is tested for its type before any lookup.
     if isinstance(part, Region):
-        if part == roller:
+        if part in rollers:
             return "roller"
         return "lit" if part in regions else "dim"
     if isinstance(part, AirbagZone) and airbags.get(part, 0) > 0:
@@ -213,14 +214,14 @@ def _strip_end(segments: list[Segment]) -> Line:
 def figure_lines(
     *,
     regions: AbstractSet[Region] = frozenset(),
-    roller: Region | None = None,
+    rollers: AbstractSet[Region] = frozenset(),
     airbags: Mapping[AirbagZone, int] | None = None,
     heat: Mapping[Heater, HeatLevel] | None = None,
     legend: bool = True,
 ) -> list[Line]:
     """The figure, row by row, as runs of text each with the role it is drawn in.
 
-    ``regions`` are lit as worked and ``roller`` as where the rollers are now (it wins over
+    ``regions`` are lit as worked and ``rollers`` as where the rollers work now (it wins over
     worked); ``airbags`` maps zones to levels (0 or absent: deflated) and ``heat`` heaters to
     levels. The head is never lit: no chair works it. With ``legend`` two legend rows follow
     the body after a blank row (:data:`FIGURE_HEIGHT` rows of body come first).
@@ -234,7 +235,7 @@ def figure_lines(
             if code == " ":
                 _append(segments, glyph, "dim")
                 continue
-            role = _cell_role(_CODES[code], regions, roller, airbags)
+            role = _cell_role(_CODES[code], regions, rollers, airbags)
             _append(segments, _FILL.get(role, glyph), role)
 
         level = heat.get(row.heater, HeatLevel.OFF) if row.heater is not None else HeatLevel.OFF
@@ -246,7 +247,7 @@ def figure_lines(
         _append(segments, " ", "dim")
 
         if row.label is not None:
-            label_role = _cell_role(row.label, regions, roller, airbags)
+            label_role = _cell_role(row.label, regions, rollers, airbags)
             if label_role == "dim" and level is not HeatLevel.OFF:
                 label_role = "heat"
             text = (
@@ -264,13 +265,15 @@ def figure_lines(
 def figure_text(
     *,
     regions: AbstractSet[Region] = frozenset(),
-    roller: Region | None = None,
+    rollers: AbstractSet[Region] = frozenset(),
     airbags: Mapping[AirbagZone, int] | None = None,
     heat: Mapping[Heater, HeatLevel] | None = None,
     legend: bool = True,
 ) -> str:
     """The figure of :func:`figure_lines` as plain text, one row a line."""
-    lines = figure_lines(regions=regions, roller=roller, airbags=airbags, heat=heat, legend=legend)
+    lines = figure_lines(
+        regions=regions, rollers=rollers, airbags=airbags, heat=heat, legend=legend
+    )
     return "\n".join("".join(text for text, _ in line) for line in lines)
 
 
@@ -281,7 +284,7 @@ class BodyFigure(Widget):
     """
     | Class | Description |
     | :- | :- |
-    | `body-figure--roller` | The region the rollers are on now, and its label. |
+    | `body-figure--roller` | Where the rollers work now, and the labels there. |
     | `body-figure--lit` | Regions worked, and their labels. |
     | `body-figure--airbag` | Airbag zones inflated, and their labels. |
     | `body-figure--heat` | Heat marks, and the labels of rows warmed and not otherwise lit. |
@@ -316,8 +319,8 @@ class BodyFigure(Widget):
 
     regions: reactive[frozenset[Region]] = reactive[frozenset[Region]](frozenset())
     """Regions lit as worked: in the library all a program works, in a session the step's."""
-    roller: reactive[Region | None] = reactive[Region | None](None)
-    """Where the rollers are now (sessions only); drawn over ``regions``."""
+    rollers: reactive[frozenset[Region]] = reactive[frozenset[Region]](frozenset())
+    """Where the rollers work now (sessions only); drawn over ``regions``."""
     airbags: reactive[Mapping[AirbagZone, int]] = reactive[Mapping[AirbagZone, int]](_NO_AIRBAGS)
     """Airbag zones with their level 1..5; a zone at 0 or absent is deflated."""
     heat: reactive[Mapping[Heater, HeatLevel]] = reactive[Mapping[Heater, HeatLevel]](_NO_HEAT)
@@ -327,7 +330,7 @@ class BodyFigure(Widget):
         self,
         *,
         regions: AbstractSet[Region] = frozenset(),
-        roller: Region | None = None,
+        rollers: AbstractSet[Region] = frozenset(),
         airbags: Mapping[AirbagZone, int] | None = None,
         heat: Mapping[Heater, HeatLevel] | None = None,
         name: str | None = None,
@@ -337,13 +340,17 @@ class BodyFigure(Widget):
         super().__init__(name=name, id=id, classes=classes)
         # set_reactive skips the validators, so the values are normalised here as they do.
         self.set_reactive(BodyFigure.regions, frozenset(regions))
-        self.set_reactive(BodyFigure.roller, roller)
+        self.set_reactive(BodyFigure.rollers, frozenset(rollers))
         self.set_reactive(BodyFigure.airbags, inflated(airbags))
         self.set_reactive(BodyFigure.heat, heated(heat))
 
     def validate_regions(self, regions: AbstractSet[Region]) -> frozenset[Region]:
         """Keep an immutable copy, so later changes to the caller's set are not missed."""
         return frozenset(regions)
+
+    def validate_rollers(self, rollers: AbstractSet[Region]) -> frozenset[Region]:
+        """Keep an immutable copy, as for ``regions``."""
+        return frozenset(rollers)
 
     def validate_airbags(self, airbags: Mapping[AirbagZone, int]) -> Mapping[AirbagZone, int]:
         """Keep only inflated zones, in a copy."""
@@ -357,7 +364,7 @@ class BodyFigure(Widget):
         self,
         *,
         regions: AbstractSet[Region],
-        roller: Region | None,
+        rollers: AbstractSet[Region],
         airbags: Mapping[AirbagZone, int],
         heat: Mapping[Heater, HeatLevel],
     ) -> None:
@@ -367,7 +374,7 @@ class BodyFigure(Widget):
         current handler returns, so the four together cost one repaint and never show a mix.
         """
         self.regions = frozenset(regions)
-        self.roller = roller
+        self.rollers = frozenset(rollers)
         self.airbags = airbags
         self.heat = heat
 
@@ -380,7 +387,7 @@ class BodyFigure(Widget):
         text = Text(no_wrap=True, overflow="crop", end="")
         for index, line in enumerate(
             figure_lines(
-                regions=self.regions, roller=self.roller, airbags=self.airbags, heat=self.heat
+                regions=self.regions, rollers=self.rollers, airbags=self.airbags, heat=self.heat
             )
         ):
             if index:

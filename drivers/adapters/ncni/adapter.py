@@ -26,7 +26,7 @@ from drivers.adapters.base import (
     Release,
     StatusDecoding,
 )
-from drivers.adapters.ncni.reconciler import Reconciler
+from drivers.adapters.ncni.reconciler import Reconciler, view_of
 from drivers.adapters.ncni.release import Releaser, is_safe
 from drivers.adapters.ncni.targets import TargetMapper
 from drivers.adapters.ncni.watch import OffWatch
@@ -174,6 +174,16 @@ class NcniAdapter(Adapter):
     def region_of(self, status: ChairStatus) -> Region | None:
         # The chair reports no roller position.
         return None
+
+    def regions_worked(self, status: ChairStatus) -> frozenset[Region]:
+        # The selected mode's band while the chair works (its auto profiles work the back and
+        # waist band); its status shows no position within it.
+        view = view_of(status)
+        if not view.running or view.mode is None:
+            return frozenset()
+        mode = "back_waist" if view.mode == "auto" else view.mode
+        roller_mode = self.model.manual_modes.get(mode)  # type: ignore[call-overload]
+        return frozenset(roller_mode.regions) if roller_mode is not None else frozenset()
 
     def is_safe(self, status: ChairStatus) -> bool:
         return is_safe(status)

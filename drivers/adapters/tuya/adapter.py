@@ -112,22 +112,26 @@ class TuyaAdapter(Adapter):
 
     def region_of(self, status: ChairStatus) -> Region | None:
         # A mode sweeps the band of its regions, so only a one-region band names where the
-        # rollers are; and not during the body scan after switching on, before they start.
+        # rollers are.
+        band = self.regions_worked(status)
+        return next(iter(band)) if len(band) == 1 else None
+
+    def regions_worked(self, status: ChairStatus) -> frozenset[Region]:
+        # The running mode's band; nothing during the body scan after switching on, before
+        # the rollers start.
         if not status.running or status.work_state is WorkState.FAULT:
-            return None
+            return frozenset()
         clock = self._reconciler.clock
         scan_ends = self._reconciler.powered_at + self.model.mechanics.body_scan_s
         if clock is not None and clock.now() < scan_ends:
-            return None
+            return frozenset()
         if status.technique_code:
-            regions = self._manual_regions
-        elif status.program is not None:
+            return frozenset(self._manual_regions)
+        if status.program is not None:
             # An auto mode the model file does not describe works the manual band (the wire
             # brief's rule for the simulated chair; a real one may differ).
-            regions = self._mode_regions.get(status.program, self._manual_regions)
-        else:
-            return None
-        return next(iter(regions)) if len(regions) == 1 else None
+            return frozenset(self._mode_regions.get(status.program, self._manual_regions))
+        return frozenset()
 
     def is_safe(self, status: ChairStatus) -> bool:
         return is_safe(status)

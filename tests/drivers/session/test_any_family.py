@@ -255,3 +255,25 @@ async def test_every_rig_of_every_family_connects_with_a_status(make_rig: RigMak
     rig = await make_rig()
     assert rig.session.status is not None
     assert rig.session.adapter.is_safe(rig.session.status)
+
+
+async def test_the_status_says_where_the_rollers_work_as_far_as_the_chair_can(
+    rig: Rig, model: ChairModel
+) -> None:
+    session, _chair, clock, _keys = rig
+    await clock.run(session.apply(WORK))
+    await clock.advance(30)
+    status = session.status
+    assert status is not None
+
+    worked = session.adapter.regions_worked(status)
+
+    if model.family == "rongtai-h10":
+        # The region under the rollers, from the position the chair reports.
+        assert len(worked) == 1
+    else:
+        # The band of the mode the chair runs by itself, which holds the asked region.
+        assert Region.LOWER_BACK in worked
+    await clock.run(session.stop())
+    assert session.status is not None
+    assert session.adapter.regions_worked(session.status) == frozenset()
