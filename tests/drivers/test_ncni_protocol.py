@@ -17,6 +17,7 @@ from drivers.protocols.ncni import (
     Key,
     NcniStatus,
     StatusDecoder,
+    code_press_ticks,
     hold_ticks,
     parse_status,
     press_ticks,
@@ -398,3 +399,14 @@ def test_reset_forgets_the_partial_frame_and_the_unconfirmed_one() -> None:
     assert decoder.pending == 0
     assert decoder.feed(AUTO_B) == []
     assert decoder.feed(AUTO_B) == [parse_status(AUTO_B)]
+
+
+@pytest.mark.parametrize("code", [0x1A, 0x7F, 0xFF])
+def test_a_code_of_another_panel_is_pressed_the_same_way(code: int) -> None:
+    assert code_press_ticks(code) == bytes([code, code, code, 0, 0, 0])
+
+
+@pytest.mark.parametrize("code", [0x00, 0x100, -1])
+def test_no_key_and_non_bytes_are_not_panel_codes(code: int) -> None:
+    with pytest.raises(ProtocolError, match="panel code"):
+        code_press_ticks(code)

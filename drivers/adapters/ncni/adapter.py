@@ -34,13 +34,10 @@ from drivers.models.ncni import NcniModel
 from drivers.protocols.ncni import (
     DONE_TIMEOUT_S,
     NO_KEY,
-    PRESS_TICKS,
-    RELEASE_TICKS,
     SETTLE_WINDOW_S,
     TICK_S,
-    Key,
     StatusDecoder,
-    press_ticks,
+    code_press_ticks,
     to_chair_status,
 )
 
@@ -120,10 +117,9 @@ class NcniAdapter(Adapter):
     def encode_key(self, key: int) -> bytes:
         if key not in self._names:
             raise ProtocolError(f"0x{key:02X} is not a key of {self.model.id}'s panel")
-        if key in Key.__members__.values():
-            return press_ticks(Key(key))
-        # A model whose panel uses other codes: the same press shape.
-        return bytes((key,)) * PRESS_TICKS + bytes((NO_KEY,)) * RELEASE_TICKS
+        # The model's table, not the known panel's: a panel with codes of its own is pressed
+        # the same way.
+        return code_press_ticks(key)
 
     def decoder(self) -> StatusDecoding:
         return NcniStatusDecoder(self._watch)

@@ -19,6 +19,7 @@ from drivers.protocols.ncni.keys import (
     SETTLE_WINDOW_S,
     TICK_S,
     Key,
+    code_press_ticks,
     hold_ticks,
     press_ticks,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "NcniStatus",
     "StatusDecoder",
     "check_frame",
+    "code_press_ticks",
     "hold_ticks",
     "parse_status",
     "press_ticks",

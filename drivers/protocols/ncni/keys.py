@@ -94,7 +94,15 @@ def press_ticks(key: Key) -> bytes:
     A hold key may be pressed too (a 300 ms nudge of the backrest, as a short tap on the
     panel gives). Raises :class:`ProtocolError` for a code that is not a key.
     """
-    code = _key(key)
+    return code_press_ticks(_key(key))
+
+
+def code_press_ticks(code: int) -> bytes:
+    """The ticks of a press of any panel code (1..255): a chair whose panel has codes of its
+    own is pressed the same way. :func:`press_ticks` checks the known panel's table first.
+    Raises :class:`ProtocolError` for a code that is no byte or is "no key"."""
+    if not 0 < code <= 0xFF:
+        raise ProtocolError(f"a panel code is 0x01..0xFF, not {code}")
     return bytes((code,)) * PRESS_TICKS + bytes((NO_KEY,)) * RELEASE_TICKS
 
 
