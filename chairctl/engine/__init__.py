@@ -14,7 +14,7 @@ from chairctl.engine.events import (
     Stopped,
     Warned,
 )
-from chairctl.engine.runner import DEFAULT_WATCHDOG_S, Engine, Result
+from chairctl.engine.runner import DEFAULT_WATCHDOG_S, Engine, LiveChange, Result
 
 __all__ = [
     "DEFAULT_WATCHDOG_S",
@@ -23,6 +23,7 @@ __all__ = [
     "Event",
     "FaultRaised",
     "Finished",
+    "LiveChange",
     "Outcome",
     "Paused",
     "Result",

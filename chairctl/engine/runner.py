@@ -6,10 +6,14 @@ paused. Pausing, stopping, a fault and a live intensity change all interrupt the
 (cancelling an ``apply`` in progress, which makes the chair send its STOPs); resuming and the
 intensity change restart it from the current session time.
 
-The runtime guard is the last thing a setpoint meets before it leaves: the hard rules of
-:mod:`chairctl.safety` (the same ones the compiler used), a session cap whatever the plan says,
-a status watchdog, and faults that latch. Whatever ends the session, the chair is asked to
-stop, which is a safe release.
+The runtime guard is the last thing a setpoint meets before it leaves: the person's limits and
+the hard rules of :mod:`chairctl.safety` (the same ones the compiler used), walked through the
+clock: each actuator's contact is counted from when the chair confirmed it started, and ends
+with a pause, a stop or a rest, so every resume and every restart of the chair starts gently
+again; heat stops at its session allowance. A live change is bounded by the same limits, and
+the engine says what held it back and why. Then a session cap whatever the plan says, a status
+watchdog, and faults that latch. Whatever ends the session, the chair is asked to stop, which
+is a safe release.
 """
 
 from __future__ import annotations
@@ -35,7 +39,15 @@ from chairctl.engine.events import (
     Stopped,
 )
 from chairctl.plan import Plan, PlanEntry
-from chairctl.safety import enforce, violations
+from chairctl.program import format_duration
+from chairctl.safety import (
+    Contacts,
+    Correction,
+    Moment,
+    enforce,
+    violations,
+)
+from chairctl.safety.ramp import next_rise
 from chairctl.vocabulary import (
     MAX_INTENSITY,
     MIN_INTENSITY,
@@ -48,12 +60,29 @@ from chairctl.vocabulary import (
     Setpoint,
     WorkState,
 )
-from chairctl.vocabulary.limits import SESSION_CAP_S, START_RAMP_S
+from chairctl.vocabulary.limits import (
+    HEAT_MAX_S,
+    SESSION_CAP_S,
+    START_MAX_AIRBAG,
+    START_MAX_INTENSITY,
+)
 
 #: No status for this long while a session runs means the chair is lost.
 DEFAULT_WATCHDOG_S = 5.0
 
 Listener = Callable[[Event], None]
+
+
+@dataclass(frozen=True)
+class LiveChange:
+    """What a live "stronger" or "gentler" came to."""
+
+    #: The live offset now in force (-4..+4).
+    offset: int
+    #: The roller intensity the chair now has, None when the rollers rest.
+    intensity: int | None
+    #: Why the intensity is not what the program and the offset ask, in words; None when it is.
+    held: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +110,9 @@ class Engine:
         self.plan = plan
         self.chair = chair
         self.clock = clock
+        #: The person in the chair (the plan's): their limits bound every setpoint, planned or
+        #: live.
+        self.person = plan.person
         self.watchdog_s = watchdog_s
         self.cap_s = min(cap_s, SESSION_CAP_S)
         self._listeners: list[Listener] = []
@@ -97,6 +129,14 @@ class Engine:
         self._cut = False
         self._index = -1
         self._intensity = 0
+        # Contacts and heat, in session time: a pause ends every contact, so session time
+        # (which stands still while paused) measures them.
+        self._contacts = Contacts()
+        self._heat_since: float | None = None
+        self._heat_s = 0.0
+        self._steps_down = chair.capabilities.intensity_steps_down
+        self._told: set[str] = set()
+        self._prepared: Setpoint | None = None
 
     # -- listening ---------------------------------------------------------------------------
 
@@ -193,6 +233,8 @@ class Engine:
         # Session time starts when the first setpoint is confirmed: a chair's power-up body
         # scan is not massage, and a session capped at 30 minutes means 30 minutes of it.
         self._origin = self.clock.now()
+        if self._prepared is not None:
+            self._confirmed(self._prepared, 0.0)
         self._emit(SessionStarted(0.0, self.plan.program_id, self.plan.program_name, self.end_s))
         self._start_drive()
         try:
@@ -233,6 +275,7 @@ class Engine:
         self._index, self._intensity = 0, setpoint.intensity
         self._emit(StepStarted(0.0, 0, first, setpoint.intensity))
         await self.chair.apply(setpoint)
+        self._prepared = setpoint
 
     def _start_drive(self) -> None:
         if self._cut:
@@ -304,31 +347,92 @@ class Engine:
             entry = entries[index]
             if entry.start_s >= self.end_s:
                 break
-            # A live intensity change held back by the gentle start takes effect when the
-            # start ramp ends, not only when the next step begins.
-            begin = max(start, entry.start_s)
-            moments = [begin]
-            if self._offset and begin < START_RAMP_S < entry.end_s:
-                moments.append(START_RAMP_S)
-            for moment in moments:
+            moment: float | None = max(start, entry.start_s)
+            # Within an entry the guard's answer changes as a contact ramps up and as the heat
+            # allowance runs out: the entry is applied again at each such moment.
+            while moment is not None and moment < min(entry.end_s, self.end_s):
                 await self._wait_until(moment)
-                await self._apply(index, entry, moment)
+                applied = await self._apply(index, entry, moment)
+                moment = self._next_change(entry, applied)
         await self._wait_until(self.end_s)
 
-    def _guarded(self, entry: PlanEntry, at: float) -> Setpoint:
+    def _asked(self, entry: PlanEntry) -> Setpoint:
+        """The entry's setpoint with the live offset on it (the rules come after)."""
         setpoint = entry.setpoint
         if self._offset and setpoint.rollers_active:
             level = max(MIN_INTENSITY, min(MAX_INTENSITY, setpoint.intensity + self._offset))
             setpoint = setpoint.model_copy(update={"intensity": level})
-            setpoint, corrections = enforce(setpoint, at)
+        return setpoint
+
+    def _moment(self, at: float) -> Moment:
+        contacts = self._contacts
+        heat = self._heat_s + (at - self._heat_since if self._heat_since is not None else 0.0)
+        return Moment(at, contacts.rollers_s(at), contacts.airbags_s(at), heat)
+
+    def _ruled(self, entry: PlanEntry, at: float) -> tuple[Setpoint, list[Correction], Moment]:
+        """What the rules make of ``entry`` (with the live offset) at session time ``at``."""
+        asked = self._asked(entry)
+        moment = self._moment(at)
+        setpoint, corrections = enforce(asked, moment, self.person)
+        if self._contacts.restarts(setpoint, steps_down=self._steps_down):
+            # This chair restarts to lower its intensity: a new contact, which starts gently.
+            moment = Moment(at, None, moment.airbags_contact_s, moment.heat_s)
+            setpoint, corrections = enforce(asked, moment, self.person)
+        return setpoint, corrections, moment
+
+    def _guarded(self, entry: PlanEntry, at: float) -> Setpoint:
+        setpoint, corrections, moment = self._ruled(entry, at)
+        if self._offset:
+            # What the plan holds by itself is in the plan; a live change held back is news.
             for correction in corrections:
-                self._emit(AdjustmentMade(at, correction.message))
-        broken = violations(setpoint, at)
+                if correction.message not in self._told:
+                    self._told.add(correction.message)
+                    self._emit(AdjustmentMade(at, correction.message))
+        broken = violations(setpoint, moment, self.person)
         if broken:
             raise SafetyViolation("; ".join(c.message for c in broken))
         return setpoint
 
-    async def _apply(self, index: int, entry: PlanEntry, moment: float) -> None:
+    def _next_change(self, entry: PlanEntry, applied: Setpoint) -> float | None:
+        """The next session time at which the guard may let ``entry`` through differently."""
+        asked = self._asked(entry)
+        at = self.elapsed()
+        contacts, moments = self._contacts, []
+        if asked.rollers_active and applied.intensity < asked.intensity:
+            rise = next_rise(contacts.rollers_s(at), START_MAX_INTENSITY)
+            if rise is not None and contacts.rollers_since is not None:
+                moments.append(contacts.rollers_since + rise)
+        if asked.airbags and applied.airbags != asked.airbags:
+            rise = next_rise(contacts.airbags_s(at), START_MAX_AIRBAG)
+            if rise is not None and contacts.airbags_since is not None:
+                moments.append(contacts.airbags_since + rise)
+        if applied.heat and self._heat_since is not None:
+            moments.append(self._heat_since + HEAT_MAX_S - self._heat_s)
+        later = [m for m in moments if m > at - 1e-9]
+        return max(at, min(later)) if later else None
+
+    def _confirmed(self, setpoint: Setpoint, at: float) -> None:
+        """The chair confirmed ``setpoint`` at session time ``at``: contacts and heat move on."""
+        before = self._contacts
+        self._contacts = before.applied(setpoint, at, steps_down=self._steps_down)
+        if self._contacts.rollers_since != before.rollers_since:
+            self._told.clear()
+        if setpoint.heat and self._heat_since is None:
+            self._heat_since = at
+        elif not setpoint.heat:
+            self._heat_off(at)
+
+    def _heat_off(self, at: float) -> None:
+        if self._heat_since is not None:
+            self._heat_s += max(0.0, at - self._heat_since)
+            self._heat_since = None
+
+    def _released(self) -> None:
+        """The chair was released (a pause, a stop): every contact ends, the heat is off."""
+        self._contacts = self._contacts.at_rest()
+        self._heat_off(self.elapsed())
+
+    async def _apply(self, index: int, entry: PlanEntry, moment: float) -> Setpoint:
         # The rules are judged at the moment the setpoint is due: the clock has reached it,
         # but session time measured back from the clock can fall a float crumb short of it,
         # and a step due at exactly 60 s must not be judged as inside the gentle first minute.
@@ -338,6 +442,8 @@ class Engine:
             self._index, self._intensity = index, setpoint.intensity
             self._emit(StepStarted(at, index, entry, setpoint.intensity))
         await self.chair.apply(setpoint)
+        self._confirmed(setpoint, max(at, self.elapsed()))
+        return setpoint
 
     # -- the status watchdog ---------------------------------------------------------------------
 
@@ -387,6 +493,7 @@ class Engine:
             self._paused_at = self.clock.now()
             await self._halt()
             await self._release()
+            self._released()
             self._emit(Paused(self.elapsed()))
 
     async def resume(self) -> None:
@@ -398,6 +505,14 @@ class Engine:
             self._paused_at = None
             self._index = -1  # the current step is announced and applied again
             self._emit(Resumed(self.elapsed()))
+            entry = self.plan.at(self.elapsed())
+            if entry is not None and (entry.setpoint.rollers_active or entry.setpoint.airbags):
+                self._emit(
+                    AdjustmentMade(
+                        self.elapsed(),
+                        "after the pause the chair starts gently again, as at the start",
+                    )
+                )
             self._start_drive()
 
     def cut(self) -> None:
@@ -418,13 +533,52 @@ class Engine:
             await self._halt()
             self._finish(Outcome.STOPPED, reason)
 
-    async def change_intensity(self, delta: int) -> int:
-        """Make the massage stronger (+) or gentler (-), within the rules; the new offset."""
+    async def change_intensity(self, delta: int) -> LiveChange:
+        """Make the massage stronger (+) or gentler (-), within the person's limits and the
+        rules; what it came to, and what held it back.
+
+        A "+" never takes the offset past what the person's cap lets the current step reach:
+        a press that cannot take effect is said at once, not kept to surprise them later.
+        """
         async with self._control:
-            self._offset = max(-4, min(4, self._offset + delta))
+            at = self.elapsed()
+            entry = self.plan.at(at)
+            base = entry.setpoint.intensity if entry and entry.setpoint.rollers_active else None
+            offset = max(-4, min(4, self._offset + delta))
+            capped = False
+            if base is not None and delta > 0:
+                ceiling = max(self._offset, self.person.max_intensity - base)
+                if offset > ceiling:
+                    offset, capped = ceiling, True
+            self._offset = offset
+            change = self._live(entry, at, capped=capped)
+            if change.held is not None:
+                self._emit(AdjustmentMade(at, change.held))
             # While preparing, the offset waits for the drive loop, which applies it.
             if not self.paused and self._running():
                 await self._halt()
                 self._index = -1
                 self._start_drive()
-            return self._offset
+            return change
+
+    def _live(self, entry: PlanEntry | None, at: float, *, capped: bool) -> LiveChange:
+        """The live offset as the rules let it through at ``at``."""
+        if entry is None or not entry.setpoint.rollers_active:
+            return LiveChange(self._offset, None)
+        asked = self._asked(entry)
+        setpoint, corrections, _ = self._ruled(entry, at)
+        person = self.person
+        held: str | None = None
+        if capped or setpoint.intensity < asked.intensity:
+            rules = {c.rule: c for c in corrections}
+            if capped or "person-intensity" in rules:
+                held = f"capped at {person.max_intensity} for you{person.why('intensity')}"
+            elif "neck-intensity" in rules:
+                held = f"at the neck the intensity stays at {setpoint.intensity}"
+            elif "start-ramp" in rules:
+                since = self._contacts.rollers_since
+                rise = next_rise(self._contacts.rollers_s(at), START_MAX_INTENSITY)
+                left = (since if since is not None else at) + (rise or 0.0) - at
+                when = f" for another {format_duration(max(1.0, left))}" if rise else ""
+                held = f"held at {setpoint.intensity} by the gentle start{when}"
+        return LiveChange(self._offset, setpoint.intensity, held)

@@ -2,8 +2,8 @@
 
 from chairctl.plan.compiler import compile_program
 from chairctl.plan.fitting import SUBSTITUTES, fit_step
-from chairctl.plan.personalisation import AS_WRITTEN, Personalisation
 from chairctl.plan.plan import Adjustment, Plan, PlanEntry
+from chairctl.safety.personalisation import AS_WRITTEN, Personalisation
 
 __all__ = [
     "AS_WRITTEN",

@@ -1,31 +1,42 @@
 """The compiler: a program, a person and a chair in; a timeline of safe setpoints out.
 
 Order matters and is fixed: the program's steps (repeats unrolled, defaults applied) are fitted
-to the chair, then personalised, then expanded into one setpoint per intensity level, and only
-then passed through the safety rules, which always win. Every change is reported as an
+to the chair, then personalised (a span an excluded region cuts in two is worked as its parts),
+then expanded into one setpoint per intensity level, and only then passed through the person's
+limits and the hard rules (:mod:`chairctl.safety.rules`), which always win. The rules are
+walked through the plan's time as the engine will walk them through the clock's: each
+actuator's contact starts gently (:mod:`chairctl.safety.ramp`) and heat stops at its session
+allowance, so the plan shows what the chair will do. Every change is reported as an
 :class:`Adjustment` carrying the source line it concerns.
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import replace
 
 from chairctl.plan.fitting import fit_step
-from chairctl.plan.personalisation import AS_WRITTEN, Personalisation
 from chairctl.plan.plan import Adjustment, Plan, PlanEntry
 from chairctl.program import EffectiveStep, Program, Ramp
-from chairctl.safety import enforce
+from chairctl.safety import AS_WRITTEN, Contacts, Moment, Personalisation, enforce
+from chairctl.safety.ramp import next_rise
 from chairctl.vocabulary import (
     FULL_FEATURED,
+    MAX_INTENSITY,
     MIN_INTENSITY,
-    PERCUSSION,
     ChairCapabilities,
     PlanError,
+    Region,
     Setpoint,
     Technique,
 )
-from chairctl.vocabulary.limits import MAX_SETPOINTS, SESSION_CAP_S, START_RAMP_S, STEP_MIN_S
+from chairctl.vocabulary.limits import (
+    HEAT_MAX_S,
+    MAX_SETPOINTS,
+    SESSION_CAP_S,
+    START_MAX_AIRBAG,
+    START_MAX_INTENSITY,
+    STEP_MIN_S,
+)
 
 
 class _Report:
@@ -41,39 +52,56 @@ class _Report:
         return tuple(self._seen.values())
 
 
+def _runs(regions: tuple[Region, ...], skipped: frozenset[Region]) -> list[tuple[Region, ...]]:
+    """The unbroken runs of ``regions`` (top first) once ``skipped`` are taken out."""
+    runs: list[list[Region]] = []
+    for region in regions:
+        if region in skipped:
+            if runs and runs[-1]:
+                runs.append([])
+            continue
+        if not runs:
+            runs.append([])
+        runs[-1].append(region)
+    return [tuple(run) for run in runs if run]
+
+
 def _personalise(
     step: EffectiveStep, person: Personalisation, chair: ChairCapabilities, report: _Report
-) -> EffectiveStep:
-    line = step.line
-    technique, regions, heat, airbags = step.technique, step.regions, step.heat, step.airbags
+) -> tuple[EffectiveStep, list[tuple[Region, ...]]]:
+    """``step`` with the person's preferences applied, and the runs of regions it works.
 
-    # A stretch has no gentler form the chair could do instead, so the chair rests through it
-    # (airbags, heat and foot rollers of the step stay, under the checks below).
-    if technique is Technique.STRETCH and not person.stretch_allowed:
-        technique = Technique.NONE
-        report.add(line, "personal", "no stretch, as your profile asks: the chair rests here")
+    A span an excluded region cuts in two is worked as its parts, one after the other, each
+    for its share of the step; a step with nothing left to work rests. Limits the rules apply
+    by themselves (percussion, heat, airbag caps...) are left to them.
+    """
+    line = step.line
+    technique, regions, airbags = step.technique, step.regions, step.airbags
     rollers = technique not in (Technique.NONE, Technique.STRETCH)
+    runs = [regions] if regions else []
 
     if rollers and person.skip_regions & set(regions):
         skipped = ", ".join(r for r in regions if r in person.skip_regions)
-        regions = tuple(r for r in regions if r not in person.skip_regions)
-        if regions:
-            report.add(line, "personal", f"{skipped} skipped, as your profile asks")
-        else:
+        runs = _runs(regions, person.skip_regions)
+        why = person.why("regions")
+        if not runs:
             technique, rollers = Technique.NONE, False
-            report.add(line, "personal", f"rollers rest here: {skipped} is skipped by your profile")
-
-    if rollers and not person.percussion_allowed and technique in PERCUSSION:
-        technique = Technique.KNEAD
-        report.add(line, "personal", "no percussion, as your profile asks: kneading instead")
-
-    if heat and not person.heat_allowed:
-        heat = {}
-        report.add(line, "personal", "heat off, as your profile asks")
+            report.add(line, "personal", f"rollers rest here: {skipped} is skipped for you{why}")
+        elif len(runs) == 1:
+            report.add(line, "personal", f"{skipped} skipped for you{why}")
+        else:
+            parts = " then ".join(" to ".join(dict.fromkeys((r[0], r[-1]))) for r in runs)
+            report.add(
+                line,
+                "personal",
+                f"{skipped} skipped for you{why}: the rollers work {parts.replace('_', ' ')}, "
+                "each for its share of the step",
+            )
+        regions = runs[0] if runs else ()
 
     if off := sorted(z for z, level in airbags.items() if level > 0 and z in person.airbags_off):
         airbags = {z: level for z, level in airbags.items() if z not in person.airbags_off}
-        report.add(line, "personal", f"{', '.join(off)} airbags off, as your profile asks")
+        report.add(line, "personal", f"{', '.join(off)} airbags off for you{person.why('airbags-off')}")
     # A zone the chair can only inflate together with one that must stay off goes off too:
     # otherwise its key would inflate the other (seat and thighs share a key on some chairs).
     grouped_off = {
@@ -88,18 +116,16 @@ def _personalise(
                 line,
                 "personal",
                 f"{zone} airbags off: this chair inflates them together with "
-                f"{', '.join(with_off)}, which your profile keeps off",
+                f"{', '.join(with_off)}, which stay off for you",
             )
 
     def personal_level(level: int) -> int:
-        return max(MIN_INTENSITY, min(person.max_intensity, level + person.intensity_offset))
+        return max(MIN_INTENSITY, min(MAX_INTENSITY, level + person.intensity_offset))
 
     intensity = step.intensity
     if person.intensity_offset and any(personal_level(level) != level for level in step.levels):
         sign = "+" if person.intensity_offset > 0 else ""
         report.add(line, "personal", f"intensity {sign}{person.intensity_offset}, as you prefer")
-    if any(level + person.intensity_offset > person.max_intensity for level in step.levels):
-        report.add(line, "personal", f"intensity capped at {person.max_intensity} for you")
     adjusted = [personal_level(level) for level in step.levels]
     if adjusted != step.levels:
         intensity = (
@@ -107,14 +133,10 @@ def _personalise(
             if isinstance(intensity, Ramp)
             else adjusted[0]
         )
-    return replace(
-        step,
-        technique=technique,
-        regions=regions,
-        heat=heat,
-        airbags=airbags,
-        intensity=intensity,
+    personal = replace(
+        step, technique=technique, regions=regions, airbags=airbags, intensity=intensity
     )
+    return personal, runs if rollers else [()]
 
 
 def _level_slices(step: EffectiveStep) -> list[tuple[float, float, int]]:
@@ -132,10 +154,33 @@ def _level_slices(step: EffectiveStep) -> list[tuple[float, float, int]]:
     return slices
 
 
-def _setpoint(step: EffectiveStep, level: int) -> Setpoint:
+def _pieces(
+    step: EffectiveStep, runs: list[tuple[Region, ...]]
+) -> list[tuple[float, float, int, tuple[Region, ...]]]:
+    """(offset, duration, level, regions): the step's level slices, each cut where the step
+    moves on to its next run of regions (a run's share of the time is its share of regions)."""
+    total = sum(len(run) for run in runs) or 1
+    bounds: list[tuple[float, float, tuple[Region, ...]]] = []
+    at = 0.0
+    for run in runs:
+        share = step.duration_s * (len(run) or total) / total
+        bounds.append((at, at + share, run))
+        at += share
+    pieces = []
+    for offset, duration, level in _level_slices(step):
+        for low, high, run in bounds:
+            start, end = max(offset, low), min(offset + duration, high)
+            if end - start > 1e-9:
+                pieces.append((start, end - start, level, run))
+    return pieces
+
+
+def _setpoint(
+    step: EffectiveStep, level: int, regions: tuple[Region, ...], person: Personalisation
+) -> Setpoint:
     return Setpoint(
         technique=step.technique,
-        regions=step.regions,
+        regions=regions,
         intensity=level,
         speed=step.speed,
         width=step.width,
@@ -143,31 +188,76 @@ def _setpoint(step: EffectiveStep, level: int) -> Setpoint:
         heat=step.heat,
         foot_rollers=step.foot_rollers,
         posture=step.posture,
+        # The regions the person excludes travel with every setpoint: the driver keeps the
+        # rollers' band clear of them, as it does of the neck.
+        keep_off=person.skip_regions,
     )
 
 
-def _safe_entries(
-    start: float, duration: float, setpoint: Setpoint, step: EffectiveStep, report: _Report
-) -> list[PlanEntry]:
-    """Entries for one setpoint held over [start, start+duration), after the safety rules.
+class _Guard:
+    """The hard rules and the person's limits over the plan's time: contacts, heat given."""
 
-    The rules depend on time only at the start ramp and the session cap, so the span is cut at
-    those boundaries and each piece is made safe on its own.
-    """
-    cuts = sorted(
-        {start, start + duration}
-        | {b for b in (START_RAMP_S, SESSION_CAP_S) if start < b < start + duration}
-    )
-    entries = []
-    for piece_start, piece_end in itertools.pairwise(cuts):
-        if piece_start >= SESSION_CAP_S:
-            report.add(step.line, "safety", "the session cap of 30 minutes cuts the plan here")
-            break
-        safe, corrections = enforce(setpoint, piece_start)
+    def __init__(self, person: Personalisation, chair: ChairCapabilities, report: _Report) -> None:
+        self.person = person
+        self.chair = chair
+        self.report = report
+        self.contacts = Contacts()
+        self.heat_s = 0.0
+
+    def _safe(self, setpoint: Setpoint, at: float, line: int) -> Setpoint:
+        contacts = self.contacts
+        moment = Moment(at, contacts.rollers_s(at), contacts.airbags_s(at), self.heat_s)
+        safe, corrections = enforce(setpoint, moment, self.person)
+        if contacts.restarts(safe, steps_down=self.chair.intensity_steps_down):
+            # Lowering the intensity restarts this chair: a new contact, started gently.
+            moment = replace(moment, rollers_contact_s=None)
+            safe, corrections = enforce(setpoint, moment, self.person)
         for correction in corrections:
-            report.add(step.line, "safety", correction.message)
-        entries.append(PlanEntry(piece_start, piece_end - piece_start, safe, step.line, step.name))
-    return entries
+            self.report.add(
+                line, "personal" if correction.personal else "safety", correction.message
+            )
+        return safe
+
+    def _next_change(self, asked: Setpoint, safe: Setpoint, at: float, until: float) -> float:
+        """When the rules would next let ``asked`` through differently, before ``until``."""
+        contacts = self.contacts
+        moments = [until, SESSION_CAP_S]
+        if asked.rollers_active and safe.intensity < min(
+            asked.intensity, self.person.max_intensity
+        ):
+            rise = next_rise(contacts.rollers_s(at), START_MAX_INTENSITY)
+            if rise is not None and contacts.rollers_since is not None:
+                moments.append(contacts.rollers_since + rise)
+        if asked.airbags and safe.airbags != asked.airbags:
+            rise = next_rise(contacts.airbags_s(at), START_MAX_AIRBAG)
+            if rise is not None and contacts.airbags_since is not None:
+                moments.append(contacts.airbags_since + rise)
+        if safe.heat:
+            moments.append(at + HEAT_MAX_S - self.heat_s)
+        return min(m for m in moments if m > at + 1e-9)
+
+    def entries(
+        self, start: float, duration: float, setpoint: Setpoint, step: EffectiveStep
+    ) -> list[PlanEntry]:
+        """Entries for ``setpoint`` held over [start, start+duration), each piece made safe."""
+        entries = []
+        at, end = start, start + duration
+        while end - at > 1e-9:
+            if at >= SESSION_CAP_S:
+                self.report.add(
+                    step.line, "safety", "the session cap of 30 minutes cuts the plan here"
+                )
+                break
+            safe = self._safe(setpoint, at, step.line)
+            self.contacts = self.contacts.applied(
+                safe, at, steps_down=self.chair.intensity_steps_down
+            )
+            until = self._next_change(setpoint, safe, at, end)
+            entries.append(PlanEntry(at, until - at, safe, step.line, step.name))
+            if safe.heat:
+                self.heat_s += until - at
+            at = until
+        return entries
 
 
 #: How much of the focus region's time a focus may add, and how much of the other roller
@@ -246,6 +336,7 @@ def compile_program(
     Raises :class:`PlanError` when the chair cannot run the program at all.
     """
     report = _Report()
+    guard = _Guard(person, chair, report)
     entries: list[PlanEntry] = []
     elapsed = 0.0
     # A person's shorter session ends the plan early; the plan's end is a safe release like any
@@ -263,8 +354,8 @@ def compile_program(
         fitted = fit_step(written, chair)
         for kind, message in fitted.notes:
             report.add(written.line, kind, message)
-        step = _personalise(fitted.step, person, chair, report)
-        for offset, duration, level in _level_slices(step):
+        step, runs = _personalise(fitted.step, person, chair, report)
+        for offset, duration, level, regions in _pieces(step, runs):
             start, held = elapsed + offset, duration
             if personal_end is not None and start + held > personal_end:
                 report.add(
@@ -275,7 +366,9 @@ def compile_program(
                 if start >= personal_end:
                     break
                 held = personal_end - start
-            entries.extend(_safe_entries(start, held, _setpoint(step, level), step, report))
+            entries.extend(
+                guard.entries(start, held, _setpoint(step, level, regions, person), step)
+            )
         elapsed += step.duration_s
         if len(entries) > MAX_SETPOINTS:
             raise PlanError(
@@ -289,6 +382,7 @@ def compile_program(
         program_name=program.name,
         entries=tuple(_merge(entries)),
         adjustments=report.all(),
+        person=person,
     )
 
 

@@ -21,6 +21,7 @@ from chairctl.vocabulary import (
     Technique,
     Width,
 )
+from chairctl.vocabulary.limits import CONTACT_MAX_C, START_MAX_AIRBAG
 
 #: Nearest relatives of each technique, best first.
 SUBSTITUTES: dict[Technique, tuple[Technique, ...]] = {
@@ -87,15 +88,39 @@ def fit_step(step: EffectiveStep, chair: ChairCapabilities) -> Fitted:
         notes.append(("approximation", f"this chair has no {step.width} width: {width} instead"))
 
     airbags = {}
-    for zone, pressure in step.airbags.items():
+    fixed = chair.airbag_fixed_level
+    if fixed is not None and fixed > START_MAX_AIRBAG and any(step.airbags.values()):
+        # Every contact of the airbags starts at level 1; a chair that inflates only harder
+        # than that cannot start gently, so its airbags are not used at all.
+        notes.append(
+            (
+                "approximation",
+                f"this chair's airbags have one pressure (level {fixed}), too firm for the "
+                "gentle start: left out",
+            )
+        )
+    for zone, pressure in (
+        step.airbags.items() if fixed is None or fixed <= START_MAX_AIRBAG else ()
+    ):
         if pressure and zone not in chair.airbag_zones:
             notes.append(("approximation", f"this chair has no {zone} airbags: left out"))
         elif pressure:
             airbags[zone] = pressure
 
     heat: dict[Heater, HeatLevel] = {}
+    contact = chair.heat_contact_c
+    too_hot = contact is not None and contact > CONTACT_MAX_C
     for heater, level in step.heat.items():
         if level is HeatLevel.OFF:
+            continue
+        if too_hot:
+            notes.append(
+                (
+                    "approximation",
+                    f"this chair's heater reaches about {contact:g} °C at the skin, above the "
+                    f"{CONTACT_MAX_C:g} °C limit: left out",
+                )
+            )
             continue
         if heater not in chair.heaters:
             notes.append(("approximation", f"this chair has no {heater} heater: left out"))

@@ -6,6 +6,7 @@ import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from chairctl.safety.personalisation import AS_WRITTEN, Personalisation
 from chairctl.vocabulary import Region, Setpoint
 
 
@@ -46,6 +47,9 @@ class Plan:
     program_name: str
     entries: tuple[PlanEntry, ...]
     adjustments: tuple[Adjustment, ...] = ()
+    #: The person the plan was compiled for: the engine holds every setpoint, planned or
+    #: live, to their limits.
+    person: Personalisation = AS_WRITTEN
     _starts: list[float] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -1,5 +1,18 @@
-"""The safety layer: the hard rules every setpoint obeys, after the program and the person."""
+"""The safety layer: the person's limits and the hard rules every setpoint obeys, after the
+program and the person."""
 
-from chairctl.safety.rules import Correction, enforce, violations
+from chairctl.safety.personalisation import AS_WRITTEN, Personalisation
+from chairctl.safety.ramp import Contacts, airbag_cap, roller_cap
+from chairctl.safety.rules import Correction, Moment, enforce, violations
 
-__all__ = ["Correction", "enforce", "violations"]
+__all__ = [
+    "AS_WRITTEN",
+    "Contacts",
+    "Correction",
+    "Moment",
+    "Personalisation",
+    "airbag_cap",
+    "enforce",
+    "roller_cap",
+    "violations",
+]

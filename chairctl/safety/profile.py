@@ -8,11 +8,14 @@ reference/chair-domain.md sections 4.2, 4.3 and 5.2.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
 from chairctl.vocabulary import MAX_INTENSITY, Intensity, Region
+
+#: The highest carriage position any chair's status can report (five bits, Rongtai b8).
+MAX_SHOULDER_POSITION: Final = 31
 
 
 class Condition(StrEnum):
@@ -99,7 +102,13 @@ class Profile(BaseModel):
 
     name: str = Field(min_length=1, max_length=80, description="Display name.")
     shoulder_position: float | None = Field(
-        None, description="Shoulder line from the body scan, in carriage units; None: not scanned."
+        None,
+        gt=0,
+        le=MAX_SHOULDER_POSITION,
+        allow_inf_nan=False,
+        description="Shoulder line measured on the chair, in its carriage positions; None: not "
+        "measured. Used only where it lies in the chair's body-scan window, and only on a "
+        "chair that does not report its own scan.",
     )
     intensity_offset: Annotated[int, Strict()] = Field(
         0, ge=-2, le=2, description="Added to every roller intensity, -2..+2."

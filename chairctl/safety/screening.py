@@ -17,17 +17,19 @@ This is a screen for a consumer device, not medical advice.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Final
 
 from chairctl.plan.compiler import compile_program
-from chairctl.plan.personalisation import Personalisation
 from chairctl.program import Program
+from chairctl.safety.personalisation import Personalisation
 from chairctl.safety.profile import Condition, Profile
 from chairctl.vocabulary import (
     FULL_FEATURED,
+    MAX_AIRBAG,
     MAX_INTENSITY,
     AirbagZone,
     ChairCapabilities,
@@ -46,34 +48,101 @@ class Tier(StrEnum):
     CAUTIONS = "cautions"
 
 
+#: A cap's reasons: the few words (a condition, "age 82", "first use") that explain it.
+Reasons = Mapping[str, str]
+
+
+def _joined(*reasons: str | None) -> str | None:
+    kept = list(dict.fromkeys(r for part in reasons if part for r in part.split(", ")))
+    return ", ".join(kept) if kept else None
+
+
 @dataclass(frozen=True)
 class Caps:
-    """Limits on a session; combining two with ``&`` keeps the stricter of each."""
+    """Limits on a session; combining two with ``&`` keeps the stricter of each, with the
+    reasons of the stricter side (of both, when they are equally strict)."""
 
     max_intensity: int = MAX_INTENSITY
     percussion_allowed: bool = True
     heat_allowed: bool = True
     stretch_allowed: bool = True
+    recline_allowed: bool = True
     skip_regions: frozenset[Region] = frozenset()
     airbags_off: frozenset[AirbagZone] = frozenset()
+    max_airbag: int = MAX_AIRBAG
     max_minutes: int | None = None
+    #: Why each limit is set, by limit name (see :meth:`Personalisation.why`).
+    reasons: Reasons = field(default_factory=dict, compare=False)
+
+    def because(self, reason: str) -> Caps:
+        """These caps, each limit they set explained by ``reason``."""
+        return replace(self, reasons=dict.fromkeys(self._set(), reason))
+
+    def _set(self) -> list[str]:
+        """The names of the limits these caps set."""
+        flags = {
+            "intensity": self.max_intensity < MAX_INTENSITY,
+            "percussion": not self.percussion_allowed,
+            "heat": not self.heat_allowed,
+            "stretch": not self.stretch_allowed,
+            "recline": not self.recline_allowed,
+            "regions": bool(self.skip_regions),
+            "airbags": self.max_airbag < MAX_AIRBAG,
+            "airbags-off": bool(self.airbags_off),
+            "minutes": self.max_minutes is not None,
+        }
+        return [name for name, set_ in flags.items() if set_]
 
     def __and__(self, other: Caps) -> Caps:
         minutes = [m for m in (self.max_minutes, other.max_minutes) if m is not None]
-        return Caps(
+        mine, theirs = self.reasons, other.reasons
+
+        def stricter(name: str, a: float, b: float) -> str | None:
+            # The lower limit's reason; both when they are equal.
+            if a < b:
+                return mine.get(name)
+            if b < a:
+                return theirs.get(name)
+            return _joined(mine.get(name), theirs.get(name))
+
+        reasons = {
+            "intensity": stricter("intensity", self.max_intensity, other.max_intensity),
+            "airbags": stricter("airbags", self.max_airbag, other.max_airbag),
+            "minutes": stricter(
+                "minutes", self.max_minutes or math.inf, other.max_minutes or math.inf
+            ),
+            **{
+                name: _joined(mine.get(name), theirs.get(name))
+                for name in ("percussion", "heat", "stretch", "recline", "regions", "airbags-off")
+            },
+        }
+        combined = Caps(
             max_intensity=min(self.max_intensity, other.max_intensity),
             percussion_allowed=self.percussion_allowed and other.percussion_allowed,
             heat_allowed=self.heat_allowed and other.heat_allowed,
             stretch_allowed=self.stretch_allowed and other.stretch_allowed,
+            recline_allowed=self.recline_allowed and other.recline_allowed,
             skip_regions=self.skip_regions | other.skip_regions,
             airbags_off=self.airbags_off | other.airbags_off,
+            max_airbag=min(self.max_airbag, other.max_airbag),
             max_minutes=min(minutes) if minutes else None,
+        )
+        kept = set(combined._set())
+        return replace(
+            combined, reasons={k: v for k, v in reasons.items() if v is not None and k in kept}
         )
 
     def limit(self, choices: Personalisation) -> Personalisation:
         """A person's ``choices`` under these caps: the strictest of each wins, so no choice
-        can loosen a cap. Percussion, stretch and airbags come from the caps alone."""
+        can loosen a cap. Percussion, stretch, recline and airbags come from the caps alone."""
         minutes = [m for m in (choices.max_minutes, self.max_minutes) if m is not None]
+        reasons = dict(self.reasons)
+        if choices.max_intensity < self.max_intensity:
+            reasons["intensity"] = "as you prefer"
+        if choices.skip_regions - self.skip_regions:
+            reasons["regions"] = _joined(self.reasons.get("regions"), "as you prefer") or ""
+        if not choices.heat_allowed and self.heat_allowed:
+            reasons["heat"] = "as you prefer"
         return Personalisation(
             intensity_offset=choices.intensity_offset,
             max_intensity=min(choices.max_intensity, self.max_intensity),
@@ -81,9 +150,12 @@ class Caps:
             heat_allowed=choices.heat_allowed and self.heat_allowed,
             percussion_allowed=self.percussion_allowed,
             stretch_allowed=self.stretch_allowed,
+            recline_allowed=self.recline_allowed,
             airbags_off=self.airbags_off,
+            max_airbag=self.max_airbag,
             max_minutes=min(minutes) if minutes else None,
             focus_region=choices.focus_region,
+            reasons=reasons,
         )
 
     def describe(self, *, short: bool = False) -> str:
@@ -91,9 +163,9 @@ class Caps:
 
         ``short`` words them for a table column ("intensity ≤ 2, no percussion").
         """
+        at_most = "≤" if short else "at most"
         parts = []
         if self.max_intensity < MAX_INTENSITY:
-            at_most = "≤" if short else "at most"
             parts.append(f"intensity {at_most} {self.max_intensity}")
         parts.extend(
             words
@@ -101,6 +173,7 @@ class Caps:
                 (self.percussion_allowed, "no percussion" if short else "no tapping or knocking"),
                 (self.heat_allowed, "no heat"),
                 (self.stretch_allowed, "no stretch"),
+                (self.recline_allowed, "no recline"),
             )
             if not allowed
         )
@@ -116,6 +189,8 @@ class Caps:
                 if short
                 else f"the {_listed(self.airbags_off)} airbags stay off"
             )
+        if self.max_airbag < MAX_AIRBAG:
+            parts.append(f"airbags {at_most} {self.max_airbag}")
         if self.max_minutes is not None:
             parts.append(
                 f"≤ {self.max_minutes} min"
@@ -164,14 +239,28 @@ def _caution(reason: str, caps: Caps = NO_CAPS, notice: str | None = None) -> Ru
 #: Leg compression: the airbags that squeeze the legs (reference/chair-domain.md 4.3).
 LEG_AIRBAGS: Final = frozenset({AirbagZone.THIGHS, AirbagZone.CALVES, AirbagZone.FEET})
 
+#: No recline for a person the screening flags: a reclined chair's only release (its power
+#: key) drives the leg rest down, the entrapment mechanism of the accident reports (3.3, 3.4),
+#: and zero gravity wants a physician's view with osteoporosis or recent spinal surgery
+#: (4.2, catalogue articles). Every row that lets a flagged person sit brings it (choice).
+_NO_RECLINE: Final = Caps(recline_allowed=False)
 #: Gentle work for a fragile or sensitive back: the caps reference/chair-domain.md 5.2 gives for
-#: spinal osteoarthritis and age 75 or more (no percussion, intensity at most 2, no stretch).
-_GENTLE_SPINE: Final = Caps(max_intensity=2, percussion_allowed=False, stretch_allowed=False)
+#: spinal osteoarthritis and age 75 or more (no percussion, intensity at most 2, no stretch);
+#: airbags at most 2 and no recline are our choice, in the same spirit.
+_GENTLE_SPINE: Final = Caps(
+    max_intensity=2,
+    percussion_allowed=False,
+    stretch_allowed=False,
+    recline_allowed=False,
+    max_airbag=2,
+)
 #: No deep or forceful work (NCCIH via 4.2; 5.2 "anticoagulants: intensity <= 2, no deep
-#: tissue"). Reading percussion as "forceful" is our choice.
-_NO_DEEP: Final = Caps(max_intensity=2, percussion_allowed=False)
+#: tissue"). Reading percussion and firm airbags as "forceful" is our choice.
+_NO_DEEP: Final = Caps(
+    max_intensity=2, percussion_allowed=False, max_airbag=2, recline_allowed=False
+)
 #: Heat disabled where the person may not feel a burn coming (5.2).
-_NO_HEAT: Final = Caps(heat_allowed=False)
+_NO_HEAT: Final = Caps(heat_allowed=False, recline_allowed=False)
 
 _C = Condition
 
@@ -202,18 +291,25 @@ CONDITION_RULES: Final[Mapping[Condition, Rule]] = {
     ),
     _C.RECENT_SURGERY: _block("After recent surgery, massage must wait until a doctor allows it."),
     # --- clinician_cleared ---
-    # 4.3: max intensity 1, no percussion, no stretch or traction.
+    # 4.3: max intensity 1, no percussion, no stretch or traction. Airbags at most 1 is our
+    # choice: a pressing arm broke a user's ribs (NCAC, 3.3).
     _C.OSTEOPOROSIS: _cleared(
-        "Bones weakened by osteoporosis can break under a chair's rollers.",
-        Caps(max_intensity=1, percussion_allowed=False, stretch_allowed=False),
+        "Bones weakened by osteoporosis can break under a chair's rollers and airbags.",
+        Caps(
+            max_intensity=1,
+            percussion_allowed=False,
+            stretch_allowed=False,
+            recline_allowed=False,
+            max_airbag=1,
+        ),
     ),
     # Intensity 2 is our choice; the sources say only "consult" or "do not use".
     _C.PACEMAKER_OR_IMPLANT: _cleared(
         "A pacemaker or other implanted device may be disturbed by the chair.",
-        Caps(max_intensity=2),
+        Caps(max_intensity=2, recline_allowed=False),
     ),
-    # 4.3: low intensity (2: choice), no heat, no stretch, no leg compression; no percussion is
-    # our choice, as part of "low intensity".
+    # 4.3: low intensity (2: choice), no heat, no stretch, no leg compression; no percussion and
+    # airbags at most 1 are our choice, as part of "low intensity".
     _C.PREGNANCY: _cleared(
         "In pregnancy and just after birth the chair can do harm to mother and child.",
         Caps(
@@ -221,27 +317,33 @@ CONDITION_RULES: Final[Mapping[Condition, Rule]] = {
             percussion_allowed=False,
             heat_allowed=False,
             stretch_allowed=False,
+            recline_allowed=False,
             airbags_off=LEG_AIRBAGS,
+            max_airbag=1,
         ),
     ),
     # Intensity 2 is our choice.
     _C.HEART_DISEASE: _cleared(
-        "A heart condition needs a doctor's view before massage.", Caps(max_intensity=2)
+        "A heart condition needs a doctor's view before massage.",
+        Caps(max_intensity=2, recline_allowed=False),
     ),
     # No deep work (NCCIH: bones weakened by cancer) is our reading of 4.2.
     _C.MALIGNANCY_ELSEWHERE: _cleared(
         "Cancer and its treatment can weaken bones and tissues.", _NO_DEEP
     ),
+    # Airbags at most 1: squeezing bruises (choice).
     _C.ANTICOAGULANTS: _cleared(
-        "Blood thinners make bruising and bleeding under pressure more likely.", _NO_DEEP
+        "Blood thinners make bruising and bleeding under pressure more likely.",
+        replace(_NO_DEEP, max_airbag=1),
     ),
     _C.BLEEDING_DISORDER: _cleared(
-        "A bleeding disorder makes bruising and bleeding under pressure more likely.", _NO_DEEP
+        "A bleeding disorder makes bruising and bleeding under pressure more likely.",
+        replace(_NO_DEEP, max_airbag=1),
     ),
     # Intensity 2 is our choice.
     _C.UNCONTROLLED_HYPERTENSION: _cleared(
         "Blood pressure that is not under control needs a doctor's view before massage.",
-        Caps(max_intensity=2),
+        Caps(max_intensity=2, recline_allowed=False),
     ),
     # Gentle spine caps are our choice: rollers press unevenly on a curved spine.
     _C.SPINAL_ABNORMALITY: _cleared(
@@ -265,6 +367,7 @@ CONDITION_RULES: Final[Mapping[Condition, Rule]] = {
     ),
     _C.NEEDS_SUPERVISION: _caution(
         "You said you need someone with you when you use the chair.",
+        _NO_RECLINE,
         notice="Someone who can stop the chair must stay with you for the whole session.",
     ),
 }
@@ -273,34 +376,39 @@ CONDITION_RULES: Final[Mapping[Condition, Rule]] = {
 AGE_RULES: Final[tuple[tuple[int, int, Rule], ...]] = (
     # Spa Dynamix manual (4.2): children over 12 only under close supervision; so none under 12.
     (0, 12, _block("Massage chairs are not made for children under 12.")),
-    # Intensity 2 for under-18s is our choice.
+    # Intensity and airbags 2 for under-18s are our choice.
     (
         12,
         18,
         _caution(
             "Under 18, the chair is used gently and with an adult present.",
-            Caps(max_intensity=2),
+            Caps(max_intensity=2, max_airbag=2, recline_allowed=False),
             notice="An adult must stay with you for the whole session.",
         ),
     ),
     # 5.2: most reported injuries (NCAC) were to people of 60 or more.
-    (60, 200, _caution("From age 60, the chair is kept gentler.", Caps(max_intensity=3))),
+    (
+        60,
+        200,
+        _caution("From age 60, the chair is kept gentler.", Caps(max_intensity=3, max_airbag=3)),
+    ),
     # 5.2 technique caps for age 75 or more.
     (75, 200, _caution("From age 75, the chair is kept gentle.", _GENTLE_SPINE)),
 )
 
 #: A guest who gave no age: the safety notice keeps children off the chair, and the cap of the
-#: age most injuries were reported at (60 or more, 5.2) applies, since it may be theirs (choice).
+#: age most injuries were reported at (60 or more, 5.2) applies, since it may be theirs; a
+#: guest answered no health questions, so no recline (choice).
 AGE_UNKNOWN_RULE: Final = _caution(
     "Without your age, the chair is kept gentler, as for people of 60 or more.",
-    Caps(max_intensity=3),
+    Caps(max_intensity=3, max_airbag=3, recline_allowed=False),
 )
 
 #: The first sessions are gentler and shorter; 10 minutes is our choice (default sessions are
 #: 15, reference/chair-domain.md 5.2).
 FIRST_USE_RULE: Final = _caution(
     "On a first use, the chair starts gentler and shorter, to see how it suits you.",
-    Caps(max_intensity=3, max_minutes=10),
+    Caps(max_intensity=3, max_airbag=3, max_minutes=10),
 )
 
 #: Airbags working on or next to each roller region, switched off with the region when a local
@@ -404,7 +512,7 @@ def screen(profile: Profile) -> Screening:
         if rule.tier is Tier.BLOCK:
             sites = health.affected_regions.get(condition) if condition is not None else None
             if rule.local and sites:
-                site_caps = local_caps(sites)
+                site_caps = local_caps(sites).because(f"{label} at {_listed(sites)}")
                 caps &= site_caps
                 notices.append(f"{rule.reason} So {site_caps.describe()}.")
                 continue
@@ -426,7 +534,7 @@ def screen(profile: Profile) -> Screening:
                 "cleared in your profile; the chair will then stay gentle."
             )
         else:
-            caps &= rule.caps
+            caps &= rule.caps.because(label)
             prefix = "Cleared by your clinician: " if rule.tier is Tier.CLINICIAN_CLEARED else ""
             said = rule.caps.describe()
             notices.append(f"{prefix}{rule.reason}" + (f" So {said}." if said else ""))

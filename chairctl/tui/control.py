@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from chairctl.cli.chairs import ChairAddress, Connection, links_for
 from chairctl.clock import Clock
-from chairctl.engine import Engine, Event, Result
+from chairctl.engine import Engine, Event, LiveChange, Result
 from chairctl.plan import Personalisation, Plan, compile_program
 from chairctl.program import Program
 from chairctl.store import Store
@@ -230,8 +230,9 @@ class ChairControl:
         if self.engine is not None:
             await self.engine.resume()
 
-    async def change_intensity(self, delta: int) -> int | None:
-        """Stronger (+1) or gentler (-1), within the rules; the new offset, None if idle."""
+    async def change_intensity(self, delta: int) -> LiveChange | None:
+        """Stronger (+1) or gentler (-1), within the person's limits and the rules; what it
+        came to, None if idle."""
         if self.engine is None:
             return None
         return await self.engine.change_intensity(delta)

@@ -25,6 +25,7 @@ from chairctl.vocabulary.state import SAFE_SETPOINT, ChairStatus, Setpoint
 from chairctl.vocabulary.terms import (
     DEFAULT_INTENSITY,
     DEFAULT_SPEED,
+    MAX_AIRBAG,
     MAX_INTENSITY,
     MIN_INTENSITY,
     PERCUSSION,
@@ -58,6 +59,7 @@ __all__ = [
     "DEFAULT_INTENSITY",
     "DEFAULT_SPEED",
     "FULL_FEATURED",
+    "MAX_AIRBAG",
     "MAX_INTENSITY",
     "MIN_INTENSITY",
     "PERCUSSION",

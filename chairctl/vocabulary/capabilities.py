@@ -52,6 +52,29 @@ class ChairCapabilities(BaseModel):
     heat_levels: frozenset[HeatLevel] = Field(description="Heat levels a heater can be set to.")
     foot_roller_speeds: int = Field(ge=0, le=3, description="Foot-roller speeds (0: none).")
     postures: frozenset[Posture] = Field(description="Postures the chair can take.")
+    intensity_steps_down: bool = Field(
+        True,
+        description="False when the chair lowers its roller intensity only by stopping the "
+        "rollers and starting them again (a restart: return home and body scan), which begins "
+        "a new contact with the body.",
+    )
+    airbag_fixed_level: int | None = Field(
+        None,
+        ge=1,
+        le=5,
+        description="The one pressure, on the program's 1..5 scale, of a chair whose airbag "
+        "pressure cannot be set; None when it can.",
+    )
+    heat_contact_c: float | None = Field(
+        None,
+        description="The skin-contact temperature a heater settles at when on, by the chair "
+        "model's contact model; None when the chair has no heater.",
+    )
+    stop_moves_posture: bool = Field(
+        True,
+        description="True when the chair's safe release (its power key) also drives the "
+        "backrest and leg rest home, as every family supported today does.",
+    )
 
     def inflated_with(self, zone: AirbagZone) -> frozenset[AirbagZone]:
         """Every zone that inflates when ``zone`` does, ``zone`` included."""
@@ -80,4 +103,5 @@ FULL_FEATURED = ChairCapabilities(
     heat_levels=frozenset(HeatLevel),
     foot_roller_speeds=3,
     postures=frozenset(Posture),
+    heat_contact_c=40.0,
 )

@@ -51,6 +51,11 @@ class Setpoint(BaseModel):
     ] = Field(default_factory=dict)
     foot_rollers: FootRollerLevel = Field(0, description="Foot-roller speed, 0 is off.")
     posture: Posture = Field(Posture.UPRIGHT, description="Backrest and leg-rest position.")
+    keep_off: frozenset[Region] = Field(
+        frozenset(),
+        description="Regions the rollers must stay clear of, with a margin, whatever they work "
+        "(the regions a person's profile or health answers exclude).",
+    )
 
     @field_validator("regions")
     @classmethod
@@ -93,6 +98,7 @@ class Setpoint(BaseModel):
                 tuple(self.heat.items()),
                 self.foot_rollers,
                 self.posture,
+                self.keep_off,
             )
         )
 
@@ -143,6 +149,11 @@ class ChairStatus(BaseModel):
     zero_g: bool = Field(False, description="The zero-gravity position is reached.")
     has_3d: bool = Field(False, description="The chair has a 3D (depth) mechanism.")
     has_leg_extension: bool = Field(False, description="The leg rest extends.")
+    shoulder_position: float | None = Field(
+        None,
+        description="The shoulder line the chair's own body scan found, in carriage positions; "
+        "None when the chair does not report one (or has not scanned).",
+    )
 
     @property
     def actuators_moving(self) -> bool:

@@ -180,6 +180,8 @@ class TrackType(StrEnum):
 
 MIN_INTENSITY: Final = 1
 MAX_INTENSITY: Final = 5
+#: The firmest airbag level a program can ask for.
+MAX_AIRBAG: Final = 5
 #: The gentlest intensity that still does something; what every session starts at.
 DEFAULT_INTENSITY: Final = 2
 DEFAULT_SPEED: Final = 3

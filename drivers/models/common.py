@@ -99,6 +99,12 @@ class Mechanics(Strict):
     default_shoulder_position: int = Field(
         ge=0, description="Carriage position of the shoulder line for an average sitter."
     )
+    shoulder_window: tuple[float, float] | None = Field(
+        None,
+        description="The lowest and highest shoulder line the body scan accepts, in carriage "
+        "positions: where the shortest and the tallest sitter the chair can place have theirs. "
+        "None: the top third of the track [assumed].",
+    )
     body_scan_s: float = Field(gt=0, description="How long the body scan takes.")
     partial_half_span: float = Field(
         gt=0, description="Half the band the partial range sweeps around its centre (positions)."
@@ -110,6 +116,13 @@ class Mechanics(Strict):
     airbag_inflate_s: float = Field(gt=0, description="Inflation time to full pressure.")
     airbag_vent_s: float = Field(gt=0, description="Venting time from full pressure.")
     heater_setpoint_c: float = Field(gt=0, le=60, description="Element set point when on.")
+    heater_contact_c: float | None = Field(
+        None,
+        gt=0,
+        le=60,
+        description="Skin-contact temperature through the cover, with the element at its set "
+        "point. None: taken to be the element's own, the worst case.",
+    )
     heater_time_constant_s: float = Field(gt=0, description="Heater first-order time constant.")
     backrest_travel_s: float = Field(ge=12, le=35, description="Backrest end-to-end travel.")
     leg_rest_travel_s: float = Field(ge=12, le=35, description="Leg-rest end-to-end travel.")
@@ -181,6 +194,17 @@ class ModelBase(Strict):
             raise ValueError("default_shoulder_position must be below roller_positions")
         if mechanics.seat_line_position >= mechanics.default_shoulder_position:
             raise ValueError("seat_line_position must be below default_shoulder_position")
+        low, high = self.shoulder_window
+        if not mechanics.seat_line_position + 1 <= low < high <= mechanics.roller_positions - 1:
+            raise ValueError(
+                "shoulder_window must run upward, from at least one position above the seat "
+                "line to at most the top of the track"
+            )
+        if not low <= mechanics.default_shoulder_position <= high:
+            raise ValueError("default_shoulder_position must lie in the shoulder_window")
+        heat = mechanics.heater_contact_c
+        if heat is not None and heat > mechanics.heater_setpoint_c:
+            raise ValueError("heater_contact_c cannot be hotter than heater_setpoint_c")
         for name in ("backrest_travel_s", "leg_rest_travel_s"):
             if getattr(mechanics, name) >= mechanics.actuator_timeout_s:
                 # The firmware faults an actuator that travels this long without its limit.
@@ -201,6 +225,24 @@ class ModelBase(Strict):
         if self.match.serial is not None:
             kinds.add("wired")
         return frozenset(kinds)
+
+    @property
+    def shoulder_window(self) -> tuple[float, float]:
+        """The shoulder lines the body scan accepts, lowest first, in carriage positions."""
+        mechanics = self.mechanics
+        if mechanics.shoulder_window is not None:
+            return mechanics.shoulder_window
+        top = float(mechanics.roller_positions - 1)
+        return top * 2 / 3, top
+
+    @property
+    def heat_contact_c(self) -> float | None:
+        """The skin-contact temperature of a heater when on (None: no heater)."""
+        if not self.heaters:
+            return None
+        mechanics = self.mechanics
+        contact = mechanics.heater_contact_c
+        return mechanics.heater_setpoint_c if contact is None else contact
 
     # Each family computes it once per model (a cached property): the judge asks per sample.
     @property

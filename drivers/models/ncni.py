@@ -98,6 +98,13 @@ class NcniModel(ModelBase):
         default_factory=_default_modes,
         description="What each manual mode works, and with which techniques.",
     )
+    airbag_level: int = Field(
+        3,
+        ge=1,
+        le=5,
+        description="The one pressure its airbags inflate to, on the program's 1..5 scale: the "
+        "chair has no airbag pressure setting [assumed: the status shows none].",
+    )
     session_minutes: list[int] = Field(
         [15, 20, 25, 30],
         min_length=1,
@@ -142,4 +149,6 @@ class NcniModel(ModelBase):
             # rollers turn cannot be confirmed: chairctl leaves them off.
             foot_roller_speeds=0,
             postures=frozenset(self.postures),
+            heat_contact_c=self.heat_contact_c,
+            airbag_fixed_level=self.airbag_level,
         )

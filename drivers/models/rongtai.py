@@ -198,4 +198,7 @@ class RongtaiModel(ModelBase):
             heat_levels=frozenset(self.heat_levels),
             foot_roller_speeds=len(self.keys.foot_roller),
             postures=frozenset(self.postures),
+            # The intensity key only steps up (wrapping at the top): lowering it means a restart.
+            intensity_steps_down=False,
+            heat_contact_c=self.heat_contact_c,
         )

@@ -264,4 +264,5 @@ class TuyaModel(ModelBase):
             heat_levels=frozenset(self.heat_levels),
             foot_roller_speeds=1 if "foot_control" in self.datapoints else 0,
             postures=frozenset(self.postures),
+            heat_contact_c=self.heat_contact_c,
         )

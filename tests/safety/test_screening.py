@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from chairctl.plan import Plan, compile_program
 from chairctl.program import Program, load_program
-from chairctl.safety import violations
+from chairctl.safety import Moment, violations
 from chairctl.safety.profile import Condition, HealthScreening, Profile
 from chairctl.safety.screening import (
     CONDITION_RULES,
@@ -30,6 +30,7 @@ from chairctl.vocabulary import (
     AirbagZone,
     ChairCapabilities,
     PlanError,
+    Posture,
     Region,
     Technique,
 )
@@ -42,9 +43,17 @@ RT8600S = get_model("rongtai-rt8600s").capabilities
 LIBRARY = [load_program(path) for path in sorted(PROGRAMS.glob("*.yaml"))]
 
 C = Condition
-GENTLE_SPINE = Caps(max_intensity=2, percussion_allowed=False, stretch_allowed=False)
-NO_DEEP = Caps(max_intensity=2, percussion_allowed=False)
-NO_HEAT = Caps(heat_allowed=False)
+GENTLE_SPINE = Caps(
+    max_intensity=2,
+    percussion_allowed=False,
+    stretch_allowed=False,
+    recline_allowed=False,
+    max_airbag=2,
+)
+NO_DEEP = Caps(max_intensity=2, percussion_allowed=False, max_airbag=2, recline_allowed=False)
+BRUISES = Caps(max_intensity=2, percussion_allowed=False, max_airbag=1, recline_allowed=False)
+NO_HEAT = Caps(heat_allowed=False, recline_allowed=False)
+NO_RECLINE = Caps(recline_allowed=False)
 LEGS = frozenset({AirbagZone.THIGHS, AirbagZone.CALVES, AirbagZone.FEET})
 
 #: The expected table, written out again by hand so that a change to the real one is seen.
@@ -64,9 +73,18 @@ EXPECTED: dict[Condition, tuple[Tier, Caps]] = {
     C.RECENT_SURGERY: (Tier.BLOCK, NO_CAPS),
     C.OSTEOPOROSIS: (
         Tier.CLINICIAN_CLEARED,
-        Caps(max_intensity=1, percussion_allowed=False, stretch_allowed=False),
+        Caps(
+            max_intensity=1,
+            percussion_allowed=False,
+            stretch_allowed=False,
+            recline_allowed=False,
+            max_airbag=1,
+        ),
     ),
-    C.PACEMAKER_OR_IMPLANT: (Tier.CLINICIAN_CLEARED, Caps(max_intensity=2)),
+    C.PACEMAKER_OR_IMPLANT: (
+        Tier.CLINICIAN_CLEARED,
+        Caps(max_intensity=2, recline_allowed=False),
+    ),
     C.PREGNANCY: (
         Tier.CLINICIAN_CLEARED,
         Caps(
@@ -74,22 +92,29 @@ EXPECTED: dict[Condition, tuple[Tier, Caps]] = {
             percussion_allowed=False,
             heat_allowed=False,
             stretch_allowed=False,
+            recline_allowed=False,
             airbags_off=LEGS,
+            max_airbag=1,
         ),
     ),
-    C.HEART_DISEASE: (Tier.CLINICIAN_CLEARED, Caps(max_intensity=2)),
+    C.HEART_DISEASE: (Tier.CLINICIAN_CLEARED, Caps(max_intensity=2, recline_allowed=False)),
     C.MALIGNANCY_ELSEWHERE: (Tier.CLINICIAN_CLEARED, NO_DEEP),
-    C.ANTICOAGULANTS: (Tier.CLINICIAN_CLEARED, NO_DEEP),
-    C.BLEEDING_DISORDER: (Tier.CLINICIAN_CLEARED, NO_DEEP),
-    C.UNCONTROLLED_HYPERTENSION: (Tier.CLINICIAN_CLEARED, Caps(max_intensity=2)),
+    C.ANTICOAGULANTS: (Tier.CLINICIAN_CLEARED, BRUISES),
+    C.BLEEDING_DISORDER: (Tier.CLINICIAN_CLEARED, BRUISES),
+    C.UNCONTROLLED_HYPERTENSION: (
+        Tier.CLINICIAN_CLEARED,
+        Caps(max_intensity=2, recline_allowed=False),
+    ),
     C.SPINAL_ABNORMALITY: (Tier.CLINICIAN_CLEARED, GENTLE_SPINE),
     C.SPINAL_OSTEOARTHRITIS: (Tier.CAUTIONS, GENTLE_SPINE),
     C.FIBROMYALGIA: (Tier.CAUTIONS, NO_DEEP),
     C.DIABETES: (Tier.CAUTIONS, NO_HEAT),
     C.NEUROPATHY: (Tier.CAUTIONS, NO_HEAT),
     C.LOSS_OF_TEMPERATURE_SENSATION: (Tier.CAUTIONS, NO_HEAT),
-    C.NEEDS_SUPERVISION: (Tier.CAUTIONS, NO_CAPS),
+    C.NEEDS_SUPERVISION: (Tier.CAUTIONS, NO_RECLINE),
 }
+
+TEEN = Caps(max_intensity=2, max_airbag=2, recline_allowed=False)
 
 LOCAL = {C.ACUTE_STRAIN, C.SKIN_INFECTION_AT_SITE, C.MALIGNANCY_AT_SITE}
 BLOCK = {c for c, (tier, _) in EXPECTED.items() if tier is Tier.BLOCK}
@@ -171,12 +196,12 @@ def test_blocked_reasons_are_plain_words_one_per_condition() -> None:
     ("age", "blocked", "caps", "notice"),
     [
         (11, True, NO_CAPS, None),
-        (12, False, Caps(max_intensity=2), "An adult must stay with you"),
-        (17, False, Caps(max_intensity=2), "An adult must stay with you"),
+        (12, False, TEEN, "An adult must stay with you"),
+        (17, False, TEEN, "An adult must stay with you"),
         (18, False, NO_CAPS, None),
         (59, False, NO_CAPS, None),
-        (60, False, Caps(max_intensity=3), None),
-        (74, False, Caps(max_intensity=3), None),
+        (60, False, Caps(max_intensity=3, max_airbag=3), None),
+        (74, False, Caps(max_intensity=3, max_airbag=3), None),
         (75, False, GENTLE_SPINE, None),
         (101, False, GENTLE_SPINE, None),
     ],
@@ -194,7 +219,7 @@ def test_a_guest_without_an_age_is_screened_as_possibly_older() -> None:
     # An unknown age must not be read as a young adult's: the 60-and-over cap applies.
     screening = screen(profile(age=None))
     assert not screening.blocked
-    assert screening.caps == Caps(max_intensity=3)
+    assert screening.caps == Caps(max_intensity=3, max_airbag=3, recline_allowed=False)
     assert any("Without your age" in notice for notice in screening.notices)
 
 
@@ -203,12 +228,14 @@ def test_a_guest_is_a_profile_with_no_answers() -> None:
     screening = screen(guest)
     assert guest.health.age is None
     assert guest.health.first_use is True
-    assert screening.caps == Caps(max_intensity=3, max_minutes=10)
+    assert screening.caps == Caps(
+        max_intensity=3, max_airbag=3, recline_allowed=False, max_minutes=10
+    )
 
 
 def test_first_use_is_gentler_and_shorter() -> None:
     screening = screen(profile(first_use=True))
-    assert screening.caps == Caps(max_intensity=3, max_minutes=10)
+    assert screening.caps == Caps(max_intensity=3, max_airbag=3, max_minutes=10)
 
 
 def test_needs_supervision_prompts() -> None:
@@ -267,10 +294,22 @@ def test_the_strictest_cap_wins() -> None:
         percussion_allowed=False,
         heat_allowed=False,
         stretch_allowed=False,
+        recline_allowed=False,
         skip_regions=frozenset({Region.SHOULDERS}),
         airbags_off=LEGS | {AirbagZone.SHOULDERS, AirbagZone.ARMS},
+        max_airbag=1,
         max_minutes=10,
     )
+    # Each limit says why, naming what set it (both, when two set it alike).
+    reasons = screening.caps.reasons
+    assert reasons["intensity"] == "osteoporosis"
+    assert reasons["airbags"] == "osteoporosis, pregnancy"
+    assert reasons["airbags-off"] == "acute-strain at shoulders, pregnancy"
+    assert reasons["heat"] == "diabetes, pregnancy"
+    assert reasons["regions"] == "acute-strain at shoulders"
+    assert reasons["minutes"] == "first use"
+    person = screening.personalisation()
+    assert person.why("intensity") == " (osteoporosis)"
 
 
 def test_caps_beat_preferences() -> None:
@@ -348,10 +387,16 @@ def _respects_caps(
     plan: Plan, screening: Screening, chair: ChairCapabilities = FULL_FEATURED
 ) -> None:
     caps = screening.caps
+    person = plan.person
     for entry in plan.entries:
         setpoint = entry.setpoint
-        assert violations(setpoint, entry.start_s) == []
-        assert setpoint.intensity <= caps.max_intensity
+        assert violations(setpoint, Moment(entry.start_s, 600, 600), person) == []
+        if setpoint.rollers_active:
+            assert setpoint.intensity <= caps.max_intensity
+            assert caps.skip_regions <= setpoint.keep_off
+        assert all(level <= caps.max_airbag for level in setpoint.airbags.values())
+        if not caps.recline_allowed:
+            assert setpoint.posture is Posture.UPRIGHT
         if not caps.percussion_allowed:
             assert setpoint.technique not in PERCUSSION
         if not caps.heat_allowed:
@@ -407,8 +452,8 @@ def test_every_library_plan_respects_the_screened_caps(program: Program, person:
     _respects_caps(grouped, screening, RT8600S)
     # The person's own limits hold too.
     for entry in plan.entries:
-        assert entry.setpoint.intensity <= person.max_intensity
         if entry.setpoint.rollers_active:
+            assert entry.setpoint.intensity <= person.max_intensity
             assert not person.skip_regions & set(entry.setpoint.regions)
         if not person.heat_allowed:
             assert entry.setpoint.heat == {}

@@ -23,6 +23,7 @@ from chairctl.engine import (
     Event,
     FaultRaised,
     Finished,
+    LiveChange,
     Outcome,
     Paused,
     Resumed,
@@ -46,6 +47,16 @@ COMPANION: Final = (
     "Massage works best alongside exercise: a 10-minute walk or a few gentle stretches now "
     "helps it last."
 )
+
+
+def live_change_words(change: LiveChange) -> str:
+    """What a "stronger" or "gentler" came to, in words: the level now, and what held it."""
+    if change.intensity is None:
+        words = f"Intensity {change.offset:+d} from the program, once the rollers work again"
+    else:
+        words = f"Intensity {change.intensity} ({change.offset:+d} from the program)"
+    return f"{words}: {change.held}" if change.held else words
+
 
 STOP_WORDS: Final = {
     StopState.STOPPING: "Stopping…",
@@ -349,9 +360,11 @@ class SessionScreen(Screen[None]):
         self.run_worker(self._change(-1), group="chair-wish", exit_on_error=False)
 
     async def _change(self, delta: int) -> None:
-        offset = await self.control.change_intensity(delta)
-        if offset is not None:
-            self.notify(f"Intensity {offset:+d} from the program (within your limits)")
+        change = await self.control.change_intensity(delta)
+        if change is not None:
+            self.notify(
+                live_change_words(change), severity="warning" if change.held else "information"
+            )
         self._show_step()
 
     def action_pause(self) -> None:

@@ -1,4 +1,9 @@
-"""What a person's preferences and health caps ask of the compiler."""
+"""What one person brings to every program: their preferences under their health caps.
+
+A profile and its screening (:mod:`chairctl.safety.screening`) produce one of these. The
+compiler applies it after the program and before the hard rules, and the engine's runtime
+guard holds every setpoint to it, planned or live (:mod:`chairctl.safety.rules`).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from chairctl.vocabulary import MAX_INTENSITY, AirbagZone, Intensity, Region
+from chairctl.vocabulary import MAX_INTENSITY, AirbagLevel, AirbagZone, Intensity, Region
 
 
 class Personalisation(BaseModel):
-    """The adjustments one person brings to every program.
-
-    Profiles (with their health screening) produce one of these; the compiler applies it after
-    the program and before the safety rules, which always win.
-    """
+    """The adjustments and the limits one person brings to every program."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -23,14 +24,18 @@ class Personalisation(BaseModel):
     )
     max_intensity: Intensity = Field(MAX_INTENSITY, description="No roller intensity above.")
     skip_regions: frozenset[Region] = Field(
-        frozenset(), description="Regions the rollers must not work."
+        frozenset(), description="Regions the rollers must not work, and must keep clear of."
     )
     heat_allowed: bool = Field(True, description="False turns every heater off.")
     percussion_allowed: bool = Field(True, description="False replaces percussion by kneading.")
     stretch_allowed: bool = Field(True, description="False rests the chair instead of stretching.")
+    recline_allowed: bool = Field(
+        True, description="False keeps the backrest and leg rest upright."
+    )
     airbags_off: frozenset[AirbagZone] = Field(
         frozenset(), description="Airbag zones that must stay deflated."
     )
+    max_airbag: AirbagLevel = Field(5, description="No airbag pressure above.")
     max_minutes: Annotated[int, Strict()] | None = Field(
         None,
         ge=1,
@@ -40,6 +45,17 @@ class Personalisation(BaseModel):
     focus_region: Region | None = Field(
         None, description="Steps working this region get more time, the others less."
     )
+    reasons: dict[str, str] = Field(
+        default_factory=dict,
+        description="Why a limit is what it is, by limit ('intensity', 'airbags', 'airbags-off', "
+        "'heat', 'percussion', 'stretch', 'recline', 'regions', 'minutes'), in a few words "
+        "('osteoporosis').",
+    )
+
+    def why(self, limit: str) -> str:
+        """ " (osteoporosis)" when the limit has a reason, "" otherwise."""
+        reason = self.reasons.get(limit)
+        return f" ({reason})" if reason else ""
 
 
 #: Nobody's adjustments: the program as written.
