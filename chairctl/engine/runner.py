@@ -72,6 +72,11 @@ DEFAULT_WATCHDOG_S = 5.0
 
 Listener = Callable[[Event], None]
 
+#: Rules whose answer hangs on when a setpoint goes out (a contact's start, the heat given, the
+#: cap): the engine applies them to the plan's setpoints as the clock finds them. Any other rule
+#: a planned setpoint breaks is a bug upstream and is refused.
+_TIMED = frozenset({"start-ramp", "start-ramp-airbags", "heat-minutes", "session-cap"})
+
 
 @dataclass(frozen=True)
 class LiveChange:
@@ -382,6 +387,11 @@ class Engine:
 
     def _guarded(self, entry: PlanEntry, at: float) -> Setpoint:
         setpoint, corrections, moment = self._ruled(entry, at)
+        planned = [c for c in corrections if c.rule not in _TIMED]
+        if planned and not self._offset:
+            # The plan itself breaks a rule that does not hang on the clock: a bug upstream,
+            # refused rather than quietly mended.
+            raise SafetyViolation("; ".join(c.message for c in planned))
         if self._offset:
             # What the plan holds by itself is in the plan; a live change held back is news.
             for correction in corrections:

@@ -112,7 +112,10 @@ async def test_live_intensity_is_clamped_by_the_rules(rig: Rig) -> None:
     async def scenario() -> None:
         run = asyncio.ensure_future(engine.run())
         await rig.clock.sleep(30)
-        assert await engine.change_intensity(+2) == 2
+        change = await engine.change_intensity(+2)
+        assert (change.offset, change.intensity) == (2, 2)
+        assert change.held is not None
+        assert change.held.startswith("held at 2 by the gentle start for another")
         await rig.clock.sleep(150)
         await engine.stop()
         await run
@@ -124,7 +127,7 @@ async def test_live_intensity_is_clamped_by_the_rules(rig: Rig) -> None:
     assert ("step 0", 4) in applied
     assert ("step 1", 2) in applied
     messages = {e.message for e in rig.events if isinstance(e, AdjustmentMade)}
-    assert any("held at 2 for the first 60 s" in m for m in messages)
+    assert any("held at 2 for the first 60 s of their contact" in m for m in messages)
     assert any("at the neck is capped at 2" in m for m in messages)
 
 
@@ -137,12 +140,16 @@ async def test_the_session_cap_stops_a_long_plan(rig: Rig) -> None:
     assert result.chair_safe
 
 
-async def test_the_guard_refuses_a_plan_that_starts_too_strong(rig: Rig) -> None:
+async def test_the_guard_starts_a_strong_plan_gently(rig: Rig) -> None:
+    # A plan asking 3 from the first second: the rollers' first minute of contact holds 2.
     engine = rig.engine(plan_of((120, KNEAD_LOW)))
     result = await rig.clock.run(engine.run())
-    assert result.outcome is Outcome.FAULT
-    assert "intensity is held at 2 for the first 60 s" in result.reason
-    assert rig.chair.trace.activity.at(rig.clock.now()) is None
+    assert result.outcome is Outcome.COMPLETED
+    trace = rig.chair.trace
+    began = next(t for t, a in trace.activity.changes() if a is not None)
+    for tenth in range(0, 590):
+        assert trace.depth.at(began + tenth / 10).at(began + tenth / 10) <= 2.0 + 1e-9
+    assert trace.depth.at(began + 75).at(began + 75) == pytest.approx(3.0)
 
 
 async def test_the_guard_refuses_an_unsafe_setpoint_before_it_leaves(rig: Rig) -> None:
@@ -254,7 +261,7 @@ async def test_pause_and_intensity_wait_for_the_preparation(rig: Rig) -> None:
         await rig.clock.sleep(3)
         await engine.pause()
         assert not engine.paused
-        assert await engine.change_intensity(+1) == 1
+        assert (await engine.change_intensity(+1)).offset == 1
         assert engine.preparing
         result = await run
         assert result.outcome is Outcome.COMPLETED
