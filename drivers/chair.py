@@ -171,6 +171,20 @@ class ChairSession:
         """
         return self.feed.subscribe()
 
+    def use_profile_shoulder(self, shoulder_position: float | None) -> None:
+        """The person's measured shoulder line (None: none), for a chair that places its
+        rollers and does not report its own body scan; raises
+        :class:`~chairctl.vocabulary.Unsupported` when it lies outside the chair's scan
+        window."""
+        self.adapter.use_profile_shoulder(shoulder_position)
+
+    def restarts_for(self, setpoint: Setpoint) -> bool:
+        """True when reaching ``setpoint`` from where the chair is takes it through a restart
+        (it stops, returns home and starts again): every contact with the body ends, and the
+        next starts gently (see the engine)."""
+        status = self.status
+        return status is not None and self.adapter.restarts_for(setpoint, status)
+
     def expect_session(self, seconds: float) -> None:
         """The session will run ``seconds``: the chair's own timer is set to the shortest preset
         that covers it, after every power-on (see the adapter)."""

@@ -8,17 +8,21 @@ airbags, heat and foot rollers asked. A window too short for the chair to get th
 reported as such: no chair could follow it.
 
 :func:`safety_violations` checks the invariants that must hold over a whole session, whatever
-was asked: no percussion at the neck, depth and heat within their caps, nothing after the
-session cap, and the chair back in its safe state within the settle cap after the end.
+was asked: no percussion at the neck, depth and heat within their caps, a gentle start for each
+contact of the rollers and of the airbags, no airbag harder than asked, the skin-contact
+temperature and the heat minutes, the regions, airbags and recline the person's limits rule
+out, no posture move after the stop but the chair's own way home, nothing after the session
+cap, and the chair back in its safe state within the settle cap after the end.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from chairctl.vocabulary import (
+    MAX_AIRBAG,
     MAX_INTENSITY,
     PERCUSSION,
     REGION_BANDS,
@@ -29,7 +33,16 @@ from chairctl.vocabulary import (
     scale_level,
     track_position,
 )
-from chairctl.vocabulary.limits import NECK, NECK_MAX_INTENSITY, SESSION_CAP_S
+from chairctl.vocabulary.limits import (
+    CONTACT_GAP_S,
+    CONTACT_MAX_C,
+    HEAT_MAX_S,
+    NECK,
+    NECK_MAX_INTENSITY,
+    SESSION_CAP_S,
+    airbag_cap,
+    roller_cap,
+)
 from drivers.models import ChairModel
 from simulator.trace import Trace
 
@@ -51,6 +64,10 @@ class Expectation:
     end: float
     setpoint: Setpoint
     label: str
+    #: The same step as the expectation before, held on after a safety rule changed it (a
+    #: contact ramping up, the heat allowance used up): the chair is already there, so the
+    #: window is never called unfollowable for being short.
+    continued: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,6 +170,12 @@ def _program_zones(trace: Trace, t: float) -> tuple[frozenset[AirbagZone], float
     return zones, cycle.level
 
 
+def _airbag_level(asked: Mapping[AirbagZone, int], model: ChairModel) -> float:
+    """The one pressure a chair's airbags take for ``asked``: the lowest level asked, so that
+    no zone presses harder than asked."""
+    return float(min(asked.values()))
+
+
 def misses_at(t: float, setpoint: Setpoint, trace: Trace, model: ChairModel) -> list[str]:
     """What of ``setpoint`` the trace shows not holding at ``t`` (empty: all of it holds)."""
     misses: list[str] = []
@@ -171,7 +194,7 @@ def misses_at(t: float, setpoint: Setpoint, trace: Trace, model: ChairModel) -> 
     zones, level = _program_zones(trace, t)
     if not set(asked) <= zones or (not asked and zones):
         misses.append("airbags")
-    elif asked and abs(level - max(asked.values())) > DEPTH_TOLERANCE:
+    elif asked and abs(level - _airbag_level(asked, model)) > DEPTH_TOLERANCE:
         misses.append("airbag level")
     if trace.heat_on.at(t) != bool(setpoint.heat):
         misses.append("heat")
@@ -187,7 +210,7 @@ def judge(expectations: Iterable[Expectation], trace: Trace, model: ChairModel) 
         reach, why = _reach_time(expectation, trace, model)
         duration = expectation.end - expectation.start
         judged_from = min(expectation.end, expectation.start + reach)
-        if duration - reach < MIN_JUDGED_SHARE * duration:
+        if duration - reach < MIN_JUDGED_SHARE * duration and not expectation.continued:
             verdicts.append(
                 Verdict(
                     expectation,
@@ -218,18 +241,85 @@ def judge(expectations: Iterable[Expectation], trace: Trace, model: ChairModel) 
     return verdicts
 
 
+@dataclass(frozen=True)
+class Limits:
+    """The person's limits a session is held to, beyond the hard rules everyone gets."""
+
+    max_intensity: int = MAX_INTENSITY
+    max_airbag: int = MAX_AIRBAG
+    airbags_off: frozenset[AirbagZone] = frozenset()
+    #: Regions the rollers must not work (the person's exclusions).
+    keep_off: frozenset[Region] = frozenset()
+    heat_allowed: bool = True
+    recline_allowed: bool = True
+
+
+#: How far above its limit an airbag's pressure may read (level units) before it counts.
+AIRBAG_TOLERANCE = 0.25
+#: How far above the skin-contact limit the contact temperature may read before it counts.
+CONTACT_TOLERANCE_C = 0.1
+#: Heat beyond the session's allowance that counts: the key, and a status to confirm it.
+HEAT_GRACE_S = 2 * KEY_ALLOWANCE_S
+
+
+def _contacts(spans: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Spans of work merged into contacts: a rest shorter than CONTACT_GAP_S does not end one."""
+    merged: list[tuple[float, float]] = []
+    for begin, end in spans:
+        if merged and begin - merged[-1][1] < CONTACT_GAP_S:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((begin, end))
+    return merged
+
+
+def _contact_start(contacts: list[tuple[float, float]], t: float) -> float | None:
+    for begin, end in contacts:
+        if begin <= t <= end:
+            return begin
+    return None
+
+
+def _asked_airbags(
+    expectations: Sequence[Expectation], model: ChairModel, grace_s: float
+) -> list[tuple[float, float, dict[AirbagZone, int]]]:
+    """(from, to, level per zone) that each expectation allows: the zones it asks and their
+    partners on this chair, from its start until its zones have had time to vent."""
+    capabilities = model.capabilities
+    windows = []
+    for e in expectations:
+        allowed: dict[AirbagZone, int] = {}
+        for zone, level in e.setpoint.airbags.items():
+            for partner in capabilities.inflated_with(zone):
+                allowed[partner] = max(allowed.get(partner, 0), level)
+        windows.append((e.start, e.end + grace_s, allowed))
+    return windows
+
+
 def safety_violations(
     trace: Trace,
     model: ChairModel,
     *,
     session_start: float,
     session_end: float,
-    max_intensity: int = 5,
-    heat_allowed: bool = True,
+    limits: Limits | None = None,
+    expectations: Sequence[Expectation] = (),
+    reclined: bool = False,
 ) -> list[str]:
-    """What broke the session-wide safety invariants, in words (empty when nothing did)."""
+    """What broke the session-wide safety invariants, in words, each once, when it first
+    happened (empty when nothing did).
+
+    The hard rules: no percussion and no depth above 2 at the neck, each actuator's contact
+    starting gently and rising a level at a time, the skin-contact temperature and the heat
+    minutes, nothing after the session cap, and the chair back in its safe state within the
+    settle cap after the end. The person's ``limits``: depth and airbag pressure, airbags and
+    regions kept off, heat, recline. Given the ``expectations`` (what the session asked, on the
+    chair's clock), no airbag zone presses harder than asked. After the end, the backrest and
+    leg rest never move away from home, and move home only when the session ``reclined``.
+    """
+    limits = limits or Limits()
     problems: list[str] = []
-    depth_cap = _depth_target(Setpoint(intensity=max_intensity), model) + DEPTH_TOLERANCE
+    depth_cap = _depth_target(Setpoint(intensity=limits.max_intensity), model) + DEPTH_TOLERANCE
     neck_cap = _depth_target(Setpoint(intensity=NECK_MAX_INTENSITY), model) + DEPTH_TOLERANCE
     seen: set[str] = set()
 
@@ -239,9 +329,17 @@ def safety_violations(
             seen.add(kind)
             problems.append(message)
 
-    t = session_start
     settle_end = session_end + model.timing.settle_cap_s
-    while t <= min(settle_end, trace.end):
+    last = min(settle_end, trace.end)
+    rollers = _contacts(
+        (a, b) for a, b, activity in trace.activity.spans(session_start, last) if activity
+    )
+    vent_grace = model.mechanics.airbag_vent_s + KEY_ALLOWANCE_S
+    asked = _asked_airbags(expectations, model, vent_grace) if expectations else None
+    pressed: list[tuple[float, float]] = []
+    heat_s = 0.0
+    t = session_start
+    while t <= last:
         activity = trace.activity.at(t)
         region = trace.region_of(trace.roller.at(t).at(t))
         depth = trace.depth.at(t).at(t)
@@ -255,14 +353,123 @@ def safety_violations(
         if activity is not None and region is NECK and depth > neck_cap:
             once("neck depth", f"depth {depth:.1f} at the neck at {minute:.1f} min (cap 2)")
         if depth > depth_cap:
-            once("depth", f"depth {depth:.1f} above the cap of {max_intensity} at {minute:.1f} min")
-        if trace.heat_on.at(t) and not heat_allowed:
-            once("heat", f"heat on at {minute:.1f} min although heat is not allowed")
+            once(
+                "depth",
+                f"depth {depth:.1f} above the cap of {limits.max_intensity} at {minute:.1f} min",
+            )
+        if activity is not None and region in limits.keep_off:
+            once(
+                "kept off",
+                f"the rollers worked the {region.replace('_', ' ')}, which is kept off, "
+                f"at {minute:.1f} min",
+            )
+        began = _contact_start(rollers, t) if activity is not None else None
+        if began is not None:
+            cap = roller_cap(t - began)
+            if depth > _depth_target(Setpoint(intensity=cap), model) + DEPTH_TOLERANCE:
+                once(
+                    "start",
+                    f"depth {depth:.1f} {t - began:.0f} s into the rollers' contact at "
+                    f"{minute:.1f} min (the gentle start allows {cap})",
+                )
+        pressures = trace.airbags.at(t).pressures(t)
+        if any(p > 0.05 for p in pressures.values()):
+            if not pressed or t - pressed[-1][1] >= CONTACT_GAP_S:
+                pressed.append((t, t))
+            pressed[-1] = (pressed[-1][0], t)
+            _judge_airbags(
+                pressures, t, pressed[-1][0], minute=minute, limits=limits, asked=asked, once=once
+            )
+        if trace.heat_on.at(t):
+            if t <= settle_end:
+                heat_s += SAMPLE_S
+            if not limits.heat_allowed:
+                once("heat", f"heat on at {minute:.1f} min although heat is not allowed")
+        contact = trace.contact_c(t)
+        if contact > CONTACT_MAX_C + CONTACT_TOLERANCE_C:
+            once(
+                "contact",
+                f"the heater reached {contact:.1f} °C at the skin at {minute:.1f} min "
+                f"(limit {CONTACT_MAX_C:g} °C)",
+            )
+        if heat_s > HEAT_MAX_S + HEAT_GRACE_S:
+            once(
+                "heat minutes",
+                f"heat on for more than {HEAT_MAX_S / 60:g} minutes, at {minute:.1f} min",
+            )
+        _judge_posture(
+            trace, t, session_end, minute=minute, limits=limits, reclined=reclined, once=once
+        )
         if activity is not None and t - session_start > SESSION_CAP_S:
             once("cap", f"the rollers still worked at {minute:.1f} min, past the 30-minute cap")
         t += SAMPLE_S
     problems.extend(_unsafe_end(trace, settle_end))
     return problems
+
+
+def _judge_airbags(
+    pressures: Mapping[AirbagZone, float],
+    t: float,
+    began: float,
+    *,
+    minute: float,
+    limits: Limits,
+    asked: list[tuple[float, float, dict[AirbagZone, int]]] | None,
+    once: Callable[[str, str], None],
+) -> None:
+    cap = min(airbag_cap(t - began), limits.max_airbag)
+    for zone, pressure in pressures.items():
+        if pressure <= 0.05:
+            continue
+        if zone in limits.airbags_off:
+            once("airbags off", f"the {zone} airbags pressed at {minute:.1f} min, kept off")
+        if pressure > cap + AIRBAG_TOLERANCE:
+            once(
+                "airbag ramp",
+                f"{zone} airbags at {pressure:.1f} {t - began:.0f} s into the airbags' contact "
+                f"at {minute:.1f} min (allowed {cap})",
+            )
+        if asked is not None:
+            allowed = max(
+                (levels.get(zone, 0) for start, end, levels in asked if start <= t < end),
+                default=0,
+            )
+            if pressure > allowed + AIRBAG_TOLERANCE:
+                once(
+                    "airbag asked",
+                    f"{zone} airbags at {pressure:.1f} at {minute:.1f} min, "
+                    f"above the {allowed} asked",
+                )
+
+
+def _judge_posture(
+    trace: Trace,
+    t: float,
+    session_end: float,
+    *,
+    minute: float,
+    limits: Limits,
+    reclined: bool,
+    once: Callable[[str, str], None],
+) -> None:
+    for name, channel in (("backrest", trace.backrest), ("leg rest", trace.leg_rest)):
+        path = channel.at(t)
+        if not limits.recline_allowed and path.at(t) > 0.01:
+            once("recline", f"the {name} left upright at {minute:.1f} min, not allowed")
+        if t < session_end:
+            continue
+        slope = path.slope(t)
+        if slope > 0:
+            once(
+                "posture away",
+                f"the {name} moved away from home after the stop, at {minute:.1f} min",
+            )
+        elif slope < 0 and not reclined:
+            once(
+                "posture home",
+                f"the {name} moved after the stop at {minute:.1f} min, "
+                "in a session that never reclined",
+            )
 
 
 def _unsafe_end(trace: Trace, at: float) -> list[str]:

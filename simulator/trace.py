@@ -113,6 +113,8 @@ class PhysicalState:
     airbags: Mapping[AirbagZone, float]
     airbags_inflating: frozenset[AirbagZone]
     heater_c: float
+    #: The skin's side of the heater's cover, by the model's contact model.
+    contact_c: float
     heat_on: bool
     #: Backrest recline, 0 upright .. 1 fully reclined.
     backrest: float
@@ -138,8 +140,14 @@ class Trace:
         backrest: Path,
         leg_rest: Path,
         horizon: Callable[[], float] | None = None,
+        ambient_c: float = 22.0,
+        contact_coupling: float = 1.0,
     ) -> None:
         self.start = start
+        #: Where an unpowered heater settles, and how much of the element's rise above it
+        #: reaches the skin through the cover (1: all of it).
+        self.ambient_c = ambient_c
+        self.contact_coupling = contact_coupling
         self.seat_line = seat_line
         #: The sitter's real shoulder line (the scan may clamp what the chair believes).
         self.shoulder = shoulder
@@ -164,6 +172,12 @@ class Trace:
             c.since for c in (self.work_state, self.roller, self.activity, self.depth, self.airbags)
         )
 
+    def contact_c(self, t: float) -> float:
+        """The skin-contact temperature at ``t``: the element's rise above ambient, through the
+        cover (reference/chair-domain.md 3.2: burns are judged at the skin, not the element)."""
+        element = self.heater.at(t).at(t)
+        return self.ambient_c + self.contact_coupling * (element - self.ambient_c)
+
     def region_of(self, position: float) -> Region | None:
         """The region under a carriage position."""
         return region_at(track_s(position, self.seat_line, self.shoulder))
@@ -187,6 +201,7 @@ class Trace:
             airbags=cycle.pressures(t),
             airbags_inflating=cycle.inflating_zones(t),
             heater_c=self.heater.at(t).at(t),
+            contact_c=self.contact_c(t),
             heat_on=self.heat_on.at(t),
             backrest=self.backrest.at(t).at(t),
             leg_rest=self.leg_rest.at(t).at(t),

@@ -29,6 +29,7 @@ from drivers.links import (
 from drivers.models import DEFAULT_MODEL, ChairModel, get_model, registry
 from drivers.models.schema import Transport
 from simulator.chair import SimulatedChair
+from simulator.config import Sitter
 from simulator.families import simulated_chair
 
 _BLE_ADDRESS = re.compile(
@@ -119,12 +120,18 @@ class Connection:
 
 
 def links_for(
-    address: ChairAddress, model: ChairModel, clock: Clock, *, transport: Transport | None = None
+    address: ChairAddress,
+    model: ChairModel,
+    clock: Clock,
+    *,
+    transport: Transport | None = None,
+    sitter: Sitter | None = None,
 ) -> Connection:
     """A link factory for ``address``; for ``sim``, the simulated chair it reaches (over
-    ``transport``, by default the model's BLE module when it has one, else its wire)."""
+    ``transport``, by default the model's BLE module when it has one, else its wire), with
+    ``sitter`` in it (by default the model's average sitter)."""
     if address.kind == "sim":
-        chair = simulated_chair(model, clock, transport=transport)
+        chair = simulated_chair(model, clock, transport=transport, sitter=sitter)
 
         def memory() -> MemoryLink:
             def opener(on_data: DataCallback, on_lost: LostCallback) -> Endpoint:

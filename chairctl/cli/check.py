@@ -1,18 +1,26 @@
-"""``chairctl check``: every program through the whole stack on a simulated chair, judged.
+"""``chairctl check``: every program through the whole stack on a simulated chair, judged, for
+every person of a population.
 
-Each program is compiled for the model (and the person, if a profile is given), then run by
-the engine through the real chair session, codec and an in-memory link against a simulated
-chair, all on one VirtualClock, so a 15-minute program checks in a fraction of a second. It is
-judged on the simulator's ground truth (where the rollers really were, how deep, which airbags,
-heat), never on what the driver believed it sent.
+Each program is compiled for the model and a person (:mod:`chairctl.cli.population`: where
+their shoulders really are, their health answers, a region kept off, what they press while it
+runs), then run by the engine through the real chair session, codec and an in-memory link
+against a simulated chair with that person in it, all on one VirtualClock, so a 15-minute
+program checks in a fraction of a second. It is judged on the simulator's ground truth (where
+the rollers really were, how deep, which airbags, how hot, where the backrest went), never on
+what the driver believed it sent. The default sitter of the program as written is also judged
+for fidelity; everyone is judged for safety.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
 import sys
 import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import click
@@ -21,19 +29,61 @@ from rich.console import Console
 from chairctl.cli.chairs import ChairAddress, links_for
 from chairctl.cli.check_report import ProgramCheck, StepResult, print_report, write_junit
 from chairctl.cli.people import personalisation_for, profile_option
+from chairctl.cli.population import (
+    BODIES,
+    CI_POPULATION,
+    EXCLUSIONS,
+    LIVE,
+    PAUSE_S,
+    TIERS,
+    Person,
+    crossed,
+    full_population,
+    names,
+)
 from chairctl.clock import VirtualClock
-from chairctl.engine import Engine
-from chairctl.plan import AS_WRITTEN, Personalisation, compile_program
+from chairctl.engine import Engine, SessionStarted
+from chairctl.plan import Personalisation, Plan, compile_program
 from chairctl.program import load_program, program_files
 from chairctl.program.library import library_dir
-from chairctl.vocabulary import ChairctlError, ProgramError
+from chairctl.vocabulary import ChairctlError, Posture, ProgramError, Region
 from drivers.chair import ChairSession
 from drivers.models import DEFAULT_MODEL, ChairModel, get_model
+from drivers.models.registry import builtin_registry
+from simulator.config import Sitter
 from simulator.faults import ScheduledFault, parse_fault
-from simulator.judge import Expectation, judge, region_work, safety_violations
+from simulator.judge import Expectation, Limits, judge, region_work, safety_violations
 
-#: Virtual time allowed beyond the plan for start-up, the stop and the settle.
-_SLACK_S = 600.0
+#: Virtual time allowed beyond the plan for start-up, the stop, the settle and live pauses.
+_SLACK_S = 900.0
+
+
+def limits_of(person: Personalisation) -> Limits:
+    """The judge's view of a person's limits."""
+    return Limits(
+        max_intensity=person.max_intensity,
+        max_airbag=person.max_airbag,
+        airbags_off=person.airbags_off,
+        keep_off=person.skip_regions,
+        heat_allowed=person.heat_allowed,
+        recline_allowed=person.recline_allowed,
+    )
+
+
+async def _live(engine: Engine, clock: VirtualClock, actions: list[tuple[float, str]]) -> None:
+    """Play a person's live script on a running session: "+" presses, pauses and resumes."""
+    while not engine.started:
+        await clock.sleep(0.5)
+    for at, action in actions:
+        if action == "resume":
+            await clock.sleep(PAUSE_S)
+            await engine.resume()
+            continue
+        await clock.sleep_until(engine.started_at + at)
+        if action == "+":
+            await engine.change_intensity(+1)
+        else:
+            await engine.pause()
 
 
 async def _run(
@@ -41,13 +91,15 @@ async def _run(
     model: ChairModel,
     person: Personalisation,
     faults: list[ScheduledFault],
+    sitter: Person,
 ) -> ProgramCheck:
     program = load_program(path)
     plan = compile_program(program, person=person, chair=model.capabilities)
-    check = ProgramCheck(path, program.id, plan.total_s, "not run", "")
+    check = ProgramCheck(path, program.id, plan.total_s, "not run", "", person=sitter.label)
     ran_for = 0.0
     clock = VirtualClock()
-    connection = links_for(ChairAddress("sim", "", model.id), model, clock)
+    body = Sitter(shoulder_position=sitter.shoulder(model))
+    connection = links_for(ChairAddress("sim", "", model.id), model, clock, sitter=body)
     chair = connection.simulated
     assert chair is not None  # a "sim" address always builds one
     for fault in faults:
@@ -57,11 +109,19 @@ async def _run(
         entry: tuple(session.approximations(entry.setpoint)) for entry in plan.entries
     }
     engine = Engine(plan, session, clock)
+    began: list[float] = []
+    engine.listen(lambda e: began.append(clock.now()) if isinstance(e, SessionStarted) else None)
 
     async def scenario() -> None:
         nonlocal ran_for
         await session.connect()
-        result = await engine.run()
+        script = asyncio.ensure_future(_live(engine, clock, sitter.actions(plan.total_s)))
+        try:
+            result = await engine.run()
+        finally:
+            script.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await script
         check.outcome, check.reason = result.outcome.value, result.reason
         ran_for = result.session_s
         # Let the chair finish settling, so the end state can be judged.
@@ -69,59 +129,205 @@ async def _run(
         await session.close()
 
     await clock.run(scenario(), limit=plan.total_s + _SLACK_S)
-    origin = engine.started_at
-    expectations = [
-        Expectation(origin + e.start_s, origin + e.end_s, e.setpoint, e.step) for e in plan.entries
-    ]
-    for entry, verdict in zip(plan.entries, judge(expectations, chair.trace, model), strict=True):
-        check.steps.append(
-            StepResult(
-                entry.step,
-                entry.line,
-                entry.duration_s,
-                verdict.fidelity,
-                verdict.misses,
-                verdict.unfollowable,
-                approximations[entry],
+    # Session time stands still while paused, so the session's origin on the chair's clock
+    # moves on with each pause: from where it first was to where it ended up.
+    first = began[0] if began else engine.started_at
+    last = engine.started_at
+    if sitter.live == "none":
+        # Fidelity means something only where the chair was left to follow the plan.
+        entries = plan.entries
+        expectations = [
+            Expectation(
+                first + e.start_s,
+                first + e.end_s,
+                e.setpoint,
+                e.step,
+                continued=i > 0 and (e.line, e.step) == (entries[i - 1].line, entries[i - 1].step),
             )
-        )
-    end = origin + plan.total_s
+            for i, e in enumerate(entries)
+        ]
+        verdicts = judge(expectations, chair.trace, model)
+        for entry, verdict in zip(plan.entries, verdicts, strict=True):
+            check.steps.append(
+                StepResult(
+                    entry.step,
+                    entry.line,
+                    entry.duration_s,
+                    verdict.fidelity,
+                    verdict.misses,
+                    verdict.unfollowable,
+                    approximations[entry],
+                )
+            )
     check.regions = {
         region: (work.seconds, work.mean_depth)
-        for region, work in region_work(chair.trace, origin, end).items()
+        for region, work in region_work(chair.trace, first, last + plan.total_s).items()
     }
     check.violations = safety_violations(
         chair.trace,
         model,
-        session_start=origin,
-        session_end=origin + ran_for,
-        max_intensity=person.max_intensity,
-        heat_allowed=person.heat_allowed,
+        session_start=first,
+        session_end=last + ran_for,
+        limits=limits_of(person),
+        # What each entry may press, from its earliest start to its latest end.
+        expectations=[
+            Expectation(first + e.start_s, last + e.end_s, e.setpoint, e.step) for e in plan.entries
+        ],
+        reclined=_reclines(plan),
     )
     return check
+
+
+def _reclines(plan: Plan) -> bool:
+    return any(e.setpoint.posture is not Posture.UPRIGHT for e in plan.entries)
 
 
 def check_program(
     path: Path,
     model: ChairModel,
-    person: Personalisation = AS_WRITTEN,
+    person: Personalisation | None = None,
     faults: list[ScheduledFault] | None = None,
+    sitter: Person | None = None,
 ) -> ProgramCheck:
-    """Check one program file; loader errors are raised, chair errors become findings."""
+    """Check one program file for one person; loader errors are raised, chair errors and a
+    refusal by the person's screening become findings.
+
+    ``sitter`` is the person of a population (body, tier, exclusion, live changes); ``person``
+    overrides their personalisation (``--profile``).
+    """
+    sitter = sitter or Person()
     started = time.perf_counter()
     try:
-        check = asyncio.run(_run(path, model, person, faults or []))
+        if person is None:
+            screening = sitter.screening()
+            if screening is not None and screening.blocked:
+                check = ProgramCheck(
+                    path, path.stem, 0.0, "refused", screening.blocked[0], person=sitter.label
+                )
+                check.wall_s = time.perf_counter() - started
+                return check
+            person = screening.personalisation() if screening else Personalisation()
+        check = asyncio.run(_run(path, model, person, faults or [], sitter))
     except ProgramError:
         raise
     except ChairctlError as error:
-        check = ProgramCheck(path, path.stem, 0.0, "error", str(error), problems=[str(error)])
+        check = ProgramCheck(
+            path, path.stem, 0.0, "error", str(error), problems=[str(error)], person=sitter.label
+        )
     check.wall_s = time.perf_counter() - started
     return check
 
 
+def _check_task(
+    task: tuple[Path, str, Personalisation | None, list[ScheduledFault], Person],
+) -> ProgramCheck | list[str]:
+    """One check in a worker process: the model by id (models are not sent across)."""
+    path, model_id, person, faults, sitter = task
+    try:
+        return check_program(path, get_model(model_id), person, faults, sitter)
+    except ProgramError as error:
+        return [str(problem) for problem in error.problems]
+
+
+def run_checks(
+    files: Sequence[Path],
+    models: Sequence[ChairModel],
+    people: Sequence[Person],
+    *,
+    person: Personalisation | None = None,
+    faults: list[ScheduledFault] | None = None,
+    jobs: int = 1,
+) -> tuple[list[ProgramCheck], list[str]]:
+    """Every program for every model and person, on ``jobs`` processes; the checks in order,
+    and the problems of program files that did not load."""
+    tasks = [
+        (path, model.id, person, faults or [], sitter)
+        for model in models
+        for path in files
+        for sitter in people
+    ]
+    if jobs > 1 and len(tasks) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(_check_task, tasks, chunksize=1))
+    else:
+        results = [_check_task(task) for task in tasks]
+    checks: list[ProgramCheck] = []
+    invalid: list[str] = []
+    for (_path, model_id, _person, _faults, _sitter), result in zip(tasks, results, strict=True):
+        if isinstance(result, list):
+            invalid.extend(p for p in result if p not in invalid)
+        else:
+            result.model_id = model_id
+            checks.append(result)
+    return checks, invalid
+
+
+def _population(
+    preset: str | None,
+    bodies: tuple[str, ...],
+    tiers: tuple[str, ...],
+    excludes: tuple[str, ...],
+    lives: tuple[str, ...],
+) -> list[Person]:
+    if preset is not None and (bodies or tiers or excludes or lives):
+        raise click.UsageError("--population does not go with --body, --tier, --exclude or --live")
+    if preset == "ci":
+        return list(CI_POPULATION)
+    if preset == "full":
+        return full_population()
+    try:
+        chosen_bodies = names(bodies, BODIES, "body") or ["default"]
+        chosen_tiers = names(tiers, TIERS, "tier") or ["as-written"]
+        regions = ["none", *(r.value for r in EXCLUSIONS if r is not None)]
+        chosen_excludes = names(excludes, regions, "region") or ["none"]
+        chosen_lives = names(lives, LIVE, "live script") or ["none"]
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    return crossed(
+        [b for b in BODIES if b in chosen_bodies],
+        chosen_tiers,
+        [None if r == "none" else Region(r) for r in chosen_excludes],
+        [lv for lv in LIVE if lv in chosen_lives],
+    )
+
+
+def _models(model_ids: tuple[str, ...]) -> list[ChairModel]:
+    if not model_ids:
+        return [get_model(DEFAULT_MODEL)]
+    if "all" in model_ids:
+        # Every model chairctl ships (a user's own files are named one by one).
+        return list(builtin_registry())
+    return [get_model(model_id) for model_id in model_ids]
+
+
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--model", "model_id", default=DEFAULT_MODEL, show_default=True, help="Chair model.")
+@click.option(
+    "--model",
+    "model_ids",
+    multiple=True,
+    metavar="MODEL",
+    help=f"Chair model, repeatable, or 'all' for every shipped model [default: {DEFAULT_MODEL}].",
+)
+@click.option(
+    "--population",
+    type=click.Choice(["ci", "full"]),
+    help="Judge a population: 'ci' covers every dimension at its extremes in a few people; "
+    "'full' crosses every body, tier, exclusion and live script (long).",
+)
+@click.option("--body", "bodies", multiple=True, help="shortest, default, tallest (comma list).")
+@click.option("--tier", "tiers", multiple=True, help=f"{', '.join(TIERS)} (comma list).")
+@click.option(
+    "--exclude", "excludes", multiple=True, help="none or a region kept off (comma list)."
+)
+@click.option("--live", "lives", multiple=True, help=f"{', '.join(LIVE)} (comma list).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes to check on (0 cores idle otherwise; try the number of cores).",
+)
 @click.option(
     "--min-fidelity",
     type=click.FloatRange(0, 100),
@@ -141,7 +347,13 @@ def check_program(
 @profile_option
 def check(
     paths: tuple[Path, ...],
-    model_id: str,
+    model_ids: tuple[str, ...],
+    population: str | None,
+    bodies: tuple[str, ...],
+    tiers: tuple[str, ...],
+    excludes: tuple[str, ...],
+    lives: tuple[str, ...],
+    jobs: int,
     min_fidelity: float,
     faults: tuple[str, ...],
     as_json: bool,
@@ -151,12 +363,17 @@ def check(
 ) -> None:
     """Run programs on a simulated chair in virtual time and judge what it physically did.
 
-    PATHS are program files or folders (default: the program library). With --profile, each is
-    compiled for that person and judged against their caps. Exits 1 if any program has a safety
-    violation, a step the chair cannot follow, or a fidelity under the threshold.
+    PATHS are program files or folders (default: the program library). Each is checked for the
+    default sitter of the program as written, or for every person of a population: --population
+    ci, or a cross of --body, --tier, --exclude and --live. With --profile, for that person.
+    Exits 1 if any program has a safety violation for anyone, a step the chair cannot follow,
+    or a fidelity under the threshold.
     """
-    model = get_model(model_id)
-    person, _, _ = personalisation_for(home, profile_name)
+    models = _models(model_ids)
+    people = _population(population, bodies, tiers, excludes, lives)
+    person: Personalisation | None = None
+    if profile_name is not None:
+        person, _, _ = personalisation_for(home, profile_name)
     try:
         scheduled = [parse_fault(text) for text in faults]
     except ValueError as error:
@@ -165,19 +382,17 @@ def check(
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise click.ClickException(f"no such file or folder: {missing[0]}")
-    invalid: list[str] = []
-    checks: list[ProgramCheck] = []
-    for path in files:
-        try:
-            checks.append(check_program(path, model, person, scheduled))
-        except ProgramError as error:
-            invalid.extend(str(problem) for problem in error.problems)
+    checks, invalid = run_checks(
+        files, models, people, person=person, faults=scheduled, jobs=min(jobs, os.cpu_count() or 1)
+    )
     threshold = min_fidelity / 100
     if as_json:
         click.echo(
             json.dumps(
                 {
-                    "model": model.id,
+                    "models": [model.id for model in models],
+                    "model": models[0].id,
+                    "people": [p.label for p in people],
                     "min_fidelity": threshold,
                     "invalid": invalid,
                     "programs": [c.to_json(threshold) for c in checks],

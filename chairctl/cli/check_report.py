@@ -29,6 +29,10 @@ class StepResult:
     approximations: tuple[str, ...]
 
 
+#: How reports name the default sitter of a program as written.
+AS_WRITTEN_LABEL = "default body · as-written"
+
+
 @dataclass
 class ProgramCheck:
     """Everything ``check`` found about one program."""
@@ -43,6 +47,15 @@ class ProgramCheck:
     violations: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     wall_s: float = 0.0
+    #: Who sat in the chair, in words (a population's person).
+    person: str = AS_WRITTEN_LABEL
+    #: The chair model the program was checked on.
+    model_id: str = ""
+
+    @property
+    def as_written(self) -> bool:
+        """True for the default sitter of the program as written."""
+        return self.person == AS_WRITTEN_LABEL
 
     @property
     def fidelity(self) -> float | None:
@@ -54,8 +67,13 @@ class ProgramCheck:
         return sum(f * seconds for f, seconds in judged) / total
 
     def failures(self, min_fidelity: float) -> list[str]:
-        """Why the program fails the check (empty when it passes)."""
+        """Why the program fails the check (empty when it passes).
+
+        A person the screening refuses passes when nothing ran: that is the refusal working.
+        """
         reasons = list(self.problems)
+        if self.outcome == "refused":
+            return reasons
         if self.outcome != "completed":
             reasons.append(f"the run did not complete: {self.reason}")
         reasons += [f"safety: {v}" for v in self.violations]
@@ -82,6 +100,8 @@ class ProgramCheck:
         return {
             "path": str(self.path),
             "id": self.program_id,
+            "model": self.model_id,
+            "person": self.person,
             "passed": not failures,
             "failures": failures,
             "length_s": self.length_s,
@@ -107,39 +127,56 @@ class ProgramCheck:
         }
 
 
-def render(check: ProgramCheck, min_fidelity: float) -> Panel:
-    """One program's findings as a panel for the terminal."""
-    failures = check.failures(min_fidelity)
-    fidelity = check.fidelity
+def render(checks: list[ProgramCheck], min_fidelity: float, *, titled_model: bool) -> Panel:
+    """One program's findings on one model, for every person judged, as a terminal panel."""
+    main = next((c for c in checks if c.as_written), checks[0])
+    failing = [(c, c.failures(min_fidelity)) for c in checks]
+    failed = any(reasons for _, reasons in failing)
+    fidelity = main.fidelity
     head = Text()
-    head.append(
-        "PASS" if not failures else "FAIL", style="bold green" if not failures else "bold red"
-    )
-    head.append(f"  {format_duration(check.length_s)}  ")
+    head.append("FAIL" if failed else "PASS", style="bold red" if failed else "bold green")
+    head.append(f"  {format_duration(main.length_s)}  ")
     head.append(f"fidelity {fidelity:.0%}" if fidelity is not None else "fidelity —")
-    head.append(f"  ({check.outcome}; checked in {check.wall_s * 1000:.0f} ms)", style="dim")
+    wall = sum(c.wall_s for c in checks)
+    head.append(f"  ({main.outcome}; checked in {wall * 1000:.0f} ms)", style="dim")
     regions = Table(show_edge=False, box=None, pad_edge=False)
     regions.add_column("region")
     regions.add_column("minutes", justify="right")
     regions.add_column("mean intensity", justify="right")
-    for region, (seconds, depth) in check.regions.items():
+    for region, (seconds, depth) in main.regions.items():
         regions.add_row(region.value, f"{seconds / 60:.1f}", f"{depth:.1f}")
     parts: list[Any] = [head, regions]
-    approximations = sorted({a for s in check.steps for a in s.approximations})
+    approximations = sorted({a for s in main.steps for a in s.approximations})
     if approximations:
         parts.append(Text("approximations: " + "; ".join(approximations), style="yellow"))
-    for failure in failures:
-        parts.append(Text(f"✗ {failure}", style="red"))
-    return Panel(Group(*parts), title=f"[bold]{check.program_id}[/]", title_align="left")
+    if len(checks) > 1:
+        safe = sum(1 for _, reasons in failing if not reasons)
+        refused = sum(1 for c in checks if c.outcome == "refused")
+        words = f"{len(checks)} people judged: {safe} pass"
+        if refused:
+            words += f" ({refused} refused by their screening, nothing moved)"
+        parts.append(Text(words, style="dim"))
+    for check, reasons in failing:
+        for reason in reasons:
+            who = "" if len(checks) == 1 else f"{check.person}: "
+            parts.append(Text(f"✗ {who}{reason}", style="red"))
+    title = main.program_id + (f" on {main.model_id}" if titled_model else "")
+    return Panel(Group(*parts), title=Text(title, style="bold"), title_align="left")
 
 
 def print_report(checks: list[ProgramCheck], min_fidelity: float, console: Console) -> None:
-    """Every program's panel, then a one-line summary."""
+    """Every program's panel (all its people on one model), then a one-line summary."""
+    groups: dict[tuple[str, Path], list[ProgramCheck]] = {}
     for check in checks:
-        console.print(render(check, min_fidelity))
-    failed = [c for c in checks if c.failures(min_fidelity)]
+        groups.setdefault((check.model_id, check.path), []).append(check)
+    models = {model for model, _ in groups}
+    for group in groups.values():
+        console.print(render(group, min_fidelity, titled_model=len(models) > 1))
+    failed = [g for g in groups.values() if any(c.failures(min_fidelity) for c in g)]
+    people = len(checks) // max(1, len(groups))
+    who = f", {people} people each" if people > 1 else ""
     console.print(
-        f"{len(checks) - len(failed)} of {len(checks)} programs pass "
+        f"{len(groups) - len(failed)} of {len(groups)} programs pass{who} "
         f"(fidelity threshold {min_fidelity:.0%})",
         style="bold red" if failed else "bold green",
     )
@@ -156,11 +193,12 @@ def write_junit(checks: list[ProgramCheck], min_fidelity: float, path: Path) -> 
         time=f"{sum(c.wall_s for c in checks):.3f}",
     )
     for check in checks:
+        name = check.program_id if check.as_written else f"{check.program_id} · {check.person}"
         case = ET.SubElement(
             suite,
             "testcase",
-            classname="programs",
-            name=check.program_id,
+            classname=f"programs.{check.model_id}" if check.model_id else "programs",
+            name=name,
             time=f"{check.wall_s:.3f}",
         )
         failures = check.failures(min_fidelity)

@@ -79,6 +79,17 @@ _TIMED = frozenset({"start-ramp", "start-ramp-airbags", "heat-minutes", "session
 
 
 @dataclass(frozen=True)
+class _Ruling:
+    """What the rules make of a plan entry at one moment."""
+
+    setpoint: Setpoint
+    corrections: list[Correction]
+    moment: Moment
+    #: The chair restarts to get there: every contact begins anew.
+    restart: bool
+
+
+@dataclass(frozen=True)
 class LiveChange:
     """What a live "stronger" or "gentler" came to."""
 
@@ -139,7 +150,7 @@ class Engine:
         self._contacts = Contacts()
         self._heat_since: float | None = None
         self._heat_s = 0.0
-        self._steps_down = chair.capabilities.intensity_steps_down
+        self._capabilities = chair.capabilities
         self._told: set[str] = set()
         self._prepared: Setpoint | None = None
 
@@ -276,7 +287,7 @@ class Engine:
             return
         self.chair.expect_session(self.end_s)
         first = self.plan.entries[0]
-        setpoint = self._guarded(first, 0.0)
+        setpoint = self._guarded(first, 0.0).setpoint
         self._index, self._intensity = 0, setpoint.intensity
         self._emit(StepStarted(0.0, 0, first, setpoint.intensity))
         await self.chair.apply(setpoint)
@@ -357,8 +368,8 @@ class Engine:
             # allowance runs out: the entry is applied again at each such moment.
             while moment is not None and moment < min(entry.end_s, self.end_s):
                 await self._wait_until(moment)
-                applied = await self._apply(index, entry, moment)
-                moment = self._next_change(entry, applied)
+                judged, applied = await self._apply(index, entry, moment)
+                moment = self._next_change(entry, applied, max(judged, self.elapsed()))
         await self._wait_until(self.end_s)
 
     def _asked(self, entry: PlanEntry) -> Setpoint:
@@ -374,19 +385,25 @@ class Engine:
         heat = self._heat_s + (at - self._heat_since if self._heat_since is not None else 0.0)
         return Moment(at, contacts.rollers_s(at), contacts.airbags_s(at), heat)
 
-    def _ruled(self, entry: PlanEntry, at: float) -> tuple[Setpoint, list[Correction], Moment]:
+    def _ruled(self, entry: PlanEntry, at: float) -> _Ruling:
         """What the rules make of ``entry`` (with the live offset) at session time ``at``."""
         asked = self._asked(entry)
         moment = self._moment(at)
         setpoint, corrections = enforce(asked, moment, self.person)
-        if self._contacts.restarts(setpoint, steps_down=self._steps_down):
-            # This chair restarts to lower its intensity: a new contact, which starts gently.
-            moment = Moment(at, None, moment.airbags_contact_s, moment.heat_s)
+        # The chair knows best whether it must restart to get there; what its family does in
+        # general is the fallback (and what the plan was made with).
+        restart = self._contacts.restarts(setpoint, self._capabilities) or (
+            self._contacts.rollers_since is not None and self.chair.restarts_for(setpoint)
+        )
+        if restart:
+            # New contacts, which start gently.
+            moment = Moment(at, None, None, moment.heat_s)
             setpoint, corrections = enforce(asked, moment, self.person)
-        return setpoint, corrections, moment
+        return _Ruling(setpoint, corrections, moment, restart)
 
-    def _guarded(self, entry: PlanEntry, at: float) -> Setpoint:
-        setpoint, corrections, moment = self._ruled(entry, at)
+    def _guarded(self, entry: PlanEntry, at: float) -> _Ruling:
+        ruling = self._ruled(entry, at)
+        setpoint, corrections, moment = ruling.setpoint, ruling.corrections, ruling.moment
         planned = [c for c in corrections if c.rule not in _TIMED]
         if planned and not self._offset:
             # The plan itself breaks a rule that does not hang on the clock: a bug upstream,
@@ -401,12 +418,12 @@ class Engine:
         broken = violations(setpoint, moment, self.person)
         if broken:
             raise SafetyViolation("; ".join(c.message for c in broken))
-        return setpoint
+        return ruling
 
-    def _next_change(self, entry: PlanEntry, applied: Setpoint) -> float | None:
-        """The next session time at which the guard may let ``entry`` through differently."""
+    def _next_change(self, entry: PlanEntry, applied: Setpoint, at: float) -> float | None:
+        """The next session time after ``at`` at which the guard may let ``entry`` through
+        differently (strictly after: the moments judged so far are done)."""
         asked = self._asked(entry)
-        at = self.elapsed()
         contacts, moments = self._contacts, []
         if asked.rollers_active and applied.intensity < asked.intensity:
             rise = next_rise(contacts.rollers_s(at), START_MAX_INTENSITY)
@@ -418,13 +435,16 @@ class Engine:
                 moments.append(contacts.airbags_since + rise)
         if applied.heat and self._heat_since is not None:
             moments.append(self._heat_since + HEAT_MAX_S - self._heat_s)
-        later = [m for m in moments if m > at - 1e-9]
-        return max(at, min(later)) if later else None
+        later = [m for m in moments if m > at + 1e-6]
+        return min(later) if later else None
 
-    def _confirmed(self, setpoint: Setpoint, at: float) -> None:
-        """The chair confirmed ``setpoint`` at session time ``at``: contacts and heat move on."""
+    def _confirmed(self, setpoint: Setpoint, at: float, *, restart: bool = False) -> None:
+        """The chair confirmed ``setpoint`` at session time ``at`` (after a restart, when
+        ``restart``): contacts and heat move on."""
         before = self._contacts
-        self._contacts = before.applied(setpoint, at, steps_down=self._steps_down)
+        self._contacts = before.applied(
+            setpoint, at, self._capabilities, confirmed=True, restart=restart
+        )
         if self._contacts.rollers_since != before.rollers_since:
             self._told.clear()
         if setpoint.heat and self._heat_since is None:
@@ -442,18 +462,19 @@ class Engine:
         self._contacts = self._contacts.at_rest()
         self._heat_off(self.elapsed())
 
-    async def _apply(self, index: int, entry: PlanEntry, moment: float) -> Setpoint:
+    async def _apply(self, index: int, entry: PlanEntry, moment: float) -> tuple[float, Setpoint]:
         # The rules are judged at the moment the setpoint is due: the clock has reached it,
         # but session time measured back from the clock can fall a float crumb short of it,
         # and a step due at exactly 60 s must not be judged as inside the gentle first minute.
         at = max(moment, self.elapsed())
-        setpoint = self._guarded(entry, at)
+        ruling = self._guarded(entry, at)
+        setpoint = ruling.setpoint
         if (index, setpoint.intensity) != (self._index, self._intensity):
             self._index, self._intensity = index, setpoint.intensity
             self._emit(StepStarted(at, index, entry, setpoint.intensity))
         await self.chair.apply(setpoint)
-        self._confirmed(setpoint, max(at, self.elapsed()))
-        return setpoint
+        self._confirmed(setpoint, max(at, self.elapsed()), restart=ruling.restart)
+        return at, setpoint
 
     # -- the status watchdog ---------------------------------------------------------------------
 
@@ -576,7 +597,8 @@ class Engine:
         if entry is None or not entry.setpoint.rollers_active:
             return LiveChange(self._offset, None)
         asked = self._asked(entry)
-        setpoint, corrections, _ = self._ruled(entry, at)
+        ruling = self._ruled(entry, at)
+        setpoint, corrections = ruling.setpoint, ruling.corrections
         person = self.person
         held: str | None = None
         if capped or setpoint.intensity < asked.intensity:

@@ -101,7 +101,9 @@ def _personalise(
 
     if off := sorted(z for z, level in airbags.items() if level > 0 and z in person.airbags_off):
         airbags = {z: level for z, level in airbags.items() if z not in person.airbags_off}
-        report.add(line, "personal", f"{', '.join(off)} airbags off for you{person.why('airbags-off')}")
+        report.add(
+            line, "personal", f"{', '.join(off)} airbags off for you{person.why('airbags-off')}"
+        )
     # A zone the chair can only inflate together with one that must stay off goes off too:
     # otherwise its key would inflate the other (seat and thighs share a key on some chairs).
     grouped_off = {
@@ -208,9 +210,9 @@ class _Guard:
         contacts = self.contacts
         moment = Moment(at, contacts.rollers_s(at), contacts.airbags_s(at), self.heat_s)
         safe, corrections = enforce(setpoint, moment, self.person)
-        if contacts.restarts(safe, steps_down=self.chair.intensity_steps_down):
-            # Lowering the intensity restarts this chair: a new contact, started gently.
-            moment = replace(moment, rollers_contact_s=None)
+        if contacts.restarts(safe, self.chair):
+            # This chair restarts to get there: new contacts, started gently.
+            moment = replace(moment, rollers_contact_s=None, airbags_contact_s=None)
             safe, corrections = enforce(setpoint, moment, self.person)
         for correction in corrections:
             self.report.add(
@@ -249,9 +251,7 @@ class _Guard:
                 )
                 break
             safe = self._safe(setpoint, at, step.line)
-            self.contacts = self.contacts.applied(
-                safe, at, steps_down=self.chair.intensity_steps_down
-            )
+            self.contacts = self.contacts.applied(safe, at, self.chair)
             until = self._next_change(setpoint, safe, at, end)
             entries.append(PlanEntry(at, until - at, safe, step.line, step.name))
             if safe.heat:

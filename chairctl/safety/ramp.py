@@ -9,47 +9,19 @@ every resume or restart of the chair starts gently again (reference/chair-domain
 start at "weak").
 
 :class:`Contacts` follows the contacts of one session as setpoints are applied: the compiler
-walks it through the plan's times, the engine through the clock's.
+walks it through the plan's times, the engine through the clock's. The limit itself, a function
+of how long a contact has lasted, is in :mod:`chairctl.vocabulary.limits`, where the simulator's
+judge reads it too.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from chairctl.vocabulary import MAX_INTENSITY, Setpoint
-from chairctl.vocabulary.limits import (
-    RAMP_STEP_S,
-    START_MAX_AIRBAG,
-    START_MAX_INTENSITY,
-    START_RAMP_S,
-)
+from chairctl.vocabulary import FULL_FEATURED, ChairCapabilities, Setpoint
+from chairctl.vocabulary.limits import airbag_cap, next_rise, ramp_cap, roller_cap
 
-
-def ramp_cap(contact_s: float | None, start_max: int) -> int:
-    """The highest level allowed ``contact_s`` seconds into a contact (None: the contact has not
-    begun, so what is applied now begins it)."""
-    if contact_s is None or contact_s < START_RAMP_S:
-        return start_max
-    return min(MAX_INTENSITY, start_max + 1 + math.floor((contact_s - START_RAMP_S) / RAMP_STEP_S))
-
-
-def next_rise(contact_s: float | None, start_max: int) -> float | None:
-    """Seconds into the contact at which :func:`ramp_cap` next rises; None once at the top."""
-    cap = ramp_cap(contact_s, start_max)
-    if cap >= MAX_INTENSITY:
-        return None
-    return START_RAMP_S + (cap - start_max) * RAMP_STEP_S
-
-
-def roller_cap(contact_s: float | None) -> int:
-    """The highest roller intensity ``contact_s`` seconds into the rollers' contact."""
-    return ramp_cap(contact_s, START_MAX_INTENSITY)
-
-
-def airbag_cap(contact_s: float | None) -> int:
-    """The highest airbag pressure ``contact_s`` seconds into the airbags' contact."""
-    return ramp_cap(contact_s, START_MAX_AIRBAG)
+__all__ = ["Contacts", "airbag_cap", "next_rise", "ramp_cap", "roller_cap"]
 
 
 @dataclass(frozen=True)
@@ -63,36 +35,53 @@ class Contacts:
     intensity: int | None = None
 
     def rollers_s(self, now: float) -> float | None:
-        """Seconds the rollers have been in contact at ``now``; None at rest."""
+        """Seconds the rollers have been in contact at ``now`` (0 before it begins); None at
+        rest."""
         return None if self.rollers_since is None else max(0.0, now - self.rollers_since)
 
     def airbags_s(self, now: float) -> float | None:
-        """Seconds the airbags have been in contact at ``now``; None at rest."""
+        """Seconds the airbags have been in contact at ``now`` (0 before it begins); None at
+        rest."""
         return None if self.airbags_since is None else max(0.0, now - self.airbags_since)
 
-    def restarts(self, setpoint: Setpoint, *, steps_down: bool) -> bool:
-        """True when applying ``setpoint`` ends the rollers' contact and begins a new one: a
-        chair that cannot step its intensity down restarts (returns home, scans the back,
-        starts again) to lower it."""
-        return (
-            not steps_down
-            and self.intensity is not None
-            and setpoint.rollers_active
-            and setpoint.intensity < self.intensity
-        )
+    def restarts(self, setpoint: Setpoint, chair: ChairCapabilities) -> bool:
+        """True when applying ``setpoint`` makes ``chair`` restart (return home, scan the back,
+        start again), which ends every contact: lowering the intensity of a chair that cannot
+        step it down, or resting the rollers of one that cannot rest them alone."""
+        if self.intensity is None:
+            return False
+        if not setpoint.rollers_active:
+            return not chair.rollers_rest_alone
+        return not chair.intensity_steps_down and setpoint.intensity < self.intensity
 
-    def applied(self, setpoint: Setpoint, at: float, *, steps_down: bool = True) -> Contacts:
-        """The contacts once ``setpoint`` has taken effect at ``at``."""
+    def applied(
+        self,
+        setpoint: Setpoint,
+        at: float,
+        chair: ChairCapabilities = FULL_FEATURED,
+        *,
+        confirmed: bool = False,
+        restart: bool = False,
+    ) -> Contacts:
+        """The contacts once ``setpoint`` has taken effect at ``at`` on ``chair``.
+
+        ``at`` is when the setpoint goes out: after a restart the chair works again only once
+        it has restarted (``chair.restart_s`` later), and its new contacts begin then. When
+        ``confirmed``, ``at`` is when the chair showed it working, restart and all. A
+        ``restart`` the chair itself announced counts as well as one its family implies.
+        """
+        restart = restart or self.restarts(setpoint, chair)
+        begins = at + chair.restart_s if restart and not confirmed else at
         rollers = self.rollers_since
         if not setpoint.rollers_active:
             rollers = None
-        elif rollers is None or self.restarts(setpoint, steps_down=steps_down):
-            rollers = at
+        elif rollers is None or restart:
+            rollers = begins
         airbags = self.airbags_since
         if not setpoint.airbags:
             airbags = None
-        elif airbags is None:
-            airbags = at
+        elif airbags is None or restart:
+            airbags = begins
         return Contacts(
             rollers_since=rollers,
             airbags_since=airbags,

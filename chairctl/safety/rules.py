@@ -153,8 +153,7 @@ PERSONAL_RULES: tuple[_Rule, ...] = (
             sp, airbags={z: v for z, v in sp.airbags.items() if z not in p.airbags_off}
         ),
         lambda sp, m, p: (
-            f"{_listed(p.airbags_off & set(sp.airbags))} airbags off for you"
-            f"{p.why('airbags-off')}"
+            f"{_listed(p.airbags_off & set(sp.airbags))} airbags off for you{p.why('airbags-off')}"
         ),
         personal=True,
     ),

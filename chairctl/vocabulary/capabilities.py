@@ -58,6 +58,17 @@ class ChairCapabilities(BaseModel):
         "rollers and starting them again (a restart: return home and body scan), which begins "
         "a new contact with the body.",
     )
+    rollers_rest_alone: bool = Field(
+        True,
+        description="False when the chair rests its rollers only by switching off and on "
+        "again (a restart), which vents its airbags too and begins new contacts.",
+    )
+    restart_s: float = Field(
+        0.0,
+        ge=0,
+        description="How long a restart takes before the chair works again (return home, body "
+        "scan, the wait after power-on): where a plan expects its new contacts to begin.",
+    )
     airbag_fixed_level: int | None = Field(
         None,
         ge=1,

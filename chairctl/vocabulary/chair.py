@@ -35,6 +35,11 @@ class Chair(Protocol):
         stop should the controller fail) is set no longer than the session needs."""
         ...
 
+    def restarts_for(self, setpoint: Setpoint) -> bool:
+        """True when reaching ``setpoint`` from where the chair is takes it through a restart
+        (it stops, returns home and starts again), which ends every contact with the body."""
+        ...
+
     async def apply(self, setpoint: Setpoint) -> None:
         """Drive the chair toward ``setpoint``; returns once the chair confirms it."""
         ...

@@ -9,9 +9,10 @@ make a program or a test pass.
 
 from __future__ import annotations
 
+import math
 from typing import Final
 
-from chairctl.vocabulary.terms import Region
+from chairctl.vocabulary.terms import MAX_INTENSITY, Region
 
 #: The longest session, whatever a program or a person asks for.
 SESSION_CAP_S: Final = 30 * 60
@@ -32,6 +33,33 @@ RAMP_STEP_S: Final = 10
 #: The rollers (or the airbags) at rest this long end a contact: the next one starts gently
 #: again. A pause, a resume and a chair's restart (return home and body scan) all do.
 CONTACT_GAP_S: Final = 10
+
+
+def ramp_cap(contact_s: float | None, start_max: int) -> int:
+    """The highest level allowed ``contact_s`` seconds into a contact (None: the contact has not
+    begun, so what is applied now begins it)."""
+    if contact_s is None or contact_s < START_RAMP_S:
+        return start_max
+    return min(MAX_INTENSITY, start_max + 1 + math.floor((contact_s - START_RAMP_S) / RAMP_STEP_S))
+
+
+def next_rise(contact_s: float | None, start_max: int) -> float | None:
+    """Seconds into the contact at which :func:`ramp_cap` next rises; None once at the top."""
+    cap = ramp_cap(contact_s, start_max)
+    if cap >= MAX_INTENSITY:
+        return None
+    return START_RAMP_S + (cap - start_max) * RAMP_STEP_S
+
+
+def roller_cap(contact_s: float | None) -> int:
+    """The highest roller intensity ``contact_s`` seconds into the rollers' contact."""
+    return ramp_cap(contact_s, START_MAX_INTENSITY)
+
+
+def airbag_cap(contact_s: float | None) -> int:
+    """The highest airbag pressure ``contact_s`` seconds into the airbags' contact."""
+    return ramp_cap(contact_s, START_MAX_AIRBAG)
+
 
 # -- the neck ----------------------------------------------------------------------------------
 

@@ -154,9 +154,21 @@ class Adapter(ABC):
         Raises :class:`~chairctl.vocabulary.Unsupported` like :meth:`check`.
         """
 
+    def use_profile_shoulder(self, shoulder_position: float | None) -> None:  # noqa: B027
+        """A shoulder line measured on this chair, from the person's profile (None: none).
+        Only a family that places its rollers uses it, until the chair reports its own scan;
+        it raises :class:`~chairctl.vocabulary.Unsupported` for a value outside the chair's
+        body-scan window."""
+
     def expect_session(self, seconds: float) -> None:  # noqa: B027 - optional for families
         """The session will run ``seconds``; a family with a chair-side timer sets it to match.
         Families without one ignore it."""
+
+    def restarts_for(self, setpoint: Setpoint, status: ChairStatus) -> bool:
+        """True when reaching ``setpoint`` from ``status`` takes the chair through a restart
+        (it stops, returns home and starts again), which ends every contact with the body.
+        Families that never restart to reach a setpoint keep the default."""
+        return False
 
     @abstractmethod
     async def reconcile(self, setpoint: Setpoint, port: Port) -> None:

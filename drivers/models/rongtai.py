@@ -200,5 +200,10 @@ class RongtaiModel(ModelBase):
             postures=frozenset(self.postures),
             # The intensity key only steps up (wrapping at the top): lowering it means a restart.
             intensity_steps_down=False,
+            # No key stops the rollers alone: resting them is a restart, airbags and all.
+            rollers_rest_alone=False,
+            restart_s=self.mechanics.roller_travel_s / 2
+            + self.mechanics.body_scan_s
+            + self.timing.power_to_mode_s,
             heat_contact_c=self.heat_contact_c,
         )

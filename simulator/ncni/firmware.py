@@ -222,8 +222,8 @@ class Board:
         self.fault = None
         self._holding = None
         self._enter(Phase.SCANNING, now)
-        low = body.seat_line + 1
-        self.shoulder = min(body.top, max(low, body.shoulder))
+        low, high = self.model.shoulder_window
+        self.shoulder = min(high, max(low, body.shoulder))
         # Up to the top and down to the shoulder line it finds.
         scan_s = self.model.mechanics.body_scan_s
         body.carriage.work(now, None)

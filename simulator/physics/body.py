@@ -12,6 +12,16 @@ from simulator.physics.parts import Actuator, Airbags, Axis, Carriage, Heater
 from simulator.trace import Trace
 
 
+def _coupling(model: ChairModel, ambient_c: float) -> float:
+    """How much of the element's rise above ambient reaches the skin: the model's contact
+    temperature over its set point (all of it when the model gives no contact temperature)."""
+    mech = model.mechanics
+    contact = mech.heater_contact_c
+    if contact is None or mech.heater_setpoint_c <= ambient_c:
+        return 1.0
+    return max(0.0, (contact - ambient_c) / (mech.heater_setpoint_c - ambient_c))
+
+
 class Body:
     """Every moving part of one simulated chair, with the sitter in it."""
 
@@ -44,6 +54,8 @@ class Body:
             backrest=Polyline.hold(start, 0.0),
             leg_rest=Polyline.hold(start, 0.0),
             horizon=horizon,
+            ambient_c=options.ambient_c,
+            contact_coupling=_coupling(model, options.ambient_c),
         )
         trace = self.trace
         self.carriage = Carriage(

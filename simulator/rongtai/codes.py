@@ -61,10 +61,6 @@ AIRBAG_PROGRAM_BITS: Final[tuple[tuple[int, frozenset[AirbagZone]], ...]] = (
 #: b12 bit 6, shifted down: the full-body airbag program.
 AIRBAG_PROGRAM_FULL_BODY: Final = 4
 
-#: Shoulder search window of the body scan, as fractions of the track: the RT6923 accepts a
-#: detected shoulder between LIMIT_POSITION 254 and TOP_POSITION 360 (chair-domain.md 1.7).
-SHOULDER_WINDOW: Final = (254 / 360, 1.0)
-
 
 class ErrorCode(IntEnum):
     """Error codes the simulated firmware shows in b4/b5 in fault state (its own numbering)."""

@@ -29,7 +29,7 @@ from chairctl.vocabulary import (
 from drivers.models.rongtai import RongtaiModel
 from simulator.config import ChairOptions
 from simulator.physics.body import Body
-from simulator.rongtai.codes import SHOULDER_WINDOW, ErrorCode
+from simulator.rongtai.codes import ErrorCode
 from simulator.rongtai.frames import KEY_NONE
 from simulator.rongtai.keymap import (
     AirbagOff,
@@ -285,8 +285,7 @@ class Mainboard:
         body = self.body
         self._enter(Phase.SCANNING, now)
         self.scan_started = now
-        low = body.top * SHOULDER_WINDOW[0]
-        high = body.top * SHOULDER_WINDOW[1]
+        low, high = self.model.shoulder_window
         self.shoulder = min(high, max(low, body.shoulder))
         # One sweep through the shoulder window and back to the shoulder line it found.
         scan_s = self.model.mechanics.body_scan_s

@@ -19,9 +19,6 @@ from simulator.tuya.meanings import Meanings, RollerPlan
 
 #: How long an auto mode stays with each of its techniques.
 AUTO_STEP_S: Final = 20.0
-#: The body scan looks for the shoulder line in the top third of the track (our choice: the
-#: sources give no window for these chairs) and ends on the line it found.
-SCAN_WINDOW_LOW: Final = 2 / 3
 #: How far inside its band edges the carriage turns, so it never touches the next region.
 BAND_INSET: Final = 0.02
 
@@ -46,12 +43,12 @@ class Rollers:
         found; returns when it ends."""
         body = self.body
         self._rest_cycle()
-        self.shoulder = min(body.top, max(body.seat_line + 1, body.shoulder))
+        # Through the model's shoulder window, ending on the line it found.
+        low, high = self.model.shoulder_window
+        self.shoulder = min(high, max(low, body.shoulder))
         body.carriage.work(now, None)
         return body.carriage.follow(
-            now,
-            (body.top * SCAN_WINDOW_LOW, body.top, self.shoulder),
-            self.model.mechanics.body_scan_s,
+            now, (low, high, self.shoulder), self.model.mechanics.body_scan_s
         )
 
     def work(

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from chairctl.safety import AS_WRITTEN, Contacts, Moment, Personalisation, enforce, violations
 from chairctl.safety.ramp import airbag_cap, next_rise, roller_cap
 from chairctl.vocabulary import (
+    FULL_FEATURED,
     SAFE_SETPOINT,
     AirbagZone,
     Heater,
@@ -68,13 +69,28 @@ def test_the_ramp_rises_a_level_per_step_after_the_first_minute() -> None:
 
 
 def test_a_chair_that_restarts_to_lower_its_intensity_starts_a_new_contact() -> None:
-    knead = Setpoint(technique=Technique.KNEAD, regions=(Region.MID_BACK,), intensity=4)
-    contacts = Contacts().applied(knead, 0.0, steps_down=False)
+    restarting = FULL_FEATURED.model_copy(
+        update={"intensity_steps_down": False, "rollers_rest_alone": False}
+    )
+    knead = Setpoint(
+        technique=Technique.KNEAD,
+        regions=(Region.MID_BACK,),
+        intensity=4,
+        airbags={AirbagZone.WAIST: 2},
+    )
+    contacts = Contacts().applied(knead, 0.0, restarting)
     gentler = knead.model_copy(update={"intensity": 3})
-    assert contacts.restarts(gentler, steps_down=False)
-    assert not contacts.restarts(gentler, steps_down=True)
-    assert contacts.applied(gentler, 100.0, steps_down=False).rollers_since == 100.0
-    assert contacts.applied(gentler, 100.0, steps_down=True).rollers_since == 0.0
+    assert contacts.restarts(gentler, restarting)
+    assert not contacts.restarts(gentler, FULL_FEATURED)
+    # A restart ends every contact: the airbags vent with it.
+    after = contacts.applied(gentler, 100.0, restarting)
+    assert (after.rollers_since, after.airbags_since) == (100.0, 100.0)
+    kept = contacts.applied(gentler, 100.0, FULL_FEATURED)
+    assert (kept.rollers_since, kept.airbags_since) == (0.0, 0.0)
+    # Resting the rollers of a chair that cannot rest them alone is a restart too.
+    squeeze = Setpoint(airbags={AirbagZone.WAIST: 2})
+    assert contacts.applied(squeeze, 50.0, restarting).airbags_since == 50.0
+    assert contacts.applied(squeeze, 50.0, FULL_FEATURED).airbags_since == 0.0
     # A rest ends the contact; the next one starts at its own time.
     rested = contacts.applied(SAFE_SETPOINT, 50.0).applied(knead, 60.0)
     assert rested.rollers_since == 60.0

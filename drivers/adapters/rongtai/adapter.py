@@ -17,6 +17,7 @@ from chairctl.vocabulary import (
     track_s,
 )
 from drivers.adapters.base import Adapter, Port, Release, StatusDecoding
+from drivers.adapters.body import ShoulderLine, profile_line, shoulder_line
 from drivers.adapters.confirm import Confirmer
 from drivers.adapters.rongtai.reconciler import Reconciler
 from drivers.adapters.rongtai.release import Releaser, is_safe
@@ -83,7 +84,10 @@ class RongtaiAdapter(Adapter):
         self.attempts = attempts
         self._capabilities = model.capabilities
         self._names = _key_names(model)
-        self._mapper = TargetMapper(model, shoulder_position)
+        self._profile: ShoulderLine | None = None
+        self._status: ChairStatus | None = None
+        self._mappers: dict[ShoulderLine, TargetMapper] = {}
+        self.use_profile_shoulder(shoulder_position)
         self._reconciler = Reconciler(model, settle_window_s, attempts, self.key_name)
         self._releaser = Releaser(model, settle_window_s, attempts, self.key_name)
 
@@ -96,9 +100,25 @@ class RongtaiAdapter(Adapter):
         return self.model.timing.key_gap_ms / 1000
 
     @property
-    def shoulder_position(self) -> float:
-        """The shoulder line (carriage position) regions are placed by."""
-        return self._mapper.shoulder_position
+    def shoulder(self) -> ShoulderLine:
+        """What is known of the sitter's shoulder line now (regions are placed by it)."""
+        return shoulder_line(self.model, self._status, self._profile)
+
+    def use_profile_shoulder(self, shoulder_position: float | None) -> None:
+        """A shoulder line measured on this chair, from the person's profile (None: none), used
+        until the chair reports its own scan; :class:`Unsupported` outside its scan window."""
+        self._profile = (
+            None if shoulder_position is None else profile_line(self.model, shoulder_position)
+        )
+
+    def _mapper(self, status: ChairStatus | None = None) -> TargetMapper:
+        if status is not None:
+            self._status = status
+        line = self.shoulder
+        mapper = self._mappers.get(line)
+        if mapper is None:
+            mapper = self._mappers[line] = TargetMapper(self.model, line)
+        return mapper
 
     def encode_key(self, key: int) -> bytes:
         return encode_key(key, self.model.protocol.device_byte)
@@ -110,10 +130,10 @@ class RongtaiAdapter(Adapter):
         return self._names.get(key, f"key 0x{key:02X}")
 
     def check(self, setpoint: Setpoint) -> None:
-        self._mapper.targets(setpoint)
+        self._mapper().targets(setpoint)
 
     def approximations(self, setpoint: Setpoint) -> list[str]:
-        return list(self._mapper.targets(setpoint).notes)
+        return list(self._mapper().targets(setpoint).notes)
 
     def expect_session(self, seconds: float) -> None:
         presets = sorted(self.model.keys.session_presets)
@@ -124,8 +144,13 @@ class RongtaiAdapter(Adapter):
         covering = [m for m in presets if m * 60 >= seconds]
         self._reconciler.timer_minutes = covering[0] if covering else presets[-1]
 
+    def restarts_for(self, setpoint: Setpoint, status: ChairStatus) -> bool:
+        return self._reconciler.would_restart(self._mapper(status).targets(setpoint), status)
+
     async def reconcile(self, setpoint: Setpoint, port: Port) -> None:
-        await self._reconciler.run(self._mapper.targets(setpoint), port)
+        # Placed afresh from each status: the chair's body scan, once it reports one, moves
+        # every region onto the person really sitting there.
+        await self._reconciler.run(lambda status: self._mapper(status).targets(setpoint), port)
 
     async def release(self, port: Port) -> Release:
         return await self._releaser.release(port)
@@ -133,7 +158,7 @@ class RongtaiAdapter(Adapter):
     def region_of(self, status: ChairStatus) -> Region | None:
         if status.technique is None:
             return None
-        mapper = self._mapper
+        mapper = self._mapper(status)
         return region_at(
             track_s(status.roller_position, mapper.seat_position, mapper.shoulder_position)
         )

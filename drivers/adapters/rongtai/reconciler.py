@@ -42,6 +42,8 @@ _ON: Final = (WorkState.WAITING, WorkState.RUNNING)
 _MAX_STEPS: Final = 60
 
 Taken = Callable[[ChairStatus], bool]
+#: The targets for what the latest status shows (regions are placed from its body scan).
+TargetsFor = Callable[[ChairStatus], Targets]
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,9 @@ class Press:
     mode: bool = True
     #: POWER from standby.
     powers_on: bool = False
-    #: The key moves the band the rollers work, so where it centres is no longer known.
+    #: The key moves the band the rollers work, so where it centres is no longer known. A
+    #: technique key does not: the chair keeps the band where the walk left it [assumed: as
+    #: the firmware's partial range keeps its focus].
     moves_band: bool = False
 
 
@@ -84,6 +88,19 @@ class ZeroGravity:
 
 
 @dataclass(frozen=True)
+class SetRange:
+    """Choose the massage range with the rollers at rest, before they start.
+
+    A range key sets a value (it is not a toggle), so pressing it is safe whatever the chair
+    shows; a resting chair's status does not show its range, so this press is not confirmed
+    here: the status confirms the range once the rollers work, and it is corrected then.
+    """
+
+    key: int
+    massage_range: MassageRange
+
+
+@dataclass(frozen=True)
 class SetTimer:
     """Set the chair's session timer with a preset key, once after each power-on.
 
@@ -96,7 +113,7 @@ class SetTimer:
     minutes: int
 
 
-Step = Press | Await | Walk | ZeroGravity | SetTimer
+Step = Press | Await | Walk | ZeroGravity | SetTimer | SetRange
 
 
 def _fault_text(status: ChairStatus) -> str:
@@ -125,6 +142,11 @@ class Reconciler:
         self._neck_depth = scale(NECK_MAX_INTENSITY, MAX_INTENSITY, self._levels)
         self._top = mechanics.roller_positions - 1
         self._ranges = {MassageRange(name): key for name, key in self.keys.ranges.items()}
+        #: Half the band of each range the carriage can be walked in (not full: the chair's).
+        self._halves = {
+            MassageRange.PARTIAL: mechanics.partial_half_span,
+            MassageRange.POINT: mechanics.point_half_span,
+        }
         # Bounds on the chair's own doings; the scan time is an assumption, so it gets slack.
         self._scan_limit = 2 * mechanics.body_scan_s + window_s
         self._settle_limit = timing.settle_cap_s + window_s
@@ -137,6 +159,8 @@ class Reconciler:
         self._focus: float | None = None
         #: True while the chair is in zero gravity because we put it there.
         self._zero_g_ours = False
+        #: The range pressed while the rollers rested, until they start (None: none yet).
+        self._range_at_rest: MassageRange | None = None
         #: The session timer preset to set after each power-on; None: leave the chair's own.
         self.timer_minutes: int | None = None
         self._timer_set = False
@@ -146,12 +170,15 @@ class Reconciler:
         """Forget what the status does not show (after a reconnect or a fault)."""
         self._focus = None
         self._zero_g_ours = False
+        self._range_at_rest = None
 
-    async def run(self, targets: Targets, port: Port) -> None:
-        """Act until the status matches ``targets``; :class:`NotConfirmed` if it will not."""
+    async def run(self, targets_for: TargetsFor, port: Port) -> None:
+        """Act until the status matches the targets (as ``targets_for`` places them for each
+        status); :class:`NotConfirmed` if it will not."""
         confirmer = Confirmer(self.window_s, self.attempts, self.key_name)
         for _ in range(_MAX_STEPS):
-            step = self.next_step(targets, port.status)
+            status = port.status
+            step = self.next_step(targets_for(status), status)
             if step is None:
                 return
             await self._perform(step, port, confirmer)
@@ -176,6 +203,7 @@ class Reconciler:
             )
         if state is WorkState.STANDBY:
             self._focus = None
+            self._range_at_rest = None
             # The chair forgets its timer when it stands by.
             self._timer_set = False
             if t.needs_power:
@@ -192,12 +220,19 @@ class Reconciler:
             if key is not None:
                 return SetTimer(key, self.timer_minutes)
         working = s.technique_code != 0
+        if working:
+            self._range_at_rest = None
         if working and t.technique is None:
             return self._switch_off("switch off to rest the rollers")
-        if working and t.intensity is not None and t.intensity < s.intensity < self._levels:
-            # The cycling key only steps up: going down would press through the stronger
-            # levels with the rollers working. Restarting retracts the rollers instead.
-            return self._switch_off("switch off to lower the intensity")
+        # Less comes first: whatever presses harder than the setpoint asks is lowered before
+        # anything moves, so no stronger setting is ever carried somewhere new.
+        lower = (
+            (self._lower_depth(t, s) if working else None)
+            or self._airbags_down(t, s)
+            or self._heat_off(t, s)
+        )
+        if lower is not None:
+            return lower
         step = self._rollers(t, s, working) if t.technique is not None else None
         return (
             step
@@ -206,6 +241,40 @@ class Reconciler:
             or self._foot(t, s)
             or self._posture(t, s)
         )
+
+    def would_restart(self, t: Targets, s: ChairStatus) -> bool:
+        """True when bringing the chair from ``s`` to ``t`` takes a restart (switched off, it
+        returns home and scans the back before the rollers work again), or one is under way:
+        every contact with the body then ends, and the next starts afresh."""
+        if s.work_state in _BUSY:
+            return True
+        if s.technique_code == 0 or s.work_state is not WorkState.RUNNING:
+            return False
+        if t.technique is None:
+            return True
+        if t.intensity is not None and t.intensity < s.intensity < self._levels:
+            return True
+        step = self._travel(t, s) if t.position is not None and self._focus != t.position else None
+        if isinstance(step, Press) and step.key == self.keys.power:
+            return True
+        # A move that needs the point range first may still need a restart after it.
+        if isinstance(step, Press) and t.position is not None:
+            here = self._focus if self._focus is not None else float(s.roller_position)
+            half = self._halves[MassageRange.POINT]
+            return t.blocked(min(here, t.position) - half, max(here, t.position) + half)
+        return False
+
+    def _lower_depth(self, t: Targets, s: ChairStatus) -> Step | None:
+        """Lower the 3D depth of working rollers to the target's before anything else moves:
+        one step of the cycling key from the top wraps to the gentlest level; below the top it
+        only steps up, through stronger levels, so the chair restarts instead (it returns home,
+        rollers retracted)."""
+        depth = t.intensity
+        if depth is None or s.intensity <= depth:
+            return None
+        if s.intensity >= self._levels:
+            return self._cycle(s)
+        return self._switch_off("switch off to lower the intensity")
 
     def _switch_off(self, label: str) -> Press:
         return Press(
@@ -247,20 +316,28 @@ class Reconciler:
         if width is not None and s.width is not width:
             return Press(keys.widths[width], "width", lambda x: x.width is width)
         if not working:
+            # Place the band while the rollers rest: its range first, then the walk, so they
+            # start where they should and never sweep where they should not.
+            resting_range = t.massage_range
+            if resting_range is not None and self._range_at_rest is not resting_range:
+                return SetRange(self._ranges[resting_range], resting_range)
+            if t.position is not None and self._focus != t.position:
+                return Walk(t.position)
             # Start gently where the rollers are: percussion only once clear of the neck.
             start = t.approach if near_neck and t.approach is not None else technique
             code = start.status_code
-            return Press(
-                start.key, "technique", lambda x: x.technique_code == code, moves_band=True
-            )
+            return Press(start.key, "technique", lambda x: x.technique_code == code)
         code = technique.status_code
         if t.neck_clear_below is None and s.technique_code != code:
             # A setpoint the neck allows anyway changes technique first: it is what the person
             # feels, and nothing it does could pass over the neck while the rollers are placed.
-            return Press(
-                technique.key, "technique", lambda x: x.technique_code == code, moves_band=True
-            )
+            return Press(technique.key, "technique", lambda x: x.technique_code == code)
         massage_range = t.massage_range
+        # Place the rollers before the technique or the depth changes: moving away from the
+        # neck first, a stronger setting never passes over it. A band moves to its place in
+        # the point range, the narrowest: a wider one would sweep round where it is now.
+        if t.position is not None and self._focus != t.position:
+            return self._travel(t, s)
         if massage_range is not None and s.massage_range is not massage_range:
             return Press(
                 self._ranges[massage_range],
@@ -268,10 +345,6 @@ class Reconciler:
                 lambda x: x.massage_range is massage_range,
                 moves_band=True,
             )
-        # Place the rollers before the technique or the depth changes: moving away from the
-        # neck first, a stronger setting never passes over it.
-        if t.position is not None and self._focus != t.position:
-            return Walk(t.position)
         if near_neck:
             clear = t.neck_clear_below
             assert clear is not None
@@ -281,15 +354,68 @@ class Reconciler:
                 self._walk_limit,
             )
         if s.technique_code != code:
-            return Press(
-                technique.key, "technique", lambda x: x.technique_code == code, moves_band=True
-            )
+            return Press(technique.key, "technique", lambda x: x.technique_code == code)
         if t.intensity is not None and s.intensity != t.intensity:
             return self._cycle(s)
         speed = t.speed
         if speed is not None and s.speed != speed:
             return Press(keys.speeds[speed - 1], "speed", lambda x: x.speed == speed)
         return None
+
+    def _travel(self, t: Targets, s: ChairStatus) -> Step:
+        """Move working rollers' band to its place: by a walk when the band on its way touches
+        nothing kept clear; otherwise first in the point range, the narrowest; and when even
+        that band would cross a region kept off, by a restart: the rollers then rest while the
+        carriage crosses it."""
+        target = t.position
+        assert target is not None
+        # A walk leaves the band centred where we put it; otherwise the status only gives
+        # whole positions, so the carriage may be half a position either side.
+        here = self._focus if self._focus is not None else float(s.roller_position)
+        half = self._halves.get(s.massage_range) if s.massage_range is not None else None
+        if half is not None:
+            # The band is where it is; what matters is what it sweeps on its way.
+            low, high = min(here, target) - half, max(here, target) + half
+            if not t.blocked(low, high):
+                return Walk(target)
+        point = self._ranges.get(MassageRange.POINT)
+        if point is not None and s.massage_range is not MassageRange.POINT:
+            return Press(
+                point,
+                "massage range",
+                lambda x: x.massage_range is MassageRange.POINT,
+                moves_band=True,
+            )
+        return self._switch_off("switch off to cross a region kept off with the rollers at rest")
+
+    def _airbags_down(self, t: Targets, s: ChairStatus) -> Step | None:
+        """What of the airbags is more than the target: a group not asked for, or a higher
+        level. Taken before anything moves or inflates more."""
+        keys = self.keys
+        program = s.airbag_program
+        if not program and not s.airbag_level:
+            return None
+        if not t.airbag_groups and keys.airbag_off is not None:
+            return Press(
+                keys.airbag_off,
+                "airbags off",
+                lambda x: not x.airbag_program and x.airbag_level == 0,
+            )
+        for index, group in enumerate(keys.airbag_groups):
+            zones = frozenset(group.zones)
+            if zones <= program and index not in t.airbag_groups:
+                return Press(
+                    group.key, f"airbags {'+'.join(group.zones)}", _airbag_group_is(zones, False)
+                )
+        level = t.airbag_level
+        if level and s.airbag_level > level:
+            return Press(
+                keys.airbag_levels[level - 1], "airbag level", lambda x: x.airbag_level == level
+            )
+        return None
+
+    def _heat_off(self, t: Targets, s: ChairStatus) -> Step | None:
+        return self._heat(t, s) if s.heat and not t.heat else None
 
     def _airbags(self, t: Targets, s: ChairStatus) -> Step | None:
         keys = self.keys
@@ -386,6 +512,12 @@ class Reconciler:
                 await self._walk(target, port)
             case ZeroGravity(going=going):
                 await self._zero_gravity(going, port, confirmer)
+            case SetRange(key=key, massage_range=massage_range):
+                await port.clock.sleep_until(self._powered_at + self.model.timing.power_to_mode_s)
+                await port.press(key)
+                self._range_at_rest = massage_range
+                # The chair centres the range where the carriage is: placed by a walk next.
+                self._focus = None
             case SetTimer(key=key):
                 await port.clock.sleep_until(self._powered_at + self.model.timing.power_to_mode_s)
                 await port.press(key)

@@ -1,15 +1,22 @@
 """What a Setpoint means on a Rongtai H10 chair: the state each key should bring about.
 
-Pure translation, no I/O: a Setpoint and a chair model in, :class:`Targets` out (technique,
-range, carriage position, width, speed and intensity levels, airbag groups and level, heat,
-foot-roller speed, posture), together with the approximations the chair forces. What the
-chair cannot do at all is refused with :class:`~chairctl.vocabulary.Unsupported`, so a
-caller learns both before anything moves. Every mapping decision here is listed in
-``docs/reconciler.md``.
+Pure translation, no I/O: a Setpoint, a chair model and the sitter's shoulder line in,
+:class:`Targets` out (technique, range, carriage position, width, speed and intensity levels,
+airbag groups and level, heat, foot-roller speed, posture, and the stretches of track the
+rollers must not work), together with the approximations the chair forces. What the chair
+cannot do at all is refused with :class:`~chairctl.vocabulary.Unsupported`, so a caller learns
+both before anything moves. Every mapping decision here is listed in ``docs/reconciler.md``.
+
+Regions are placed on the sitter's shoulder line, known as an interval
+(:class:`~drivers.adapters.body.ShoulderLine`): a band that must stay clear of the neck or of a
+region the person keeps off stays clear of it for every shoulder line in the interval, with a
+margin; a region is worked where the middle of the interval puts it, and neck work where the
+tallest sitter's neck is.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from chairctl.vocabulary import (
@@ -23,10 +30,13 @@ from chairctl.vocabulary import (
     Unsupported,
     Width,
     are_adjacent_span,
+    region_at,
     scale_level,
     track_position,
+    track_s,
 )
 from chairctl.vocabulary.limits import NECK, NECK_MAX_INTENSITY
+from drivers.adapters.body import ShoulderLine, scan_window_line
 from drivers.adapters.heat import one_switch_heat
 from drivers.adapters.posture import PostureGoal, one_key_posture
 from drivers.models.rongtai import RongtaiModel, TechniqueKey
@@ -67,6 +77,13 @@ class Targets:
     #: The gentle technique to start with while the band still reaches the neck, when the
     #: target technique is percussion; None otherwise.
     approach: TechniqueKey | None = None
+    #: Stretches of track (carriage positions, low to high, margins included) where the rollers
+    #: must not work: the regions the person keeps off. The neck is ``neck_clear_below``.
+    keep_clear: tuple[tuple[float, float], ...] = ()
+
+    def blocked(self, low: float, high: float) -> bool:
+        """True when working anywhere in ``low .. high`` would work a stretch kept clear."""
+        return any(a < high and low < b for a, b in self.keep_clear)
 
     @property
     def needs_power(self) -> bool:
@@ -89,6 +106,7 @@ class _Rollers:
     intensity: int | None
     neck_clear_below: float | None = None
     approach: TechniqueKey | None = None
+    keep_clear: tuple[tuple[float, float], ...] = ()
 
 
 #: How far below the neck band the rollers' band is kept, in carriage positions: the status
@@ -105,20 +123,25 @@ def _span_name(regions: tuple[Region, ...]) -> str:
 
 
 class TargetMapper:
-    """Maps Setpoints onto one chair model, for one sitter's shoulder line."""
+    """Maps Setpoints onto one chair model, for what is known of one sitter's shoulder line
+    (by default nothing but the chair's scan window)."""
 
-    def __init__(self, model: RongtaiModel, shoulder_position: float | None = None) -> None:
+    def __init__(self, model: RongtaiModel, shoulder: ShoulderLine | None = None) -> None:
         self.model = model
         mechanics = model.mechanics
         self.seat_position = mechanics.seat_line_position
-        self.shoulder_position = (
-            float(mechanics.default_shoulder_position)
-            if shoulder_position is None
-            else shoulder_position
-        )
-        if self.shoulder_position <= self.seat_position:
+        self.shoulder = shoulder or scan_window_line(model)
+        if self.shoulder.low <= self.seat_position:
             raise ValueError("the shoulder line must lie above the seat line")
         self.top_position = mechanics.roller_positions - 1
+
+    @property
+    def shoulder_position(self) -> float:
+        """The best single guess of the shoulder line (regions are worked around it)."""
+        return self.shoulder.middle
+
+    def _at(self, s: float, shoulder: float) -> float:
+        return track_position(s, self.seat_position, shoulder)
 
     def targets(self, setpoint: Setpoint) -> Targets:
         """The targets for ``setpoint``; :class:`Unsupported` for what the chair cannot do."""
@@ -150,6 +173,7 @@ class TargetMapper:
             notes=tuple(notes),
             neck_clear_below=r.neck_clear_below,
             approach=r.approach,
+            keep_clear=r.keep_clear,
         )
 
     # -- rollers ------------------------------------------------------------------------------
@@ -180,27 +204,15 @@ class TargetMapper:
         off_neck = NECK not in regions and (
             technique in PERCUSSION or setpoint.intensity > NECK_MAX_INTENSITY
         )
-        massage_range, position = self._range(technique, regions, notes)
-        clear_below: float | None = None
+        keep_clear = self._keep_clear(setpoint.keep_off)
+        clear_below = self._neck_low() - NECK_MARGIN if off_neck else math.inf
+        massage_range, position = self._place(
+            regions, technique, setpoint.keep_off, clear_below, notes
+        )
         approach: TechniqueKey | None = None
+        neck_clear_below: float | None = None
         if off_neck:
-            clear_below = self._neck_clear_below(massage_range)
-            if (
-                massage_range is MassageRange.PARTIAL
-                and position is not None
-                and position > clear_below
-            ):
-                # A band of the partial range's size cannot stay clear of the neck here: work
-                # one spot of the span instead, kept clear of it.
-                massage_range = MassageRange.POINT
-                clear_below = self._neck_clear_below(massage_range)
-                notes.append(
-                    f"{_span_name(regions)}: the chair works one spot clear of the neck, "
-                    "since its partial band would reach the neck"
-                )
-            if position is not None and position > clear_below:
-                position = clear_below
-                notes.append(f"{_span_name(regions)}: the rollers are kept clear of the neck")
+            neck_clear_below = clear_below - self._half(massage_range)
             if technique in PERCUSSION:
                 approach = keys.techniques.get(Technique.KNEAD)
                 if approach is None:
@@ -236,52 +248,141 @@ class TargetMapper:
         else:
             notes.append("intensity: this chair has no 3D mechanism; its depth is fixed")
         return _Rollers(
-            spec, massage_range, position, width, speed, intensity, clear_below, approach
+            spec,
+            massage_range,
+            position,
+            width,
+            speed,
+            intensity,
+            neck_clear_below,
+            approach,
+            keep_clear,
         )
 
-    def _neck_clear_below(self, massage_range: MassageRange) -> float:
-        """The highest carriage position whose band stays clear of the neck region."""
+    def _half(self, massage_range: MassageRange) -> float:
+        """Half the band the rollers work in ``massage_range`` (0 for full: the chair's own)."""
         mechanics = self.model.mechanics
-        neck_low = track_position(REGION_BANDS[NECK][0], self.seat_position, self.shoulder_position)
-        half = {
+        return {
             MassageRange.FULL: 0.0,
             MassageRange.PARTIAL: mechanics.partial_half_span,
             MassageRange.POINT: mechanics.point_half_span,
         }[massage_range]
-        return neck_low - half - NECK_MARGIN
 
-    def _range(
-        self, technique: Technique, regions: tuple[Region, ...], notes: list[str]
+    def _neck_low(self) -> float:
+        """The lowest the neck can begin: the shortest sitter's."""
+        return self._at(REGION_BANDS[NECK][0], self.shoulder.low)
+
+    def _keep_clear(self, regions: frozenset[Region]) -> tuple[tuple[float, float], ...]:
+        """The stretches of track the rollers must not work to keep off ``regions``: each
+        region's band for every shoulder line it may be on, with the margin; the neck runs on
+        to the top of the track, the glutes down to the bottom."""
+        line = self.shoulder
+        stretches = []
+        for region in sorted(regions, key=list(Region).index):
+            low_s, high_s = REGION_BANDS[region]
+            ends = [self._at(x, sh) for x in (low_s, high_s) for sh in (line.low, line.high)]
+            low = -math.inf if region is Region.SACRUM_GLUTES else min(ends) - NECK_MARGIN
+            high = math.inf if region is NECK else max(ends) + NECK_MARGIN
+            stretches.append((low, high))
+        return tuple(stretches)
+
+    def _place(
+        self,
+        regions: tuple[Region, ...],
+        technique: Technique,
+        keep_off: frozenset[Region],
+        clear_below: float,
+        notes: list[str],
     ) -> tuple[MassageRange, float | None]:
+        """The range and the centre of the band for ``regions``, kept clear of the regions in
+        ``keep_off`` and, for work the neck does not allow, of the neck (``clear_below``: the
+        highest a band may reach)."""
+        keep_clear = self._keep_clear(keep_off)
         span = _span_name(regions)
-        if len(regions) >= FULL_RANGE_SPAN:
+        # The full range sweeps from the seat line to the shoulder line the chair's own scan
+        # found: clear of the neck by the chair's own measure, but of nothing else.
+        full_clear = not any(
+            REGION_BANDS[r][0] < 1.0 and REGION_BANDS[r][1] > 0.0 for r in keep_off
+        )
+        if len(regions) >= FULL_RANGE_SPAN and full_clear:
             notes.append(
                 f"{span}: the chair's full range sweeps from the seat line to the shoulder "
                 "line, not exactly the regions asked"
             )
             return MassageRange.FULL, None
-        massage_range = (
-            MassageRange.POINT
-            if len(regions) == 1 and technique is Technique.SHIATSU
-            else MassageRange.PARTIAL
-        )
-        if len(regions) > 1:
-            notes.append(
-                f"{span}: the chair's partial range works a band of its own size around the "
-                "middle of the span"
-            )
         # Regions are top first: the span runs from the bottom of the last to the top of the
-        # first, and the band centres on its middle.
-        low = REGION_BANDS[regions[-1]][0]
-        high = REGION_BANDS[regions[0]][1]
-        exact = track_position((low + high) / 2, self.seat_position, self.shoulder_position)
-        position = min(float(self.top_position), max(0.0, exact))
-        if abs(exact - position) > 0.5:
+        # first, and the band centres on its middle; neck work on the tallest sitter's neck.
+        low_s, high_s = REGION_BANDS[regions[-1]][0], REGION_BANDS[regions[0]][1]
+        shoulder = self.shoulder.high if NECK in regions else self.shoulder.middle
+        exact = self._at((low_s + high_s) / 2, shoulder)
+        wanted = min(float(self.top_position), max(0.0, exact))
+        if abs(exact - wanted) > 0.5:
             notes.append(
                 f"{span}: its middle lies beyond the end of the track for this shoulder line; "
                 "the rollers work the end of the track"
             )
+        ranges = (
+            [MassageRange.POINT]
+            if len(regions) == 1 and technique is Technique.SHIATSU
+            else [MassageRange.PARTIAL, MassageRange.POINT]
+        )
+        best: tuple[MassageRange, float] | None = None
+        for massage_range in ranges:
+            half = self._half(massage_range)
+            position = self._nearest_clear(wanted, half, keep_clear, clear_below - half)
+            if position is None:
+                continue
+            if best is None:
+                best = (massage_range, position)
+            if region_at(track_s(position, self.seat_position, shoulder)) in regions:
+                best = (massage_range, position)
+                break
+        if best is None:
+            raise Unsupported(
+                f"{span}: the rollers cannot work it and stay clear of "
+                + ("the neck and " if clear_below < math.inf else "")
+                + "the regions kept off"
+            )
+        massage_range, position = best
+        if massage_range is MassageRange.POINT and MassageRange.POINT not in ranges[:1]:
+            notes.append(
+                f"{span}: the chair works one spot, since its partial band would reach "
+                + ("the neck" if clear_below < math.inf else "a region kept off")
+            )
+        if len(regions) > 1 and massage_range is MassageRange.PARTIAL:
+            notes.append(
+                f"{span}: the chair's partial range works a band of its own size around the "
+                "middle of the span"
+            )
+        if abs(position - wanted) > 1e-6:
+            notes.append(f"{span}: the rollers are kept clear of the neck and of regions kept off")
         return massage_range, position
+
+    def _nearest_clear(
+        self,
+        wanted: float,
+        half: float,
+        keep_clear: tuple[tuple[float, float], ...],
+        highest: float,
+    ) -> float | None:
+        """The band centre nearest ``wanted`` whose band (``half`` each way) touches no stretch
+        of ``keep_clear``, at most ``highest``; None when there is none on the track."""
+        # Centres a stretch rules out, widened by the band; what is left of the track is
+        # where a centre may go.
+        banned = sorted((a - half, b + half) for a, b in keep_clear)
+        free: list[tuple[float, float]] = []
+        start = 0.0
+        for a, b in banned:
+            if a > start:
+                free.append((start, a))
+            start = max(start, b)
+        free.append((start, float(self.top_position)))
+        candidates = [
+            min(max(wanted, low), high, highest) for low, high in free if low <= min(high, highest)
+        ]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda c: abs(c - wanted))
 
     # -- airbags, heat, foot rollers, posture -------------------------------------------------
 
@@ -304,17 +405,19 @@ class TargetMapper:
                     f"airbags: {', '.join(extra)} also inflated (this chair works "
                     f"{' and '.join(groups[i].zones)} together)"
                 )
-        top = max(asked.values())
-        lower = [z for z, level in asked.items() if level < top]
-        if lower:
+        # One pressure for every zone, so the lowest asked: no zone presses harder than asked.
+        lowest = min(asked.values())
+        higher = [z for z, level in asked.items() if level > lowest]
+        if higher:
             notes.append(
-                f"airbags: one pressure for every zone: level {top}, the highest asked, also "
-                f"for {', '.join(lower)}"
+                f"airbags: one pressure for every zone: level {lowest}, the lowest asked, also "
+                f"for {', '.join(higher)}"
             )
-        level = scale(top, _PROGRAM_TOP, len(keys.airbag_levels))
+        level = scale(lowest, _PROGRAM_TOP, len(keys.airbag_levels))
         if len(keys.airbag_levels) != _PROGRAM_TOP:
             notes.append(
-                f"airbags: level {top} is this chair's level {level} of {len(keys.airbag_levels)}"
+                f"airbags: level {lowest} is this chair's level {level} of "
+                f"{len(keys.airbag_levels)}"
             )
         return chosen, level
 

@@ -199,6 +199,9 @@ def decode_fields(fields: bytes, codes: StatusCodes) -> ChairStatus:
         program=codes.program_name(program_code),
         program_code=program_code,
         body_scan=b9,
+        # b9 bit 4: the scan succeeded; bits 0-3 where it found the shoulder line, read as a
+        # carriage position [assumed: the field map names the field, not its unit].
+        shoulder_position=float(_bits(b9, 0, 4)) if _flag(b9, 4) else None,
         backrest=_motion("backrest", _bits(b10, 0, 2)),
         leg_rest=_motion("leg-rest", _bits(b10, 2, 2)),
         slide=_motion("slide", _bits(b10, 4, 2)),
