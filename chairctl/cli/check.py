@@ -42,7 +42,7 @@ from chairctl.cli.population import (
     names,
 )
 from chairctl.clock import VirtualClock
-from chairctl.engine import Engine, SessionStarted
+from chairctl.engine import Engine, Event, SessionStarted, StepStarted
 from chairctl.plan import Personalisation, Plan, compile_program
 from chairctl.program import load_program, program_files
 from chairctl.program.library import library_dir
@@ -110,7 +110,16 @@ async def _run(
     }
     engine = Engine(plan, session, clock)
     began: list[float] = []
-    engine.listen(lambda e: began.append(clock.now()) if isinstance(e, SessionStarted) else None)
+    #: When the engine moved on to each entry, on the chair's clock.
+    moved: dict[int, float] = {}
+
+    def heard(event: Event) -> None:
+        if isinstance(event, SessionStarted):
+            began.append(clock.now())
+        elif isinstance(event, StepStarted):
+            moved.setdefault(event.index, clock.now())
+
+    engine.listen(heard)
 
     async def scenario() -> None:
         nonlocal ran_for
@@ -169,13 +178,24 @@ async def _run(
         session_start=first,
         session_end=last + ran_for,
         limits=limits_of(person),
-        # What each entry may press, from its earliest start to its latest end.
-        expectations=[
-            Expectation(first + e.start_s, last + e.end_s, e.setpoint, e.step) for e in plan.entries
-        ],
+        expectations=_allowed(plan, first, last, moved),
         reclined=_reclines(plan),
     )
     return check
+
+
+def _allowed(
+    plan: Plan, first: float, last: float, moved: dict[int, float]
+) -> list[Expectation]:
+    """What each entry may press, on the chair's clock: from its earliest start to its latest
+    end, or until the engine moved on from it (a slow change, a posture move, holds the
+    session back: the chair is asked for the next entry only then)."""
+    windows = []
+    for index, entry in enumerate(plan.entries):
+        later = [at for i, at in moved.items() if i > index]
+        end = max(last + entry.end_s, min(later) if later else last + entry.end_s)
+        windows.append(Expectation(first + entry.start_s, end, entry.setpoint, entry.step))
+    return windows
 
 
 def _reclines(plan: Plan) -> bool:

@@ -254,15 +254,11 @@ class Reconciler:
             return True
         if t.intensity is not None and t.intensity < s.intensity < self._levels:
             return True
-        step = self._travel(t, s) if t.position is not None and self._focus != t.position else None
-        if isinstance(step, Press) and step.key == self.keys.power:
-            return True
-        # A move that needs the point range first may still need a restart after it.
-        if isinstance(step, Press) and t.position is not None:
-            here = self._focus if self._focus is not None else float(s.roller_position)
-            half = self._halves[MassageRange.POINT]
-            return t.blocked(min(here, t.position) - half, max(here, t.position) + half)
-        return False
+        return (
+            t.position is not None
+            and self._focus != t.position
+            and t.crosses(self._here(s), t.position)
+        )
 
     def _lower_depth(self, t: Targets, s: ChairStatus) -> Step | None:
         """Lower the 3D depth of working rollers to the target's before anything else moves:
@@ -362,31 +358,34 @@ class Reconciler:
             return Press(keys.speeds[speed - 1], "speed", lambda x: x.speed == speed)
         return None
 
+    def _here(self, s: ChairStatus) -> float:
+        """Where the band is centred, as far as we know: where a walk left it, else the
+        carriage's reported position (whole positions: half a position either way)."""
+        return self._focus if self._focus is not None else float(s.roller_position)
+
     def _travel(self, t: Targets, s: ChairStatus) -> Step:
-        """Move working rollers' band to its place: by a walk when the band on its way touches
-        nothing kept clear; otherwise first in the point range, the narrowest; and when even
-        that band would cross a region kept off, by a restart: the rollers then rest while the
-        carriage crosses it."""
-        target = t.position
-        assert target is not None
-        # A walk leaves the band centred where we put it; otherwise the status only gives
-        # whole positions, so the carriage may be half a position either side.
-        here = self._focus if self._focus is not None else float(s.roller_position)
-        half = self._halves.get(s.massage_range) if s.massage_range is not None else None
-        if half is not None:
-            # The band is where it is; what matters is what it sweeps on its way.
-            low, high = min(here, target) - half, max(here, target) + half
-            if not t.blocked(low, high):
-                return Walk(target)
-        point = self._ranges.get(MassageRange.POINT)
-        if point is not None and s.massage_range is not MassageRange.POINT:
+        """Move working rollers' band to its place. The walk carries the carriage alone (the
+        band sweeps again where it stops), so a band narrows before it moves and widens after:
+        no band ever sweeps beyond the clear stretch it was placed in. From the full range the
+        target range comes first, centred where the carriage is; a walk cannot place a band in
+        the full range. And a move that would carry working rollers over a region kept off
+        becomes a restart: the rollers rest while the carriage crosses it."""
+        target, wanted = t.position, t.massage_range
+        assert target is not None and wanted is not None
+        current = s.massage_range
+        narrows = wanted is MassageRange.POINT and current is MassageRange.PARTIAL
+        if current not in self._halves or narrows:
             return Press(
-                point,
+                self._ranges[wanted],
                 "massage range",
-                lambda x: x.massage_range is MassageRange.POINT,
+                lambda x: x.massage_range is wanted,
                 moves_band=True,
             )
-        return self._switch_off("switch off to cross a region kept off with the rollers at rest")
+        if t.crosses(self._here(s), target):
+            return self._switch_off(
+                "switch off to cross a region kept off with the rollers at rest"
+            )
+        return Walk(target)
 
     def _airbags_down(self, t: Targets, s: ChairStatus) -> Step | None:
         """What of the airbags is more than the target: a group not asked for, or a higher

@@ -85,6 +85,13 @@ class Targets:
         """True when working anywhere in ``low .. high`` would work a stretch kept clear."""
         return any(a < high and low < b for a, b in self.keep_clear)
 
+    def crosses(self, here: float, there: float) -> bool:
+        """True when the carriage going from ``here`` to ``there`` would pass over a region
+        kept off (its band for any shoulder line known, without the margin): working rollers
+        must rest to make that move."""
+        low, high = min(here, there), max(here, there)
+        return any(a + NECK_MARGIN < high and low < b - NECK_MARGIN for a, b in self.keep_clear)
+
     @property
     def needs_power(self) -> bool:
         """True when something needs the chair switched on (postures do not)."""
