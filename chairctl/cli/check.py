@@ -46,7 +46,7 @@ from chairctl.engine import Engine, Event, SessionStarted, StepStarted
 from chairctl.plan import Personalisation, Plan, compile_program
 from chairctl.program import load_program, program_files
 from chairctl.program.library import library_dir
-from chairctl.vocabulary import ChairctlError, Posture, ProgramError, Region
+from chairctl.vocabulary import ChairctlError, PlanError, Posture, ProgramError, Region
 from drivers.chair import ChairSession
 from drivers.models import DEFAULT_MODEL, ChairModel, get_model
 from drivers.models.registry import builtin_registry
@@ -184,9 +184,7 @@ async def _run(
     return check
 
 
-def _allowed(
-    plan: Plan, first: float, last: float, moved: dict[int, float]
-) -> list[Expectation]:
+def _allowed(plan: Plan, first: float, last: float, moved: dict[int, float]) -> list[Expectation]:
     """What each entry may press, on the chair's clock: from its earliest start to its latest
     end, or until the engine moved on from it (a slow change, a posture move, holds the
     session back: the chair is asked for the next entry only then)."""
@@ -218,6 +216,22 @@ def check_program(
     sitter = sitter or Person()
     started = time.perf_counter()
     try:
+        program = load_program(path)
+        try:
+            compile_program(program, chair=model.capabilities)
+        except PlanError as error:
+            # The chair cannot run it for anyone: said once, before anything moves.
+            check = ProgramCheck(
+                path,
+                program.id,
+                0.0,
+                "unsupported",
+                str(error),
+                problems=[str(error)],
+                person=sitter.label,
+            )
+            check.wall_s = time.perf_counter() - started
+            return check
         if person is None:
             screening = sitter.screening()
             if screening is not None and screening.blocked:
@@ -257,6 +271,7 @@ def run_checks(
     person: Personalisation | None = None,
     faults: list[ScheduledFault] | None = None,
     jobs: int = 1,
+    safety_only: bool = False,
 ) -> tuple[list[ProgramCheck], list[str]]:
     """Every program for every model and person, on ``jobs`` processes; the checks in order,
     and the problems of program files that did not load."""
@@ -278,6 +293,7 @@ def run_checks(
             invalid.extend(p for p in result if p not in invalid)
         else:
             result.model_id = model_id
+            result.safety_only = safety_only
             checks.append(result)
     return checks, invalid
 
@@ -362,6 +378,12 @@ def _models(model_ids: tuple[str, ...]) -> list[ChairModel]:
     metavar="NAME@SECONDS",
     help="Inject a fault into the simulated chair (overload@180, link-drop@60, ...).",
 )
+@click.option(
+    "--safety-only",
+    is_flag=True,
+    help="Judge safety alone: not fidelity, and a program the chair cannot run at all is "
+    "listed rather than failed (for chairs that cannot place their rollers).",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON document for machines.")
 @click.option("--junit", type=click.Path(path_type=Path, dir_okay=False), help="Write JUnit XML.")
 @profile_option
@@ -376,6 +398,7 @@ def check(
     jobs: int,
     min_fidelity: float,
     faults: tuple[str, ...],
+    safety_only: bool,
     as_json: bool,
     junit: Path | None,
     profile_name: str | None,
@@ -403,7 +426,13 @@ def check(
     if missing:
         raise click.ClickException(f"no such file or folder: {missing[0]}")
     checks, invalid = run_checks(
-        files, models, people, person=person, faults=scheduled, jobs=min(jobs, os.cpu_count() or 1)
+        files,
+        models,
+        people,
+        person=person,
+        faults=scheduled,
+        jobs=min(jobs, os.cpu_count() or 1),
+        safety_only=safety_only,
     )
     threshold = min_fidelity / 100
     if as_json:

@@ -51,6 +51,9 @@ class ProgramCheck:
     person: str = AS_WRITTEN_LABEL
     #: The chair model the program was checked on.
     model_id: str = ""
+    #: Judged for safety only: fidelity and followability do not count, and a program this
+    #: chair cannot run at all (refused before anything moved) is listed, not failed.
+    safety_only: bool = False
 
     @property
     def as_written(self) -> bool:
@@ -71,12 +74,18 @@ class ProgramCheck:
 
         A person the screening refuses passes when nothing ran: that is the refusal working.
         """
+        if self.outcome == "error" and not self.problems:
+            return [f"the run did not complete: {self.reason}"]
+        if self.outcome == "unsupported" and self.safety_only:
+            return []
         reasons = list(self.problems)
         if self.outcome == "refused":
             return reasons
-        if self.outcome != "completed":
+        if self.outcome not in ("completed", "unsupported", "error"):
             reasons.append(f"the run did not complete: {self.reason}")
         reasons += [f"safety: {v}" for v in self.violations]
+        if self.safety_only:
+            return reasons
         for step in self.steps:
             if step.unfollowable is not None:
                 reasons.append(

@@ -26,6 +26,7 @@ from drivers.adapters.base import (
     Release,
     StatusDecoding,
 )
+from drivers.adapters.modes import AFTER_SCAN
 from drivers.adapters.ncni.reconciler import Reconciler, view_of
 from drivers.adapters.ncni.release import Releaser, is_safe
 from drivers.adapters.ncni.targets import TargetMapper
@@ -87,6 +88,8 @@ class NcniAdapter(Adapter):
         self.attempts = attempts
         self._names = {code: f"{name} (0x{code:02X})" for code, name in model.keys.names().items()}
         self._mapper = TargetMapper(model)
+        #: Where the rollers may be (see :meth:`_carriage`).
+        self._rollers_in: frozenset[Region] = AFTER_SCAN
         self._watch = OffWatch()
         self._reconciler = Reconciler(model, settle_window_s, attempts, self.key_name, self._watch)
         self._releaser = Releaser(
@@ -128,10 +131,10 @@ class NcniAdapter(Adapter):
         return self._names.get(key, f"key 0x{key:02X}")
 
     def check(self, setpoint: Setpoint) -> None:
-        self._mapper.targets(setpoint)
+        self._mapper.targets(setpoint, self._rollers_in)
 
     def approximations(self, setpoint: Setpoint) -> list[str]:
-        return list(self._mapper.targets(setpoint).notes)
+        return list(self._mapper.targets(setpoint, self._rollers_in).notes)
 
     def expect_session(self, seconds: float) -> None:
         """Set the chair's timer, after each power-on, to the shortest step that covers
@@ -161,8 +164,18 @@ class NcniAdapter(Adapter):
         index = self._reconciler.timer_target
         return None if index is None else self.model.session_minutes[index]
 
+    def _carriage(self, status: ChairStatus | None) -> frozenset[Region]:
+        """Where the rollers may be: at the shoulder line once the chair switches on (its body
+        scan ends there), in the band of the mode they last worked while it stays on."""
+        if status is None or not status.running:
+            self._rollers_in = AFTER_SCAN
+        else:
+            self._rollers_in = self.regions_worked(status) or self._rollers_in
+        return self._rollers_in
+
     async def reconcile(self, setpoint: Setpoint, port: Port) -> None:
-        await self._reconciler.run(self._mapper.targets(setpoint), port)
+        carriage = self._carriage(port.status)
+        await self._reconciler.run(self._mapper.targets(setpoint, carriage), port)
 
     async def release(self, port: Port) -> Release:
         return await self._releaser.release(port)

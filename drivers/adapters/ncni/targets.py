@@ -36,6 +36,7 @@ from chairctl.vocabulary import (
 )
 from chairctl.vocabulary.limits import NECK, NECK_MAX_INTENSITY
 from drivers.adapters.heat import one_switch_heat
+from drivers.adapters.modes import AFTER_SCAN, kept_off_on_the_way, rest_note
 from drivers.adapters.posture import PostureGoal, one_key_posture
 from drivers.models.common import RollerMode
 from drivers.models.ncni import AIRBAG_ZONES, ManualModeName, NcniModel
@@ -109,17 +110,25 @@ def _techniques(techniques: list[Technique]) -> str:
 
 
 def choose_mode(
-    modes: dict[ManualModeName, RollerMode], technique: Technique, regions: tuple[Region, ...]
-) -> ManualModeName:
+    modes: dict[ManualModeName, RollerMode],
+    technique: Technique,
+    regions: tuple[Region, ...],
+    keep_off: frozenset[Region] = frozenset(),
+    carriage: frozenset[Region] = AFTER_SCAN,
+) -> ManualModeName | None:
     """The manual mode for ``technique`` on ``regions``: the most regions in common, then one
     that keeps off the neck, then the fewest regions not asked.
 
     Never a mode that may use percussion for non-percussive work, never a mode that works the
-    neck unless the neck is asked. :class:`Unsupported` when no mode works any region asked.
+    neck unless the neck is asked, never one that works a region in ``keep_off`` or passes
+    over one on its way from ``carriage`` (where the rollers may be now): None when only
+    such modes would do (the rollers rest). :class:`Unsupported` when no mode works any region
+    asked.
     """
     asked = set(regions)
     percussive_work = technique in PERCUSSION
     best: tuple[tuple[int, bool, int, str], ManualModeName] | None = None
+    kept_off = False
     for name, mode in modes.items():
         if mode.percussive and not percussive_work:
             continue
@@ -129,9 +138,14 @@ def choose_mode(
         overlap = len(works & asked)
         if overlap == 0:
             continue
+        if kept_off_on_the_way(carriage, mode.regions, keep_off) is not None:
+            kept_off = True
+            continue
         rank = (-overlap, NECK in works, len(works - asked), name)
         if best is None or rank < best[0]:
             best = (rank, name)
+    if best is None and kept_off:
+        return None
     if best is None:
         raise Unsupported(
             f"this chair has no manual mode that works {_span(regions, 'the ')} "
@@ -146,10 +160,11 @@ class TargetMapper:
     def __init__(self, model: NcniModel) -> None:
         self.model = model
 
-    def targets(self, setpoint: Setpoint) -> Targets:
-        """The targets for ``setpoint``; :class:`Unsupported` for what the chair cannot do."""
+    def targets(self, setpoint: Setpoint, carriage: frozenset[Region] = AFTER_SCAN) -> Targets:
+        """The targets for ``setpoint`` with the rollers somewhere in ``carriage`` now;
+        :class:`Unsupported` for what the chair cannot do."""
         notes: list[str] = []
-        mode, level = self._rollers(setpoint, notes)
+        mode, level = self._rollers(setpoint, notes, carriage)
         airbags = self._airbags(setpoint, notes)
         heat = self._heat(setpoint, notes)
         if setpoint.foot_rollers:
@@ -163,7 +178,7 @@ class TargetMapper:
     # -- rollers ------------------------------------------------------------------------------
 
     def _rollers(
-        self, setpoint: Setpoint, notes: list[str]
+        self, setpoint: Setpoint, notes: list[str], carriage: frozenset[Region]
     ) -> tuple[ManualModeName | None, int | None]:
         technique = setpoint.technique
         if technique is Technique.STRETCH:
@@ -174,7 +189,12 @@ class TargetMapper:
             notes.append(f"{technique}: no region is asked, so the rollers rest")
             return None, None
         model = self.model
-        name = choose_mode(model.manual_modes, technique, setpoint.regions)
+        name = choose_mode(
+            model.manual_modes, technique, setpoint.regions, setpoint.keep_off, carriage
+        )
+        if name is None:
+            notes.append(rest_note(setpoint.keep_off))
+            return None, None
         note = self._mode_note(name, technique, setpoint.regions)
         if note is not None:
             notes.append(note)
@@ -240,11 +260,17 @@ class TargetMapper:
             if zone not in AIRBAG_KEYS:
                 raise Unsupported(f"this chair has no {zone} airbags")
         zones = ", ".join(sorted(asked))
-        levels = sorted(set(asked.values()))
-        said = " and ".join(str(level) for level in levels)
+        fixed = self.model.airbag_level
+        if min(asked.values()) < fixed:
+            # Its one pressure would press harder than asked: never above what was asked.
+            notes.append(
+                f"airbags: left off: this chair inflates its airbags at one pressure (level "
+                f"{fixed} [assumed]), above the level asked for {zones}"
+            )
+            return frozenset()
         notes.append(
-            f"airbags: this chair inflates its {zones} airbags at its one fixed pressure, "
-            f"which cannot be set or seen, not at level {said}"
+            f"airbags: this chair inflates its {zones} airbags at its one pressure (level "
+            f"{fixed} [assumed]), which can be neither set nor seen"
         )
         return frozenset(asked)
 

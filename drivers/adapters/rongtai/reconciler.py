@@ -371,7 +371,8 @@ class Reconciler:
         the full range. And a move that would carry working rollers over a region kept off
         becomes a restart: the rollers rest while the carriage crosses it."""
         target, wanted = t.position, t.massage_range
-        assert target is not None and wanted is not None
+        assert target is not None
+        assert wanted is not None
         current = s.massage_range
         narrows = wanted is MassageRange.POINT and current is MassageRange.PARTIAL
         if current not in self._halves or narrows:

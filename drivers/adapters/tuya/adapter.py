@@ -30,6 +30,7 @@ from drivers.adapters.base import (
     Release,
     StatusDecoding,
 )
+from drivers.adapters.modes import AFTER_SCAN
 from drivers.adapters.tuya.decoding import TuyaDecoder
 from drivers.adapters.tuya.reconciler import Reconciler
 from drivers.adapters.tuya.release import Releaser, is_safe
@@ -63,6 +64,8 @@ class TuyaAdapter(Adapter):
         self._releaser = Releaser(model, self.settle_window_s, self.attempts)
         self._manual_regions = frozenset(model.manual_regions)
         self._mode_regions = {mode.value: frozenset(mode.regions) for mode in model.region_modes}
+        #: Where the rollers may be (see :meth:`_carriage`).
+        self._rollers_in: frozenset[Region] = AFTER_SCAN
 
     @property
     def capabilities(self) -> ChairCapabilities:
@@ -92,10 +95,10 @@ class TuyaAdapter(Adapter):
         return f"key 0x{key:02X} (not a Tuya command)"
 
     def check(self, setpoint: Setpoint) -> None:
-        self._mapper.targets(setpoint)
+        self._mapper.targets(setpoint, self._rollers_in)
 
     def approximations(self, setpoint: Setpoint) -> list[str]:
-        return list(self._mapper.targets(setpoint).notes)
+        return list(self._mapper.targets(setpoint, self._rollers_in).notes)
 
     def expect_session(self, seconds: float) -> None:
         # The whole minutes that cover the session and the sets before its clock starts:
@@ -104,8 +107,18 @@ class TuyaAdapter(Adapter):
         minutes = max(1, min(TIME_SET_MAX_MIN, math.ceil(needed / 60 - 1e-9)))
         self._reconciler.timer_minutes = minutes
 
+    def _carriage(self, status: ChairStatus | None) -> frozenset[Region]:
+        """Where the rollers may be: at the shoulder line once the chair switches on (its body
+        scan ends there), in the band of the mode they last worked while it stays on."""
+        if status is None or not status.running:
+            self._rollers_in = AFTER_SCAN
+        else:
+            self._rollers_in = self.regions_worked(status) or self._rollers_in
+        return self._rollers_in
+
     async def reconcile(self, setpoint: Setpoint, port: Port) -> None:
-        await self._reconciler.run(self._mapper.targets(setpoint), port)
+        carriage = self._carriage(port.status)
+        await self._reconciler.run(self._mapper.targets(setpoint, carriage), port)
 
     async def release(self, port: Port) -> Release:
         return await self._releaser.release(port)

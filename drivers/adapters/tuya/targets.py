@@ -9,7 +9,9 @@ A Tuya chair cannot place its rollers. Its manual modes sweep a band of its own
 (``manual_regions``) with one technique; its region auto modes work a few regions, cycling
 techniques of their own. :func:`choose_rollers` takes whichever is nearest to the regions
 asked (by overlap, Jaccard), never one that adds the neck when it was not asked, that works
-the neck above the neck's intensity, or that may use percussion for work that asked none.
+the neck above the neck's intensity, that may use percussion for work that asked none, or that
+works a region the person keeps off or passes over one on its way (:mod:`..modes`); when
+every mode would, the rollers rest.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from chairctl.vocabulary import (
 )
 from chairctl.vocabulary.limits import NECK, NECK_MAX_INTENSITY
 from drivers.adapters.heat import one_switch_heat
+from drivers.adapters.modes import AFTER_SCAN, kept_off_on_the_way, rest_note
 from drivers.models.tuya import TuyaModel
 
 #: The top of the program scales for speed and airbag pressure (Setpoint: 1..5).
@@ -135,7 +138,7 @@ def _candidates(model: TuyaModel, technique: Technique) -> list[Rollers]:
 
 
 def _refusal(mode: Rollers, setpoint: Setpoint) -> str | None:
-    """Why ``mode`` may not run ``setpoint``; None when it may."""
+    """Why ``mode`` may not run ``setpoint`` wherever the rollers are; None when it may."""
     asked = setpoint.regions
     percussive_work = setpoint.technique in PERCUSSION
     if mode.percussive and not percussive_work:
@@ -153,24 +156,36 @@ def _refusal(mode: Rollers, setpoint: Setpoint) -> str | None:
     return None
 
 
-def choose_rollers(model: TuyaModel, setpoint: Setpoint) -> tuple[Rollers, list[str]]:
-    """The mode nearest to ``setpoint``'s roller work, and what it approximates.
+def choose_rollers(
+    model: TuyaModel, setpoint: Setpoint, carriage: frozenset[Region] = AFTER_SCAN
+) -> tuple[Rollers | None, list[str]]:
+    """The mode nearest to ``setpoint``'s roller work, and what it approximates; None (the
+    rollers rest) when every mode that could would touch a region kept off.
 
     Nearest: the largest overlap (Jaccard) of the regions it works with the regions asked;
     on a tie a manual mode (it has the technique asked), then a region mode that uses the
     technique asked, then the one with the fewest other techniques, then the model's order.
-    Raises :class:`Unsupported` when no mode may run it.
+    ``carriage`` is where the rollers may be now, which a mode's way to its band starts
+    from. Raises :class:`Unsupported` when no mode may run it for any other reason.
     """
     technique = setpoint.technique
     asked = frozenset(setpoint.regions)
     allowed: list[tuple[int, Rollers]] = []
     refused: list[str] = []
+    kept_off: list[Region] = []
     for order, mode in enumerate(_candidates(model, technique)):
         why = _refusal(mode, setpoint)
+        touched = kept_off_on_the_way(carriage, mode.regions, setpoint.keep_off)
         if why is not None:
             refused.append(why)
-        elif _jaccard(asked, mode.regions) > 0:
+        elif _jaccard(asked, mode.regions) == 0:
+            continue
+        elif touched is not None:
+            kept_off.append(touched)
+        else:
             allowed.append((order, mode))
+    if not allowed and kept_off:
+        return None, [rest_note(kept_off)]
     if not allowed:
         reasons = f" ({'; '.join(refused)})" if refused else ""
         raise Unsupported(
@@ -221,10 +236,11 @@ class TargetMapper:
     def _has(self, code: str) -> bool:
         return code in self.model.datapoints
 
-    def targets(self, setpoint: Setpoint) -> Targets:
-        """The targets for ``setpoint``; :class:`Unsupported` for what the chair cannot do."""
+    def targets(self, setpoint: Setpoint, carriage: frozenset[Region] = AFTER_SCAN) -> Targets:
+        """The targets for ``setpoint`` with the rollers somewhere in ``carriage`` now;
+        :class:`Unsupported` for what the chair cannot do."""
         notes: list[str] = []
-        rollers = self._rollers(setpoint, notes)
+        rollers = self._rollers(setpoint, notes, carriage)
         speed = width = None
         if rollers is not None:
             speed = self._speed(setpoint, notes)
@@ -249,7 +265,9 @@ class TargetMapper:
 
     # -- rollers ------------------------------------------------------------------------------
 
-    def _rollers(self, setpoint: Setpoint, notes: list[str]) -> Rollers | None:
+    def _rollers(
+        self, setpoint: Setpoint, notes: list[str], carriage: frozenset[Region]
+    ) -> Rollers | None:
         technique = setpoint.technique
         if technique is Technique.NONE:
             return None
@@ -262,7 +280,7 @@ class TargetMapper:
             raise Unsupported(
                 f"this chair's {self.model.track} track cannot reach {_words(unreachable)}"
             )
-        mode, mode_notes = choose_rollers(self.model, setpoint)
+        mode, mode_notes = choose_rollers(self.model, setpoint, carriage)
         notes.extend(mode_notes)
         return mode
 
@@ -320,17 +338,18 @@ class TargetMapper:
                 f"location inflates {_words(left_out)} without a zone not asked for"
             )
         worked = {zone: level for zone, level in asked.items() if zone in zones}
-        top = max(worked.values())
-        lower = [zone for zone, level in worked.items() if level < top]
-        if lower:
+        # One pressure for every zone, so the lowest asked: no zone presses harder than asked.
+        lowest = min(worked.values())
+        higher = [zone for zone, level in worked.items() if level > lowest]
+        if higher:
             notes.append(
-                f"airbags: one pressure for every zone: level {top}, the highest asked, also "
-                f"for {_words(lower)}"
+                f"airbags: one pressure for every zone: level {lowest}, the lowest asked, also "
+                f"for {_words(higher)}"
             )
         levels = model.airbag_levels
-        level = scale(top, _PROGRAM_TOP, len(levels))
+        level = scale(lowest, _PROGRAM_TOP, len(levels))
         if len(levels) != _PROGRAM_TOP:
-            notes.append(f"airbags: level {top} is this chair's level {level} of {len(levels)}")
+            notes.append(f"airbags: level {lowest} is this chair's level {level} of {len(levels)}")
         return value, zones, levels[level - 1]
 
     def _heat(self, setpoint: Setpoint, notes: list[str]) -> bool:
