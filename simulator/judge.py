@@ -68,6 +68,9 @@ class Expectation:
     #: contact ramping up, the heat allowance used up): the chair is already there, so the
     #: window is never called unfollowable for being short.
     continued: bool = False
+    #: When the step this expectation begins ends, if it goes on in later expectations (its
+    #: pieces): a step is followable or not as a whole.
+    step_end: float | None = None
 
 
 @dataclass(frozen=True)
@@ -208,7 +211,7 @@ def judge(expectations: Iterable[Expectation], trace: Trace, model: ChairModel) 
     verdicts = []
     for expectation in expectations:
         reach, why = _reach_time(expectation, trace, model)
-        duration = expectation.end - expectation.start
+        duration = (expectation.step_end or expectation.end) - expectation.start
         judged_from = min(expectation.end, expectation.start + reach)
         if duration - reach < MIN_JUDGED_SHARE * duration and not expectation.continued:
             verdicts.append(

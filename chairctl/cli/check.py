@@ -144,17 +144,7 @@ async def _run(
     last = engine.started_at
     if sitter.live == "none":
         # Fidelity means something only where the chair was left to follow the plan.
-        entries = plan.entries
-        expectations = [
-            Expectation(
-                first + e.start_s,
-                first + e.end_s,
-                e.setpoint,
-                e.step,
-                continued=i > 0 and (e.line, e.step) == (entries[i - 1].line, entries[i - 1].step),
-            )
-            for i, e in enumerate(entries)
-        ]
+        expectations = _expectations(plan, first)
         verdicts = judge(expectations, chair.trace, model)
         for entry, verdict in zip(plan.entries, verdicts, strict=True):
             check.steps.append(
@@ -182,6 +172,32 @@ async def _run(
         reclined=_reclines(plan),
     )
     return check
+
+
+def _expectations(plan: Plan, origin: float) -> list[Expectation]:
+    """The plan's entries on the chair's clock, each piece of a step marked as such (a step
+    cut by the gentle start or the heat allowance is one step to follow)."""
+    entries = plan.entries
+    same = [
+        i > 0 and (e.line, e.step) == (entries[i - 1].line, entries[i - 1].step)
+        for i, e in enumerate(entries)
+    ]
+    expectations: list[Expectation] = []
+    for i, entry in enumerate(entries):
+        end = i
+        while end + 1 < len(entries) and same[end + 1]:
+            end += 1
+        expectations.append(
+            Expectation(
+                origin + entry.start_s,
+                origin + entry.end_s,
+                entry.setpoint,
+                entry.step,
+                continued=same[i],
+                step_end=origin + entries[end].end_s,
+            )
+        )
+    return expectations
 
 
 def _allowed(plan: Plan, first: float, last: float, moved: dict[int, float]) -> list[Expectation]:

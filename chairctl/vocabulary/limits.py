@@ -38,7 +38,11 @@ CONTACT_GAP_S: Final = 10
 def ramp_cap(contact_s: float | None, start_max: int) -> int:
     """The highest level allowed ``contact_s`` seconds into a contact (None: the contact has not
     begun, so what is applied now begins it)."""
-    if contact_s is None or contact_s < START_RAMP_S:
+    if contact_s is None:
+        return start_max
+    # A float crumb short of a boundary (a time computed back from the clock) is on it.
+    contact_s += 1e-6
+    if contact_s < START_RAMP_S:
         return start_max
     return min(MAX_INTENSITY, start_max + 1 + math.floor((contact_s - START_RAMP_S) / RAMP_STEP_S))
 

@@ -75,9 +75,16 @@ class Await:
 
 @dataclass(frozen=True)
 class Walk:
-    """Move the roller carriage to a position with the walk START/STOP pair."""
+    """Move the roller carriage to a position with the walk START/STOP pair.
+
+    The walk is reckoned from the moment the status shows the carriage cross a half-position
+    mark. When the target lies in the position the carriage already shows, there is no mark
+    on the way: the carriage first steps off into the next position, ``up`` or down (toward
+    the side with more room), and comes back across the mark.
+    """
 
     target: float
+    up: bool = False
 
 
 @dataclass(frozen=True)
@@ -318,7 +325,7 @@ class Reconciler:
             if resting_range is not None and self._range_at_rest is not resting_range:
                 return SetRange(self._ranges[resting_range], resting_range)
             if t.position is not None and self._focus != t.position:
-                return Walk(t.position)
+                return Walk(t.position, self._room_up(t))
             # Start gently where the rollers are: percussion only once clear of the neck.
             start = t.approach if near_neck and t.approach is not None else technique
             code = start.status_code
@@ -386,7 +393,20 @@ class Reconciler:
             return self._switch_off(
                 "switch off to cross a region kept off with the rollers at rest"
             )
-        return Walk(target)
+        return Walk(target, self._room_up(t))
+
+    def _room_up(self, t: Targets) -> bool:
+        """True when there is more clear track above the target than below it, for a walk
+        that must step off before it comes back (the neck counts as above)."""
+        target = t.position
+        assert target is not None
+        above = [a for a, _b in t.keep_clear if a >= target]
+        below = [b for _a, b in t.keep_clear if b <= target]
+        ceiling = min([*above, float(self._top)])
+        if t.neck_clear_below is not None:
+            ceiling = min(ceiling, t.neck_clear_below)
+        floor = max([*below, 0.0])
+        return ceiling - target > target - floor
 
     def _airbags_down(self, t: Targets, s: ChairStatus) -> Step | None:
         """What of the airbags is more than the target: a group not asked for, or a higher
@@ -508,8 +528,8 @@ class Reconciler:
                         f"waited {step.limit_s:g} s for {step.label} to end; the chair still "
                         f"reports {port.status.work_state}"
                     )
-            case Walk(target=target):
-                await self._walk(target, port)
+            case Walk(target=target, up=step_up):
+                await self._walk(target, port, step_up=step_up)
             case ZeroGravity(going=going):
                 await self._zero_gravity(going, port, confirmer)
             case SetRange(key=key, massage_range=massage_range):
@@ -523,32 +543,42 @@ class Reconciler:
                 await port.press(key)
                 self._timer_set = True
 
-    async def _walk(self, target: float, port: Port) -> None:
-        walk = self.keys.walk
+    async def _walk(self, target: float, port: Port, *, step_up: bool = False) -> None:
         here = port.status.roller_position
         # The status reports whole positions: the carriage shows ``shown`` from the moment it
         # crosses the half-way mark toward it, and from that mark it is reckoned onward.
         shown = math.floor(target + 0.5)
-        up = shown > here or (shown == here and target >= here and here < self._top)
+        if shown == here:
+            # No mark between here and there: step off into the next position and come back
+            # across the mark, or the stop would be anywhere in this one.
+            away = here + 1 if (step_up and here < self._top) or here == 0 else here - 1
+            await self._walk_to(away, port, reckon=None)
+        await self._walk_to(shown, port, reckon=target)
+        self._focus = target
+
+    async def _walk_to(self, shown: int, port: Port, *, reckon: float | None) -> None:
+        """Walk until the status shows ``shown``, then on to ``reckon`` past the half-position
+        mark it crossed (None: stop there)."""
+        walk = self.keys.walk
+        up = shown > port.status.roller_position
         start, stop = (walk.up_start, walk.up_stop) if up else (walk.down_start, walk.down_stop)
         await port.hold(start, stop)
         try:
-            if shown != here:
-                arrived = await port.wait(
-                    lambda s, _at: s.roller_position >= shown if up else s.roller_position <= shown,
-                    deadline=port.clock.now() + self._walk_limit,
+            arrived = await port.wait(
+                lambda s, _at: s.roller_position >= shown if up else s.roller_position <= shown,
+                deadline=port.clock.now() + self._walk_limit,
+            )
+            if arrived is None:
+                raise NotConfirmed(
+                    f"rollers: did not reach position {shown} within {self._walk_limit:g} s "
+                    f"(the status shows {port.status.roller_position})"
                 )
-                if arrived is None:
-                    raise NotConfirmed(
-                        f"rollers: did not reach position {shown} within {self._walk_limit:g} s "
-                        f"(the status shows {port.status.roller_position})"
-                    )
+            if reckon is not None:
                 mark = shown - 0.5 if up else shown + 0.5
-                await port.clock.sleep(abs(target - mark) / self._walk_speed)
+                await port.clock.sleep(abs(reckon - mark) / self._walk_speed)
         finally:
             # Every START gets its STOP, whatever happened above.
             await port.release(stop)
-        self._focus = target
 
     async def _zero_gravity(self, going: bool, port: Port, confirmer: Confirmer) -> None:
         key = self.keys.zero_gravity

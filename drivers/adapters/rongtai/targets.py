@@ -116,9 +116,14 @@ class _Rollers:
     keep_clear: tuple[tuple[float, float], ...] = ()
 
 
-#: How far below the neck band the rollers' band is kept, in carriage positions: the status
-#: reports whole positions (half a position of doubt) and a walk stops a key gap late.
-NECK_MARGIN = 0.6
+#: How far the rollers' band is kept from the neck, or from a region kept off, in carriage
+#: positions: what a walk's stop can miss by. The walk is reckoned from the status frame that
+#: shows the carriage cross a half-position mark (up to a frame late: 0.2 s) and ends with a
+#: STOP that may wait a key gap (0.15 s); at the carriage's 0.8 positions a second that is
+#: under 0.3 positions, and 0.1 more is kept. Where the sitter's shoulder line is, and so where
+#: the neck begins, is uncertain on its own account: that is the shoulder line's interval
+#: (:class:`~drivers.adapters.body.ShoulderLine`), not this margin.
+NECK_MARGIN = 0.4
 
 
 #: Levels are mapped by the vocabulary's one rule (ties toward the gentler level).
