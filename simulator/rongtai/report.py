@@ -58,7 +58,7 @@ def status_image(board: Mainboard, t: float) -> StatusImage:
     if phase is Phase.SCANNING:
         elapsed = (t - board.scan_started) / model.mechanics.body_scan_s
         scan_position, scan_running, scan_ok = min(15, max(0, int(16 * elapsed))), True, False
-    elif board.shoulder is not None:
+    elif board.shoulder is not None and board.options.reports_body_scan:
         scan_position, scan_running, scan_ok = min(15, round(board.shoulder)), False, True
     else:
         scan_position, scan_running, scan_ok = 0, False, False

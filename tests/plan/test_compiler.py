@@ -149,8 +149,10 @@ def test_a_chair_that_restarts_to_go_gentler_starts_gently_again(
     rongtai = get_model("rongtai-rt8600s").capabilities
     assert not rongtai.intensity_steps_down
     softer = [e for e in compile_program(program, chair=rongtai).entries if e.step == "Softer"]
-    # Its intensity key only steps up: lowering it returns home and scans, a new contact.
-    assert [(e.start_s, e.setpoint.intensity) for e in softer] == [(180.0, 2), (240.0, 3)]
+    # Its intensity key only steps up: lowering it returns home and scans, a new contact that
+    # begins once the chair has restarted.
+    begins = 180.0 + rongtai.restart_s
+    assert [(e.start_s, e.setpoint.intensity) for e in softer] == [(180.0, 2), (begins + 60, 3)]
     # A chair that steps down goes straight to 3.
     plain = [e for e in compile_program(program).entries if e.step == "Softer"]
     assert [(e.start_s, e.setpoint.intensity) for e in plain] == [(180.0, 3)]

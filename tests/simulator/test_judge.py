@@ -9,7 +9,7 @@ from chairctl.clock import VirtualClock
 from chairctl.vocabulary import AirbagZone, Region, Setpoint, Technique, Width
 from drivers.models import ChairModel
 from simulator.chair import SimulatedChair
-from simulator.judge import Expectation, judge, safety_violations
+from simulator.judge import Expectation, Limits, judge, safety_violations
 
 
 def knead(*regions: Region, intensity: int = 3, **extra: object) -> Setpoint:
@@ -109,13 +109,21 @@ async def test_safety_catches_percussion_at_the_neck_and_an_unsafe_end(
     await ctl.press(model.keys.walk.up_stop)
     await ctl.wait(10)
     problems = safety_violations(
-        chair.trace, model, session_start=start, session_end=clock.now(), heat_allowed=False
+        chair.trace,
+        model,
+        session_start=start,
+        session_end=clock.now(),
+        limits=Limits(heat_allowed=False),
     )
     assert any(p.startswith("percussion (knock) with the rollers at the neck") for p in problems)
     assert any("ended before the settle cap" in p for p in problems)
     await ctl.wait(model.timing.settle_cap_s + 30)
     problems = safety_violations(
-        chair.trace, model, session_start=start, session_end=start + 20, heat_allowed=False
+        chair.trace,
+        model,
+        session_start=start,
+        session_end=start + 20,
+        limits=Limits(heat_allowed=False),
     )
     assert "the rollers still worked after the settle cap" in problems
 

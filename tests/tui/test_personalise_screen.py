@@ -100,7 +100,10 @@ async def test_defaults_come_from_what_was_remembered() -> None:
         assert not app.personalise.query_one("#personalise-heat", Switch).value
         await pilot.press("enter")
         await pilot.pause()
-        assert app.result == remembered
+        # The same choices, now with why each limit is what it is.
+        assert app.result is not None
+        assert app.result.model_copy(update={"reasons": {}}) == remembered
+        assert app.result.why("heat") == " (as you prefer)"
 
 
 async def test_defaults_come_from_the_profile() -> None:

@@ -356,10 +356,17 @@ class TargetMapper:
                 + "the regions kept off"
             )
         massage_range, position = best
+        kept = " and ".join(
+            words
+            for words, present in (
+                ("the neck", clear_below < math.inf),
+                (f"the {', '.join(r.replace('_', ' ') for r in sorted(keep_off))}", keep_off),
+            )
+            if present
+        )
         if massage_range is MassageRange.POINT and MassageRange.POINT not in ranges[:1]:
             notes.append(
-                f"{span}: the chair works one spot, since its partial band would reach "
-                + ("the neck" if clear_below < math.inf else "a region kept off")
+                f"{span}: the chair works one spot, since its partial band would reach {kept}"
             )
         if len(regions) > 1 and massage_range is MassageRange.PARTIAL:
             notes.append(
@@ -367,7 +374,7 @@ class TargetMapper:
                 "middle of the span"
             )
         if abs(position - wanted) > 1e-6:
-            notes.append(f"{span}: the rollers are kept clear of the neck and of regions kept off")
+            notes.append(f"{span}: the rollers are kept clear of {kept or 'the end of the track'}")
         return massage_range, position
 
     def _nearest_clear(

@@ -210,20 +210,37 @@ ZONES = [AirbagZone.SHOULDERS, AirbagZone.ARMS, AirbagZone.CALVES]
 
 
 @given(st.dictionaries(st.sampled_from(ZONES), st.integers(1, 5), max_size=3))
-def test_airbags_are_exactly_the_zones_asked(asked: dict[AirbagZone, int]) -> None:
+def test_airbags_are_the_zones_asked_or_none_never_harder_than_asked(
+    asked: dict[AirbagZone, int],
+) -> None:
     targets = MAPPER.targets(Setpoint(airbags=asked))
 
-    assert targets.airbags == frozenset(asked)
-    assert targets.needs_power == bool(asked)
+    # The chair has one pressure (level 3): below it, a zone would press harder than asked.
+    fixed = MODEL.airbag_level
+    expected = frozenset(asked) if asked and min(asked.values()) >= fixed else frozenset()
+    assert targets.airbags == expected
+    assert targets.needs_power == bool(expected)
     assert len(targets.notes) == (1 if asked else 0)
 
 
 def test_the_airbag_pressure_is_said_to_be_the_chair_s_own() -> None:
-    targets = MAPPER.targets(Setpoint(airbags={AirbagZone.CALVES: 4, AirbagZone.SHOULDERS: 2}))
+    targets = MAPPER.targets(Setpoint(airbags={AirbagZone.CALVES: 4, AirbagZone.SHOULDERS: 3}))
 
+    assert targets.airbags == {AirbagZone.CALVES, AirbagZone.SHOULDERS}
     assert targets.notes == (
-        "airbags: this chair inflates its calves, shoulders airbags at its one fixed pressure, "
-        "which cannot be set or seen, not at level 2 and 4",
+        "airbags: this chair inflates its calves, shoulders airbags at its one pressure (level "
+        "3 [assumed]), which can be neither set nor seen",
+    )
+
+
+def test_airbags_asked_gentler_than_the_chair_s_one_pressure_stay_off() -> None:
+    # The bullet this answers: the chair ran its airbags at 3 when a program asked for 1.
+    targets = MAPPER.targets(Setpoint(airbags={AirbagZone.CALVES: 1}))
+
+    assert targets.airbags == frozenset()
+    assert targets.notes == (
+        "airbags: left off: this chair inflates its airbags at one pressure (level 3 "
+        "[assumed]), above the level asked for calves",
     )
 
 

@@ -44,10 +44,11 @@ LONE_ZONE = {
 
 
 def everything(model: ChairModel) -> Setpoint:
-    """WORK with an airbag zone and the lumbar heat too: every kind of output at once."""
+    """WORK with an airbag zone and the lumbar heat too: every kind of output at once (the
+    airbags at level 3, which the NCNI chair's one pressure is not above)."""
     return WORK.model_copy(
         update={
-            "airbags": {LONE_ZONE[model.family]: 2},
+            "airbags": {LONE_ZONE[model.family]: 3},
             "heat": {Heater.LUMBAR: HeatLevel.MEDIUM},
         }
     )

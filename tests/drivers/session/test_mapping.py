@@ -15,6 +15,7 @@ from chairctl.vocabulary import (
     Technique,
     Unsupported,
 )
+from drivers.adapters.body import ShoulderLine
 from drivers.adapters.rongtai import PostureGoal, TargetMapper, scale
 from drivers.models import ChairModel
 
@@ -61,7 +62,7 @@ async def test_what_the_chair_cannot_do_is_refused_before_anything_is_sent(
                     "airbags": {AirbagZone.WAIST: 3, AirbagZone.ARMS: 1, AirbagZone.SHOULDERS: 1}
                 }
             ),
-            "level 3, the highest asked, also for arms, shoulders",
+            "level 1, the lowest asked, also for waist",
         ),
         (
             KNEAD_LOWER_BACK.model_copy(update={"heat": {Heater.LUMBAR: HeatLevel.LOW}}),
@@ -123,8 +124,8 @@ def test_scales_map_linearly_with_ties_toward_gentler(top_out: int, expected: li
 
 
 def test_region_positions_follow_the_shoulder_line(model: ChairModel) -> None:
-    average = TargetMapper(model).targets(KNEAD_LOWER_BACK)
-    tall = TargetMapper(model, shoulder_position=11.0).targets(KNEAD_LOWER_BACK)
+    average = TargetMapper(model, ShoulderLine(10.0, 10.0, "test")).targets(KNEAD_LOWER_BACK)
+    tall = TargetMapper(model, ShoulderLine(11.0, 11.0, "test")).targets(KNEAD_LOWER_BACK)
     assert average.position is not None
     assert tall.position is not None
     # Lower back: the middle of s 0.15..0.40 above the seat line at 3.0.

@@ -31,7 +31,8 @@ async def test_from_standby_power_then_the_scan_then_the_technique(
     assert status.technique is Technique.KNEAD
     assert status.intensity == 2
     assert status.massage_range is MassageRange.PARTIAL
-    # The ground truth agrees: the rollers knead, at the depth asked.
+    # The ground truth agrees: the rollers knead, at the depth asked (once the 3D axis is there).
+    await clock.advance(model.mechanics.depth_travel_s)
     state = chair.state()
     assert state.roller_technique is Technique.KNEAD
     assert state.depth == 2.0
@@ -54,6 +55,8 @@ async def test_the_depth_is_set_before_the_rollers_start(rig: Rig, model: ChairM
     start = clock.now()
 
     await clock.run(session.apply(KNEAD_LOWER_BACK))
+    # The status confirms the strength at once; the 3D axis takes its travel time to get there.
+    await clock.advance(model.mechanics.depth_travel_s)
 
     # The chair powers up at strength 3; reaching 2 takes the cycle 3 -> 4 -> 5 -> 1 -> 2.
     # Done while the rollers rest, the stronger levels on the way press on no one.

@@ -165,10 +165,12 @@ def test_settings_are_left_alone_without_rollers() -> None:
 
 def test_airbags_take_the_location_that_covers_the_most_asked_zones() -> None:
     t = targets(airbags={"calves": 3, "feet": 3, "seat": 2})
-    assert (t.airbags, t.airbag_level) == ("leg_hip", "level_3")
+    # One pressure for every zone, so the lowest asked: no zone presses harder than asked.
+    assert (t.airbags, t.airbag_level) == ("leg_hip", "level_2")
     assert t.airbag_zones == {AirbagZone.CALVES, AirbagZone.FEET, AirbagZone.SEAT}
     assert t.notes == (
-        "airbags: one pressure for every zone: level 3, the highest asked, also for seat",
+        "airbags: one pressure for every zone: level 2, the lowest asked, also for calves "
+        "and feet",
     )
 
 

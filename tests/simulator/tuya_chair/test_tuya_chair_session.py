@@ -309,6 +309,8 @@ async def test_a_percussive_session_passes_the_judges_safety_checks(
 ) -> None:
     start = module.clock.now()
     await module.power_up()
+    # The airbags at their gentlest: every contact starts gently, the judge says.
+    await module.set(aircell_speed="level_1")
     await module.set(manual_mode="knock", aircell_location="leg_hip", heat=True)
     await module.wait(300.0)
     await module.set(auto_mode="shoulder_relax")
