@@ -34,6 +34,7 @@ from chairctl.vocabulary import (
     ChairStatus,
     Interrupted,
     LinkError,
+    ModelMismatch,
     NotConfirmed,
     Setpoint,
     WorkState,
@@ -215,7 +216,14 @@ class ChairSession:
                 await asyncio.wait((work, interrupt), return_when=asyncio.FIRST_COMPLETED)
                 if interrupt.done():
                     raise interrupt.result()
-                work.result()
+                try:
+                    work.result()
+                except ModelMismatch as mismatch:
+                    # The chair did something its model file did not say: nothing more is
+                    # sent until the user clears it (and puts the file right).
+                    if self._fault is None:
+                        self._latch(mismatch)
+                    raise
             finally:
                 if self._interrupt is interrupt:
                     self._interrupt = None
@@ -475,6 +483,11 @@ class ChairSession:
                 f"no status from the chair within {self.config.first_status_timeout_s:g} s of "
                 f"opening {link.description}"
             )
+        mismatch = self.adapter.mismatch(first)
+        if mismatch is not None:
+            # Before anything is sent: a model file that does not fit the chair drives nothing.
+            self._abandon(link)
+            raise ModelMismatch(f"{mismatch}; nothing was sent to the chair")
         self._arm_watchdog()
 
     def _abandon(self, link: Link) -> None:
@@ -496,6 +509,9 @@ class ChairSession:
             self._on_status(status)
 
     def _on_status(self, status: ChairStatus) -> None:
+        mismatch = self.adapter.mismatch(status) if self._fault is None else None
+        if mismatch is not None:
+            self._latch(ModelMismatch(mismatch))
         if status.work_state is WorkState.FAULT and self._fault is None:
             code = "" if status.error_code is None else f" (error code {status.error_code})"
             # Latched before any waiter sees the status: the apply is cut off first.

@@ -36,6 +36,7 @@ from chairctl.cli.population import (
     LIVE,
     PAUSE_S,
     TIERS,
+    BodyName,
     Person,
     crossed,
     full_population,
@@ -92,14 +93,18 @@ async def _run(
     person: Personalisation,
     faults: list[ScheduledFault],
     sitter: Person,
+    simulated: ChairModel,
 ) -> ProgramCheck:
     program = load_program(path)
     plan = compile_program(program, person=person, chair=model.capabilities)
     check = ProgramCheck(path, program.id, plan.total_s, "not run", "", person=sitter.label)
     ran_for = 0.0
     clock = VirtualClock()
-    body = Sitter(shoulder_position=sitter.shoulder(model))
-    connection = links_for(ChairAddress("sim", "", model.id), model, clock, sitter=body)
+    # The chair simulated is the model's own, or another the file is to be checked against:
+    # then the driver speaks the file, and the chair does what that other model's chair does.
+    body = Sitter(shoulder_position=sitter.shoulder(simulated))
+    address = ChairAddress("sim", "", simulated.id)
+    connection = links_for(address, simulated, clock, sitter=body)
     chair = connection.simulated
     assert chair is not None  # a "sim" address always builds one
     for fault in faults:
@@ -142,10 +147,11 @@ async def _run(
     # moves on with each pause: from where it first was to where it ended up.
     first = began[0] if began else engine.started_at
     last = engine.started_at
-    if sitter.live == "none":
-        # Fidelity means something only where the chair was left to follow the plan.
+    if sitter.as_written:
+        # Fidelity is the program's: judged for the chair's average sitter of the program as
+        # written, left to follow it. Everyone is judged for safety.
         expectations = _expectations(plan, first)
-        verdicts = judge(expectations, chair.trace, model)
+        verdicts = judge(expectations, chair.trace, simulated)
         for entry, verdict in zip(plan.entries, verdicts, strict=True):
             check.steps.append(
                 StepResult(
@@ -164,7 +170,7 @@ async def _run(
     }
     check.violations = safety_violations(
         chair.trace,
-        model,
+        simulated,
         session_start=first,
         session_end=last + ran_for,
         limits=limits_of(person),
@@ -222,12 +228,14 @@ def check_program(
     person: Personalisation | None = None,
     faults: list[ScheduledFault] | None = None,
     sitter: Person | None = None,
+    simulated: ChairModel | None = None,
 ) -> ProgramCheck:
     """Check one program file for one person; loader errors are raised, chair errors and a
     refusal by the person's screening become findings.
 
     ``sitter`` is the person of a population (body, tier, exclusion, live changes); ``person``
-    overrides their personalisation (``--profile``).
+    overrides their personalisation (``--profile``). ``simulated`` is the chair to simulate
+    when it is not ``model``'s own (to check a model file against a chair chairctl knows).
     """
     sitter = sitter or Person()
     started = time.perf_counter()
@@ -257,7 +265,7 @@ def check_program(
                 check.wall_s = time.perf_counter() - started
                 return check
             person = screening.personalisation() if screening else Personalisation()
-        check = asyncio.run(_run(path, model, person, faults or [], sitter))
+        check = asyncio.run(_run(path, model, person, faults or [], sitter, simulated or model))
     except ProgramError:
         raise
     except ChairctlError as error:
@@ -268,13 +276,15 @@ def check_program(
     return check
 
 
-def _check_task(
-    task: tuple[Path, str, Personalisation | None, list[ScheduledFault], Person],
-) -> ProgramCheck | list[str]:
-    """One check in a worker process: the model by id (models are not sent across)."""
-    path, model_id, person, faults, sitter = task
+_Task = tuple[Path, str, Personalisation | None, list[ScheduledFault], Person, str | None]
+
+
+def _check_task(task: _Task) -> ProgramCheck | list[str]:
+    """One check in a worker process: the models by id (models are not sent across)."""
+    path, model_id, person, faults, sitter, simulated = task
     try:
-        return check_program(path, get_model(model_id), person, faults, sitter)
+        other = None if simulated is None else get_model(simulated)
+        return check_program(path, get_model(model_id), person, faults, sitter, other)
     except ProgramError as error:
         return [str(problem) for problem in error.problems]
 
@@ -288,11 +298,13 @@ def run_checks(
     faults: list[ScheduledFault] | None = None,
     jobs: int = 1,
     safety_only: bool = False,
+    simulated: ChairModel | None = None,
 ) -> tuple[list[ProgramCheck], list[str]]:
     """Every program for every model and person, on ``jobs`` processes; the checks in order,
     and the problems of program files that did not load."""
-    tasks = [
-        (path, model.id, person, faults or [], sitter)
+    other = None if simulated is None else simulated.id
+    tasks: list[_Task] = [
+        (path, model.id, person, faults or [], sitter, other)
         for model in models
         for path in files
         for sitter in people
@@ -304,7 +316,7 @@ def run_checks(
         results = [_check_task(task) for task in tasks]
     checks: list[ProgramCheck] = []
     invalid: list[str] = []
-    for (_path, model_id, _person, _faults, _sitter), result in zip(tasks, results, strict=True):
+    for (_path, model_id, *_rest), result in zip(tasks, results, strict=True):
         if isinstance(result, list):
             invalid.extend(p for p in result if p not in invalid)
         else:
@@ -328,7 +340,7 @@ def _population(
     if preset == "full":
         return full_population()
     try:
-        chosen_bodies = names(bodies, BODIES, "body") or ["default"]
+        chosen_bodies = _bodies(bodies)
         chosen_tiers = names(tiers, TIERS, "tier") or ["as-written"]
         regions = ["none", *(r.value for r in EXCLUSIONS if r is not None)]
         chosen_excludes = names(excludes, regions, "region") or ["none"]
@@ -336,11 +348,32 @@ def _population(
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
     return crossed(
-        [b for b in BODIES if b in chosen_bodies],
+        chosen_bodies,
         chosen_tiers,
         [None if r == "none" else Region(r) for r in chosen_excludes],
         [lv for lv in LIVE if lv in chosen_lives],
     )
+
+
+def _bodies(values: tuple[str, ...]) -> list[BodyName | float]:
+    """Bodies by name, or as a shoulder line in carriage positions ("9.0")."""
+    chosen: list[BodyName | float] = []
+    for value in (v.strip() for text in values for v in text.split(",") if v.strip()):
+        named = next((b for b in BODIES if b == value), None)
+        if named is not None:
+            chosen.append(named)
+            continue
+        try:
+            line = float(value)
+        except ValueError:
+            raise ValueError(
+                f"unknown body '{value}'; known: {', '.join(BODIES)}, or a shoulder line in "
+                "carriage positions (9.0)"
+            ) from None
+        if not 0 < line <= 31:
+            raise ValueError(f"a shoulder line of {value} is not on any chair's track")
+        chosen.append(line)
+    return chosen or ["default"]
 
 
 def _models(model_ids: tuple[str, ...]) -> list[ChairModel]:
@@ -367,7 +400,12 @@ def _models(model_ids: tuple[str, ...]) -> list[ChairModel]:
     help="Judge a population: 'ci' covers every dimension at its extremes in a few people; "
     "'full' crosses every body, tier, exclusion and live script (long).",
 )
-@click.option("--body", "bodies", multiple=True, help="shortest, default, tallest (comma list).")
+@click.option(
+    "--body",
+    "bodies",
+    multiple=True,
+    help="shortest, default, tallest, or a shoulder line in carriage positions (comma list).",
+)
 @click.option("--tier", "tiers", multiple=True, help=f"{', '.join(TIERS)} (comma list).")
 @click.option(
     "--exclude", "excludes", multiple=True, help="none or a region kept off (comma list)."
@@ -395,6 +433,13 @@ def _models(model_ids: tuple[str, ...]) -> list[ChairModel]:
     help="Inject a fault into the simulated chair (overload@180, link-drop@60, ...).",
 )
 @click.option(
+    "--simulate",
+    "simulated_id",
+    metavar="MODEL",
+    help="Simulate this model's chair and drive it with --model's file: checks a model file "
+    "of your own against a chair chairctl knows.",
+)
+@click.option(
     "--safety-only",
     is_flag=True,
     help="Judge safety alone: not fidelity, and a program the chair cannot run at all is "
@@ -414,6 +459,7 @@ def check(
     jobs: int,
     min_fidelity: float,
     faults: tuple[str, ...],
+    simulated_id: str | None,
     safety_only: bool,
     as_json: bool,
     junit: Path | None,
@@ -449,6 +495,7 @@ def check(
         faults=scheduled,
         jobs=min(jobs, os.cpu_count() or 1),
         safety_only=safety_only,
+        simulated=None if simulated_id is None else get_model(simulated_id),
     )
     threshold = min_fidelity / 100
     if as_json:

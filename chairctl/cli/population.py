@@ -5,7 +5,7 @@ A safety rule is not done until it holds for everyone the chair can seat, so a p
 checked over a population (DESIGN.md: "safe for every person, not the default one"):
 
 - **body**: where the sitter's shoulder line really is: the lowest and the highest the model's
-  body-scan window accepts, and the model's average sitter;
+  body-scan window accepts, the model's average sitter, or any carriage position named;
 - **tier**: who they are by their health answers: the program as written (no one in
   particular), a firm sitter (+2 on every step), a guest, a teenager, a person with cautions,
   one with clinician-cleared conditions, a pregnant one, and one the screening refuses;
@@ -108,7 +108,8 @@ EXCLUSIONS: Final[tuple[Region | None, ...]] = (None, *Region)
 class Person:
     """One sitter of a population."""
 
-    body: BodyName = "default"
+    #: A body by name, or a shoulder line in carriage positions.
+    body: BodyName | float = "default"
     tier: str = "as-written"
     exclusion: Region | None = None
     live: LiveName = "none"
@@ -116,7 +117,8 @@ class Person:
     @property
     def label(self) -> str:
         """The person in a few words, for reports: "shortest body · firm · + to the top"."""
-        parts = [f"{self.body} body", self.tier]
+        body = f"shoulder line {self.body:g}" if isinstance(self.body, float) else self.body
+        parts = [f"{body} body", self.tier]
         if self.exclusion is not None:
             parts.append(f"keeps off {self.exclusion.replace('_', ' ')}")
         if self.live != "none":
@@ -130,6 +132,8 @@ class Person:
 
     def shoulder(self, model: ChairModel) -> float:
         """Where this sitter's shoulder line really is on ``model``'s track."""
+        if isinstance(self.body, float):
+            return self.body
         low, high = model.shoulder_window
         return {
             "shortest": low,
@@ -185,7 +189,7 @@ CI_POPULATION: Final[tuple[Person, ...]] = (
 
 
 def crossed(
-    bodies: Iterable[BodyName] = ("default",),
+    bodies: Iterable[BodyName | float] = ("default",),
     tiers: Iterable[str] = ("as-written",),
     exclusions: Iterable[Region | None] = (None,),
     lives: Iterable[LiveName] = ("none",),

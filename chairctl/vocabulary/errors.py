@@ -86,6 +86,12 @@ class ChairFault(ChairctlError):
         self.error_code = error_code
 
 
+class ModelMismatch(ChairFault):
+    """The chair does not do what its model file says: a claim the status can check (a 3D
+    mechanism, the technique a key selects) came out otherwise. The session stops and nothing
+    more is sent until the model file is put right."""
+
+
 class NotConfirmed(ChairctlError):
     """The chair did not confirm a change: a key it did not take, a state it did not reach."""
 

@@ -193,6 +193,11 @@ class Adapter(ABC):
         region = self.region_of(status)
         return frozenset() if region is None else frozenset({region})
 
+    def mismatch(self, status: ChairStatus) -> str | None:
+        """How ``status`` contradicts the model file, in words (a mechanism the file denies
+        or claims); None when it does not, as far as the status tells."""
+        return None
+
     @abstractmethod
     def is_safe(self, status: ChairStatus) -> bool:
         """True when ``status`` shows nothing moving, pressing or heating."""

@@ -7,8 +7,10 @@ the model names each function's key and how the status reports it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
-from typing import Annotated, Literal
+from types import MappingProxyType
+from typing import Annotated, Final, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -23,6 +25,32 @@ from drivers.models.common import ModelBase, Strict
 
 #: A protocol key code; 7 bits, because the Rongtai checksum leaves no room for more.
 KeyCode = Annotated[int, Field(ge=0x00, le=0x7F)]
+
+#: The chair's own names for its technique codes (status b1 bits 3..5); 0 means the rollers
+#: rest. A fact of the protocol, not of a model: the vendor's app decodes them so for every
+#: chair, and the RT6923 firmware encodes them so (protocols.md 1.5).
+TECHNIQUE_LABELS: Final[Mapping[int, str]] = MappingProxyType(
+    {
+        1: "knead",
+        2: "knock",
+        3: "knead+knock",
+        4: "tap",
+        5: "shiatsu",
+        6: "rhythm",
+        7: "rubbing",
+    }
+)
+#: Our techniques that one of those codes is exactly; a model may map the others onto the
+#: remaining codes only as approximations.
+TECHNIQUE_CODES: Final[Mapping[Technique, int]] = MappingProxyType(
+    {
+        Technique.KNEAD: 1,
+        Technique.KNOCK: 2,
+        Technique.KNEAD_KNOCK: 3,
+        Technique.TAP: 4,
+        Technique.SHIATSU: 5,
+    }
+)
 
 
 class StatusForm(Strict):
@@ -171,6 +199,21 @@ class RongtaiModel(ModelBase):
         codes = [t.status_code for t in self.keys.techniques.values()]
         if len(codes) != len(set(codes)):
             raise ValueError("two techniques share a status code")
+        # The status names the technique by the protocol's own numbering: a file that says
+        # otherwise would have the driver confirm one technique while the chair does another.
+        for technique, spec in self.keys.techniques.items():
+            exact = TECHNIQUE_CODES.get(technique)
+            meaning = TECHNIQUE_LABELS.get(spec.status_code, "unknown")
+            if exact is not None and spec.status_code != exact:
+                raise ValueError(
+                    f"techniques.{technique}: status code {spec.status_code} is {meaning} in "
+                    f"the H10 status (protocols.md 1.5); {technique} is {exact}"
+                )
+            if exact is None and spec.status_code in TECHNIQUE_CODES.values():
+                raise ValueError(
+                    f"techniques.{technique}: status code {spec.status_code} is {meaning} in "
+                    f"the H10 status (protocols.md 1.5), not {technique}"
+                )
         programs = [p.status_code for p in self.keys.auto_programs]
         if len(programs) != len(set(programs)):
             raise ValueError("two auto programs share a status code")

@@ -147,7 +147,7 @@ async def test_the_guard_starts_a_strong_plan_gently(rig: Rig) -> None:
     assert result.outcome is Outcome.COMPLETED
     trace = rig.chair.trace
     began = next(t for t, a in trace.activity.changes() if a is not None)
-    for tenth in range(0, 590):
+    for tenth in range(590):
         assert trace.depth.at(began + tenth / 10).at(began + tenth / 10) <= 2.0 + 1e-9
     assert trace.depth.at(began + 75).at(began + 75) == pytest.approx(3.0)
 

@@ -330,7 +330,7 @@ def _respects(plan: Plan, person: Personalisation) -> None:
         else:
             contact = None
         moment = Moment(entry.start_s, 600, 600, heat)
-        assert [c for c in violations(setpoint, moment, person)] == []
+        assert violations(setpoint, moment, person) == []
         if not person.heat_allowed:
             assert setpoint.heat == {}
         if setpoint.heat:

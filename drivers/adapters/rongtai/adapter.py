@@ -163,6 +163,20 @@ class RongtaiAdapter(Adapter):
             track_s(status.roller_position, mapper.seat_position, mapper.shoulder_position)
         )
 
+    def mismatch(self, status: ChairStatus) -> str | None:
+        claimed = self.model.intensity_levels > 1
+        if status.has_3d == claimed:
+            return None
+        if status.has_3d:
+            return (
+                f"the chair reports a 3D mechanism, but its model file ({self.model.id}) says "
+                "it has none: its depth would be left wherever the chair has it"
+            )
+        return (
+            f"the model file ({self.model.id}) gives this chair {self.model.intensity_levels} "
+            "depth levels, but the chair reports no 3D mechanism"
+        )
+
     def is_safe(self, status: ChairStatus) -> bool:
         return is_safe(status)
 

@@ -21,6 +21,7 @@ from chairctl.vocabulary import (
     ChairFault,
     ChairStatus,
     MassageRange,
+    ModelMismatch,
     NotConfirmed,
     WorkState,
 )
@@ -29,7 +30,7 @@ from drivers.adapters.base import Port
 from drivers.adapters.confirm import Confirmer
 from drivers.adapters.posture import PostureGoal
 from drivers.adapters.rongtai.targets import Targets, scale
-from drivers.models.rongtai import RongtaiModel
+from drivers.models.rongtai import TECHNIQUE_LABELS, RongtaiModel, TechniqueKey
 
 #: b9 bit 6: the body scan is running (protocols.md 1.5). "Resetting" is either the scan
 #: after POWER or the return home after it; this bit tells which.
@@ -58,6 +59,9 @@ class Press:
     mode: bool = True
     #: POWER from standby.
     powers_on: bool = False
+    #: For a technique key: the technique the model file says it selects (so a status that
+    #: shows the chair change to another says the file is wrong).
+    claims: str | None = None
     #: The key moves the band the rollers work, so where it centres is no longer known. A
     #: technique key does not: the chair keeps the band where the walk left it [assumed: as
     #: the firmware's partial range keeps its focus].
@@ -149,6 +153,10 @@ class Reconciler:
         self._neck_depth = scale(NECK_MAX_INTENSITY, MAX_INTENSITY, self._levels)
         self._top = mechanics.roller_positions - 1
         self._ranges = {MassageRange(name): key for name, key in self.keys.ranges.items()}
+        #: What the model file says each technique code is.
+        self._named = {spec.status_code: str(t) for t, spec in self.keys.techniques.items()}
+        #: Technique codes whose key the chair has shown to select them.
+        self._verified: set[int] = set()
         #: Half the band of each range the carriage can be walked in (not full: the chair's).
         self._halves = {
             MassageRange.PARTIAL: mechanics.partial_half_span,
@@ -279,6 +287,15 @@ class Reconciler:
             return self._cycle(s)
         return self._switch_off("switch off to lower the intensity")
 
+    def _technique(self, spec: TechniqueKey) -> Press:
+        code = spec.status_code
+        return Press(
+            spec.key,
+            "technique",
+            lambda x: x.technique_code == code,
+            claims=self._named.get(code, f"code {code}"),
+        )
+
     def _switch_off(self, label: str) -> Press:
         return Press(
             self.keys.power,
@@ -321,24 +338,28 @@ class Reconciler:
         if not working:
             # Place the band while the rollers rest: its range first, then the walk, so they
             # start where they should and never sweep where they should not.
-            resting_range = t.massage_range
+            start = t.approach if near_neck and t.approach is not None else technique
+            # A key not yet seen to do what the model file says is first tried clear of the
+            # neck, in the point range: were the file wrong, it could be percussion.
+            trial = t.verify_at is not None and start.status_code not in self._verified
+            resting_range = MassageRange.POINT if trial else t.massage_range
             if resting_range is not None and self._range_at_rest is not resting_range:
                 return SetRange(self._ranges[resting_range], resting_range)
-            if t.position is not None and self._focus != t.position:
-                return Walk(t.position, self._room_up(t))
+            place = t.verify_at if trial else t.position
+            if place is not None and self._focus != place:
+                return Walk(place, self._room_up(t))
             # Start gently where the rollers are: percussion only once clear of the neck.
-            start = t.approach if near_neck and t.approach is not None else technique
-            code = start.status_code
-            return Press(start.key, "technique", lambda x: x.technique_code == code)
+            if trial:
+                start = technique if technique.status_code not in self._verified else start
+            return self._technique(start)
         code = technique.status_code
         if t.neck_clear_below is None and s.technique_code != code:
             # A setpoint the neck allows anyway changes technique first: it is what the person
             # feels, and nothing it does could pass over the neck while the rollers are placed.
-            return Press(technique.key, "technique", lambda x: x.technique_code == code)
+            return self._technique(technique)
         massage_range = t.massage_range
         # Place the rollers before the technique or the depth changes: moving away from the
-        # neck first, a stronger setting never passes over it. A band moves to its place in
-        # the point range, the narrowest: a wider one would sweep round where it is now.
+        # neck first, a stronger setting never passes over it (see _travel for how).
         if t.position is not None and self._focus != t.position:
             return self._travel(t, s)
         if massage_range is not None and s.massage_range is not massage_range:
@@ -357,7 +378,7 @@ class Reconciler:
                 self._walk_limit,
             )
         if s.technique_code != code:
-            return Press(technique.key, "technique", lambda x: x.technique_code == code)
+            return self._technique(technique)
         if t.intensity is not None and s.intensity != t.intensity:
             return self._cycle(s)
         speed = t.speed
@@ -515,7 +536,23 @@ class Reconciler:
                     )
                 if step.moves_band:
                     self._focus = None
-                sent, _ = await confirmer.press(port, step.key, step.label, step.taken)
+                before = port.status.technique_code
+                taken = step.taken
+                if step.claims is not None:
+                    # Another technique showing up is an answer too: the file is wrong, and
+                    # the sooner that is known the less of it the person feels.
+                    taken = lambda x: step.taken(x) or x.technique_code not in (0, before)  # noqa: E731
+                sent, status = await confirmer.press(port, step.key, step.label, taken)
+                shown = status.technique_code
+                if step.claims is not None and step.taken(status):
+                    self._verified.add(shown)
+                if step.claims is not None and not step.taken(status) and shown not in (0, before):
+                    raise ModelMismatch(
+                        f"the chair reports {TECHNIQUE_LABELS.get(shown, f'technique {shown}')} "
+                        f"after {self.key_name(step.key)}, which the model file ({self.model.id}) "
+                        f"gives for {step.claims}: its keys do not match this chair; nothing more "
+                        "is sent"
+                    )
                 if step.powers_on:
                     self._powered_at = sent
             case Await():

@@ -80,6 +80,9 @@ class Targets:
     #: Stretches of track (carriage positions, low to high, margins included) where the rollers
     #: must not work: the regions the person keeps off. The neck is ``neck_clear_below``.
     keep_clear: tuple[tuple[float, float], ...] = ()
+    #: For a band that may reach the neck: where a technique key not yet seen to select what
+    #: the model file says is tried first, clear of the neck (point range); None otherwise.
+    verify_at: float | None = None
 
     def blocked(self, low: float, high: float) -> bool:
         """True when working anywhere in ``low .. high`` would work a stretch kept clear."""
@@ -114,6 +117,7 @@ class _Rollers:
     neck_clear_below: float | None = None
     approach: TechniqueKey | None = None
     keep_clear: tuple[tuple[float, float], ...] = ()
+    verify_at: float | None = None
 
 
 #: How far the rollers' band is kept from the neck, or from a region kept off, in carriage
@@ -186,6 +190,7 @@ class TargetMapper:
             neck_clear_below=r.neck_clear_below,
             approach=r.approach,
             keep_clear=r.keep_clear,
+            verify_at=r.verify_at,
         )
 
     # -- rollers ------------------------------------------------------------------------------
@@ -223,6 +228,15 @@ class TargetMapper:
         )
         approach: TechniqueKey | None = None
         neck_clear_below: float | None = None
+        # Where a technique key the chair has not yet shown to be what the model file says
+        # may be tried: clear of the neck, in case the file is wrong and it is percussion.
+        verify_at: float | None = None
+        if position is not None:
+            highest = self._neck_low() - NECK_MARGIN - self._half(MassageRange.POINT)
+            if position + self._half(massage_range) > highest - self._half(MassageRange.POINT):
+                verify_at = self._nearest_clear(
+                    position, self._half(MassageRange.POINT), keep_clear, highest
+                )
         if off_neck:
             neck_clear_below = clear_below - self._half(massage_range)
             if technique in PERCUSSION:
@@ -269,6 +283,7 @@ class TargetMapper:
             neck_clear_below,
             approach,
             keep_clear,
+            verify_at,
         )
 
     def _half(self, massage_range: MassageRange) -> float:

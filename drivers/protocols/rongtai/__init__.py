@@ -6,6 +6,7 @@ a byte stream (:class:`StatusDecoder`). Pure code: no I/O, no clock. See
 ``docs/protocols/rongtai.md``.
 """
 
+from drivers.models.rongtai import TECHNIQUE_LABELS
 from drivers.protocols.rongtai.frames import (
     CHECKED_LENGTH,
     DEFAULT_DEVICE_BYTE,
@@ -20,7 +21,6 @@ from drivers.protocols.rongtai.frames import (
 )
 from drivers.protocols.rongtai.status import (
     PROTOCOL_PROGRAMS,
-    TECHNIQUE_LABELS,
     StatusCodes,
     decode_fields,
     decode_status,

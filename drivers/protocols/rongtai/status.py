@@ -23,21 +23,8 @@ from chairctl.vocabulary import (
     Width,
     WorkState,
 )
-from drivers.models.rongtai import RongtaiModel
+from drivers.models.rongtai import TECHNIQUE_LABELS, RongtaiModel
 from drivers.protocols.rongtai.frames import STATUS_FIELDS, status_fields
-
-#: The chair's own names for its technique codes (b1 bits 3..5); 0 means the rollers rest.
-TECHNIQUE_LABELS: Final[Mapping[int, str]] = MappingProxyType(
-    {
-        1: "knead",
-        2: "knock",
-        3: "knead+knock",
-        4: "tap",
-        5: "shiatsu",
-        6: "rhythm",
-        7: "rubbing",
-    }
-)
 
 #: Program codes (b13 bits 2..5) whose meaning the protocol fixes for every chair of the
 #: family; codes 1..6 are the model's built-in programs.

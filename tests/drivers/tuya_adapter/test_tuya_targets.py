@@ -169,8 +169,7 @@ def test_airbags_take_the_location_that_covers_the_most_asked_zones() -> None:
     assert (t.airbags, t.airbag_level) == ("leg_hip", "level_2")
     assert t.airbag_zones == {AirbagZone.CALVES, AirbagZone.FEET, AirbagZone.SEAT}
     assert t.notes == (
-        "airbags: one pressure for every zone: level 2, the lowest asked, also for calves "
-        "and feet",
+        "airbags: one pressure for every zone: level 2, the lowest asked, also for calves and feet",
     )
 
 
