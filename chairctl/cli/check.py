@@ -47,7 +47,7 @@ from chairctl.engine import Engine, Event, SessionStarted, StepStarted
 from chairctl.plan import Personalisation, Plan, compile_program
 from chairctl.program import load_program, program_files
 from chairctl.program.library import library_dir
-from chairctl.vocabulary import ChairctlError, PlanError, Posture, ProgramError, Region
+from chairctl.vocabulary import ChairctlError, PlanError, ProgramError, Region
 from drivers.chair import ChairSession
 from drivers.models import DEFAULT_MODEL, ChairModel, get_model
 from drivers.models.registry import builtin_registry
@@ -175,7 +175,7 @@ async def _run(
         session_end=last + ran_for,
         limits=limits_of(person),
         expectations=_allowed(plan, first, last, moved),
-        reclined=_reclines(plan),
+        reclined=plan.reclines,
     )
     return check
 
@@ -216,10 +216,6 @@ def _allowed(plan: Plan, first: float, last: float, moved: dict[int, float]) -> 
         end = max(last + entry.end_s, min(later) if later else last + entry.end_s)
         windows.append(Expectation(first + entry.start_s, end, entry.setpoint, entry.step))
     return windows
-
-
-def _reclines(plan: Plan) -> bool:
-    return any(e.setpoint.posture is not Posture.UPRIGHT for e in plan.entries)
 
 
 def check_program(

@@ -41,9 +41,10 @@ from chairctl.engine import (
 from chairctl.plan import Plan, compile_program
 from chairctl.program import Program, format_duration, load_program
 from chairctl.program.library import find_program
+from chairctl.safety import RECLINE_WARNING
 from chairctl.safety.profile import Profile
 from chairctl.safety.screening import Screening
-from chairctl.store import Store
+from chairctl.store import Store, check_allowance
 from chairctl.vocabulary import ChairctlError, Unsupported
 from drivers.chair import ChairSession
 from drivers.models import ChairModel
@@ -134,6 +135,19 @@ class _Progress:
         if self.engine.paused:
             line.append("  (paused)", style="yellow")
         return line
+
+
+def _confirm_space(console: Console) -> bool:
+    """Ask whether the space around the chair is clear before a program that reclines it;
+    False off a terminal (nobody to answer: the chair stays upright)."""
+    if not (sys.stdin.isatty() and console.is_terminal):
+        console.print(
+            f"[yellow]•[/] {RECLINE_WARNING} Off a terminal nobody can confirm it, so "
+            "the chair stays upright (--space-clear confirms it beforehand)."
+        )
+        return False
+    console.print(f"[bold yellow]{RECLINE_WARNING}[/]")
+    return click.confirm("Is the space under and beside the chair clear?", default=False)
 
 
 def _clock_for(address: ChairAddress, speed: float | None) -> Clock:
@@ -256,6 +270,12 @@ async def _run(
     metavar="NAME@SECONDS",
     help="Simulated chair only: inject a fault (overload@180, link-drop@60, ...).",
 )
+@click.option(
+    "--space-clear",
+    is_flag=True,
+    help="Confirm beforehand that nobody and nothing is under or beside the chair, for a "
+    "program that reclines it (asked otherwise; off a terminal, it stays upright).",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON event per line instead.")
 @profile_option
 def run(
@@ -264,6 +284,7 @@ def run(
     model_id: str | None,
     speed: float | None,
     faults: tuple[str, ...],
+    space_clear: bool,
     as_json: bool,
     profile_name: str | None,
     home: Path | None,
@@ -283,6 +304,13 @@ def run(
     model = resolve_model(address, model_id)
     person, profile, screening = personalisation_for(home, profile_name)
     plan = compile_program(program, person=person, chair=model.capabilities)
+    needs_space = plan.reclines and model.capabilities.stop_moves_posture and not space_clear
+    if needs_space and not _confirm_space(console):
+        person = person.upright("the space around the chair was not confirmed clear")
+        plan = compile_program(program, person=person, chair=model.capabilities)
+    if profile_name is not None:
+        with open_store(home) as store:
+            check_allowance(store, profile_name, plan.total_s)
     if speed is not None and speed != 1 and address.kind not in _SPEEDABLE:
         raise click.BadParameter(
             "only a simulated chair runs faster (sim, or a serial link to chairctl sim serve)",

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from chairctl.safety.personalisation import AS_WRITTEN, Personalisation
-from chairctl.vocabulary import Region, Setpoint
+from chairctl.vocabulary import Posture, Region, Setpoint
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,11 @@ class Plan:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_starts", [e.start_s for e in self.entries])
+
+    @property
+    def reclines(self) -> bool:
+        """True when some entry takes the chair out of upright."""
+        return any(e.setpoint.posture is not Posture.UPRIGHT for e in self.entries)
 
     @property
     def total_s(self) -> float:

@@ -52,6 +52,12 @@ class Personalisation(BaseModel):
         "('osteoporosis').",
     )
 
+    def upright(self, reason: str) -> Personalisation:
+        """These limits with no recline, for ``reason`` (a few words)."""
+        return self.model_copy(
+            update={"recline_allowed": False, "reasons": {**self.reasons, "recline": reason}}
+        )
+
     def why(self, limit: str) -> str:
         """ " (osteoporosis)" when the limit has a reason, "" otherwise."""
         reason = self.reasons.get(limit)

@@ -4,6 +4,7 @@
 ``store.begin_session(...)`` returns the :class:`SessionLog` to pass to ``Engine.listen``.
 """
 
+from chairctl.store.allowance import SessionNotYet, check_allowance
 from chairctl.store.paths import DATABASE_NAME, HOME_VARIABLE, database_path
 from chairctl.store.schema import LATEST_VERSION, MIGRATIONS
 from chairctl.store.sessions import SafetyEvent, SessionLog, SessionRecord, region_figures
@@ -17,8 +18,10 @@ __all__ = [
     "MIGRATIONS",
     "SafetyEvent",
     "SessionLog",
+    "SessionNotYet",
     "SessionRecord",
     "Store",
+    "check_allowance",
     "database_path",
     "region_figures",
 ]

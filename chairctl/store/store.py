@@ -17,7 +17,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -27,6 +27,7 @@ from chairctl.store.liveness import is_alive, process_identity
 from chairctl.store.schema import LATEST_VERSION, MIGRATIONS
 from chairctl.store.sessions import SafetyEvent, SessionLog, SessionRecord
 from chairctl.vocabulary import TRACK_ORDER, Region, StoreError
+from chairctl.vocabulary.limits import SESSION_CAP_S
 
 #: How long a write waits for another process's write to finish before giving up.
 BUSY_TIMEOUT_S = 30.0
@@ -322,6 +323,26 @@ class Store:
         ).fetchall()
         return [self._record(row) for row in rows]
 
+    def sessions_of(self, profile_name: str, *, since: datetime) -> list[SessionRecord]:
+        """The sessions of one profile that began or ended after ``since``, or still run,
+        oldest first (without their regions and events)."""
+        cutoff = since.astimezone(UTC)
+        # A session that began up to a session cap earlier may have ended after ``since``,
+        # though its end was never written (its process died).
+        earliest = cutoff - timedelta(seconds=SESSION_CAP_S)
+        rows = self._db.execute(
+            "SELECT id, program_id, program_name, profile_name, chair, planned_s, started_at, "
+            "ended_at, session_s, outcome, reason FROM sessions WHERE profile_name = ? AND "
+            "(started_at >= ? OR ended_at >= ? OR outcome = 'running') "
+            "ORDER BY started_at, id",
+            (
+                profile_name,
+                earliest.isoformat(timespec="microseconds"),
+                cutoff.isoformat(timespec="microseconds"),
+            ),
+        ).fetchall()
+        return [self._record(row, details=False) for row in rows]
+
     def session(self, session_id: int) -> SessionRecord | None:
         """One session by its id, or None."""
         row = self._db.execute(
@@ -331,17 +352,20 @@ class Store:
         ).fetchone()
         return None if row is None else self._record(row)
 
-    def _record(self, row: sqlite3.Row) -> SessionRecord:
+    def _record(self, row: sqlite3.Row, *, details: bool = True) -> SessionRecord:
         ident: int = row["id"]
-        regions = self._db.execute(
-            "SELECT region, seconds, mean_intensity FROM session_regions WHERE session_id = ?",
-            (ident,),
-        ).fetchall()
-        regions.sort(key=lambda r: TRACK_ORDER.index(Region(r["region"])))
-        events = self._db.execute(
-            "SELECT at, kind, message FROM safety_events WHERE session_id = ? ORDER BY at, id",
-            (ident,),
-        ).fetchall()
+        regions: list[sqlite3.Row] = []
+        events: list[sqlite3.Row] = []
+        if details:
+            regions = self._db.execute(
+                "SELECT region, seconds, mean_intensity FROM session_regions WHERE session_id = ?",
+                (ident,),
+            ).fetchall()
+            regions.sort(key=lambda r: TRACK_ORDER.index(Region(r["region"])))
+            events = self._db.execute(
+                "SELECT at, kind, message FROM safety_events WHERE session_id = ? ORDER BY at, id",
+                (ident,),
+            ).fetchall()
         ended, seconds = row["ended_at"], row["session_s"]
         return SessionRecord(
             id=ident,

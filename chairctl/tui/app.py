@@ -29,6 +29,7 @@ from chairctl.clock import Clock, RealClock
 from chairctl.engine import Event
 from chairctl.plan import AS_WRITTEN, Personalisation, Plan
 from chairctl.program import Program
+from chairctl.safety import RECLINE_WARNING
 from chairctl.safety.profile import Profile
 from chairctl.safety.screening import Screening, screen
 from chairctl.store import Store
@@ -38,7 +39,7 @@ from chairctl.tui.screens.history import HistoryScreen
 from chairctl.tui.screens.library import LibraryScreen
 from chairctl.tui.screens.personalise import PersonaliseScreen
 from chairctl.tui.screens.profile_form import ProfileFormScreen
-from chairctl.tui.screens.profiles import ProfilesScreen
+from chairctl.tui.screens.profiles import ConfirmScreen, ProfilesScreen
 from chairctl.tui.screens.safety_notice import NOTICE, NOTICE_VERSION, SafetyNoticeScreen
 from chairctl.tui.screens.session import STOP_WORDS, SessionScreen
 from chairctl.vocabulary import ChairctlError
@@ -243,12 +244,35 @@ class ChairctlApp(App[None]):
         self.start_session(program, person)
 
     def start_session(self, program: Program, person: Personalisation = AS_WRITTEN) -> None:
-        """Compile ``program`` for the person and this chair, show the session, and run it."""
+        """Compile ``program`` for the person and this chair, show the session, and run it.
+
+        A program that reclines the chair asks first whether the space around it is clear
+        (a stop brings the leg rest down); if not, it runs upright.
+        """
         if self.control.running:
             self.notify("A session is already running; Escape stops it.", severity="warning")
             return
         try:
             plan = self.control.compile(program, person)
+        except ChairctlError as error:
+            self.notify(str(error), title=f"{program.name} cannot run", severity="error")
+            return
+        if plan.reclines and self.control.model.capabilities.stop_moves_posture:
+            question = f"{RECLINE_WARNING}\n\nIs the space under and beside the chair clear?"
+
+            def answered(clear: bool | None) -> None:
+                chosen = person
+                if not clear:
+                    chosen = person.upright("the space around the chair was not confirmed clear")
+                self._start(program, chosen)
+
+            self.push_screen(ConfirmScreen(question), answered)
+            return
+        self._start(program, person, plan)
+
+    def _start(self, program: Program, person: Personalisation, plan: Plan | None = None) -> None:
+        try:
+            plan = plan or self.control.compile(program, person)
             notes = [str(a) for a in plan.adjustments] + self.control.approximations(plan)
         except ChairctlError as error:
             self.notify(str(error), title=f"{program.name} cannot run", severity="error")
@@ -267,7 +291,7 @@ class ChairctlApp(App[None]):
                 program,
                 plan,
                 store=self.store,
-                profile_name=self.profile.name if self.profile else None,
+                profile=self.profile,
                 listener=self._on_engine_event,
             )
         except ChairctlError as error:

@@ -22,7 +22,8 @@ from chairctl.clock import Clock
 from chairctl.engine import Engine, Event, LiveChange, Result
 from chairctl.plan import Personalisation, Plan, compile_program
 from chairctl.program import Program
-from chairctl.store import Store
+from chairctl.safety.profile import Profile
+from chairctl.store import Store, check_allowance
 from chairctl.vocabulary import ChairctlError, ChairStatus, LinkError, Region, Unsupported
 from drivers.chair import ChairSession
 from drivers.models import ChairModel
@@ -180,13 +181,22 @@ class ChairControl:
         plan: Plan,
         *,
         store: Store | None,
-        profile_name: str | None,
+        profile: Profile | None,
         listener: Callable[[Event], None],
     ) -> Result:
         """Run ``plan`` to its end (or a stop, or a fault); the chair is released however it
-        ends, and the session is logged in ``store`` as it runs."""
+        ends, and the session is logged in ``store`` as it runs.
+
+        Refused before anything moves (:class:`~chairctl.store.SessionNotYet`) when the
+        person's rest between sessions or daily cap does not allow it; their measured shoulder
+        line places the rollers until the chair reports its own scan.
+        """
         if self.engine is not None:
             raise ChairctlError("a session is already running")
+        profile_name = profile.name if profile is not None else None
+        if store is not None and profile_name is not None:
+            check_allowance(store, profile_name, plan.total_s)
+        self.session.use_profile_shoulder(profile.shoulder_position if profile else None)
         if self.session.fault is not None:
             raise ChairctlError(
                 f"the chair's fault is still latched ({self.session.fault}); clear it first"

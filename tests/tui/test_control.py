@@ -76,7 +76,7 @@ async def test_a_library_program_runs_to_its_end_and_is_logged(
     plan = control.compile(program, AS_WRITTEN)
     with Store.open(tmp_path / "chairctl.db") as store:
         result = await clock.run(
-            control.run(program, plan, store=store, profile_name=None, listener=seen.event)
+            control.run(program, plan, store=store, profile=None, listener=seen.event)
         )
         assert result.outcome is Outcome.COMPLETED
         assert result.chair_safe
@@ -103,7 +103,7 @@ async def test_a_program_runs_on_a_chair_of_each_other_family(
     try:
         with Store.open(tmp_path / "chairctl.db") as store:
             result = await clock.run(
-                control.run(program, plan, store=store, profile_name=None, listener=seen.event)
+                control.run(program, plan, store=store, profile=None, listener=seen.event)
             )
             assert result.outcome is Outcome.COMPLETED, result.reason
             assert result.chair_safe
@@ -124,7 +124,7 @@ async def test_a_stop_during_a_session_says_stopping_then_stopped_and_releases(
 
     async def scenario() -> None:
         run = asyncio.ensure_future(
-            control.run(program, plan_of(600), store=None, profile_name=None, listener=seen.event)
+            control.run(program, plan_of(600), store=None, profile=None, listener=seen.event)
         )
         await clock.sleep(120)
         assert control.needs_stop()
@@ -150,7 +150,7 @@ async def test_two_stops_at_once_share_one_release(
 
     async def scenario() -> None:
         run = asyncio.ensure_future(
-            control.run(program, plan_of(600), store=None, profile_name=None, listener=seen.event)
+            control.run(program, plan_of(600), store=None, profile=None, listener=seen.event)
         )
         await clock.sleep(90)
         first, second = await asyncio.gather(control.stop(), control.stop())
@@ -185,7 +185,7 @@ async def test_a_lost_link_is_shown_stage_by_stage_and_nothing_resumes(
 
     async def scenario() -> None:
         run = asyncio.ensure_future(
-            control.run(program, plan_of(600), store=None, profile_name=None, listener=seen.event)
+            control.run(program, plan_of(600), store=None, profile=None, listener=seen.event)
         )
         await clock.sleep(90)
         control.simulated.inject(LinkDrop())
@@ -201,12 +201,12 @@ async def test_a_lost_link_is_shown_stage_by_stage_and_nothing_resumes(
     # Nothing starts again until the person says so.
     with pytest.raises(LinkError, match="reconnect first"):
         await clock.run(
-            control.run(program, plan_of(60), store=None, profile_name=None, listener=seen.event)
+            control.run(program, plan_of(60), store=None, profile=None, listener=seen.event)
         )
     await clock.run(control.reconnect())
     assert control.link_state is LinkState.CONNECTED
     result = await clock.run(
-        control.run(program, plan_of(60), store=None, profile_name=None, listener=seen.event)
+        control.run(program, plan_of(60), store=None, profile=None, listener=seen.event)
     )
     assert result.outcome is Outcome.COMPLETED
 
@@ -217,13 +217,11 @@ async def test_one_session_at_a_time(rig: tuple[ChairControl, VirtualClock, Reco
 
     async def scenario() -> None:
         run = asyncio.ensure_future(
-            control.run(program, plan_of(300), store=None, profile_name=None, listener=seen.event)
+            control.run(program, plan_of(300), store=None, profile=None, listener=seen.event)
         )
         await clock.sleep(30)
         with pytest.raises(ChairctlError, match="already running"):
-            await control.run(
-                program, plan_of(60), store=None, profile_name=None, listener=seen.event
-            )
+            await control.run(program, plan_of(60), store=None, profile=None, listener=seen.event)
         await control.stop()
         await run
 
@@ -261,7 +259,7 @@ async def test_a_stop_in_the_middle_of_a_step_change_releases_and_nothing_restar
 
     async def scenario() -> None:
         run = asyncio.ensure_future(
-            control.run(program, plan, store=None, profile_name=None, listener=seen.event)
+            control.run(program, plan, store=None, profile=None, listener=seen.event)
         )
         while control.engine is None or control.engine.preparing:
             await clock.sleep(0.5)
