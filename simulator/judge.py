@@ -462,7 +462,9 @@ def _judge_posture(
         if t < session_end:
             continue
         slope = path.slope(t)
-        if slope > 0:
+        # A move under way when the session ended runs on until the release reaches the
+        # chair (a key or two); after that, nothing moves away from home.
+        if slope > 0 and t >= session_end + KEY_ALLOWANCE_S:
             once(
                 "posture away",
                 f"the {name} moved away from home after the stop, at {minute:.1f} min",

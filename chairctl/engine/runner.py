@@ -368,7 +368,14 @@ class Engine:
             # allowance runs out: the entry is applied again at each such moment.
             while moment is not None and moment < min(entry.end_s, self.end_s):
                 await self._wait_until(moment)
-                judged, applied = await self._apply(index, entry, moment)
+                # A change still under way when the session's time is up (a posture move, a
+                # restart) is cut there: the session ends on time, the chair released.
+                try:
+                    judged, applied = await self.clock.wait_for(
+                        self._apply(index, entry, moment), max(0.0, self.end_s - self.elapsed())
+                    )
+                except TimeoutError:
+                    return
                 moment = self._next_change(entry, applied, max(judged, self.elapsed()))
         await self._wait_until(self.end_s)
 

@@ -248,14 +248,13 @@ class Reconciler:
         )
         if lower is not None:
             return lower
+        # Then the airbags, which do not move: their contact goes on while the rollers are
+        # placed, rather than resting for the walk and starting again after it.
+        airbags = self._airbags(t, s)
+        if airbags is not None:
+            return airbags
         step = self._rollers(t, s, working) if t.technique is not None else None
-        return (
-            step
-            or self._airbags(t, s)
-            or self._heat(t, s)
-            or self._foot(t, s)
-            or self._posture(t, s)
-        )
+        return step or self._heat(t, s) or self._foot(t, s) or self._posture(t, s)
 
     def would_restart(self, t: Targets, s: ChairStatus) -> bool:
         """True when bringing the chair from ``s`` to ``t`` takes a restart (switched off, it
