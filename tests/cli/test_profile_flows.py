@@ -108,3 +108,59 @@ def test_an_unknown_profile_is_one_line(capsys: pytest.CaptureFixture[str], home
     code, _, err = cli(capsys, "show", "lower-back-relief", "--home", str(home), "--profile", "zed")
     assert code == 1
     assert err.startswith("chairctl: no profile 'zed'; profiles: ann, bob")
+
+
+def test_a_second_session_waits_for_the_rest_and_says_until_when(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    args = ("run", "five-minute-reset", "--speed", "200", "--home", str(home), "--profile", "ann")
+    code, _, _ = cli(capsys, *args, "--json")
+    assert code == 0
+    # Five minutes of massage: five minutes' rest before the next, refused before anything moves.
+    code, out, err = cli(capsys, *args)
+    assert code == 1
+    assert "the body rests as long between sessions" in err
+    assert "The next session may start at" in err
+    assert "Keep the chair's remote" not in out
+    code, out, _ = cli(capsys, "history", "--home", str(home), "--json")
+    assert len(json.loads(out)) == 1
+
+
+@pytest.mark.parametrize("shoulder", [20.0, 7.0])
+def test_a_shoulder_line_outside_the_chair_s_scan_window_is_refused(
+    capsys: pytest.CaptureFixture[str], home: Path, shoulder: float
+) -> None:
+    profile = Profile.model_validate(
+        {"name": "Cy", "shoulder_position": shoulder, "health": {"age": 30, "first_use": False}}
+    )
+    with Store.open(database_path(home)) as store:
+        store.put_profile("cy", profile.model_dump_json())
+    code, out, err = cli(capsys, "run", "five-minute-reset", "--home", str(home), "--profile", "cy")
+    assert code == 1
+    assert f"shoulder line {shoulder:g} lies outside this chair's body-scan window" in err
+    assert "8.47 to 12" in err
+    code, out, _ = cli(capsys, "history", "--home", str(home), "--json")
+    assert json.loads(out) == []
+
+
+@pytest.mark.parametrize("shoulder", ["1e9", "Infinity", "NaN", "-1"])
+def test_an_impossible_shoulder_line_is_not_a_profile(shoulder: str) -> None:
+    document = f'{{"name": "Cy", "shoulder_position": {shoulder}, "health": {{}}}}'
+    with pytest.raises(ValueError, match="shoulder_position"):
+        Profile.model_validate_json(document)
+
+
+def test_a_reclining_program_off_a_terminal_stays_upright(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    # Nobody can confirm the space around the chair: a stop would bring the leg rest down.
+    args = ("run", "evening-wind-down", "--speed", "500", "--home", str(home))
+    code, out, _ = cli(capsys, *args)
+    assert code == 0
+    said = " ".join(out.split())
+    assert "This program reclines the chair." in said
+    assert "the chair stays upright" in said
+    assert "no recline for you (the space around the chair was not confirmed clear)" in said
+    code, out, _ = cli(capsys, *args, "--space-clear")
+    assert code == 0
+    assert "This program reclines the chair." not in " ".join(out.split())

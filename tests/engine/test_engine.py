@@ -18,7 +18,7 @@ from chairctl.engine import (
     StepStarted,
     Stopped,
 )
-from chairctl.plan import Plan, PlanEntry
+from chairctl.plan import Personalisation, Plan, PlanEntry
 from chairctl.vocabulary import PERCUSSION, Region, Setpoint, Technique, WorkState
 from simulator.families import simulated_chair
 from simulator.faults import LinkDrop, Overload, ScheduledFault
@@ -343,3 +343,56 @@ async def test_a_cut_while_preparing_waits_for_the_stop(rig: Rig) -> None:
     await rig.clock.run(scenario())
     assert chair_is_safe(rig)
     assert "SessionStarted" not in rig.kinds()
+
+
+async def test_a_live_plus_is_held_to_the_person_s_cap_and_says_why(rig: Rig) -> None:
+    # An 82-year-old with cleared osteoporosis: "+" four times, and the depth stays at 1.
+    person = Personalisation(max_intensity=1, reasons={"intensity": "osteoporosis"})
+    gentle = Setpoint(technique=Technique.KNEAD, regions=(Region.MID_BACK,), intensity=1)
+    plan = Plan("test", "Test", (PlanEntry(0, 300, gentle, 9, "knead"),), person=person)
+    engine = rig.engine(plan)
+    changes = []
+
+    async def scenario() -> None:
+        run = asyncio.ensure_future(engine.run())
+        await rig.clock.sleep(150)
+        for _ in range(4):
+            changes.append(await engine.change_intensity(+1))
+        await rig.clock.sleep(60)
+        await engine.stop()
+        await run
+
+    await rig.clock.run(scenario())
+    assert [c.intensity for c in changes] == [1, 1, 1, 1]
+    assert [c.offset for c in changes] == [0, 0, 0, 0]  # a press that cannot help is not kept
+    assert changes[0].held == "capped at 1 for you (osteoporosis)"
+    messages = {e.message for e in rig.events if isinstance(e, AdjustmentMade)}
+    assert "capped at 1 for you (osteoporosis)" in messages
+    # The ground truth: the 3D depth never went past level 1.
+    trace = rig.chair.trace
+    assert max(trace.depth.at(t / 4).at(t / 4) for t in range(int(rig.clock.now() * 4))) <= 1.0
+
+
+async def test_after_a_pause_the_rollers_start_gently_again(rig: Rig) -> None:
+    strong = Setpoint(technique=Technique.KNEAD, regions=(Region.MID_BACK,), intensity=4)
+    engine = rig.engine(plan_of((300, strong)))
+
+    async def scenario() -> float:
+        run = asyncio.ensure_future(engine.run())
+        await rig.clock.sleep(150)
+        await engine.pause()
+        await rig.clock.sleep(60)
+        resumed = rig.clock.now()
+        await engine.resume()
+        await run
+        return resumed
+
+    resumed = await rig.clock.run(scenario())
+    trace = rig.chair.trace
+    began = next(t for t, a in trace.activity.changes() if t > resumed and a is not None)
+    # A minute of contact at 2 again, then one level at a time up to 4.
+    for tenth in range(590):
+        at = began + tenth / 10
+        assert trace.depth.at(at).at(at) <= 2.0 + 1e-9
+    messages = {e.message for e in rig.events if isinstance(e, AdjustmentMade)}
+    assert "after the pause the chair starts gently again, as at the start" in messages
