@@ -21,6 +21,7 @@ BENCHMARKS: dict[str, str] = {
     "stop_latency": "bench.stop_latency",
     "following": "bench.following",
     "check_speed": "bench.check_speed",
+    "population": "bench.population",
     "programs": "bench.programs",
     "startup": "bench.startup",
 }

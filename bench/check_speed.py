@@ -49,7 +49,7 @@ def _time_check(path: Path, model: ChairModel) -> tuple[float, float]:
     started = time.perf_counter()
     result = check_program(path, model)
     wall = time.perf_counter() - started
-    return wall, (0.0 if result.outcome == "error" else result.length_s)
+    return wall, (0.0 if result.outcome in ("unsupported", "error") else result.length_s)
 
 
 def _other_family(
