@@ -43,7 +43,9 @@ def test_after_a_session_the_body_rests_as_long_as_it_was_massaged(store: Store)
         check_allowance(store, "Ann", 10 * 60, now)
     # It says when: the session's end plus its 12 minutes.
     assert refused.value.may_start is not None
-    assert refused.value.may_start - now == pytest.approx(timedelta(minutes=12), abs=timedelta(seconds=5))
+    assert refused.value.may_start - now == pytest.approx(
+        timedelta(minutes=12), abs=timedelta(seconds=5)
+    )
     check_allowance(store, "Ann", 10 * 60, now + timedelta(minutes=13))
     # Someone else's session is no reason to wait.
     check_allowance(store, "Bo", 10 * 60, now)

@@ -14,7 +14,8 @@ from textual.widgets import Select, Switch
 
 from chairctl.clock import VirtualClock
 from chairctl.engine import Outcome
-from chairctl.safety.profile import HealthScreening, Profile
+from chairctl.program import load_program
+from chairctl.safety.profile import Condition, HealthScreening, Profile
 from chairctl.store import Store, database_path
 from chairctl.tui.app import ChairctlApp
 from chairctl.tui.control import StopState
@@ -23,11 +24,13 @@ from chairctl.tui.screens.history import HistoryScreen
 from chairctl.tui.screens.library import LibraryScreen
 from chairctl.tui.screens.personalise import PersonaliseScreen
 from chairctl.tui.screens.profile_form import ProfileFormScreen
-from chairctl.tui.screens.profiles import ProfilesScreen
+from chairctl.tui.screens.profiles import ConfirmScreen, ProfilesScreen
 from chairctl.tui.screens.safety_notice import NOTICE, NOTICE_VERSION, SafetyNoticeScreen
 from chairctl.tui.screens.session import COMPANION, SessionScreen
+from chairctl.vocabulary import Posture
 from drivers.session import LinkState
 from simulator.faults import LinkDrop, Overload
+from tests.conftest import PROGRAMS
 
 
 def saved_profile(home: Path, profile: Profile, *, acknowledged: bool = True) -> None:
@@ -325,3 +328,62 @@ async def test_personal_choices_are_remembered_per_profile_and_program(tmp_path:
         assert again.personalisation.heat_allowed is False
     with Store.open(database_path(tmp_path)) as store:
         assert store.program_preferences("Ann", program.id) is not None
+
+
+FRAGILE = Profile(
+    name="Flo",
+    health=HealthScreening(
+        age=70,
+        first_use=False,
+        conditions=frozenset({Condition.OSTEOPOROSIS}),
+        clinician_cleared=frozenset({Condition.OSTEOPOROSIS}),
+    ),
+)
+
+
+async def test_plus_past_the_person_s_cap_says_why_and_is_not_kept(tmp_path: Path) -> None:
+    saved_profile(tmp_path, FRAGILE)
+    clock = VirtualClock()
+    app = make_app(tmp_path, clock, profile_name="Flo")
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, clock, 1)
+        program = load_program(PROGRAMS / "morning-loosen-up.yaml")
+        assert app.screening is not None
+        app.start_session(program, app.screening.personalisation())
+        await advance(pilot, clock, 120)
+        engine = app.control.engine
+        assert engine is not None
+        app.clear_notifications()
+        for _ in range(4):
+            await pilot.press("plus")
+            await advance(pilot, clock, 1)
+        said = [n.message for n in app._notifications]
+        assert said
+        assert all("capped at 1 for you (osteoporosis)" in message for message in said)
+        assert engine.intensity_offset == 0
+        await pilot.press("escape")
+        await advance(pilot, clock, 10)
+        assert chair_is_safe(app)
+
+
+async def test_a_reclining_program_asks_whether_the_space_is_clear(tmp_path: Path) -> None:
+    async with opened(tmp_path) as (app, pilot, clock):
+        program = load_program(PROGRAMS / "mobility-stretch.yaml")
+        app.start_session(program)
+        await pilot.pause()
+        question = app.screen
+        assert isinstance(question, ConfirmScreen)
+        said = str(question.query_one("#confirm-question").render())
+        assert "brings the backrest up and the leg rest down at once" in " ".join(said.split())
+        await pilot.press("n")
+        await advance(pilot, clock, 2)
+        session = app.session_screen
+        assert session is not None
+        # Not confirmed: the program runs upright, and says so.
+        assert all(e.setpoint.posture is Posture.UPRIGHT for e in session.plan.entries)
+        assert any("no recline for you" in str(a) for a in session.plan.adjustments)
+        await advance(pilot, clock, 60)
+        await pilot.press("escape")
+        await advance(pilot, clock, 30)
+        assert chair_is_safe(app)
+        assert app.control.stop_state is StopState.STOPPED
