@@ -610,7 +610,9 @@ class Engine:
         held: str | None = None
         if capped or setpoint.intensity < asked.intensity:
             rules = {c.rule: c for c in corrections}
-            if capped or "person-intensity" in rules:
+            if capped and person.max_intensity >= MAX_INTENSITY:
+                held = f"{MAX_INTENSITY} is the strongest there is"
+            elif capped or "person-intensity" in rules:
                 held = f"capped at {person.max_intensity} for you{person.why('intensity')}"
             elif "neck-intensity" in rules:
                 held = f"at the neck the intensity stays at {setpoint.intensity}"

@@ -131,6 +131,23 @@ async def test_live_intensity_is_clamped_by_the_rules(rig: Rig) -> None:
     assert any("at the neck is capped at 2" in m for m in messages)
 
 
+async def test_a_live_plus_at_the_top_says_there_is_no_stronger(rig: Rig) -> None:
+    strongest = Setpoint(technique=Technique.KNEAD, regions=(Region.MID_BACK,), intensity=5)
+    engine = rig.engine(plan_of((300, strongest)))
+    changes = []
+
+    async def scenario() -> None:
+        run = asyncio.ensure_future(engine.run())
+        await rig.clock.sleep(150)
+        changes.append(await engine.change_intensity(+1))
+        await engine.stop()
+        await run
+
+    await rig.clock.run(scenario())
+    assert (changes[0].offset, changes[0].intensity) == (0, 5)
+    assert changes[0].held == "5 is the strongest there is"
+
+
 async def test_the_session_cap_stops_a_long_plan(rig: Rig) -> None:
     engine = rig.engine(plan_of((200, KNEAD_MID)), cap_s=120)
     result = await rig.clock.run(engine.run())
