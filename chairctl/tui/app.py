@@ -146,7 +146,7 @@ class ChairctlApp(App[None]):
         name = self.wanted_profile or _last_used(store)
         if name is not None:
             try:
-                self._use_profile(load_profile(store, name))
+                self.use_profile(load_profile(store, name))
             except ChairctlError as error:
                 self.notify(str(error), title="Profile", severity="error")
         if self.profile is None or not self._acknowledged(self.profile.name):
@@ -170,7 +170,7 @@ class ChairctlApp(App[None]):
             self.notify("You can make a profile later with p.")
             return
         if self._save_profile(profile):
-            self._use_profile(profile)
+            self.use_profile(profile)
             self._remember_acknowledgement(profile.name)
 
     def _remember_acknowledgement(self, name: str) -> None:
@@ -193,7 +193,8 @@ class ChairctlApp(App[None]):
     def _profile_names(self) -> list[str]:
         return self.store.profile_names() if self.store is not None else []
 
-    def _use_profile(self, profile: Profile) -> None:
+    def use_profile(self, profile: Profile) -> None:
+        """Seat ``profile`` in the chair: its screening governs the library and every start."""
         self.profile = profile
         self.screening = screen(profile)
         if self.library is not None:
@@ -254,6 +255,8 @@ class ChairctlApp(App[None]):
             return
         try:
             plan = self.control.compile(program, person)
+            # Asked before the recline question and the session screen: a refusal is one note.
+            self.control.check_allowance(plan, store=self.store, profile=self.profile)
         except ChairctlError as error:
             self.notify(str(error), title=f"{program.name} cannot run", severity="error")
             return
@@ -297,7 +300,7 @@ class ChairctlApp(App[None]):
         except ChairctlError as error:
             self.notify(str(error), title="The session did not start", severity="error")
             if self.session_screen is not None and self.screen is self.session_screen:
-                self.session_screen.dismiss(None)
+                self.session_screen.not_started()
 
     def _session_closed(self, session: SessionScreen) -> None:
         if self.session_screen is session:
@@ -460,7 +463,7 @@ class ChairctlApp(App[None]):
         except ChairctlError as error:
             self.notify(str(error), severity="error")
             return
-        self._use_profile(profile)
+        self.use_profile(profile)
         self.notify(f"In the chair: {profile.name}")
         if not self._acknowledged(profile.name):
             self.push_screen(SafetyNoticeScreen(), self._notice_read)

@@ -175,6 +175,12 @@ class ChairControl:
                 ) from None
         return list(notes)
 
+    def check_allowance(self, plan: Plan, *, store: Store | None, profile: Profile | None) -> None:
+        """Raise :class:`~chairctl.store.SessionNotYet` when ``profile``'s rest between sessions
+        or daily cap does not allow ``plan`` now (a guest, or no store: nothing to go by)."""
+        if store is not None and profile is not None:
+            check_allowance(store, profile.name, plan.total_s)
+
     async def run(
         self,
         program: Program,
@@ -194,8 +200,7 @@ class ChairControl:
         if self.engine is not None:
             raise ChairctlError("a session is already running")
         profile_name = profile.name if profile is not None else None
-        if store is not None and profile_name is not None:
-            check_allowance(store, profile_name, plan.total_s)
+        self.check_allowance(plan, store=store, profile=profile)
         self.session.use_profile_shoulder(profile.shoulder_position if profile else None)
         if self.session.fault is not None:
             raise ChairctlError(

@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Select, Switch
 
 from chairctl.clock import VirtualClock
-from chairctl.engine import Outcome
+from chairctl.engine import Finished, Outcome, SessionStarted
 from chairctl.program import load_program
 from chairctl.safety.profile import Condition, HealthScreening, Profile
 from chairctl.store import Store, database_path
@@ -387,3 +387,36 @@ async def test_a_reclining_program_asks_whether_the_space_is_clear(tmp_path: Pat
         await advance(pilot, clock, 30)
         assert chair_is_safe(app)
         assert app.control.stop_state is StopState.STOPPED
+
+
+async def test_a_session_too_soon_after_the_last_is_refused_before_anything_shows(
+    tmp_path: Path,
+) -> None:
+    saved_profile(tmp_path, ADULT)
+    with Store.open(database_path(tmp_path)) as store:
+        log = store.begin_session("p", "P", "Ann", "the simulated chair", 10 * 60)
+        log.on_event(SessionStarted(0.0, "p", "P", 10 * 60))
+        log.on_event(Finished(10 * 60, chair_safe=True))
+    async with opened(tmp_path) as (app, pilot, clock):
+        app.clear_notifications()
+        app.start_session(load_program(PROGRAMS / "upper-back-release.yaml"))
+        await advance(pilot, clock, 5)
+        said = " ".join(n.message for n in app._notifications)
+        assert "the body rests as long between sessions" in said
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.control.engine is None
+        assert simulated(app).state().roller_technique is None
+
+
+async def test_a_session_the_chair_cannot_start_says_so_and_closes_its_screen(
+    tmp_path: Path,
+) -> None:
+    async with opened(tmp_path) as (app, pilot, clock):
+        await clock.run(app.control.close())
+        app.clear_notifications()
+        app.start_session(load_program(PROGRAMS / "upper-back-release.yaml"))
+        await advance(pilot, clock, 5)
+        said = " ".join(n.message for n in app._notifications)
+        assert "not connected to the chair" in said
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.session_screen is None

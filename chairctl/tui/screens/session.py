@@ -98,6 +98,7 @@ class SessionScreen(Screen[None]):
         self.fault: str | None = None
         self.stop_state = StopState.IDLE
         self._composed = False  # True from on_mount: events before it are drawn then
+        self._not_started = False  # the session was refused before this screen was drawn
         self._left_shown = ""
 
     # -- layout ---------------------------------------------------------------------------------
@@ -132,6 +133,8 @@ class SessionScreen(Screen[None]):
         self._show_stop(self.stop_state)
         self._tick()
         self._show_summary()
+        if self._not_started:
+            self.dismiss(None)
 
     # -- what the engine and the chair say ------------------------------------------------------
 
@@ -412,6 +415,17 @@ class SessionScreen(Screen[None]):
 
     def action_done(self) -> None:
         self.dismiss(None)
+
+    def not_started(self) -> None:
+        """The session was refused before it began: back to where it was started from.
+
+        A refusal can come before this screen has finished mounting; dismissing it then would
+        leave its mount drawing into removed widgets, so it closes itself once drawn.
+        """
+        if self._composed:
+            self.dismiss(None)
+        else:
+            self._not_started = True
 
 
 def _shown(status: ChairStatus) -> tuple[object, ...]:
