@@ -175,14 +175,21 @@ class _VirtualTimeApp(ChairctlApp):
         await self.clock.run(super().shutdown())
 
 
+def _people(trials: int) -> list[Profile]:
+    """One person per trial: a person's next session waits out a rest between sessions in
+    wall-clock time, and the trials run back to back in virtual time."""
+    health = HealthScreening(age=40, first_use=False)
+    return [Profile(name=f"Bench {trial + 1}", health=health) for trial in range(trials)]
+
+
 @contextlib.asynccontextmanager
-async def _home() -> AsyncIterator[Path]:
+async def _home(people: list[Profile]) -> AsyncIterator[Path]:
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
-        profile = Profile(name="Bench", health=HealthScreening(age=40, first_use=False))
         with Store.open(database_path(home)) as store:
-            store.put_profile(profile.name, profile.model_dump_json())
-            store.acknowledge(profile.name, NOTICE, NOTICE_VERSION)
+            for profile in people:
+                store.put_profile(profile.name, profile.model_dump_json())
+                store.acknowledge(profile.name, NOTICE, NOTICE_VERSION)
         yield home
 
 
@@ -190,16 +197,18 @@ async def _app_trials(trials: int) -> list[float]:
     clock = VirtualClock()
     rng = random.Random("app")
     samples: list[float] = []
-    async with _home() as home:
+    people = _people(trials)
+    async with _home(people) as home:
         # The library read beforehand: the app would read it in a thread, in real time.
         library = [load_program(path) for path in sorted(library_dir().glob("*.yaml"))]
-        app = _VirtualTimeApp(home=home, clock=clock, programs=library)
+        app = _VirtualTimeApp(home=home, clock=clock, programs=library, profile_name=people[0].name)
         async with app.run_test(size=(120, 40)) as pilot:
             await clock.advance(1.0)
             chair = app.control.simulated
             assert chair is not None
             keys = KeyClock(chair)
-            for _ in range(trials):
+            for person in people:
+                app.use_profile(person)
                 await pilot.press("enter", "enter")  # Personalise, then start
                 await _until(clock, lambda: app.control.engine is not None)
                 await _until(
