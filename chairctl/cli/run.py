@@ -1,26 +1,30 @@
 """``chairctl run``: a program on a chair, with live progress, stopped safely however it ends.
 
 Nothing moves before the program is valid, compiled for the chair, and every approximation the
-chair needs is shown. Ctrl-C (or SIGTERM) asks the engine to stop, which releases the chair
-before the process exits with 130 (143 for SIGTERM).
+chair needs is shown. Ctrl-C, SIGTERM and SIGHUP (a closed terminal) ask the engine to stop,
+which releases the chair before the process exits with 130, 143 or 129; so does the output
+going away (``run --json | head``: 141). When the chair does not confirm its release, the last
+words say so, what the chair will do on its own, and how to stop it by hand.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import signal
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 import click
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 from rich.text import Text
 
 from chairctl.cli.chairs import ChairAddress, chair_options, links_for, resolve_model
+from chairctl.cli.endings import SessionEnding, left_to_itself
+from chairctl.cli.output import GuardedStream
 from chairctl.cli.people import open_store, personalisation_for, profile_option
 from chairctl.clock import Clock, RealClock, ScaledClock
 from chairctl.engine import (
@@ -45,7 +49,7 @@ from chairctl.safety import RECLINE_WARNING
 from chairctl.safety.profile import Profile
 from chairctl.safety.screening import Screening
 from chairctl.store import Store, check_allowance
-from chairctl.vocabulary import ChairctlError, Unsupported
+from chairctl.vocabulary import ChairctlError, ChairStatus, Unsupported
 from drivers.chair import ChairSession
 from drivers.models import ChairModel
 from drivers.session import SessionConfig
@@ -55,9 +59,6 @@ from simulator.faults import ScheduledFault, parse_fault
 #: built-in one, or one served with ``chairctl sim serve --speed`` on a pty or TCP port. A BLE
 #: chair is a real chair.
 _SPEEDABLE = ("sim", "serial")
-
-#: Exit codes for a session stopped by a signal, as shells report them.
-_SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
 
 def event_json(event: Event) -> dict[str, Any]:
@@ -96,6 +97,17 @@ def event_json(event: Event) -> dict[str, Any]:
         case Paused() | Resumed():
             pass
     return data
+
+
+@dataclass(frozen=True)
+class _Ended:
+    """How a run ended, and the chair's last word, for the closing lines."""
+
+    outcome: Outcome
+    safe: bool
+    reason: str
+    status: ChairStatus | None = None
+    status_age_s: float = 0.0
 
 
 @dataclass
@@ -185,11 +197,13 @@ async def _run(
     *,
     as_json: bool,
     console: Console,
+    events_out: GuardedStream,
+    ending: SessionEnding,
     store: Store,
     profile: Profile | None,
     profile_name: str | None,
     screening: Screening | None,
-) -> tuple[Outcome, bool, str, signal.Signals | None]:
+) -> _Ended:
     clock = _clock_for(address, speed)
     connection = links_for(address, model, clock)
     if connection.simulated is not None:
@@ -210,21 +224,20 @@ async def _run(
             console.print(f"[yellow]•[/] {notice}")
     _preflight(program, plan, session, console)
     engine = Engine(plan, session, clock)
-    caught: list[signal.Signals] = []
     loop = asyncio.get_running_loop()
     stopping: set[asyncio.Task[None]] = set()
 
-    def on_signal(sig: signal.Signals) -> None:
-        if not caught:
-            caught.append(sig)
-            task = loop.create_task(engine.stop(f"stopped by {sig.name}"))
-            stopping.add(task)
-            task.add_done_callback(stopping.discard)
+    def stop(reason: str) -> None:
+        task = loop.create_task(engine.stop(reason))
+        stopping.add(task)
+        task.add_done_callback(stopping.discard)
 
-    for sig in _SIGNAL_EXIT:
-        loop.add_signal_handler(sig, on_signal, sig)
+    ending.install(loop, stop)
     try:
         await session.connect()
+        if ending.reason is not None:
+            # Told to end before anything moved: connecting sends nothing.
+            return _Ended(Outcome.STOPPED, True, ending.reason)
         # The session is logged as it runs: a process killed now leaves a row that the next
         # start marks interrupted.
         log = store.begin_session(
@@ -236,7 +249,11 @@ async def _run(
         )
         engine.listen(log.on_event)
         if as_json:
-            engine.listen(lambda e: click.echo(json.dumps(event_json(e))))
+
+            def write_event(event: Event) -> None:
+                events_out.write(json.dumps(event_json(event)) + "\n")
+
+            engine.listen(write_event)
             result = await engine.run()
         else:
             progress = _Progress(plan, engine)
@@ -248,10 +265,15 @@ async def _run(
                 console.print()  # the last progress line ends without one off a terminal
             for note in progress.notes:
                 console.print(f"[yellow]•[/] {note}")
-        return result.outcome, result.chair_safe, result.reason, caught[0] if caught else None
+        return _Ended(
+            result.outcome,
+            result.chair_safe,
+            result.reason,
+            session.status,
+            clock.now() - session.status_at,
+        )
     finally:
-        for sig in _SIGNAL_EXIT:
-            loop.remove_signal_handler(sig)
+        ending.uninstall()
         await session.close()
 
 
@@ -296,7 +318,13 @@ def run(
     ran to its end, 130 when stopped with Ctrl-C (143 on SIGTERM), 1 on a fault; the chair is
     released in every case.
     """
-    console = Console(highlight=False, stderr=as_json)
+    # However the reader goes away (a closed pipe, a closed terminal), writing never breaks
+    # the session: the first failed write stops it, like a signal.
+    ending = SessionEnding()
+    stdout = GuardedStream(sys.stdout, ending.output_lost)
+    stderr = GuardedStream(sys.stderr, ending.output_lost)
+    # (Rich types its file as IO[str]; it only writes, flushes and asks isatty and fileno.)
+    console = Console(highlight=False, file=cast("IO[str]", stderr if as_json else stdout))
     path = find_program(program_name)
     if not path.exists():
         raise click.ClickException(f"no program file or library program '{program_name}'")
@@ -323,7 +351,7 @@ def run(
     except ChairctlError as error:
         raise click.BadParameter(str(error), param_hint="--fault") from None
     with open_store(home) as store:
-        outcome, safe, reason, sig = asyncio.run(
+        ended = asyncio.run(
             _run(
                 program,
                 plan,
@@ -333,25 +361,35 @@ def run(
                 scheduled,
                 as_json=as_json,
                 console=console,
+                events_out=stdout,
+                ending=ending,
                 store=store,
                 profile=profile,
                 profile_name=profile_name,
                 screening=screening,
             )
         )
-    if not safe:
-        console.print(
-            "[bold red]The chair did not confirm its safe state: check it, and use its remote "
-            "or switch it off.[/]"
-        )
-    if sig is not None:
-        console.print(f"Stopped ({sig.name}); the chair was released.")
-        sys.exit(_SIGNAL_EXIT[sig])
-    if outcome is Outcome.FAULT:
-        console.print(f"[bold red]Stopped on a fault:[/] {reason}. The chair was released.")
-        sys.exit(1)
-    if outcome is Outcome.COMPLETED:
-        console.print(f"[green]Finished[/] {program.name}.")
+    _closing_words(console, program, ended)
+    code = ending.exit_code
+    if code is None:
+        code = 0 if ended.safe and ended.outcome is not Outcome.FAULT else 1
+    sys.exit(code)
+
+
+def _closing_words(console: Console, program: Program, ended: _Ended) -> None:
+    """The last lines: how it ended, and only what the chair confirmed."""
+    if ended.outcome is Outcome.COMPLETED:
+        head = f"[green]Finished[/] {escape(program.name)}."
+    elif ended.outcome is Outcome.FAULT:
+        head = f"[bold red]Stopped on a fault:[/] {escape(ended.reason)}."
     else:
-        console.print(f"Stopped: {reason}.")
-    sys.exit(0 if safe else 1)
+        head = f"{escape(ended.reason[:1].upper() + ended.reason[1:])}."
+    if ended.safe:
+        rest = " The chair is at rest." if ended.outcome is not Outcome.COMPLETED else ""
+        console.print(head + rest)
+        return
+    console.print(head)
+    console.print(
+        "[bold red]The chair did not confirm its safe state: it may still be working.[/] "
+        + escape(left_to_itself(ended.status, ended.status_age_s))
+    )

@@ -1,0 +1,206 @@
+"""Every way ``chairctl run`` ends releases the chair: a real signal to a real child process, a
+closed terminal, a closed pipe, on every family, judged by the chair's own ground truth.
+
+The chair is served on a real pty from this process (tests/served.py), so it outlives the child
+and shows what the child left it doing; the session log in the child's ``--home`` says what
+ended it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import termios
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from chairctl.store import Store, database_path
+from tests.served import FAMILY_MODELS, ServedChair, at_rest, working
+
+#: Ten minutes: it never ends by itself while a test waits for it to work.
+LONG = """\
+format: 1
+id: {id}
+name: Long
+summary: Ten minutes for the tests.
+description: Used by the tests of how chairctl run ends.
+category: relaxation
+goals: [tension]
+steps:
+  - {name: Mid back, duration: 5m, technique: knead, region: mid_back, intensity: 2}
+  - {name: Lower back, duration: 5m, technique: knead, region: lower_back, intensity: 2}
+"""
+
+SPEED = 20.0
+
+families = pytest.mark.parametrize("model_id", FAMILY_MODELS)
+
+
+def command(program: Path, chair: ServedChair, home: Path, *extra: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "chairctl",
+        "run",
+        str(program),
+        "--chair",
+        chair.path,
+        "--model",
+        chair.model_id,
+        "--speed",
+        str(SPEED),
+        "--home",
+        str(home),
+        *extra,
+    ]
+
+
+def last_session(home: Path) -> tuple[str | None, str | None]:
+    with Store.open(database_path(home)) as store:
+        record = store.history(limit=1)[0]
+    return (record.outcome.value if record.outcome else None), record.reason
+
+
+@families
+@pytest.mark.parametrize(
+    ("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)]
+)
+def test_a_signal_releases_the_chair_before_the_process_exits(
+    model_id: str,
+    sig: signal.Signals,
+    code: int,
+    tmp_path: Path,
+    write_program: Callable[..., Path],
+) -> None:
+    program = write_program(LONG)
+    with ServedChair(model_id, SPEED) as chair:
+        process = subprocess.Popen(
+            command(program, chair, tmp_path, "--json"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert chair.wait_for(working), "the chair never started working"
+            process.send_signal(sig)
+            out, err = process.communicate(timeout=60)
+        finally:
+            process.kill()
+        assert process.returncode == code, err
+        assert at_rest(chair.state())
+    last = json.loads(out.splitlines()[-1])
+    assert (last["event"], last["reason"], last["chair_safe"]) == (
+        "Stopped",
+        f"stopped by {sig.name}",
+        True,
+    )
+    assert f"Stopped by {sig.name}. The chair is at rest." in err
+    assert "Traceback" not in err
+    assert last_session(tmp_path) == ("stopped", f"stopped by {sig.name}")
+
+
+class _Terminal:
+    """A real pty as a child's controlling terminal; what the child writes is drained."""
+
+    def __init__(self) -> None:
+        self.master, self.slave = os.openpty()
+        self._reading = True
+        self.output = bytearray()
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+
+    def spawn(self, argv: list[str]) -> subprocess.Popen[bytes]:
+        def controlling_terminal() -> None:
+            # In the child, after setsid: the pty on its stdin becomes its terminal, so
+            # closing the master hangs it up, as closing a terminal window does.
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        process = subprocess.Popen(
+            argv,
+            stdin=self.slave,
+            stdout=self.slave,
+            stderr=self.slave,
+            start_new_session=True,
+            preexec_fn=controlling_terminal,  # noqa: PLW1509 - only an ioctl, no locks
+        )
+        os.close(self.slave)
+        self._reader.start()
+        return process
+
+    def _drain(self) -> None:
+        while self._reading:
+            ready, _, _ = select.select([self.master], [], [], 0.1)
+            if not ready:
+                continue
+            try:
+                data = os.read(self.master, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            self.output += data
+
+    def hang_up(self) -> None:
+        """Close the terminal: the kernel sends the child SIGHUP, and its writes fail."""
+        self._reading = False
+        self._reader.join(timeout=5)
+        os.close(self.master)
+
+    def write(self, text: str) -> None:
+        os.write(self.master, text.encode())
+
+
+@families
+def test_closing_the_terminal_releases_the_chair(
+    model_id: str, tmp_path: Path, write_program: Callable[..., Path]
+) -> None:
+    program = write_program(LONG)
+    terminal = _Terminal()
+    with ServedChair(model_id, SPEED) as chair:
+        process = terminal.spawn(command(program, chair, tmp_path))
+        try:
+            assert chair.wait_for(working), bytes(terminal.output).decode(errors="replace")
+            terminal.hang_up()
+            returncode = process.wait(timeout=60)
+        finally:
+            process.kill()
+        assert returncode == 129
+        assert at_rest(chair.state())
+    assert last_session(tmp_path) == ("stopped", "stopped by SIGHUP")
+
+
+@families
+def test_a_closed_pipe_releases_the_chair_and_says_so_where_it_can(
+    model_id: str, tmp_path: Path, write_program: Callable[..., Path]
+) -> None:
+    # chairctl run --json | head -2
+    program = write_program(LONG)
+    with ServedChair(model_id, SPEED) as chair:
+        process = subprocess.Popen(
+            command(program, chair, tmp_path, "--json"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert process.stdout is not None and process.stderr is not None
+            assert chair.wait_for(working)
+            process.stdout.readline()
+            process.stdout.readline()
+            process.stdout.close()
+            err = process.stderr.read()
+            returncode = process.wait(timeout=60)
+        finally:
+            process.kill()
+        assert returncode == 141, err
+        assert at_rest(chair.state())
+    assert "Stopped: its output was closed (broken pipe). The chair is at rest." in err
+    assert "Traceback" not in err and "BrokenPipe" not in err
+    assert last_session(tmp_path) == ("stopped", "stopped: its output was closed (broken pipe)")

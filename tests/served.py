@@ -1,0 +1,105 @@
+"""A simulated chair served on a real pty from a thread of the test process, for tests that
+run chairctl as a real child process and then read what the chair physically did.
+
+The child reaches the chair as a serial chair (``--chair /dev/pts/N``); the chair runs on its
+own event loop in a thread, on a clock sped up by the same factor as the child's ``--speed``
+(the app has no ``--speed``: it runs at 1). Killing or signalling the child leaves the chair
+here, so its ground truth (rollers, airbags, heat) says whether the child released it.
+
+Real processes mean real time: the waits below are hang guards, never measurements.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from types import TracebackType
+from typing import Any, TypeVar
+
+from chairctl.clock import Clock, RealClock, ScaledClock
+from drivers.models import get_model
+from simulator.chair import PhysicalState, SimulatedChair
+from simulator.families import simulated_chair
+from simulator.serve import PtyServer
+
+T = TypeVar("T")
+
+#: Every family, by a model that ships with it.
+FAMILY_MODELS = ("rongtai-rt8600s", "tuya-amy-example", "ncni-chair")
+
+
+def at_rest(state: PhysicalState) -> bool:
+    """The chair's safe state on its ground truth: no rollers, no heat, airbags vented."""
+    return (
+        state.roller_technique is None
+        and not state.heat_on
+        and all(pressure < 0.05 for pressure in state.airbags.values())
+    )
+
+
+def working(state: PhysicalState) -> bool:
+    """The rollers are working (or the airbags pressing): something a stop must undo."""
+    return state.roller_technique is not None or any(p > 0.05 for p in state.airbags.values())
+
+
+class ServedChair:
+    """``with ServedChair(model_id, speed) as chair:`` the pty path is :attr:`path`."""
+
+    def __init__(self, model_id: str, speed: float = 1.0) -> None:
+        self.model_id = model_id
+        self.speed = speed
+        self.path = ""
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._chair: SimulatedChair | None = None
+        self._server: PtyServer | None = None
+
+    def __enter__(self) -> ServedChair:
+        self._thread.start()
+        self.path = self._call(self._open())
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._call(self._close())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        self._loop.close()
+
+    def state(self) -> PhysicalState:
+        """What the chair is physically doing now."""
+        return self._call(self._state())
+
+    def wait_for(self, what: Callable[[PhysicalState], bool], limit_s: float = 60.0) -> bool:
+        """Poll the chair until ``what`` holds; False after ``limit_s`` real seconds."""
+        end = time.monotonic() + limit_s
+        while time.monotonic() < end:
+            if what(self.state()):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def _call(self, work: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(work, self._loop).result(timeout=30)
+
+    async def _open(self) -> str:
+        clock: Clock = RealClock() if self.speed == 1 else ScaledClock(self.speed)
+        self._chair = simulated_chair(get_model(self.model_id), clock, transport="wired")
+        self._server = PtyServer(self._chair)
+        return self._server.open()
+
+    async def _state(self) -> PhysicalState:
+        assert self._chair is not None
+        return self._chair.state()
+
+    async def _close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        if self._chair is not None:
+            self._chair.close()
