@@ -34,6 +34,8 @@ from ruamel.yaml.parser import RoundTripParser
 from ruamel.yaml.reader import ReaderError
 
 from chairctl.vocabulary.errors import Location, Problem
+from chairctl.vocabulary.files import FileRefused, read_regular_file
+from chairctl.vocabulary.text import printable
 
 #: A path into the data: mapping keys and list indices from the root.
 Path_ = tuple[str | int, ...]
@@ -132,20 +134,25 @@ def _describe_yaml_error(error: MarkedYAMLError) -> str:
     if "found duplicate key" in (problem + context) or type(error).__name__ == "DuplicateKeyError":
         key = re.search(r'duplicate key "?(.+?)"? with value', problem + " " + context)
         name = key.group(1) if key else "a key"
-        return f"duplicate key '{name}': each key may appear once in a mapping"
+        return f"duplicate key '{printable(name)}': each key may appear once in a mapping"
     text = problem or context or "not valid YAML"
     if context and problem and context not in problem:
         text = f"{problem} ({context})"
-    return "YAML syntax error: " + " ".join(text.split())
+    return "YAML syntax error: " + printable(" ".join(text.split()))
 
 
 class _EventCheck:
     """Refuses anchors, aliases, explicit tags and extra documents, event by event."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, quote: bool) -> None:
         self.path = path
+        #: Whether names from the text (anchors, tags) may be quoted in a message.
+        self.quote = quote
         self.problems: list[Problem] = []
         self._documents = 0
+
+    def _named(self, text: str) -> str:
+        return f" '{printable(text)}'" if self.quote else ""
 
     def see(self, event: Any) -> None:
         where = _mark(self.path, event.start_mark)
@@ -156,17 +163,25 @@ class _EventCheck:
                 problems.append(Problem(where, "only one YAML document is allowed in a file"))
         if isinstance(event, AliasEvent):
             problems.append(
-                Problem(where, f"alias '*{event.anchor}' is not allowed: write the value out")
+                Problem(
+                    where,
+                    f"alias{self._named('*' + str(event.anchor))} is not allowed: write the "
+                    "value out",
+                )
             )
         elif isinstance(event, NodeEvent) and event.anchor is not None:
             problems.append(
-                Problem(where, f"anchor '&{event.anchor}' is not allowed: write values out")
+                Problem(
+                    where,
+                    f"anchor{self._named('&' + str(event.anchor))} is not allowed: write "
+                    "values out",
+                )
             )
         tag = getattr(event, "tag", None)
         if isinstance(event, ScalarEvent | CollectionStartEvent) and tag is not None:
             # The parser reports a tag only when the text writes one (!!str, !foo): a data file
             # has no use for them, and custom tags are how YAML loaders get tricked.
-            problems.append(Problem(where, f"YAML tag '{tag}' is not allowed"))
+            problems.append(Problem(where, f"YAML tag{self._named(str(tag))} is not allowed"))
 
 
 class _CheckedParser(RoundTripParser):
@@ -182,14 +197,14 @@ class _CheckedParser(RoundTripParser):
         return event
 
 
-def _load(path: Path, text: str) -> Any:
+def _load(path: Path, text: str, *, quote: bool) -> Any:
     """The round-trip document of ``text``; :class:`YamlSourceProblems` for what a data file
-    may not use, found in the same parse."""
+    may not use, found in the same parse (``quote``: naming what the text wrote)."""
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     yaml.version = (1, 2)
     yaml.Parser = _CheckedParser
-    check = _EventCheck(path)
+    check = _EventCheck(path, quote=quote)
     parser = yaml.parser
     assert isinstance(parser, _CheckedParser)
     parser.check = check
@@ -248,7 +263,9 @@ def _nulls(doc: SourceDocument, node: Any, path: Path_) -> Iterator[Problem]:
     if isinstance(node, dict):
         for key, value in node.items():
             if value is None:
-                yield Problem(doc.key_location((*path, key)), f"'{key}' has no value")
+                yield Problem(
+                    doc.key_location((*path, key)), f"'{printable(str(key))}' has no value"
+                )
             else:
                 yield from _nulls(doc, value, (*path, key))
     elif isinstance(node, list):
@@ -259,28 +276,31 @@ def _nulls(doc: SourceDocument, node: Any, path: Path_) -> Iterator[Problem]:
                 yield from _nulls(doc, value, (*path, index))
 
 
+#: A top-level ``format:`` key: what every file chairctl reads as YAML (programs and chair
+#: models) starts with. Until a file shows it, nothing of its text is quoted in a message: a
+#: path that leads to some other file (a password file, a key) must not have it printed.
+_DECLARED = re.compile(r"""^(?:\{[ \t]*)?["']?format["']?[ \t]*:""", re.MULTILINE)
+
+
+def _undeclared(where: Location, what: str) -> Problem:
+    return Problem(
+        where, f"not valid YAML, and no 'format:' line: is this a {what}? (nothing of it is shown)"
+    )
+
+
 def read_yaml(path: Path, *, max_bytes: int, what: str = "file") -> SourceDocument:
     """Read one YAML 1.2 mapping from ``path`` with every node's position.
 
     Raises :class:`YamlSourceProblems` with located problems for anything that is not a clean,
-    single, UTF-8 YAML mapping of at most ``max_bytes`` bytes.
+    single, UTF-8 YAML mapping of at most ``max_bytes`` bytes, read from a regular file (see
+    :func:`~chairctl.vocabulary.files.read_regular_file`). A file that does not show a
+    top-level ``format`` key has none of its text quoted back.
     """
     start = Location(path, 1, 1)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise YamlSourceProblems(
-                [
-                    Problem(
-                        start,
-                        f"the {what} is {size / 1024:.0f} KiB; a {what} may be at most "
-                        f"{max_bytes // 1024} KiB",
-                    )
-                ]
-            )
-        raw = path.read_bytes()
-    except OSError as error:
-        raise YamlSourceProblems([Problem(start, f"cannot read: {error.strerror}")]) from None
+        raw = read_regular_file(path, max_bytes=max_bytes, what=what)
+    except FileRefused as error:
+        raise YamlSourceProblems([Problem(start, str(error))]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -295,11 +315,14 @@ def read_yaml(path: Path, *, max_bytes: int, what: str = "file") -> SourceDocume
     text = text.removeprefix("\ufeff")
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
         raise YamlSourceProblems([Problem(start, f"the {what} is empty")])
+    declared = _DECLARED.search(text) is not None
 
     try:
-        node = _load(path, text)
+        node = _load(path, text, quote=declared)
     except MarkedYAMLError as error:
         where = _mark(path, error.problem_mark or error.context_mark)
+        if not declared:
+            raise YamlSourceProblems([_undeclared(where, what)]) from None
         raise YamlSourceProblems([Problem(where, _describe_yaml_error(error))]) from None
     except ReaderError as error:
         # A character YAML does not allow (a control character): located by its offset.
@@ -310,19 +333,23 @@ def read_yaml(path: Path, *, max_bytes: int, what: str = "file") -> SourceDocume
         raise YamlSourceProblems(
             [Problem(where, f"character U+{code:04X} is not allowed in a YAML file")]
         ) from None
-    except YAMLError as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else "unreadable"
-        raise YamlSourceProblems([Problem(start, f"not valid YAML: {first}")]) from None
-    except (ValueError, TypeError, OverflowError, RecursionError) as error:
-        # ruamel can fail on pathological scalars (huge exponents, odd timestamps).
-        first = str(error).strip().splitlines()[0] if str(error).strip() else "unreadable"
-        raise YamlSourceProblems([Problem(start, f"not valid YAML: {first}")]) from None
+    except (YAMLError, ValueError, TypeError, OverflowError, RecursionError):
+        # ruamel can fail on pathological scalars (huge exponents, odd timestamps); its words
+        # quote the text, so they are not repeated.
+        raise YamlSourceProblems(
+            [Problem(start, "not valid YAML: a value could not be read")]
+        ) from None
 
     doc = SourceDocument(path=path, data=None)
     if not isinstance(node, CommentedMap):
         kind = "a list" if isinstance(node, CommentedSeq) else "a single value"
         raise YamlSourceProblems(
             [Problem(start, f"the {what} must be a mapping of keys to values, not {kind}")]
+        )
+    if not declared and "format" not in node:
+        # Some other YAML (or a text that reads as one): its keys are its content.
+        raise YamlSourceProblems(
+            [Problem(start, f"missing required key 'format': is this a {what}?")]
         )
     doc.values[_ROOT] = (1, 1)
     doc.data = _plain(doc, node, _ROOT)
@@ -406,7 +433,9 @@ def describe_error(
     name = names[-1] if names else "value"
     where = doc.value_location(path)
     if "[key]" in rest:
-        name = f"{names[-2]} key" if len(names) > 1 else "key"
+        # The path ends at the key itself (a name or a number): the mapping holding it names it.
+        holders = [p for p in path[:-1] if isinstance(p, str)]
+        name = f"{holders[-1]} key" if holders else "key"
         where = doc.key_location(path)
 
     if kind == "extra_forbidden":
@@ -441,6 +470,8 @@ def describe_error(
             "less_than": "less than",
         }[kind]
         return Problem(where, f"{name}: must be {word} {bound}, got {_shown(value)}")
+    if kind == "finite_number":
+        return Problem(where, f"{name}: must be a finite number, got {_shown(value)}")
     if kind in _TYPE_WORDS:
         return Problem(where, f"{name}: expected {_TYPE_WORDS[kind]}, got {_shown(value)}")
     if kind in ("too_short", "too_long"):
@@ -503,9 +534,11 @@ def describe_validation(
             holder = path if rest else path[:-1]
             ctx = dict(error.get("ctx") or {})
             ctx["allowed"] = tuple(allowed_keys(holder))
-            problems.append(describe_error({**error, "ctx": ctx}, doc, hints))
+            problem = describe_error({**error, "ctx": ctx}, doc, hints)
         else:
-            problems.append(describe_error(error, doc, hints))
+            problem = describe_error(error, doc, hints)
+        # Messages quote keys and values of the file: none may carry a terminal's orders.
+        problems.append(Problem(problem.location, printable(problem.message)))
     return problems
 
 
