@@ -42,6 +42,7 @@ from chairctl.vocabulary import (
     are_adjacent_span,
     ordered_span,
 )
+from chairctl.vocabulary.text import BlockText, LineText
 
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 FORMAT_VERSION = 1
@@ -71,7 +72,9 @@ class Goal(StrEnum):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=False, allow_inf_nan=False
+    )
 
 
 class Ramp(_Model):
@@ -167,7 +170,7 @@ class StepSettings(_Model):
 class Step(StepSettings):
     """One stretch of time with one setting of the chair."""
 
-    name: str = Field(min_length=1, max_length=80, description="What the step does, in words.")
+    name: LineText = Field(min_length=1, max_length=80, description="What the step does, in words.")
     _line: int = PrivateAttr(default=0)
 
     @property
@@ -180,7 +183,7 @@ class Repeat(_Model):
     """Steps run ``repeat`` times over."""
 
     repeat: Annotated[int, Strict()] = Field(ge=1, le=50, description="How many times, 1..50.")
-    name: str | None = Field(None, max_length=80, description="Optional name of the block.")
+    name: LineText | None = Field(None, max_length=80, description="Optional name of the block.")
     steps: list[StepOrRepeat] = Field(min_length=1, description="The steps to repeat.")
     _line: int = PrivateAttr(default=0)
 
@@ -244,21 +247,21 @@ class Program(_Model):
     id: str = Field(
         pattern=KEBAB, max_length=64, description="Kebab-case id; equals the file name."
     )
-    name: str = Field(min_length=1, max_length=80, description="Display name.")
-    summary: str = Field(
+    name: LineText = Field(min_length=1, max_length=80, description="Display name.")
+    summary: BlockText = Field(
         min_length=1, max_length=100, description="One line, at most 100 characters."
     )
-    description: str = Field(min_length=1, description="What the program does and for whom.")
+    description: BlockText = Field(min_length=1, description="What the program does and for whom.")
     category: Category = Field(description="Library category.")
     goals: list[Goal] = Field(min_length=1, description="What it aims to help with.")
     for_conditions: list[Annotated[str, Field(pattern=KEBAB)]] = Field(
         default_factory=list,
         description="Kebab-case ids of conditions it is written for, e.g. muscle-strain.",
     )
-    cautions: list[Annotated[str, Field(min_length=1)]] = Field(
+    cautions: list[Annotated[BlockText, Field(min_length=1)]] = Field(
         default_factory=list, description="Shown to the user before the program starts."
     )
-    evidence: str | None = Field(None, description="A note on the source of the program.")
+    evidence: BlockText | None = Field(None, description="A note on the source of the program.")
     defaults: Defaults | None = Field(None, description="Values for steps that omit them.")
     steps: list[StepOrRepeat] = Field(min_length=1, description="The steps, in order.")
 

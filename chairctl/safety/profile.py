@@ -13,6 +13,7 @@ from typing import Annotated, Final
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
 from chairctl.vocabulary import MAX_INTENSITY, Intensity, Region
+from chairctl.vocabulary.text import LineText
 
 #: The highest carriage position any chair's status can report (five bits, Rongtai b8).
 MAX_SHOULDER_POSITION: Final = 31
@@ -100,7 +101,9 @@ class Profile(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = Field(min_length=1, max_length=80, description="Display name.")
+    name: LineText = Field(
+        min_length=1, max_length=80, description="Display name: plain text on one line."
+    )
     shoulder_position: float | None = Field(
         None,
         gt=0,

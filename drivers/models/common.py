@@ -11,9 +11,16 @@ from __future__ import annotations
 import fnmatch
 import re
 from abc import abstractmethod
-from typing import Literal
+from typing import Annotated, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from chairctl.vocabulary import (
     PERCUSSION,
@@ -25,6 +32,27 @@ from chairctl.vocabulary import (
     Technique,
     TrackType,
 )
+from chairctl.vocabulary.limits import SESSION_CAP_S
+from chairctl.vocabulary.text import BlockText, LineText
+
+#: The longest timer a model file may give the chair, in minutes: the session cap. The chair's
+#: own timer is what stops it should chairctl be killed, so it may not outlast a session.
+SESSION_CAP_MIN: Final = SESSION_CAP_S // 60
+
+
+def _within_cap(minutes: int) -> int:
+    if minutes < 1:
+        raise ValueError(f"a timer of {minutes} minutes is no timer; give 1 to {SESSION_CAP_MIN}")
+    if minutes > SESSION_CAP_MIN:
+        raise ValueError(
+            f"a {minutes}-minute timer outlasts the {SESSION_CAP_MIN}-minute session cap: the "
+            "chair would run on by itself after chairctl is gone"
+        )
+    return minutes
+
+
+#: A timer setting of the chair's own, in minutes: 1 to the session cap.
+TimerMinutes = Annotated[int, AfterValidator(_within_cap)]
 
 #: The kinds of link a chair can be reached on: its BLE module, or a wire to its board.
 Transport = Literal["ble", "wired"]
@@ -33,9 +61,12 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 
 class Strict(BaseModel):
-    """A model file section: unknown keys are errors, values never change once read."""
+    """A model file section: unknown keys are errors, numbers are finite, values never change
+    once read."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Infinity and NaN are never a measurement: a travel time of .inf divides by zero in the
+    # physics and makes a wait endless.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _uuid(value: str) -> str:
@@ -51,7 +82,7 @@ def _uuid(value: str) -> str:
 class SerialSettings(Strict):
     """Line settings of the wired controller port."""
 
-    baudrate: int = Field(description="Bits per second.", gt=0)
+    baudrate: int = Field(description="Bits per second.", ge=300, le=4_000_000)
     bytesize: Literal[5, 6, 7, 8] = Field(8, description="Data bits.")
     parity: Literal["N", "E", "O"] = Field("N", description="Parity: none, even or odd.")
     stopbits: Literal[1, 2] = Field(1, description="Stop bits.")
@@ -75,7 +106,7 @@ class BleProfile(Strict):
 class Match(Strict):
     """How a chair of this model is recognised."""
 
-    ble_names: list[str] = Field(
+    ble_names: list[Annotated[LineText, Field(min_length=1, max_length=64)]] = Field(
         default_factory=list, description="Advertised-name glob patterns, e.g. 'EVOLUTION-*'."
     )
     ble: BleProfile | None = Field(None, description="The GATT profile, when reached over BLE.")
@@ -92,12 +123,12 @@ class Mechanics(Strict):
     """How the chair's parts move; the simulator's physics takes these numbers."""
 
     roller_positions: int = Field(ge=2, le=32, description="Carriage positions reported.")
-    roller_travel_s: float = Field(gt=0, description="Bottom-to-top carriage travel time.")
+    roller_travel_s: float = Field(ge=1, le=120, description="Bottom-to-top carriage travel time.")
     seat_line_position: float = Field(
-        ge=0, description="Carriage position of the seat line (where back meets seat)."
+        ge=0, le=32, description="Carriage position of the seat line (where back meets seat)."
     )
     default_shoulder_position: int = Field(
-        ge=0, description="Carriage position of the shoulder line for an average sitter."
+        ge=0, le=32, description="Carriage position of the shoulder line for an average sitter."
     )
     shoulder_window: tuple[float, float] | None = Field(
         None,
@@ -105,16 +136,20 @@ class Mechanics(Strict):
         "positions: where the shortest and the tallest sitter the chair can place have theirs. "
         "None: the top third of the track [assumed].",
     )
-    body_scan_s: float = Field(gt=0, description="How long the body scan takes.")
+    body_scan_s: float = Field(ge=1, le=120, description="How long the body scan takes.")
     partial_half_span: float = Field(
-        gt=0, description="Half the band the partial range sweeps around its centre (positions)."
+        gt=0,
+        le=16,
+        description="Half the band the partial range sweeps around its centre (positions).",
     )
     point_half_span: float = Field(
-        gt=0, description="Half the band the point range covers around its spot (positions)."
+        gt=0, le=16, description="Half the band the point range covers around its spot (positions)."
     )
-    depth_travel_s: float = Field(gt=0, description="3D axis travel, weakest to strongest.")
-    airbag_inflate_s: float = Field(gt=0, description="Inflation time to full pressure.")
-    airbag_vent_s: float = Field(gt=0, description="Venting time from full pressure.")
+    depth_travel_s: float = Field(
+        ge=0.5, le=60, description="3D axis travel, weakest to strongest."
+    )
+    airbag_inflate_s: float = Field(ge=0.5, le=60, description="Inflation time to full pressure.")
+    airbag_vent_s: float = Field(ge=0.5, le=60, description="Venting time from full pressure.")
     heater_setpoint_c: float = Field(gt=0, le=60, description="Element set point when on.")
     heater_contact_c: float | None = Field(
         None,
@@ -123,24 +158,29 @@ class Mechanics(Strict):
         description="Skin-contact temperature through the cover, with the element at its set "
         "point. None: taken to be the element's own, the worst case.",
     )
-    heater_time_constant_s: float = Field(gt=0, description="Heater first-order time constant.")
+    heater_time_constant_s: float = Field(
+        ge=1, le=3600, description="Heater first-order time constant."
+    )
     backrest_travel_s: float = Field(ge=12, le=35, description="Backrest end-to-end travel.")
     leg_rest_travel_s: float = Field(ge=12, le=35, description="Leg-rest end-to-end travel.")
     actuator_timeout_s: float = Field(
-        30, gt=0, description="Travel without reaching a limit that counts as a fault."
+        30, ge=12, le=120, description="Travel without reaching a limit that counts as a fault."
     )
 
 
 class Timing(Strict):
     """How fast the chair may be driven."""
 
-    key_gap_ms: int = Field(gt=0, description="Smallest gap between two key frames.")
+    key_gap_ms: int = Field(ge=10, le=2000, description="Smallest gap between two key frames.")
     power_to_mode_s: float = Field(
-        ge=0, description="Wait after POWER from standby before a mode key."
+        ge=0, le=10, description="Wait after POWER from standby before a mode key."
     )
-    idle_sleep_s: float = Field(gt=0, description="Waiting with no key this long → sleep.")
-    settle_cap_s: float = Field(gt=0, description="Longest return to home.")
-    default_session_min: int = Field(gt=0, le=30, description="Session timer when not set.")
+    idle_sleep_s: float = Field(ge=5, le=3600, description="Waiting with no key this long → sleep.")
+    settle_cap_s: float = Field(ge=10, le=300, description="Longest return to home.")
+    default_session_min: TimerMinutes = Field(
+        description="The chair's own session timer when none is set; at most the session cap, "
+        "so that a chair left alone stops by itself within it.",
+    )
 
 
 class RollerMode(Strict):
@@ -175,9 +215,9 @@ class ModelBase(Strict):
 
     format: Literal[1] = Field(description="Version of the model file format.")
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="Kebab-case id = file name.")
-    name: str = Field(min_length=1, description="Display name.")
-    maker: str = Field(min_length=1, description="Manufacturer.")
-    notes: str = Field("", description="Provenance and caveats, for people.")
+    name: LineText = Field(min_length=1, max_length=80, description="Display name.")
+    maker: LineText = Field(min_length=1, max_length=80, description="Manufacturer.")
+    notes: BlockText = Field("", max_length=4000, description="Provenance and caveats, for people.")
     match: Match = Field(description="How the chair is recognised.")
     track: TrackType = Field(description="Shape of the roller track.")
     intensity_levels: int = Field(ge=1, le=5, description="3D strength levels; 1 means 2D.")

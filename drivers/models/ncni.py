@@ -21,7 +21,7 @@ from chairctl.vocabulary import (
     Technique,
     Width,
 )
-from drivers.models.common import ModelBase, RollerMode, Strict
+from drivers.models.common import ModelBase, RollerMode, Strict, TimerMinutes
 
 #: A panel key code: one byte, 0x00 being "no key".
 PanelCode = Annotated[int, Field(ge=0x01, le=0xFF)]
@@ -43,7 +43,7 @@ class NcniProtocol(Strict):
 
     family: Literal["ncni"] = Field(description="The protocol family.")
     status_period_ms: int = Field(
-        100, gt=0, le=1000, description="How often the chair sends a status frame."
+        100, ge=10, le=1000, description="How often the chair sends a status frame."
     )
 
 
@@ -105,11 +105,11 @@ class NcniModel(ModelBase):
         description="The one pressure its airbags inflate to, on the program's 1..5 scale: the "
         "chair has no airbag pressure setting [assumed: the status shows none].",
     )
-    session_minutes: list[int] = Field(
+    session_minutes: list[TimerMinutes] = Field(
         [15, 20, 25, 30],
         min_length=1,
         description="The timer's steps in the order the time key cycles them; the first is "
-        "where the chair starts after power-on.",
+        "where the chair starts after power-on. Each at most the session cap.",
     )
 
     @property

@@ -12,7 +12,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Annotated, Final, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from chairctl.vocabulary import (
     AirbagZone,
@@ -21,10 +21,35 @@ from chairctl.vocabulary import (
     Technique,
     Width,
 )
-from drivers.models.common import ModelBase, Strict
+from chairctl.vocabulary.text import LineText
+from drivers.models.common import ModelBase, Strict, TimerMinutes
 
-#: A protocol key code; 7 bits, because the Rongtai checksum leaves no room for more.
-KeyCode = Annotated[int, Field(ge=0x00, le=0x7F)]
+#: Key codes no model may name, whatever function it gives them (protocols.md 1.4).
+REFUSED_KEYS: Final[Mapping[int, str]] = MappingProxyType(
+    {
+        0x7E: "the reset key: it reboots the mainboard and the controller mid-session",
+        0x7F: "the idle code (H10_KEY_NONE): the chair takes it as no key at all",
+    }
+)
+#: Controller identities no model may send as (protocols.md 1.3): the firmware's engineering
+#: and test mode, and program download, which writes the chair's flash.
+REFUSED_DEVICE_BYTES: Final[Mapping[int, str]] = MappingProxyType(
+    {
+        0xBD: "the engineering/test identity (ENGGER_CTRL)",
+        0xA5: "the program-download identity (PROGARM_CTRL), which writes the chair's flash",
+    }
+)
+
+
+def _not_refused(code: int) -> int:
+    if code in REFUSED_KEYS:
+        raise ValueError(f"key 0x{code:02X} is {REFUSED_KEYS[code]}; chairctl never sends it")
+    return code
+
+
+#: A protocol key code; 7 bits, because the Rongtai checksum leaves no room for more; never
+#: one of :data:`REFUSED_KEYS`.
+KeyCode = Annotated[int, Field(ge=0x00, le=0x7F), AfterValidator(_not_refused)]
 
 #: The chair's own names for its technique codes (status b1 bits 3..5); 0 means the rollers
 #: rest. A fact of the protocol, not of a model: the vendor's app decodes them so for every
@@ -56,9 +81,9 @@ TECHNIQUE_CODES: Final[Mapping[Technique, int]] = MappingProxyType(
 class StatusForm(Strict):
     """One shape of status frame a chair sends on one kind of link."""
 
-    length: int = Field(ge=3, description="Bytes per frame, start and end markers included.")
+    length: int = Field(ge=3, le=64, description="Bytes per frame, start and end markers included.")
     checksum: bool = Field(description="Whether the byte before the end marker is a checksum.")
-    period_ms: int = Field(gt=0, description="How often the chair sends a status frame.")
+    period_ms: int = Field(ge=10, le=2000, description="How often the chair sends a status frame.")
 
 
 class RongtaiProtocol(Strict):
@@ -75,10 +100,10 @@ class RongtaiProtocol(Strict):
     @field_validator("device_byte")
     @classmethod
     def _not_privileged(cls, value: int) -> int:
-        # 0xBD is engineering mode and 0xA5 writes chair flash: never ours to send.
-        if value in (0xBD, 0xA5):
+        if value in REFUSED_DEVICE_BYTES:
             raise ValueError(
-                f"device byte 0x{value:02X} is an engineering or program-download identity"
+                f"device byte 0x{value:02X} is {REFUSED_DEVICE_BYTES[value]}: an engineering or "
+                "program-download identity, never chairctl's"
             )
         if value in (0xF0, 0xF1):
             raise ValueError(f"device byte 0x{value:02X} is a frame marker")
@@ -100,7 +125,7 @@ class AutoProgram(Strict):
 
     key: KeyCode = Field(description="The key that starts it.")
     status_code: int = Field(ge=1, description="Its program number in status frames.")
-    name: str = Field(description="What the chair calls it.")
+    name: LineText = Field(min_length=1, max_length=80, description="What the chair calls it.")
     regions: list[Region] = Field(description="The roller regions it works.")
 
 
@@ -143,8 +168,9 @@ class Keys(Strict):
         default_factory=list, description="Foot-roller speed keys, slowest first."
     )
     foot_roller_off: KeyCode | None = Field(None, description="Turns the foot roller off.")
-    session_presets: dict[int, KeyCode] = Field(
-        default_factory=dict, description="Session length in minutes -> key."
+    session_presets: dict[TimerMinutes, KeyCode] = Field(
+        default_factory=dict,
+        description="Session length in minutes (at most the session cap) -> key.",
     )
     auto_programs: list[AutoProgram] = Field(default_factory=list, description="Built-ins.")
     walk: HoldKeys = Field(description="Roller carriage up/down.")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cached_property
 from types import MappingProxyType
-from typing import Final, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import Field, model_validator
 
@@ -27,6 +27,7 @@ from chairctl.vocabulary import (
     Technique,
     Width,
 )
+from chairctl.vocabulary.text import LineText
 from drivers.models.common import ModelBase, RollerMode, Strict
 
 #: Tuya's standard massage-chair function codes (category ``amy``), plus ``fault``, the
@@ -108,7 +109,7 @@ class DataPoint(Strict):
     """Where one standard function lives on this product."""
 
     id: int = Field(ge=1, le=255, description="The product's DP id for this code.")
-    range: list[str] | None = Field(
+    range: list[Annotated[LineText, Field(min_length=1, max_length=40)]] | None = Field(
         None,
         min_length=1,
         description="The enum's values in the product's order, when not the standard's.",
@@ -142,8 +143,10 @@ class TuyaProtocol(Strict):
         description="How often the driver asks for every DP; the MCU reports on change "
         "otherwise, and the session counts a silent chair as lost.",
     )
-    heartbeat_s: float = Field(15.0, gt=0, description="Heartbeat period (Tuya: 15 s).")
-    resend_s: float = Field(1.0, gt=0, description="Wait before resending an unanswered set.")
+    heartbeat_s: float = Field(15.0, ge=1, le=60, description="Heartbeat period (Tuya: 15 s).")
+    resend_s: float = Field(
+        1.0, ge=0.1, le=10, description="Wait before resending an unanswered set."
+    )
     resends: int = Field(3, ge=0, le=5, description="Resends of an unanswered set.")
 
 
