@@ -12,6 +12,7 @@ import click
 
 from chairctl.cli.app import AppOpener, cli
 from chairctl.vocabulary import ChairctlError, SourceFileError
+from chairctl.vocabulary.text import printable
 
 
 def main(argv: list[str] | None = None, *, open_app: AppOpener | None = None) -> None:
@@ -27,10 +28,11 @@ def main(argv: list[str] | None = None, *, open_app: AppOpener | None = None) ->
     except SourceFileError as error:
         # Located problems are already complete lines (path:line:col: message).
         for problem in error.problems:
-            click.echo(str(problem), err=True)
+            click.echo(printable(str(problem)), err=True)
         sys.exit(error.exit_code)
     except ChairctlError as error:
-        click.echo(f"chairctl: {error}", err=True)
+        # Messages name programs, profiles and paths: data, never a terminal's orders.
+        click.echo(printable(f"chairctl: {error}", newlines=True), err=True)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)

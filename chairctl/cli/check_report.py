@@ -12,6 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from chairctl.cli.safetext import plain, printable
 from chairctl.program import format_duration
 from chairctl.vocabulary import Region
 
@@ -157,7 +158,7 @@ def render(checks: list[ProgramCheck], min_fidelity: float, *, titled_model: boo
     parts: list[Any] = [head, regions]
     approximations = sorted({a for s in main.steps for a in s.approximations})
     if approximations:
-        parts.append(Text("approximations: " + "; ".join(approximations), style="yellow"))
+        parts.append(plain("approximations: " + "; ".join(approximations), style="yellow"))
     if len(checks) > 1:
         safe = sum(1 for _, reasons in failing if not reasons)
         refused = sum(1 for c in checks if c.outcome == "refused")
@@ -168,9 +169,9 @@ def render(checks: list[ProgramCheck], min_fidelity: float, *, titled_model: boo
     for check, reasons in failing:
         for reason in reasons:
             who = "" if len(checks) == 1 else f"{check.person}: "
-            parts.append(Text(f"✗ {who}{reason}", style="red"))
+            parts.append(plain(f"✗ {who}{reason}", style="red"))
     title = main.program_id + (f" on {main.model_id}" if titled_model else "")
-    return Panel(Group(*parts), title=Text(title, style="bold"), title_align="left")
+    return Panel(Group(*parts), title=plain(title, style="bold"), title_align="left")
 
 
 def print_report(checks: list[ProgramCheck], min_fidelity: float, console: Console) -> None:
@@ -202,7 +203,9 @@ def write_junit(checks: list[ProgramCheck], min_fidelity: float, path: Path) -> 
         time=f"{sum(c.wall_s for c in checks):.3f}",
     )
     for check in checks:
-        name = check.program_id if check.as_written else f"{check.program_id} · {check.person}"
+        name = printable(
+            check.program_id if check.as_written else f"{check.program_id} · {check.person}"
+        )
         case = ET.SubElement(
             suite,
             "testcase",
@@ -212,8 +215,9 @@ def write_junit(checks: list[ProgramCheck], min_fidelity: float, path: Path) -> 
         )
         failures = check.failures(min_fidelity)
         if failures:
-            failure = ET.SubElement(case, "failure", message=failures[0])
-            failure.text = "\n".join(failures)
+            # XML has no place for control characters; a name may still carry one.
+            failure = ET.SubElement(case, "failure", message=printable(failures[0]))
+            failure.text = printable("\n".join(failures), newlines=True)
         fidelity = check.fidelity
         ET.SubElement(case, "system-out").text = (
             f"fidelity {fidelity:.3f}" if fidelity is not None else "fidelity not judged"

@@ -3,9 +3,9 @@ talked to (protocol rows), and its key codes or data-point map."""
 
 from __future__ import annotations
 
-from rich.markup import escape
 from rich.table import Table
 
+from chairctl.cli.safetext import escaped
 from drivers.models.schema import (
     CODE_KINDS,
     ChairModel,
@@ -105,7 +105,10 @@ def _rongtai_keys(model: RongtaiModel) -> Table:
     for program in k.auto_programs:
         regions = _join(r.value for r in program.regions)
         keys.add_row(
-            f"program {program.name}", _hex(program.key), str(program.status_code), regions
+            f"program {escaped(program.name)}",
+            _hex(program.key),
+            str(program.status_code),
+            regions,
         )
     for name, hold in (("walk", k.walk), ("backrest", k.backrest), ("leg rest", k.leg_rest)):
         if hold is not None:
@@ -124,30 +127,30 @@ def _tuya_tables(model: TuyaModel) -> list[Table]:
     for name in ("code", "DP id", "type", "values (index order)"):
         points.add_column(name, overflow="fold")
     for code, point in model.datapoints.items():
-        points.add_row(code, str(point.id), CODE_KINDS[code], escape(_join(model.range_of(code))))
+        points.add_row(code, str(point.id), CODE_KINDS[code], escaped(_join(model.range_of(code))))
     meaning = Table(title="What the values mean")
     for name in ("function", "value", "note"):
         meaning.add_column(name, overflow="fold")
     for technique, mode in model.techniques.items():
         note = "approximation" if mode.approximates else ""
-        meaning.add_row(f"technique {technique.value}", f"manual_mode {mode.value}", note)
+        meaning.add_row(f"technique {technique.value}", f"manual_mode {escaped(mode.value)}", note)
     meaning.add_row(
         "manual modes work", _join(r.value for r in model.manual_regions), "the chair sweeps them"
     )
     for region_mode in model.region_modes:
         meaning.add_row(
-            f"auto_mode {region_mode.value}",
+            f"auto_mode {escaped(region_mode.value)}",
             _join(r.value for r in region_mode.regions),
             _join(t.value for t in region_mode.techniques),
         )
     for location, zones in model.airbag_locations.items():
-        meaning.add_row(f"aircell_location {location}", _join(z.value for z in zones), "")
-    meaning.add_row("airbag levels", _join(model.airbag_levels), "gentlest first")
-    meaning.add_row("speeds", _join(model.speeds), "slowest first")
+        meaning.add_row(f"aircell_location {escaped(location)}", _join(z.value for z in zones), "")
+    meaning.add_row("airbag levels", escaped(_join(model.airbag_levels)), "gentlest first")
+    meaning.add_row("speeds", escaped(_join(model.speeds)), "slowest first")
     for width, value in model.widths.items():
-        meaning.add_row(f"width {width.value}", f"ball_location {value}", "")
+        meaning.add_row(f"width {width.value}", f"ball_location {escaped(value)}", "")
     for posture, value in model.gravity.items():
-        meaning.add_row(f"posture {posture.value}", f"gravity_control {value}", "")
+        meaning.add_row(f"posture {posture.value}", f"gravity_control {escaped(value)}", "")
     return [points, meaning]
 
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from chairctl.cli.model_details import built_in_programs, family_tables, protocol_rows
+from chairctl.cli.safetext import escaped, printable
 from chairctl.vocabulary import Location, ModelError, Problem, Technique
 from drivers.models import (
     ChairModel,
@@ -123,26 +123,26 @@ def _list_table(models: ModelRegistry, width: int) -> Table:
         for name, _ in fields:
             table.add_column(name, overflow="fold", no_wrap=name == "id")
         for model in chair_models:
-            table.add_row(*(escape(show(model)) for _, show in fields))
+            table.add_row(*(escaped(show(model)) for _, show in fields))
         return table
     table.add_column("", style="bold", no_wrap=True)
     for model in chair_models:
-        table.add_column(escape(model.id), overflow="fold")
+        table.add_column(escaped(model.id), overflow="fold")
     for name, show in fields[1:]:
-        table.add_row(name, *(escape(show(model)) for model in chair_models))
+        table.add_row(name, *(escaped(show(model)) for model in chair_models))
     return table
 
 
 def _footer() -> str:
     return (
-        f"[dim]Your own models go in {escape(str(user_models_dir()))}, one ID.yaml each; one "
+        f"[dim]Your own models go in {escaped(str(user_models_dir()))}, one ID.yaml each; one "
         "with a shipped model's id replaces it. chairctl models --check PATH checks a file.[/]"
     )
 
 
 def _detail_tables(model: ChairModel, source: str) -> list[Table]:
     summary = model_summary(model)
-    about = Table(title=escape(f"{model.name} ({model.id})"), show_header=False)
+    about = Table(title=escaped(f"{model.name} ({model.id})"), show_header=False)
     about.add_column(style="bold")
     about.add_column(overflow="fold")
     ble = model.match.ble
@@ -169,7 +169,7 @@ def _detail_tables(model: ChairModel, source: str) -> list[Table]:
         ("notes", model.notes or "-"),
     ]
     for key, value in rows:
-        about.add_row(key, escape(value))
+        about.add_row(key, escaped(value))
 
     timing = Table(title="Mechanics and timing", show_header=False)
     timing.add_column(style="bold")
@@ -224,12 +224,12 @@ def _check(paths: list[Path], as_json: bool) -> None:
     else:
         for path, model, problems in results:
             for problem in problems:
-                click.echo(str(problem))
+                click.echo(printable(str(problem)))
             if model is not None:
                 replaces = (
                     " (would replace the shipped one)" if replaces_shipped(path, model) else ""
                 )
-                click.echo(f"{path}: valid, model {model.id}{replaces}")
+                click.echo(f"{printable(str(path))}: valid, model {model.id}{replaces}")
         word = "file" if len(results) == 1 else "files"
         if not results:
             click.echo("no model files (*.yaml) found", err=True)

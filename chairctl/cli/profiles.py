@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from chairctl.cli.people import home_option, load_profile, open_store
+from chairctl.cli.safetext import plain
 from chairctl.safety.profile import Condition, HealthScreening, Profile
 from chairctl.safety.screening import (
     CONDITION_RULES,
@@ -32,11 +33,15 @@ from chairctl.safety.screening import (
 )
 from chairctl.store import Store
 from chairctl.vocabulary import MAX_INTENSITY, MIN_INTENSITY, ChairctlError, Region
+from chairctl.vocabulary.files import FileRefused, read_regular_file
+from chairctl.vocabulary.text import describe_char, first_control, printable
 
 F = TypeVar("F", bound=Callable[..., object])
 
 #: Width used when the output is not a terminal (a pipe, a file, a test).
 PLAIN_WIDTH = 100
+#: A profile document is a few hundred bytes; anything far larger is not one.
+MAX_PROFILE_BYTES = 64 * 1024
 
 _C = Condition
 
@@ -188,6 +193,11 @@ def _check_name(name: str) -> None:
     # Checked before any question is asked, so nobody answers thirty questions for nothing.
     if not name.strip():
         raise ChairctlError("a profile needs a name that is not blank")
+    if (char := first_control(name)) is not None:
+        raise ChairctlError(
+            f"the name '{printable(name)}' holds the control character {describe_char(char)}; "
+            "a name is plain text on one line"
+        )
     if len(name) > 80:  # the Profile model's bound
         raise ChairctlError(f"the name '{name[:20]}...' is too long (at most 80 characters)")
 
@@ -206,15 +216,31 @@ def _validated(data: object, source: str) -> Profile:
 
 def _from_json(path: str, name: str) -> Profile:
     """The profile document in ``path`` (``-``: stdin), named ``name`` whatever it says."""
-    source = "stdin" if path == "-" else path
+    source = "stdin" if path == "-" else printable(path)
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ChairctlError(f"cannot read {source}: {error}") from None
+        if path == "-":
+            stdin = getattr(sys.stdin, "buffer", None)
+            raw = (
+                stdin.read(MAX_PROFILE_BYTES + 1)
+                if stdin is not None
+                else sys.stdin.read(MAX_PROFILE_BYTES + 1).encode("utf-8")
+            )
+            if len(raw) > MAX_PROFILE_BYTES:
+                raise FileRefused(f"a profile document may be at most {MAX_PROFILE_BYTES} bytes")
+        else:
+            raw = read_regular_file(Path(path), max_bytes=MAX_PROFILE_BYTES, what="profile file")
+        text = raw.decode("utf-8")
+    except FileRefused as error:
+        raise ChairctlError(f"{source}: {error}") from None
+    except UnicodeDecodeError:
+        # Never quoted: the path may lead to any file.
+        raise ChairctlError(f"{source} is not UTF-8 text") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ChairctlError(f"{source} is not valid JSON: {error}") from None
+        raise ChairctlError(
+            f"{source} is not valid JSON (line {error.lineno}, column {error.colno})"
+        ) from None
     if not isinstance(data, dict):
         raise ChairctlError(f"{source} must hold one JSON object (a profile)")
     # The command's NAME is the profile's key in the store; the document cannot contradict it.
@@ -226,7 +252,7 @@ def _require(store: Store, name: str) -> str:
     document = store.get_profile(name)
     if document is None:
         known = ", ".join(store.profile_names()) or "none yet (chairctl profiles add NAME)"
-        raise ChairctlError(f"no profile '{name}'; profiles: {known}")
+        raise ChairctlError(printable(f"no profile '{name}'; profiles: {known}"))
     return document
 
 
@@ -439,10 +465,12 @@ def list_profiles(home: Path | None = None, as_json: bool = False) -> None:
     table.add_column("caps")
     for row in rows:
         if not row["valid"]:
-            table.add_row(Text(row["name"]), "", "", Text("invalid", style="red"), row["problem"])
+            table.add_row(
+                plain(row["name"]), "", "", Text("invalid", style="red"), plain(row["problem"])
+            )
             continue
         table.add_row(
-            Text(row["name"]),
+            plain(row["name"]),
             "—" if row["age"] is None else str(row["age"]),
             ", ".join(row["conditions"]) or "—",
             Text("yes", style="green") if row["allowed"] else Text("refused", style="red"),
@@ -458,7 +486,7 @@ def _save(home: Path | None, name: str, profile: Profile, *, replacing: bool) ->
             raise ChairctlError(f"a profile '{name}' exists already; add --replace to replace it")
         store.put_profile(name, profile.model_dump_json())
     console = _console()
-    console.print(Text(f"\nSaved the profile '{name}'.", style="bold"))
+    console.print(plain(f"\nSaved the profile '{name}'.", style="bold", newlines=True))
     _print_screening(console, screen(profile))
 
 
@@ -500,7 +528,7 @@ def edit(name: str, home: Path | None, from_json: str | None) -> None:
             current: Profile | None = load_profile(store, name)
         except ChairctlError as error:
             # An invalid document cannot give defaults, but must stay editable.
-            click.echo(f"chairctl: {error}; asking afresh", err=True)
+            click.echo(printable(f"chairctl: {error}; asking afresh"), err=True)
             current = None
     profile = _from_json(from_json, name) if from_json else _ask(name, current)
     _save(home, name, profile, replacing=True)
@@ -550,7 +578,7 @@ def show_profile(name: str, home: Path | None, as_json: bool) -> None:
         ("focus", "none" if profile.focus_region is None else profile.focus_region.value),
     ]
     out = Text()
-    out.append(f"{profile.name}\n", style="bold cyan")
+    out.append(plain(profile.name, style="bold cyan")).append("\n")
     for label, value in facts:
         out.append(f"{label:>22}  ", style="dim").append(f"{value}\n")
     console = _console()
@@ -567,9 +595,9 @@ def remove(name: str, home: Path | None, yes: bool) -> None:
     with open_store(_home(home)) as store:
         _require(store, name)
         if not yes and not click.confirm(
-            f"Remove the profile '{name}'? Sessions in the history keep the name"
+            f"Remove the profile '{printable(name)}'? Sessions in the history keep the name"
         ):
-            click.echo(f"kept the profile '{name}'", err=True)
+            click.echo(f"kept the profile '{printable(name)}'", err=True)
             sys.exit(1)
         store.remove_profile(name)
-    click.echo(f"Removed the profile '{name}'.")
+    click.echo(f"Removed the profile '{printable(name)}'.")

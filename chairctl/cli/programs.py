@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from chairctl.cli.people import personalisation_for, profile_option
+from chairctl.cli.safetext import plain, printable
 from chairctl.cli.timeline import render_timeline
 from chairctl.plan import Plan, compile_program
 from chairctl.program import Program, format_duration, load_program, program_files, total_seconds
@@ -118,17 +119,19 @@ def list_library(markdown: bool = False) -> None:
     if markdown:
         click.echo(library_index(programs), nl=False)
     else:
-        table = Table(title=f"chairctl program library ({library_dir()})", title_justify="left")
+        table = Table(
+            title=plain(f"chairctl program library ({library_dir()})"), title_justify="left"
+        )
         table.add_column("id", style="bold cyan", no_wrap=True)
         table.add_column("category")
         table.add_column("length", justify="right")
         table.add_column("summary")
         for program in programs:
             table.add_row(
-                program.id,
+                plain(program.id),
                 program.category.value,
                 format_duration(total_seconds(program)),
-                program.summary,
+                plain(program.summary),
             )
         console = _console()
         console.print(table)
@@ -138,7 +141,7 @@ def list_library(markdown: bool = False) -> None:
         )
     if bad:
         for problem in bad:
-            click.echo(str(problem), err=True)
+            click.echo(printable(str(problem)), err=True)
         sys.exit(1)
 
 
@@ -174,7 +177,7 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> None:
     else:
         for _, _, problems in invalid:
             for problem in problems:
-                click.echo(str(problem))
+                click.echo(printable(str(problem)))
         word = "file" if len(results) == 1 else "files"
         if invalid:
             click.echo(f"{len(invalid)} of {len(results)} program {word} invalid", err=True)
@@ -194,7 +197,7 @@ def _chair_for(model_id: str | None) -> tuple[str, ChairCapabilities, Adapter | 
 def _as_run_table(plan: Plan, adapter: Adapter, chair: str) -> Table | Text:
     """What the chair's driver will do differently from each step, by step and line: what it
     can only approximate (a region mode for a roller position, its own technique, ...)."""
-    table = Table(title=f"How the {chair} runs it", title_justify="left", show_edge=False)
+    table = Table(title=plain(f"How the {chair} runs it"), title_justify="left", show_edge=False)
     table.add_column("line", justify="right")
     table.add_column("step")
     table.add_column("on this chair", overflow="fold")
@@ -207,16 +210,16 @@ def _as_run_table(plan: Plan, adapter: Adapter, chair: str) -> Table | Text:
         for note in notes:
             if (entry.line, note) not in seen:
                 seen.add((entry.line, note))
-                table.add_row(str(entry.line), entry.step, note)
+                table.add_row(str(entry.line), plain(entry.step), plain(note))
     if not seen:
-        return Text(f"The {chair} runs every step as compiled.", style="dim")
+        return plain(f"The {chair} runs every step as compiled.", style="dim")
     return table
 
 
 def _header(program: Program, plan: Plan, chair: str, person: str) -> Panel:
     lines = Text()
-    lines.append(f"{program.summary}\n\n", style="italic")
-    lines.append(program.description.strip() + "\n\n")
+    lines.append(plain(f"{program.summary}\n\n", style="italic", newlines=True))
+    lines.append(plain(program.description.strip() + "\n\n", newlines=True))
     facts = [
         ("id", program.id),
         ("category", program.category.value),
@@ -227,13 +230,17 @@ def _header(program: Program, plan: Plan, chair: str, person: str) -> Panel:
         ("person", person),
     ]
     for label, value in facts:
-        lines.append(f"{label:>13}  ", style="dim").append(f"{value}\n")
+        lines.append(f"{label:>13}  ", style="dim").append(plain(value)).append("\n")
     if program.evidence:
-        lines.append(f"{'evidence':>13}  ", style="dim").append(program.evidence.strip() + "\n")
+        lines.append(f"{'evidence':>13}  ", style="dim").append(
+            plain(program.evidence.strip() + "\n", newlines=True)
+        )
     for caution in program.cautions:
-        lines.append(f"{'caution':>13}  ", style="bold yellow").append(caution + "\n")
+        lines.append(f"{'caution':>13}  ", style="bold yellow").append(
+            plain(caution + "\n", newlines=True)
+        )
     lines.rstrip()
-    return Panel(lines, title=f"[bold]{program.name}[/]", title_align="left")
+    return Panel(lines, title=plain(program.name, style="bold"), title_align="left")
 
 
 def _regions_table(plan: Plan) -> Table:
@@ -282,7 +289,7 @@ def show(
         who = f"{profile.name}: {screening.caps.describe() or 'no caps from their health answers'}"
     adjustments = Text()
     for adjustment in plan.adjustments:
-        adjustments.append("• ", style="yellow").append(f"{adjustment}\n")
+        adjustments.append("• ", style="yellow").append(plain(str(adjustment))).append("\n")
     adjustments.rstrip()
     parts: list[Any] = [
         _header(loaded, plan, chair_name, who),
