@@ -8,10 +8,11 @@ out:
 
 - :func:`plain` makes a Rich ``Text``, which neither Rich nor Textual reads as markup: the form
   for table cells, panel titles, Textual widgets and anything Textual shows.
-- :func:`escaped` escapes Rich markup, for the few places that build a Rich markup string
-  around a value (``console.print(f"[dim]... {escaped(name)}[/]")``). Textual's markup reads
-  more than Rich's (``[$variable]``), so the app takes :func:`plain`, or a notification with
-  ``markup=False`` and :func:`printable` text.
+- :func:`escaped` escapes Rich markup, for the places that build a Rich markup string around
+  a value (``console.print(f"[dim]... {escaped(name)}[/]")``) or take a string that Rich's
+  markup reads (a cell of Textual's DataTable). Textual's own markup reads more than Rich's
+  (``[$variable]``), so its widgets take :func:`plain`, and a notification ``markup=False``
+  with :func:`printable` text.
 """
 
 from __future__ import annotations

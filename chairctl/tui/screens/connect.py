@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import ClassVar, Final, Protocol
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -35,6 +36,7 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState
 
 from chairctl.cli.chairs import ChairAddress, parse_chair
+from chairctl.cli.safetext import escaped, plain
 from chairctl.cli.scan import SIM_MODEL, SIM_NAME, scan_simulated_air
 from chairctl.vocabulary import LinkError
 from drivers.links.discovery import BleAdvertiser, SerialPort, scan_ble, serial_ports
@@ -114,7 +116,7 @@ class ConnectScreen(Screen[ChairChoice | None]):
                     sim_model = self._sim_default()
                     yield Button(self._sim_label(sim_model), id="sim-use", variant="primary")
                     yield Select(
-                        [(m.name, m.id) for m in self._models],
+                        [(plain(m.name), m.id) for m in self._models],
                         value=sim_model,
                         allow_blank=False,
                         id="sim-model",
@@ -148,7 +150,7 @@ class ConnectScreen(Screen[ChairChoice | None]):
                     yield Label("Model", classes="connect-label")
                     if self._wired:
                         yield Select(
-                            [(m.name, m.id) for m in self._wired],
+                            [(plain(m.name), m.id) for m in self._wired],
                             value=self._serial_default(),
                             allow_blank=False,
                             id="serial-model",
@@ -175,8 +177,8 @@ class ConnectScreen(Screen[ChairChoice | None]):
                 return candidate
         return ids[0]
 
-    def _sim_label(self, model_id: str) -> str:
-        return f"Use the built-in simulated chair ({get_model(model_id).name})"
+    def _sim_label(self, model_id: str) -> Text:
+        return plain(f"Use the built-in simulated chair ({get_model(model_id).name})")
 
     # -- the simulated chair ---------------------------------------------------------------
 
@@ -220,9 +222,11 @@ class ConnectScreen(Screen[ChairChoice | None]):
                 continue
             # Several models may share a name pattern; the first is what --chair ble:NAME picks.
             self._found[device.address] = matching[0]
+            # The advertised name is whatever a device nearby chose to broadcast; a table cell
+            # reads Rich markup, so it is escaped.
             table.add_row(
-                device.name or "-",
-                device.address,
+                escaped(device.name or "-"),
+                escaped(device.address),
                 f"{device.rssi} dBm",
                 ", ".join(m.id for m in matching),
                 key=device.address,
@@ -244,7 +248,7 @@ class ConnectScreen(Screen[ChairChoice | None]):
         self._status(message)
 
     def _status(self, message: str) -> None:
-        self.query_one("#ble-status", Static).update(message)
+        self.query_one("#ble-status", Static).update(plain(message))
 
     @on(DataTable.RowSelected, "#ble-found")
     def _use_ble(self, event: DataTable.RowSelected) -> None:
@@ -265,11 +269,11 @@ class ConnectScreen(Screen[ChairChoice | None]):
         try:
             found = self._ports()
         except OSError as error:
-            status.update(f"Serial ports could not be listed: {error.strerror or error}")
+            status.update(plain(f"Serial ports could not be listed: {error.strerror or error}"))
             return
         table: DataTable[str] = self.query_one("#serial-ports", DataTable)
         for port in found:
-            table.add_row(port.device, port.description or "-", key=port.device)
+            table.add_row(escaped(port.device), escaped(port.description or "-"), key=port.device)
         status.update(
             "Choose a port, or type a device path or URL below."
             if found

@@ -29,6 +29,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from chairctl.cli.safetext import plain, printable
 from chairctl.plan import AS_WRITTEN, Personalisation, Plan, compile_program
 from chairctl.program import Category, Program, format_duration, load_program, total_seconds
 from chairctl.program.library import library_dir
@@ -217,9 +218,10 @@ class LibraryScreen(Screen[None]):
         if loaded.problems:
             count = len(loaded.problems)
             self.notify(
-                "\n".join(loaded.problems),
+                printable("\n".join(loaded.problems), newlines=True),
                 title=f"{count} library file{'s' if count != 1 else ''} could not be read",
                 severity="error",
+                markup=False,
             )
         self._programs_ready()
 
@@ -267,7 +269,7 @@ class LibraryScreen(Screen[None]):
         blocked = program.id in self._blocked
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append(f"{BLOCKED_MARK} " if blocked else "  ")
-        text.append(program.name, style="dim" if blocked else "")
+        text.append(plain(program.name, style="dim" if blocked else ""))
         text.append(f"  {format_duration(total_seconds(program))}", style="dim")
         return text
 
@@ -337,12 +339,14 @@ class LibraryScreen(Screen[None]):
         plan = self._plan_for(program)
         reasons = self._blocked.get(program.id, [])
 
-        self.query_one("#library-name", Static).update(Text(program.name, style="bold"))
-        self.query_one("#library-summary", Static).update(Text(program.summary, style="italic"))
+        self.query_one("#library-name", Static).update(plain(program.name, style="bold"))
+        self.query_one("#library-summary", Static).update(plain(program.summary, style="italic"))
         blocked = self.query_one("#library-blocked", Static)
         blocked.display = bool(reasons)
-        blocked.update(Text(f"{BLOCKED_MARK} Not for you: " + " ".join(reasons)))
-        self.query_one("#library-description", Static).update(program.description.strip())
+        blocked.update(plain(f"{BLOCKED_MARK} Not for you: " + " ".join(reasons)))
+        self.query_one("#library-description", Static).update(
+            plain(program.description.strip(), newlines=True)
+        )
 
         facts = Text(end="")
         written = total_seconds(program)
@@ -366,7 +370,9 @@ class LibraryScreen(Screen[None]):
 
         cautions = self.query_one("#library-cautions", Static)
         cautions.display = bool(program.cautions)
-        cautions.update("\n".join(f"⚠ {caution}" for caution in program.cautions))
+        cautions.update(
+            plain("\n".join(f"⚠ {caution}" for caution in program.cautions), newlines=True)
+        )
 
         figure = self.query_one("#library-figure", BodyFigure)
         timeline = self.query_one("#library-timeline", PlanTimeline)
@@ -377,7 +383,7 @@ class LibraryScreen(Screen[None]):
             figure.regions = frozenset()
             timeline.plan = None
             blocked.display = True
-            blocked.update(Text(f"{BLOCKED_MARK} " + (" ".join(reasons) or plan)))
+            blocked.update(plain(f"{BLOCKED_MARK} " + (" ".join(reasons) or plan)))
         detail.scroll_home(animate=False)
 
     # --- actions ----------------------------------------------------------------------------
@@ -415,7 +421,10 @@ class LibraryScreen(Screen[None]):
         reasons = self._blocked.get(program.id)
         if reasons:
             self.notify(
-                " ".join(reasons), title=f"{program.name} is not for you", severity="warning"
+                printable(" ".join(reasons)),
+                title=printable(f"{program.name} is not for you"),
+                severity="warning",
+                markup=False,
             )
             return
         self.post_message(self.Chosen(program))

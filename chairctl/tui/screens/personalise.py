@@ -24,6 +24,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Select, Static, Switch
 
+from chairctl.cli.safetext import plain, printable
 from chairctl.plan import AS_WRITTEN, Personalisation, Plan, compile_program
 from chairctl.program import Program, format_duration, total_seconds
 from chairctl.safety.screening import NO_CAPS, Caps, Screening
@@ -181,7 +182,7 @@ class PersonaliseScreen(Screen[Personalisation | None]):
         yield Header()
         with Horizontal(id="personalise-body"):
             with VerticalScroll(id="personalise-controls"):
-                yield Static(Text(self.program.name, style="bold"), id="personalise-title")
+                yield Static(plain(self.program.name, style="bold"), id="personalise-title")
                 cap_lines = self._cap_lines()
                 caps_note = Static("\n".join(cap_lines), id="personalise-caps")
                 caps_note.display = bool(cap_lines)
@@ -290,7 +291,7 @@ class PersonaliseScreen(Screen[Personalisation | None]):
         plan = self._plan
         if plan is None:
             length.update("No session with these choices.")
-            error.update(f"This program cannot run: {self._error}")
+            error.update(plain(f"This program cannot run: {self._error}"))
             error.display = True
             adjustments.update("")
             timeline.plan = None
@@ -315,7 +316,7 @@ class PersonaliseScreen(Screen[Personalisation | None]):
             steps[adjustment.message] = steps.get(adjustment.message, 0) + 1
         text = Text(f"{count} adjustment{'s' if count != 1 else ''}:", end="")
         for message, times in list(steps.items())[:SHOWN_ADJUSTMENTS]:
-            text.append("\n• ").append(message)
+            text.append("\n• ").append(plain(message))
             if times > 1:
                 text.append(f" ({times} steps)", style="dim")
         if len(steps) > SHOWN_ADJUSTMENTS:
@@ -347,7 +348,12 @@ class PersonaliseScreen(Screen[Personalisation | None]):
     def action_start(self) -> None:
         """Start the session with the current choices, or say why it cannot start."""
         if self._plan is None:
-            self.notify(self._error or "", title="This session cannot start", severity="warning")
+            self.notify(
+                printable(self._error or ""),
+                title="This session cannot start",
+                severity="warning",
+                markup=False,
+            )
             return
         self.dismiss(self.personalisation)
 

@@ -41,6 +41,7 @@ from textual.widgets import (
 )
 
 from chairctl.cli.profiles import QUESTIONS
+from chairctl.cli.safetext import plain, printable
 from chairctl.safety.profile import Condition, Profile
 from chairctl.safety.screening import CONDITION_RULES, DISCLAIMER, Screening, Tier, screen
 from chairctl.vocabulary import MAX_INTENSITY, MIN_INTENSITY, Region
@@ -123,7 +124,7 @@ class ScreeningView(Vertical):
     def show_problem(self, headline: str, detail: str = "") -> None:
         """Show that there is nothing to screen: the answers or the document are not valid."""
         verdict = self.query_one(".verdict", Static)
-        verdict.update(headline)
+        verdict.update(plain(headline))
         verdict.remove_class("-refused", "-allowed")
         verdict.add_class("-problem")
         self._bullets(".reasons", [detail] if detail else [])
@@ -131,7 +132,7 @@ class ScreeningView(Vertical):
 
     def _bullets(self, selector: str, lines: Iterable[str]) -> None:
         # Content, not markup: the reasons are plain text and must show exactly as written.
-        text = Content("\n").join(Content(f"• {line}") for line in lines)
+        text = Content("\n").join(Content(f"• {printable(line)}") for line in lines)
         part = self.query_one(selector, Static)
         part.update(text)
         part.display = bool(text)
@@ -177,7 +178,7 @@ class ProfileFormScreen(Screen[Profile | None]):
         with Horizontal(id="form-body"):
             with VerticalScroll(id="form-fields"):
                 title = f"Edit profile: {current.name}" if current else "New profile"
-                yield Static(title, classes="form-title")
+                yield Static(plain(title), classes="form-title")
                 # The footer cannot show Enter while a text box has focus (the box's own Enter
                 # hides it), so the form says it once here.
                 blank = " (a blank name makes a Guest)" if current is None else ""

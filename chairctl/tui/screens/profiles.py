@@ -24,6 +24,7 @@ from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.widgets import Button, DataTable, Footer, Static
 
+from chairctl.cli.safetext import plain, printable
 from chairctl.safety.profile import Profile
 from chairctl.safety.screening import Screening, screen
 from chairctl.store import Store
@@ -47,7 +48,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(self._question, id="confirm-question")
+            yield Static(plain(self._question), id="confirm-question")
             with Horizontal(id="confirm-buttons"):
                 yield Button("Yes", variant="error", id="confirm-yes")
                 yield Button("No", variant="primary", id="confirm-no")
@@ -178,7 +179,7 @@ class ProfilesScreen(Screen[str | None]):
     def _cells(self, entry: _Entry, colours: dict[str, str]) -> list[str | Text]:
         # Rich Text, not markup: a name may hold brackets.
         mark = Text("●", style=colours["accent"]) if entry.name == self._active else Text("")
-        name = Text(entry.name, style="bold")
+        name = plain(entry.name, style="bold")
         if entry.profile is None or entry.screening is None:
             return [mark, name, "", Text("invalid", style=colours["error"]), "edit or delete it"]
         age = entry.profile.health.age
@@ -212,7 +213,7 @@ class ProfilesScreen(Screen[str | None]):
             title.update("")
             return
         active = " (in use)" if entry.name == self._active else ""
-        title.update(f"{entry.name}{active}")
+        title.update(plain(f"{entry.name}{active}"))
         if entry.screening is None:
             view.show_problem("This profile cannot be used.", entry.problem or "")
         else:
@@ -229,7 +230,11 @@ class ProfilesScreen(Screen[str | None]):
             self.notify("No profile to use: press n to make one.", severity="warning")
             return
         if self._entries[name].profile is None:
-            self.notify(f"The profile '{name}' is not valid; edit it first.", severity="error")
+            self.notify(
+                printable(f"The profile '{name}' is not valid; edit it first."),
+                severity="error",
+                markup=False,
+            )
             return
         self.dismiss(name)
 
@@ -264,9 +269,9 @@ class ProfilesScreen(Screen[str | None]):
                 if self._active == replacing:
                     self._active = profile.name
         except ChairctlError as error:
-            self.notify(str(error), severity="error")
+            self.notify(printable(str(error)), severity="error", markup=False)
         else:
-            self.notify(f"Saved the profile '{profile.name}'.")
+            self.notify(printable(f"Saved the profile '{profile.name}'."), markup=False)
         self._reload(profile.name)
 
     @on(Button.Pressed, "#profiles-delete")
@@ -289,9 +294,9 @@ class ProfilesScreen(Screen[str | None]):
         try:
             self._store.remove_profile(name)
         except ChairctlError as error:
-            self.notify(str(error), severity="error")
+            self.notify(printable(str(error)), severity="error", markup=False)
         else:
-            self.notify(f"Removed the profile '{name}'.")
+            self.notify(printable(f"Removed the profile '{name}'."), markup=False)
             if self._active == name:
                 self._active = None
         self._reload()

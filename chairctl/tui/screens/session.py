@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
 
+from chairctl.cli.safetext import plain, printable
 from chairctl.engine import (
     AdjustmentMade,
     Event,
@@ -108,7 +109,7 @@ class SessionScreen(Screen[None]):
         with Horizontal(id="session-body"):
             yield BodyFigure(id="session-figure")
             with Vertical(id="session-panel"):
-                yield Static(Text(self.program.name, style="bold"), id="session-title")
+                yield Static(plain(self.program.name, style="bold"), id="session-title")
                 yield Static("Preparing the chair (body scan)…", id="session-step")
                 yield ProgressBar(
                     total=max(self.plan.total_s, 1.0),
@@ -207,7 +208,7 @@ class SessionScreen(Screen[None]):
         where = ", ".join(r.value.replace("_", " ") for r in setpoint.regions) or "no rollers"
         engine = self.control.engine
         text = Text()
-        text.append(f"{step.entry.step}", style="bold")
+        text.append(plain(step.entry.step, style="bold"))
         text.append(f"  (line {step.entry.line})\n", style="dim")
         text.append(f"{setpoint.technique.value.replace('_', ' ')} · {where} · ")
         text.append(f"intensity {step.intensity}", style="bold")
@@ -290,7 +291,9 @@ class SessionScreen(Screen[None]):
         if not self._composed:
             return  # drawn on mount from the state kept meanwhile
         text = "\n".join(f"• {note}" for note in self.notes[-12:])
-        self.query_one("#session-notes-text", Static).update(Text(text, style="dim"))
+        self.query_one("#session-notes-text", Static).update(
+            plain(text, style="dim", newlines=True)
+        )
 
     def _tick(self) -> None:
         engine = self.control.engine
@@ -315,7 +318,7 @@ class SessionScreen(Screen[None]):
             progress = self.plan.total_s
         else:
             title = Text(f"{_OUTCOME_WORDS[ended.outcome]} ", style="bold")
-            title.append(f"· {ended.reason}")
+            title.append(plain(f"· {ended.reason}"))
             progress = ended.at
         self.query_one(ProgressBar).update(progress=progress)
         self.query_one("#session-left", Static).update(
@@ -366,7 +369,9 @@ class SessionScreen(Screen[None]):
         change = await self.control.change_intensity(delta)
         if change is not None:
             self.notify(
-                live_change_words(change), severity="warning" if change.held else "information"
+                printable(live_change_words(change)),
+                severity="warning" if change.held else "information",
+                markup=False,
             )
         self._show_step()
 
@@ -392,7 +397,7 @@ class SessionScreen(Screen[None]):
         try:
             await self.control.reconnect()
         except ChairctlError as error:
-            self.notify(f"Could not reconnect: {error}", severity="error")
+            self.notify(printable(f"Could not reconnect: {error}"), severity="error", markup=False)
             return
         self.link_lost = None
         self.notify("Connected again. The chair stays stopped until you start a program.")
@@ -406,7 +411,9 @@ class SessionScreen(Screen[None]):
         try:
             await self.control.clear_fault()
         except ChairctlError as error:
-            self.notify(f"The fault is still there: {error}", severity="error")
+            self.notify(
+                printable(f"The fault is still there: {error}"), severity="error", markup=False
+            )
             return
         self.fault = None
         self.notify("Fault cleared. The chair stays stopped until you start a program.")
