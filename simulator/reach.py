@@ -13,7 +13,8 @@ from collections.abc import AsyncIterator
 from typing import Final, Literal
 
 from chairctl.clock import VirtualClock
-from drivers.links import BleLink, LinkFactory, MemoryLink, SerialLink
+from drivers.links import LinkFactory, MemoryLink, SerialLink
+from drivers.links.ble_chair import BleChair
 from drivers.models import ChairModel
 from simulator.ble import SimulatedAir
 from simulator.chair import SimulatedChair
@@ -65,9 +66,10 @@ async def links_to(
             await tcp.close()
     elif kind == "ble":
         # bleak's own BleakScanner and BleakClient over the simulator's backend: no kernel I/O
-        # on the way, so nothing for virtual time to wait for.
+        # on the way, so nothing for virtual time to wait for. Found by name once, then by its
+        # address on every reconnection, as a session reaches a real chair.
         with SimulatedAir() as air:
             air.add(chair)
-            yield lambda: BleLink.for_model(model, backend=air.backend, clock=clock)
+            yield BleChair(model, backend=air.backend, clock=clock)
     else:
         raise ValueError(f"no link kind {kind!r}")

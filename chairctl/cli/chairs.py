@@ -3,7 +3,8 @@
 ``--chair`` takes ``sim`` or ``sim:MODEL`` (a simulated chair inside this process, the
 default), a serial device path or pyserial URL (``/dev/ttyUSB0``, ``socket://host:port``), or
 ``ble:ADDRESS`` / ``ble:NAME`` (a Bluetooth LE chair by address, or by advertised name, which
-may be a glob like ``EVOLUTION-*``). ``--model`` names the chair model where the address does
+may be a glob like ``EVOLUTION-*`` and must match one chair in range; that chair is then reached
+at its address for the whole session). ``--model`` names the chair model where the address does
 not say it (serial lines say nothing; BLE names usually do).
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Final, Literal, TypeVar
 
 import click
 
@@ -32,11 +33,16 @@ from simulator.chair import SimulatedChair
 from simulator.config import Sitter
 from simulator.families import simulated_chair
 
+if TYPE_CHECKING:
+    from drivers.links import BleBackend
+
 _BLE_ADDRESS = re.compile(
     r"^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$"
 )
 
 Kind = Literal["sim", "serial", "ble-address", "ble-name"]
+#: How to choose when ``ble:NAME`` matches several chairs in range.
+AMBIGUITY_HINT: Final = "name yours by its address, --chair ble:ADDRESS"
 F = TypeVar("F", bound=Callable[..., object])
 
 
@@ -126,10 +132,12 @@ def links_for(
     *,
     transport: Transport | None = None,
     sitter: Sitter | None = None,
+    ble_backend: BleBackend | None = None,
 ) -> Connection:
     """A link factory for ``address``; for ``sim``, the simulated chair it reaches (over
     ``transport``, by default the model's BLE module when it has one, else its wire), with
-    ``sitter`` in it (by default the model's average sitter)."""
+    ``sitter`` in it (by default the model's average sitter). A BLE chair is reached through
+    ``ble_backend`` when given (a simulated air), else the machine's Bluetooth."""
     if address.kind == "sim":
         chair = simulated_chair(model, clock, transport=transport, sitter=sitter)
 
@@ -142,17 +150,21 @@ def links_for(
         return Connection(model, memory, chair)
     if address.kind == "serial":
         return Connection(model, lambda: SerialLink.for_model(model, address.target), None)
+    # One chair for the whole session: a name is resolved to one device's address on the first
+    # connection, and every reconnection goes to that address, never to another chair.
     if address.kind == "ble-address":
-        return Connection(
-            model,
-            lambda: drivers.links.BleLink.for_model(model, address=address.target, clock=clock),
-            None,
+        ble = drivers.links.BleChair(
+            model, address=address.target, backend=ble_backend, clock=clock
         )
-    return Connection(
-        model,
-        lambda: drivers.links.BleLink.for_model(model, names=[address.target], clock=clock),
-        None,
-    )
+    else:
+        ble = drivers.links.BleChair(
+            model,
+            names=[address.target],
+            backend=ble_backend,
+            clock=clock,
+            ambiguity_hint=AMBIGUITY_HINT,
+        )
+    return Connection(model, ble, None)
 
 
 def chair_options(command: F) -> F:

@@ -14,9 +14,11 @@ from drivers.links.serial import SerialLink
 
 if TYPE_CHECKING:
     from drivers.links.ble import BleBackend, BleLink
+    from drivers.links.ble_chair import BleChair
 
 __all__ = [
     "BleBackend",
+    "BleChair",
     "BleLink",
     "DataCallback",
     "Endpoint",
@@ -34,4 +36,8 @@ def __getattr__(name: str) -> Any:
         from drivers.links import ble  # noqa: PLC0415 - imported on first use, see above
 
         return getattr(ble, name)
+    if name == "BleChair":
+        from drivers.links import ble_chair  # noqa: PLC0415 - imported on first use, see above
+
+        return ble_chair.BleChair
     raise AttributeError(f"module 'drivers.links' has no attribute {name!r}")

@@ -3,9 +3,12 @@
 One :class:`BleLink` is one connection made with one :class:`~bleak.BleakClient`; reconnecting
 means a new BleLink from the :data:`~drivers.links.base.LinkFactory`. The chair is found by
 address, or by scanning for an advertised name matching glob patterns (a model's
-``match.ble_names``). Commands go out with the write type the model names (``response=`` is
-always explicit, because these modules often misreport their characteristic properties) in
-chunks no longer than the model's ``max_write`` and what the connection can carry.
+``match.ble_names``), which must then match exactly one device (:mod:`.ble_find`); the device
+it connected to is :attr:`BleLink.peer`, which :class:`~drivers.links.ble_chair.BleChair` pins
+for every later connection of a session. Commands go out with the write type the model names
+(``response=`` is always explicit, because these modules often misreport their characteristic
+properties) in chunks no longer than the model's ``max_write`` and what the connection can
+carry.
 
 Every wait is bounded and measured on a :class:`~chairctl.clock.Clock`: the real one for a
 real radio, the simulated chair's VirtualClock when bleak runs over the simulator's backend,
@@ -20,21 +23,21 @@ current, so its late callback is ignored.
 from __future__ import annotations
 
 import contextlib
-import fnmatch
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bleak import BleakClient, BleakScanner
+from bleak import BleakClient
 from bleak.backends.characteristic import BleakGATTCharacteristic
 from bleak.backends.client import BaseBleakClient
 from bleak.backends.device import BLEDevice
-from bleak.backends.scanner import AdvertisementData, BaseBleakScanner
+from bleak.backends.scanner import BaseBleakScanner
 
 from chairctl.clock import Clock, RealClock
 from chairctl.vocabulary import LinkError
 from drivers.links.base import DataCallback, Link, LostCallback
 from drivers.links.ble_errors import BLE_ERRORS, ble_reason
+from drivers.links.ble_find import DEFAULT_HINT, SETTLE_S, BlePeer, find_one, printable
 from drivers.models.schema import BleProfile, ChairModel
 
 T = TypeVar("T")
@@ -65,9 +68,13 @@ class BleLink(Link):
         *,
         address: str | None = None,
         names: Sequence[str] = (),
+        name: str | None = None,
         backend: BleBackend | None = None,
         clock: Clock | None = None,
+        on_connected: Callable[[BlePeer], None] | None = None,
         scan_timeout: float = 10.0,
+        scan_settle: float = SETTLE_S,
+        ambiguity_hint: str = DEFAULT_HINT,
         connect_timeout: float = 20.0,
         write_timeout: float = 5.0,
         disconnect_timeout: float = 5.0,
@@ -77,15 +84,25 @@ class BleLink(Link):
         self._profile = profile
         self._address = address
         self._names = tuple(names)
+        self._name = name
         self._backend = backend
         self._clock = clock or RealClock()
         self._scan_timeout = scan_timeout
+        self._scan_settle = scan_settle
+        self._ambiguity_hint = ambiguity_hint
         self._connect_timeout = connect_timeout
         self._write_timeout = write_timeout
         self._disconnect_timeout = disconnect_timeout
-        self._target = address if address is not None else f"named {' or '.join(self._names)}"
+        self._on_connected = on_connected
+        if address is None:
+            self._target = f"named {printable(' or '.join(names))}"
+        else:
+            # ``name``: what the device at ``address`` advertised, for people to recognise it.
+            self._target = address if name is None else f"{address} ({printable(name)})"
         #: The client of the connection under way or open; None once closed or lost.
         self._client: BleakClient | None = None
+        #: The device this link connected to, once it is open.
+        self._peer: BlePeer | None = None
         self._write_char: BleakGATTCharacteristic | None = None
         self._open = False
         self._used = False
@@ -103,9 +120,12 @@ class BleLink(Link):
         names: Sequence[str] | None = None,
         backend: BleBackend | None = None,
         clock: Clock | None = None,
+        ambiguity_hint: str = DEFAULT_HINT,
     ) -> BleLink:
         """A link to a chair of ``model``: at ``address``, or else advertising a name that
-        matches ``names`` (the model's own patterns when not given)."""
+        matches ``names`` (the model's own patterns when not given), which must be the only
+        device in range that does (else a LinkError listing them ends with
+        ``ambiguity_hint``)."""
         profile = model.match.ble
         if profile is None:
             raise LinkError(f"chair model {model.id} has no Bluetooth LE profile")
@@ -113,7 +133,14 @@ class BleLink(Link):
             names = model.match.ble_names
             if not names:
                 raise LinkError(f"chair model {model.id} names no BLE advertised name to scan for")
-        return cls(profile, address=address, names=names or (), backend=backend, clock=clock)
+        return cls(
+            profile,
+            address=address,
+            names=names or (),
+            backend=backend,
+            clock=clock,
+            ambiguity_hint=ambiguity_hint,
+        )
 
     @property
     def description(self) -> str:
@@ -122,6 +149,12 @@ class BleLink(Link):
     @property
     def is_open(self) -> bool:
         return self._open and self._client is not None
+
+    @property
+    def peer(self) -> BlePeer | None:
+        """The device this link connected to (its address, and the name it advertised when
+        found by name); None until :meth:`open` succeeded. Stays set after the link closes."""
+        return self._peer
 
     # -- connecting -------------------------------------------------------------------------
 
@@ -141,7 +174,13 @@ class BleLink(Link):
             raise
 
     async def _connect(self) -> None:
-        device = await self._find() if self._address is None else self._address
+        device: BLEDevice | str
+        if self._address is None:
+            device, name = await self._find()
+            peer = BlePeer(device.address, name)
+        else:
+            device = self._address
+            peer = BlePeer(self._address, self._name)
         client = BleakClient(
             device,
             disconnected_callback=self._disconnected,
@@ -175,32 +214,21 @@ class BleLink(Link):
         if self._closing:
             raise LinkError(f"{self.description} was closed while connecting")
         self._open = True
+        self._peer = peer
+        if self._on_connected is not None:
+            self._on_connected(peer)
 
-    async def _find(self) -> BLEDevice:
-        patterns = self._names
-
-        def matches(device: BLEDevice, advertisement: AdvertisementData) -> bool:
-            name = advertisement.local_name or device.name
-            return name is not None and any(fnmatch.fnmatchcase(name, p) for p in patterns)
-
-        extra: BleakScanner.ExtraArgs = {}
-        if self._backend is not None:
-            extra["backend"] = self._backend.scanner
-        try:
-            found = await self._bounded(
-                BleakScanner.find_device_by_filter(matches, timeout=self._scan_timeout, **extra),
-                self._scan_timeout,
-            )
-        except TimeoutError:
-            found = None
-        if found is None:
-            raise LinkError(
-                f"no BLE device {self._target} found within {self._scan_timeout:g} s "
-                "(is the chair on, in range, and free of the vendor's app?)"
-            )
-        name = found.name or "?"
-        self._target = f"{found.address} ({name})"
-        return found
+    async def _find(self) -> tuple[BLEDevice, str]:
+        found, name = await find_one(
+            self._names,
+            clock=self._clock,
+            scan_s=self._scan_timeout,
+            settle=self._scan_settle,
+            backend=self._backend,
+            hint=self._ambiguity_hint,
+        )
+        self._target = f"{found.address} ({printable(name)})"
+        return found, name
 
     async def _bounded(self, step: Awaitable[T], limit: float) -> T:
         return await self._clock.wait_for(step, limit)

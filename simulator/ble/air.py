@@ -85,6 +85,7 @@ class SimulatedAir:
         self._scanners: set[SimulatedBleakScanner] = set()
         self._clients: set[SimulatedBleakClient] = set()
         self._numbers = itertools.count(1)
+        self._closed = False
         #: The bleak backend of this air: pass it as ``backend=`` (or to a BleLink).
         self.backend = BleBackend(
             scanner=_bind(SimulatedBleakScanner, self), client=_bind(SimulatedBleakClient, self)
@@ -135,6 +136,22 @@ class SimulatedAir:
             if client.peripheral is peripheral:
                 client.drop("the chair went out of range")
 
+    def away(self, peripheral: SimulatedPeripheral, seconds: float) -> None:
+        """The chair goes out of range (connections to it drop) and comes back ``seconds``
+        later on its own clock: the same peripheral, address and name, advertising again
+        (unless the air was shut down meanwhile)."""
+        if peripheral not in self:
+            raise SimulatorError(f"{peripheral} is not in this air")
+        self.remove(peripheral)
+        peripheral.chair.clock.call_later(seconds, lambda: self._come_back(peripheral))
+
+    def _come_back(self, peripheral: SimulatedPeripheral) -> None:
+        if self._closed or peripheral.address in self._peripherals:
+            return
+        self._peripherals[peripheral.address] = peripheral
+        for scanner in list(self._scanners):
+            scanner.listen_to(peripheral)
+
     def find(self, address: str) -> SimulatedPeripheral | None:
         """The peripheral at ``address`` (any letter case), if it is in the air."""
         return self._peripherals.get(address.upper())
@@ -174,6 +191,7 @@ class SimulatedAir:
 
     def close(self) -> None:
         """Stop every scan, drop every connection, and empty the air."""
+        self._closed = True
         for scanner in list(self._scanners):
             scanner.halt()
         for client in list(self._clients):

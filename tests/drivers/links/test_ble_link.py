@@ -9,6 +9,7 @@ import pytest
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import ChairStatus, LinkError
 from drivers.links import BleLink, Link, LinkFactory
+from drivers.links.ble_find import BlePeer
 from drivers.models import ChairModel
 from drivers.models.schema import BleProfile
 from drivers.protocols.rongtai.stream import StatusDecoder
@@ -74,8 +75,10 @@ async def test_by_the_models_name_patterns(
 ) -> None:
     link = BleLink.for_model(model, backend=air.backend, clock=clock)
     assert link.description == "BLE named RT8600S or EVOLUTION-*"
-    await Controller(model).open(link)
+    assert link.peer is None
+    await clock.run(Controller(model).open(link))
     assert link.description == f"BLE {peripheral.address} ({peripheral.name})"
+    assert link.peer == BlePeer(peripheral.address, peripheral.name)
     assert peripheral.chair.connected
     await link.close()
 
@@ -85,7 +88,7 @@ async def test_by_a_pattern_of_our_own_among_several_chairs(
 ) -> None:
     other = air.add(simulated_chair(model, clock, transport="ble"), name="RT8600S")
     link = BleLink.for_model(model, names=["RT86??S"], backend=air.backend, clock=clock)
-    await Controller(model).open(link)
+    await clock.run(Controller(model).open(link))
     assert other.chair.connected
     assert not peripheral.chair.connected
     await link.close()
@@ -278,11 +281,11 @@ async def test_reconnecting_makes_a_new_link_and_the_old_one_stays_quiet(
     factory: LinkFactory = lambda: BleLink.for_model(model, backend=air.backend, clock=clock)  # noqa: E731
     old, new = Controller(model), Controller(model)
     old_link = factory()
-    await old.open(old_link)
+    await clock.run(old.open(old_link))
     peripheral.chair.inject(LinkDrop())
     new_link = factory()
     assert new_link is not old_link
-    await new.open(new_link)
+    await clock.run(new.open(new_link))
     await old_link.close()
     await clock.advance(1.0)
     peripheral.chair.inject(LinkDrop())
