@@ -1,4 +1,9 @@
-"""``chairctl history``: the sessions ``chairctl run`` recorded, newest first."""
+"""``chairctl history``: the sessions ``chairctl run`` recorded, newest first.
+
+What the database holds is data, possibly written by something other than chairctl: it is
+shown as plain text (no markup, no control characters), and a row that cannot be read is left
+out with a note on stderr, never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,10 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from chairctl.cli.people import home_option, open_store
+from chairctl.cli.safetext import plain
 from chairctl.program import format_duration
 from chairctl.store import SessionRecord
 
@@ -40,13 +47,20 @@ def history(home: Path | None, limit: int, as_json: bool) -> None:
     it and marks it so.
     """
     with open_store(home) as store:
-        records = store.history(limit)
+        read = store.read_history(limit)
+    records = read.records
+    notes = Console(stderr=True, highlight=False)
+    for note in read.notes:
+        notes.print(plain(f"• {note}", "yellow"))
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in records], indent=2))
         return
     console = Console(highlight=False)
     if not records:
-        console.print("No sessions yet: chairctl run PROGRAM records one.")
+        if read.notes:
+            console.print("No sessions to show: the rows that could not be read are named above.")
+        else:
+            console.print("No sessions yet: chairctl run PROGRAM records one.")
         return
     table = Table(title="Sessions, newest first", title_justify="left")
     table.add_column("started")
@@ -61,9 +75,9 @@ def history(home: Path | None, limit: int, as_json: bool) -> None:
         length = format_duration(record.session_s) if record.session_s is not None else "—"
         table.add_row(
             record.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-            record.program_id,
-            record.profile_name or "—",
-            f"[{style}]{outcome}[/]" if style else outcome,
+            plain(record.program_id),
+            plain(record.profile_name or "—"),
+            Text(outcome, style=style),
             length,
             _regions(record),
         )

@@ -46,10 +46,9 @@ def profile_option(command: F) -> F:
 
 
 def open_store(home: Path | None) -> Store:
-    """The local store in ``home`` (or the default place), created on first use."""
-    path = database_path(home)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return Store.open(path)
+    """The local store in ``home`` (or the default place), created on first use (its folder
+    too); a :class:`~chairctl.vocabulary.StoreError` saying what to do when it cannot be."""
+    return Store.open(database_path(home))
 
 
 def load_profile(store: Store, name: str) -> Profile:

@@ -11,7 +11,8 @@ daily cap". So for each profile:
 
 A session that would break either is refused before anything moves, saying when it may start.
 A session whose process died (``interrupted``) counts as having run its whole plan: what it
-really did is not known.
+really did is not known. A log that cannot be read (a row another program wrote badly, a table
+gone) refuses the session in words: without it the rules cannot be kept.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 from chairctl.store.sessions import SessionRecord
 from chairctl.store.store import Store
-from chairctl.vocabulary import ChairctlError
+from chairctl.vocabulary import ChairctlError, StoreError
 from chairctl.vocabulary.limits import COOLDOWN_MAX_S, DAILY_CAP_S
 
 #: How far back the log is read: the daily cap's window.
@@ -70,7 +71,15 @@ def check_allowance(
     """Raise :class:`SessionNotYet` when ``profile_name`` may not start a session of
     ``planned_s`` seconds now; it says why and when they may."""
     now = now or datetime.now(UTC)
-    past = [_past(r) for r in store.sessions_of(profile_name, since=now - _DAY)]
+    try:
+        records = store.sessions_of(profile_name, since=now - _DAY)
+    except StoreError as error:
+        raise StoreError(
+            f"{profile_name}'s rest between sessions and daily cap cannot be checked, so the "
+            f"session does not start: {error}",
+            path=error.path,
+        ) from error
+    past = [_past(r) for r in records]
     if any(p.running for p in past):
         raise SessionNotYet(
             f"a session for {profile_name} is already running (in another window?); one at a time",

@@ -70,3 +70,76 @@ def wait_for_line(process: subprocess.Popen[str], expected: str, timeout_s: floa
         process.kill()
         _, err = process.communicate(timeout=10)
         raise AssertionError(f"child said {line!r}, not {expected!r}; stderr:\n{err}")
+
+
+# -- a database in trouble, made so for real ------------------------------------------------------
+
+LOCKER = """
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+sys.stdin.readline()
+db.execute("COMMIT")
+print("released", flush=True)
+"""
+
+
+class HeldLock:
+    """Another process holding the database's write lock (``BEGIN EXCLUSIVE``) until
+    :meth:`release`, as a sqlite3 shell with a transaction open does."""
+
+    def __init__(self, path: Path) -> None:
+        self._child = spawn(LOCKER, str(path))
+        wait_for_line(self._child, "locked")
+
+    def release(self) -> None:
+        child = self._child
+        if child.poll() is None:
+            assert child.stdin is not None
+            child.stdin.write("go\n")
+            child.stdin.flush()
+            wait_for_line(child, "released")
+        child.communicate(timeout=30)
+
+    def __enter__(self) -> HeldLock:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._child.poll() is None:
+            self._child.kill()
+        self._child.communicate(timeout=30)
+
+
+def without_root_override() -> list[str]:
+    """The command prefix under which file permissions bind this test's child process.
+
+    Root's CAP_DAC_OVERRIDE writes through any chmod, so as root the child runs in a user
+    namespace of its own (``unshare --user``): it keeps its uid, so it still owns what it
+    made and may read it, but holds no capability over the machine's files, and the kernel
+    checks their modes as for anyone. Not root: nothing is needed.
+    """
+    if os.geteuid() != 0:
+        return []
+    probe = subprocess.run(
+        ["unshare", "--user", "true"], capture_output=True, text=True, check=False
+    )
+    if probe.returncode != 0:
+        import pytest
+
+        pytest.skip(f"running as root, and no user namespace to drop the override: {probe.stderr}")
+    return ["unshare", "--user"]
+
+
+def run_chairctl(*args: str, prefix: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m chairctl ARGS`` in a child process (under ``prefix``), off a terminal."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "COLUMNS": "160"}
+    return subprocess.run(
+        [*(prefix or []), sys.executable, "-m", "chairctl", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+    )

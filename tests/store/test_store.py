@@ -91,7 +91,10 @@ def test_random_bytes_are_refused_and_left_alone(tmp_path: Path) -> None:
         Store.open(path)
     message = str(caught.value)
     assert str(path) in message
+    # Not a database at all: it may be moved aside, and kept.
+    assert "not an SQLite database" in message
     assert "move it aside" in message
+    assert "keep" in message
     assert "\n" not in message
     assert isinstance(caught.value, ChairctlError)
     assert path.read_bytes() == before
@@ -106,9 +109,13 @@ def test_a_truncated_database_is_refused_and_left_alone(tmp_path: Path) -> None:
     path = tmp_path / DATABASE_NAME
     path.write_bytes(data[: len(data) // 2])
     before = path.read_bytes()
-    with pytest.raises(StoreError, match="move it aside") as caught:
+    with pytest.raises(StoreError, match="is damaged") as caught:
         Store.open(path)
-    assert str(path) in str(caught.value)
+    message = str(caught.value)
+    assert str(path) in message
+    # A damaged database still holds what can be saved: kept, never moved aside for a new one.
+    assert "Keep a copy" in message
+    assert "aside" not in message
     assert path.read_bytes() == before
 
 

@@ -5,6 +5,10 @@ ran of how long it was planned and how it ended; the pane beside it shows the hi
 session's minutes per region as small bars, the mean intensity per region, why it ended and
 what the safety layer did during it. The figures are the store's, which counts what the engine
 actually did, not what the plan said. ``b`` goes back; the screen only reads the store.
+
+The database is data that something other than chairctl may have written: names, reasons and
+messages are shown as plain text without control characters, a row that cannot be read is left
+out with one note, and a database that cannot be read at all is one notification.
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import DataTable, Footer, Static
 
+from chairctl.cli.safetext import plain, printable
 from chairctl.engine import Outcome
 from chairctl.program import format_duration
 from chairctl.store import SessionRecord, Store
@@ -82,16 +88,18 @@ def detail(record: SessionRecord) -> Content:
     word = outcome_word(record)
     lines: list[Content] = [
         Content.assemble(
-            (record.program_name, "bold"),
+            (printable(record.program_name), "bold"),
             "  ",
             (word, f"bold ${OUTCOME_COLOUR.get(word, 'foreground')}"),
         ),
         Content(
             f"Started {started_text(record)}, ran {length_text(record)}; "
-            f"profile {record.profile_name or '—'}; chair {record.chair}"
+            f"profile {printable(record.profile_name or '—')}; chair {printable(record.chair)}"
         ),
         Content(
-            "Still running." if record.outcome is None else f"Why it ended: {record.reason or '—'}"
+            "Still running."
+            if record.outcome is None
+            else f"Why it ended: {printable(record.reason or '—')}"
         ),
         Content(""),
         Content.styled("Time per region, at its mean intensity", "bold"),
@@ -117,8 +125,8 @@ def detail(record: SessionRecord) -> Content:
         lines.append(
             Content.assemble(
                 f"  {format_duration(event.at):>6}  ",
-                (f"{event.kind:<10}", f"${EVENT_COLOUR.get(event.kind, 'foreground')}"),
-                f" {event.message}",
+                (f"{printable(event.kind):<10}", f"${EVENT_COLOUR.get(event.kind, 'foreground')}"),
+                f" {printable(event.message)}",
             )
         )
     return Content("\n").join(lines)
@@ -135,6 +143,8 @@ class HistoryScreen(Screen[None]):
         super().__init__()
         self._store = store
         self._records: dict[str, SessionRecord] = {}
+        # What was said about the database: a reload (a theme change) does not say it again.
+        self._told: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield Static(EMPTY_LINE, id="history-empty", markup=False)
@@ -161,10 +171,18 @@ class HistoryScreen(Screen[None]):
 
     def _load(self) -> None:
         try:
-            records = self._store.history(limit=HISTORY_LIMIT)
+            read = self._store.read_history(limit=HISTORY_LIMIT)
         except ChairctlError as error:
-            self.notify(str(error), severity="error")
+            self._tell(printable(str(error)), title="The history cannot be read", severity="error")
             records = []
+        else:
+            records = read.records
+            if read.notes:
+                self._tell(
+                    "\n".join(printable(note) for note in read.notes),
+                    title="Some sessions could not be read and are left out",
+                    severity="warning",
+                )
         table: DataTable[str | Text] = self.query_one("#history-table", DataTable)
         was = self._highlighted()
         table.clear()
@@ -175,8 +193,8 @@ class HistoryScreen(Screen[None]):
             table.add_row(
                 started_text(record),
                 # Rich Text, not markup: names may hold brackets.
-                Text(record.program_name),
-                Text(record.profile_name or "—"),
+                plain(record.program_name),
+                plain(record.profile_name or "—"),
                 length_text(record),
                 Text(word, style=colours.get(OUTCOME_COLOUR.get(word, ""), "")),
                 key=key,
@@ -187,6 +205,12 @@ class HistoryScreen(Screen[None]):
         if was is not None and was in self._records:
             table.move_cursor(row=table.get_row_index(was))
         self._show_detail()
+
+    def _tell(self, message: str, *, title: str, severity: SeverityLevel) -> None:
+        if message not in self._told:
+            self._told.add(message)
+            # markup=False: the words hold paths and the database's own text.
+            self.notify(message, title=title, severity=severity, timeout=20, markup=False)
 
     def _highlighted(self) -> str | None:
         table: DataTable[str | Text] = self.query_one("#history-table", DataTable)
