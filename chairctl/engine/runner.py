@@ -37,6 +37,7 @@ from chairctl.engine.events import (
     StatusReceived,
     StepStarted,
     Stopped,
+    Warned,
 )
 from chairctl.plan import Plan, PlanEntry
 from chairctl.program import format_duration
@@ -157,12 +158,47 @@ class Engine:
     # -- listening ---------------------------------------------------------------------------
 
     def listen(self, listener: Listener) -> None:
-        """Call ``listener`` with every event from now on."""
+        """Call ``listener`` with every event from now on.
+
+        A listener is called synchronously, on the loop that drives the chair: it must return
+        quickly (the session log hands its writes to a thread). One that raises is dropped, and
+        the session ends with the chair's release, like a fault (see :meth:`_listener_failed`).
+        """
         self._listeners.append(listener)
 
     def _emit(self, event: Event) -> None:
+        # Each listener on its own: one that fails never keeps the others from hearing, and
+        # never unwinds the engine's own code (a fault half-reported, a stop half-made).
         for listener in list(self._listeners):
-            listener(event)
+            if listener not in self._listeners:
+                continue  # dropped while this event went round
+            try:
+                listener(event)
+            except Exception as error:
+                self._listener_failed(listener, event, error)
+
+    def _listener_failed(self, listener: Listener, event: Event, error: Exception) -> None:
+        """A listener raised: drop it, say so once, and end a running session safely.
+
+        The engine cannot tell which listener the person relies on: the display they watch,
+        the output a script reads (a pipe that went away), or the log. With one gone, what they
+        see and what the chair does may no longer agree, so the session is not left running on
+        it: it stops as on a fault, and the chair gets its release before anything else is
+        said. (The session log never raises: a database problem does not end a massage; it is
+        reported once the chair is released.) After the session has ended, dropping the
+        listener and saying so is all there is to do.
+        """
+        with contextlib.suppress(ValueError):
+            self._listeners.remove(listener)
+        what = (
+            f"a listener failed on {type(event).__name__} "
+            f"({type(error).__name__}: {error or 'no message'})"
+        )
+        if self._done is not None and not self._done.done():
+            self.cut()
+            self._fault(f"{what}; the session stops")
+        else:
+            self._emit(Warned(event.at, what))
 
     # -- time ----------------------------------------------------------------------------------
 
@@ -290,8 +326,15 @@ class Engine:
         setpoint = self._guarded(first, 0.0).setpoint
         self._index, self._intensity = 0, setpoint.intensity
         self._emit(StepStarted(0.0, 0, first, setpoint.intensity))
+        self._not_cut()
         await self.chair.apply(setpoint)
         self._prepared = setpoint
+
+    def _not_cut(self) -> None:
+        """Refuse to go on to the chair once cut: a listener failing on the event just sent
+        cuts the session from inside this very task, and no setpoint may leave after that."""
+        if self._cut:
+            raise asyncio.CancelledError
 
     def _start_drive(self) -> None:
         if self._cut:
@@ -326,8 +369,10 @@ class Engine:
 
     def _fault(self, message: str) -> None:
         if self._done is not None and not self._done.done():
-            self._emit(FaultRaised(self.elapsed(), message))
+            # Ended first, then told: whatever a listener does with the news, the session is
+            # already ending and the release comes next.
             self._finish(Outcome.FAULT, message)
+            self._emit(FaultRaised(self.elapsed(), message))
 
     async def _halt(self) -> None:
         """Stop the drive loop, waiting until any apply in progress has unwound."""
@@ -479,6 +524,7 @@ class Engine:
         if (index, setpoint.intensity) != (self._index, self._intensity):
             self._index, self._intensity = index, setpoint.intensity
             self._emit(StepStarted(at, index, entry, setpoint.intensity))
+            self._not_cut()
         await self.chair.apply(setpoint)
         self._confirmed(setpoint, max(at, self.elapsed()), restart=ruling.restart)
         return at, setpoint
