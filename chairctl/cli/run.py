@@ -26,6 +26,7 @@ from chairctl.cli.chairs import ChairAddress, chair_options, links_for, resolve_
 from chairctl.cli.endings import SessionEnding, left_to_itself
 from chairctl.cli.output import GuardedStream
 from chairctl.cli.people import open_store, personalisation_for, profile_option
+from chairctl.cli.safetext import plain
 from chairctl.clock import Clock, RealClock, ScaledClock
 from chairctl.engine import (
     AdjustmentMade,
@@ -265,6 +266,11 @@ async def _run(
                 console.print()  # the last progress line ends without one off a terminal
             for note in progress.notes:
                 console.print(f"[yellow]•[/] {note}")
+        # The chair is released by now; only then does the log (written on a thread of its
+        # own) get a bounded wait, and a log that could not be written is said once.
+        unlogged = await log.drain(clock)
+        if unlogged is not None:
+            console.print(plain(f"• The session log: {unlogged}", "yellow"))
         return _Ended(
             result.outcome,
             result.chair_safe,

@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from chairctl.cli.chairs import ChairAddress, Connection, links_for
 from chairctl.clock import Clock
-from chairctl.engine import Engine, Event, LiveChange, Result
+from chairctl.engine import Engine, Event, LiveChange, Result, Warned
 from chairctl.plan import Personalisation, Plan, compile_program
 from chairctl.program import Program
 from chairctl.safety.profile import Profile
@@ -211,6 +211,7 @@ class ChairControl:
         if self.link_state is not LinkState.CONNECTED:
             raise LinkError(f"not connected to the chair ({self.link_state})")
         engine = Engine(plan, self.session, self.clock)
+        log = None
         if store is not None:
             log = store.begin_session(
                 program.id, program.name, profile_name, str(self.address), plan.total_s
@@ -233,6 +234,12 @@ class ChairControl:
         if self._stopping is None:
             # Ended on its own (finished, or a fault): the engine released the chair.
             self._set_stop(StopState.STOPPED if result.chair_safe else StopState.UNCONFIRMED)
+        if log is not None:
+            # Only now, with the chair released: the log's writes (on a thread of their own)
+            # get a bounded wait, and the person hears once if they did not all make it.
+            problem = await log.drain(self.clock)
+            if problem is not None:
+                listener(Warned(result.session_s, f"The session log: {problem}"))
         return result
 
     async def pause(self) -> None:
