@@ -7,6 +7,11 @@ refuses a second TCP client. A pty cannot refuse a second process that opens its
 would read each other's bytes), so open it from one program only; chairctl's serial link
 takes an exclusive lock on it.
 
+The TCP server listens on this machine only unless told otherwise: ``--tcp PORT`` means
+``127.0.0.1:PORT``. A chair simulator answers anyone who connects, with no password, so any
+other address (``0.0.0.0`` is every interface) is allowed but said out loud
+(:func:`exposure_warning`).
+
 Both servers count the bytes they carry and (TCP) the controllers they serve, and call
 ``on_traffic`` after each change: a test running the chair on a virtual clock uses that to
 hold time still until what one side wrote has reached the other.
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import os
 import tty
 from collections.abc import Callable
@@ -35,6 +41,44 @@ TrafficListener = Callable[[], None]
 BACKLOG_LIMIT: Final = 4096
 #: How long a dropped serial link stays down (chair clock seconds) before it comes back.
 LINK_DOWN_S: Final = 2.0
+#: Where a TCP server listens when no host is given: this machine only.
+LOOPBACK_HOST: Final = "127.0.0.1"
+
+
+def tcp_address(text: str) -> tuple[str, int]:
+    """Read ``PORT`` or ``:PORT`` (both on :data:`LOOPBACK_HOST`), or ``HOST:PORT`` (an IPv6
+    host in brackets, ``[::1]:7001``); ValueError saying what it should be otherwise."""
+    text = text.strip()
+    host, _, port_text = text.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not port_text.isascii() or not port_text.isdigit() or int(port_text) > 65535:
+        raise ValueError(f"'{text}' is not PORT or HOST:PORT (port 0..65535)")
+    if ":" in host and not text.startswith("["):
+        raise ValueError(f"'{text}': write an IPv6 host in brackets, as [::1]:7001")
+    return host or LOOPBACK_HOST, int(port_text)
+
+
+def exposure_warning(host: str, port: int) -> str | None:
+    """What to tell someone serving on ``host``: None when it is this machine only (a loopback
+    address, or ``localhost``), else a warning that other machines may reach the chair."""
+    where = format_address(host, port)
+    if host.lower() == "localhost":
+        return None
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        reach = f"{host} is a name, not a loopback address, so other machines may reach it"
+    else:
+        if address.is_loopback:
+            return None
+        if address.is_unspecified:
+            reach = "that is every network interface of this machine"
+        else:
+            reach = f"{host} is not a loopback address, so other machines may reach it"
+    return (
+        f"warning: serving the simulated chair on {where}: {reach}, and anyone who connects can "
+        f"drive it, with no password. Give --tcp {port} to serve this machine only."
+    )
 
 
 def _ignore(_: str) -> None:

@@ -1,8 +1,9 @@
 """``chairctl sim``: run the simulated chair for other programs to talk to.
 
 ``chairctl sim serve --pty`` prints the pty path as its first line of output and serves until
-SIGINT or SIGTERM; ``--tcp HOST:PORT`` prints the address it listens on. Bad options get one
-line on stderr and a non-zero exit.
+SIGINT or SIGTERM; ``--tcp PORT`` listens on this machine only (127.0.0.1) and ``--tcp
+HOST:PORT`` where told, with a warning on stderr when other machines may reach it; either
+prints the address it listens on. Bad options get one line on stderr and a non-zero exit.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from chairctl.clock import Clock, RealClock, ScaledClock
 from drivers.models import DEFAULT_MODEL, ChairModel, get_model
 from simulator.families import simulated_chair
 from simulator.faults import ScheduledFault, parse_fault
-from simulator.serve import PtyServer, TcpServer, format_address
+from simulator.serve import PtyServer, TcpServer, exposure_warning, format_address, tcp_address
 
 
 @click.group()
@@ -27,11 +28,10 @@ def sim() -> None:
 
 
 def _address(value: str) -> tuple[str, int]:
-    host, sep, port_text = value.rpartition(":")
-    host = host.removeprefix("[").removesuffix("]")
-    if not sep or not host or not port_text.isdigit() or int(port_text) > 65535:
-        raise click.BadParameter(f"'{value}' is not HOST:PORT (port 0..65535)", param_hint="--tcp")
-    return host, int(port_text)
+    try:
+        return tcp_address(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--tcp") from None
 
 
 def _log(message: str) -> None:
@@ -40,7 +40,13 @@ def _log(message: str) -> None:
 
 @sim.command()
 @click.option("--pty", "use_pty", is_flag=True, help="Serve on a new pseudo-terminal.")
-@click.option("--tcp", "tcp", metavar="HOST:PORT", help="Serve raw bytes on a TCP port.")
+@click.option(
+    "--tcp",
+    "tcp",
+    metavar="[HOST:]PORT",
+    help="Serve raw bytes on a TCP port, of this machine only (127.0.0.1) unless HOST says "
+    "otherwise.",
+)
 @click.option("--model", "model_id", default=DEFAULT_MODEL, show_default=True, help="Chair model.")
 @click.option(
     "--form",
@@ -76,8 +82,12 @@ def serve(
 ) -> None:
     """Serve a simulated chair on a pty or a TCP port until interrupted."""
     if use_pty == (tcp is not None):
-        raise click.UsageError("give exactly one of --pty or --tcp HOST:PORT")
+        raise click.UsageError("give exactly one of --pty or --tcp [HOST:]PORT")
     address = _address(tcp) if tcp is not None else None
+    warning = None if address is None else exposure_warning(*address)
+    if warning is not None:
+        # Before listening, so it is said even when listening then fails.
+        _log(warning)
     planned = [parse_fault(spec) for spec in faults]
     model = get_model(model_id)
     clock: Clock = RealClock() if speed == 1 else ScaledClock(speed)

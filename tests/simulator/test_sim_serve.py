@@ -6,6 +6,7 @@ These tests run in real time, so every read is bounded by a deadline of a few se
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import select
 import signal
 import socket
@@ -22,7 +23,13 @@ from drivers.models import ChairModel
 from simulator.families import simulated_chair
 from simulator.faults import LinkDrop
 from simulator.rongtai.frames import Layout, StatusImage, key_frame, split_status_frames
-from simulator.serve import PtyServer, TcpServer
+from simulator.serve import (
+    LOOPBACK_HOST,
+    PtyServer,
+    TcpServer,
+    exposure_warning,
+    tcp_address,
+)
 
 DEADLINE_S = 5.0
 
@@ -177,8 +184,9 @@ def test_the_cli_serves_a_pty_until_sigterm(model: ChairModel) -> None:
         (["--pty", "--model", "nope"], 1, "no chair model 'nope'"),
         (["--pty", "--fault", "explode@3"], 2, "unknown fault 'explode'"),
         (["--pty", "--fault", "link-drop"], 2, "NAME[:ARG]@SECONDS"),
-        (["--tcp", "localhost"], 2, "is not HOST:PORT"),
-        (["--tcp", "localhost:99999"], 2, "is not HOST:PORT"),
+        (["--tcp", "localhost"], 2, "is not PORT or HOST:PORT"),
+        (["--tcp", "localhost:99999"], 2, "is not PORT or HOST:PORT"),
+        (["--tcp", "::1:7001"], 2, "IPv6 host in brackets"),
         ([], 2, "exactly one of --pty or --tcp"),
         (["--pty", "--tcp", "127.0.0.1:0"], 2, "exactly one of --pty or --tcp"),
         (["--pty", "--speed", "0"], 2, "--speed"),
@@ -193,4 +201,105 @@ def test_bad_options_get_one_line_and_an_exit_code(
     assert exited.value.code == code
     err = capsys.readouterr().err
     assert message in err
+    assert "Traceback" not in err
+
+
+# -- where the TCP server listens -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("7001", ("127.0.0.1", 7001)),
+        (":7001", ("127.0.0.1", 7001)),
+        ("0", ("127.0.0.1", 0)),
+        ("localhost:7001", ("localhost", 7001)),
+        ("[::1]:7001", ("::1", 7001)),
+        ("0.0.0.0:7001", ("0.0.0.0", 7001)),
+    ],
+)
+def test_a_port_alone_means_this_machine_only(text: str, address: tuple[str, int]) -> None:
+    assert LOOPBACK_HOST == "127.0.0.1"
+    assert tcp_address(text) == address
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.5.1", "::1", "localhost", "LOCALHOST"])
+def test_loopback_hosts_need_no_warning(host: str) -> None:
+    assert exposure_warning(host, 7001) is None
+
+
+@pytest.mark.parametrize(
+    ("host", "reach"),
+    [
+        ("0.0.0.0", "every network interface of this machine"),
+        ("::", "every network interface of this machine"),
+        ("192.0.2.10", "192.0.2.10 is not a loopback address, so other machines may reach it"),
+        ("chair.example", "chair.example is a name, not a loopback address"),
+    ],
+)
+def test_any_other_host_is_warned_about(host: str, reach: str) -> None:
+    warning = exposure_warning(host, 7001)
+    assert warning is not None
+    assert warning.startswith("warning: serving the simulated chair on ")
+    assert reach in warning
+    assert "anyone who connects can drive it" in warning
+    assert warning.endswith("Give --tcp 7001 to serve this machine only.")
+
+
+def _serve(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "chairctl", "sim", "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _end(process: subprocess.Popen[str]) -> tuple[int, str]:
+    """SIGTERM it if it still runs; its exit code and stderr."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        code = process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.stderr is not None
+    return code, process.stderr.read()
+
+
+def test_the_cli_given_a_port_listens_on_loopback_without_a_word() -> None:
+    process = _serve("--tcp", "0")
+    try:
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], 20.0)
+        assert ready, "the simulator printed no address"
+        host, _, port = process.stdout.readline().strip().rpartition(":")
+        assert host == "127.0.0.1"
+        with socket.create_connection((host, int(port)), timeout=DEADLINE_S) as controller:
+            controller.settimeout(DEADLINE_S)
+            assert controller.recv(64)  # status frames: it serves there
+    finally:
+        code, err = _end(process)
+    assert code == 0
+    assert "warning" not in err
+    assert "Traceback" not in err
+
+
+def test_the_cli_warns_on_stderr_before_listening_beyond_this_machine() -> None:
+    # 192.0.2.10 is a documentation address (TEST-NET-1), not this machine's: listening there
+    # fails, after the warning. (Were it to succeed, nothing could reach it; SIGTERM ends it.)
+    process = _serve("--tcp", "192.0.2.10:0")
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=20)
+    code, err = _end(process)
+    lines = err.splitlines()
+    assert lines[0] == (
+        "chairctl sim: warning: serving the simulated chair on 192.0.2.10:0: 192.0.2.10 is not "
+        "a loopback address, so other machines may reach it, and anyone who connects can drive "
+        "it, with no password. Give --tcp 0 to serve this machine only."
+    )
+    if code != 0:
+        assert "cannot listen on 192.0.2.10:0" in err
     assert "Traceback" not in err
