@@ -409,6 +409,7 @@ class ChairSession:
         """STOPs owed, then the adapter's release; what happened, as a report."""
         started = self.clock.now()
         stops = await self.keys.release_all()
+        await self._status_after_keys()
         try:
             result = await self.adapter.release(_Port(self, for_stop=True))
         except NotConfirmed as error:
@@ -422,6 +423,20 @@ class ChairSession:
             notes=result.notes,
             status=self.feed.latest,
         )
+
+    async def _status_after_keys(self) -> None:
+        """Wait (bounded) for a status the chair sent after taking the last key.
+
+        A release judges the chair by its status. A status older than the last key shows the
+        chair before that key: a stop a moment after POWER from standby saw "off", called
+        the chair safe, and left it switching on and scanning by itself. The chair takes a
+        key within its key gap, so a status that arrives after that shows what it made of it.
+        """
+        shows_keys_from = self.keys.last_sent + self.keys.gap_s
+        if self.feed.latest_at >= shows_keys_from:
+            return
+        deadline = shows_keys_from + self.config.first_status_timeout_s
+        await self.feed.wait(lambda _status, at: at >= shows_keys_from, deadline)
 
     def _stopped(self, report: StopReport) -> None:
         self.last_stop = report

@@ -48,11 +48,24 @@ class KeySender:
         self._last = float("-inf")
         #: When the line last carried anything (a frame, a byte of one, a cadence).
         self._last_byte = float("-inf")
+        #: Writes of frames or their bytes so far (a frame cut short counts what went out).
+        self._writes = 0
         self._schedule: asyncio.Task[None] | None = None
         #: STOP key -> the START it ends, in the order the STARTs went out.
         self._held: dict[int, int] = {}
         #: Frames written so far (cadences not counted).
         self.count = 0
+
+    @property
+    def last_sent(self) -> float:
+        """When the line last carried a byte of a frame (minus infinity before the first): a
+        frame cut short by a stop still reached the chair up to there."""
+        return max(self._last, self._last_byte)
+
+    @property
+    def gap_s(self) -> float:
+        """The chair's gap between frames: within it, it has taken the previous one."""
+        return self._gap_s
 
     @property
     def held(self) -> dict[int, int]:
@@ -78,13 +91,18 @@ class KeySender:
         (on a ticked line, when its last byte was)."""
         async with self._lock:
             await self._clock.sleep_until(self._last + self._gap_s)
-            if self._tick_s is None:
-                await self._write(frame)
-            else:
-                for value in frame:
-                    await self._clock.sleep_until(self._last_byte + self._tick_s)
-                    await self._write(bytes((value,)))
-            self._last = self._clock.now()
+            writes = self._writes
+            try:
+                if self._tick_s is None:
+                    await self._write(frame)
+                else:
+                    for value in frame:
+                        await self._clock.sleep_until(self._last_byte + self._tick_s)
+                        await self._write(bytes((value,)))
+            finally:
+                if self._writes != writes:
+                    # Cut short or not, the chair saw bytes: the next frame keeps its gap.
+                    self._last = self._last_byte
             self.count += 1
             return self._last
 
@@ -94,6 +112,7 @@ class KeySender:
             raise LinkError("no link to the chair: the frame was not sent")
         await link.write(data)
         self._last_byte = self._clock.now()
+        self._writes += 1
 
     async def hold(self, start: int, stop: int) -> float:
         """Send a START; ``stop`` is owed from before the first byte goes out."""
