@@ -1,5 +1,6 @@
 """A simulated chair served on a real pty from a thread of the test process, for tests that
-run chairctl as a real child process and then read what the chair physically did.
+run chairctl as a real child process and then read what the chair physically did; and a real
+pty to be that child's controlling terminal, which a test can close.
 
 The child reaches the chair as a serial chair (``--chair /dev/pts/N``); the chair runs on its
 own event loop in a thread, on a clock sped up by the same factor as the child's ``--speed``
@@ -12,6 +13,12 @@ Real processes mean real time: the waits below are hang guards, never measuremen
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
+import select
+import struct
+import subprocess
+import termios
 import threading
 import time
 from collections.abc import Callable, Coroutine
@@ -19,6 +26,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from chairctl.clock import Clock, RealClock, ScaledClock
+from chairctl.vocabulary import WorkState
 from drivers.models import get_model
 from simulator.chair import PhysicalState, SimulatedChair
 from simulator.families import simulated_chair
@@ -37,6 +45,16 @@ def at_rest(state: PhysicalState) -> bool:
         and not state.heat_on
         and all(pressure < 0.05 for pressure in state.airbags.values())
     )
+
+
+def switched_on(state: PhysicalState) -> bool:
+    """The chair is switched on (its body scan counts): left alone, it goes on to massage."""
+    return state.work_state is not WorkState.STANDBY
+
+
+def standing_by(state: PhysicalState) -> bool:
+    """Switched off and at rest: nothing starts again by itself."""
+    return state.work_state is WorkState.STANDBY and at_rest(state)
 
 
 def working(state: PhysicalState) -> bool:
@@ -103,3 +121,56 @@ class ServedChair:
             self._server.close()
         if self._chair is not None:
             self._chair.close()
+
+
+class Terminal:
+    """A real pty as a child's controlling terminal; what the child writes is drained."""
+
+    def __init__(self, rows: int = 40, columns: int = 120) -> None:
+        self.master, self.slave = os.openpty()
+        size = struct.pack("HHHH", rows, columns, 0, 0)
+        fcntl.ioctl(self.slave, termios.TIOCSWINSZ, size)
+        self._reading = True
+        self.output = bytearray()
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+
+    def spawn(self, argv: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+        def controlling_terminal() -> None:
+            # In the child, after setsid: the pty on its stdin becomes its terminal, so
+            # closing the master hangs it up, as closing a terminal window does.
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        process = subprocess.Popen(
+            argv,
+            stdin=self.slave,
+            stdout=self.slave,
+            stderr=self.slave,
+            start_new_session=True,
+            env=env,
+            preexec_fn=controlling_terminal,  # noqa: PLW1509 - only an ioctl, no locks
+        )
+        os.close(self.slave)
+        self._reader.start()
+        return process
+
+    def _drain(self) -> None:
+        while self._reading:
+            ready, _, _ = select.select([self.master], [], [], 0.1)
+            if not ready:
+                continue
+            try:
+                data = os.read(self.master, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            self.output += data
+
+    def hang_up(self) -> None:
+        """Close the terminal: the kernel sends the child SIGHUP, and its writes fail."""
+        self._reading = False
+        self._reader.join(timeout=5)
+        os.close(self.master)
+
+    def write(self, text: str) -> None:
+        os.write(self.master, text.encode())

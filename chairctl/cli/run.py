@@ -19,14 +19,13 @@ from typing import IO, Any, cast
 import click
 from rich.console import Console
 from rich.live import Live
-from rich.markup import escape
 from rich.text import Text
 
 from chairctl.cli.chairs import ChairAddress, chair_options, links_for, resolve_model
 from chairctl.cli.endings import SessionEnding, left_to_itself
 from chairctl.cli.output import GuardedStream
 from chairctl.cli.people import open_store, personalisation_for, profile_option
-from chairctl.cli.safetext import plain
+from chairctl.cli.safetext import escaped, plain
 from chairctl.clock import Clock, RealClock, ScaledClock
 from chairctl.engine import (
     AdjustmentMade,
@@ -144,7 +143,7 @@ class _Progress:
         line = Text()
         line.append("█" * filled, style="green").append("░" * (width - filled), style="dim")
         line.append(f" {format_duration(total - done)} left  ", style="bold")
-        line.append(self.step)
+        line.append(plain(self.step))
         if self.engine.paused:
             line.append("  (paused)", style="yellow")
         return line
@@ -171,9 +170,9 @@ def _clock_for(address: ChairAddress, speed: float | None) -> Clock:
 
 def _preflight(program: Program, plan: Plan, session: ChairSession, console: Console) -> None:
     """Show what the person must know before anything moves; refuse what cannot be done."""
-    console.print(f"[bold]{program.name}[/] — {format_duration(plan.total_s)}")
+    console.print(f"[bold]{escaped(program.name)}[/] — {format_duration(plan.total_s)}")
     for caution in program.cautions:
-        console.print(f"[bold yellow]caution[/] {caution}")
+        console.print(f"[bold yellow]caution[/] {escaped(caution, newlines=True)}")
     notes: dict[str, None] = {}
     for adjustment in plan.adjustments:
         notes[str(adjustment)] = None
@@ -184,7 +183,7 @@ def _preflight(program: Program, plan: Plan, session: ChairSession, console: Con
         except Unsupported as error:
             raise ChairctlError(f"line {entry.line}: this chair cannot run it: {error}") from None
     for note in notes:
-        console.print(f"[dim]• {note}[/]")
+        console.print(f"[dim]• {escaped(note)}[/]")
     console.print("[dim]Keep the chair's remote within reach; Ctrl-C stops the chair safely.[/]")
 
 
@@ -220,7 +219,9 @@ async def _run(
         model, connection.links, clock, config=config, shoulder_position=shoulder
     )
     if profile is not None and screening is not None:
-        console.print(f"[bold]For {profile.name}:[/] {screening.caps.describe() or 'no caps'}")
+        console.print(
+            f"[bold]For {escaped(profile.name)}:[/] {screening.caps.describe() or 'no caps'}"
+        )
         for notice in screening.notices:
             console.print(f"[yellow]•[/] {notice}")
     _preflight(program, plan, session, console)
@@ -265,7 +266,7 @@ async def _run(
             if not console.is_terminal:
                 console.print()  # the last progress line ends without one off a terminal
             for note in progress.notes:
-                console.print(f"[yellow]•[/] {note}")
+                console.print(f"[yellow]•[/] {escaped(note)}")
         # The chair is released by now; only then does the log (written on a thread of its
         # own) get a bounded wait, and a log that could not be written is said once.
         unlogged = await log.drain(clock)
@@ -385,11 +386,11 @@ def run(
 def _closing_words(console: Console, program: Program, ended: _Ended) -> None:
     """The last lines: how it ended, and only what the chair confirmed."""
     if ended.outcome is Outcome.COMPLETED:
-        head = f"[green]Finished[/] {escape(program.name)}."
+        head = f"[green]Finished[/] {escaped(program.name)}."
     elif ended.outcome is Outcome.FAULT:
-        head = f"[bold red]Stopped on a fault:[/] {escape(ended.reason)}."
+        head = f"[bold red]Stopped on a fault:[/] {escaped(ended.reason)}."
     else:
-        head = f"{escape(ended.reason[:1].upper() + ended.reason[1:])}."
+        head = f"{escaped(ended.reason[:1].upper() + ended.reason[1:])}."
     if ended.safe:
         rest = " The chair is at rest." if ended.outcome is not Outcome.COMPLETED else ""
         console.print(head + rest)
@@ -397,5 +398,5 @@ def _closing_words(console: Console, program: Program, ended: _Ended) -> None:
     console.print(head)
     console.print(
         "[bold red]The chair did not confirm its safe state: it may still be working.[/] "
-        + escape(left_to_itself(ended.status, ended.status_age_s))
+        + escaped(left_to_itself(ended.status, ended.status_age_s))
     )

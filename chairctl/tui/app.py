@@ -7,11 +7,17 @@ app's own event loop, so the interface never waits on the chair. Escape (and ``x
 priority bindings of the App: whatever screen or modal is up, they stop the chair first. A
 quit stops the chair before the app exits. Errors a person can cause become notifications;
 nothing they do closes the app or shows a traceback.
+
+However the app ends, the chair is released first: quitting, SIGTERM, SIGHUP or SIGINT, its
+terminal closing (see :mod:`chairctl.tui.terminal`), or an exception (Textual unmounts the app,
+and unmounting releases the chair). A signal or a lost terminal exits with the shell's code
+for it (143, 129, 130).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -20,11 +26,16 @@ from pydantic import ValidationError
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.driver import Driver
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from chairctl.cli.chairs import ChairAddress, parse_chair, resolve_model
+from chairctl.cli.endings import SessionEnding
 from chairctl.cli.people import load_profile, open_store
+from chairctl.cli.safetext import printable
 from chairctl.clock import Clock, RealClock
 from chairctl.engine import Event
 from chairctl.plan import AS_WRITTEN, Personalisation, Plan
@@ -42,6 +53,7 @@ from chairctl.tui.screens.profile_form import ProfileFormScreen
 from chairctl.tui.screens.profiles import ConfirmScreen, ProfilesScreen
 from chairctl.tui.screens.safety_notice import NOTICE, NOTICE_VERSION, SafetyNoticeScreen
 from chairctl.tui.screens.session import STOP_WORDS, SessionScreen
+from chairctl.tui.terminal import guarded
 from chairctl.vocabulary import ChairctlError
 from drivers.models import ChairModel
 from drivers.session import EventKind, SessionEvent
@@ -92,6 +104,8 @@ class ChairctlApp(App[None]):
         self.library: LibraryScreen | None = None
         self.session_screen: SessionScreen | None = None
         self._quitting = False
+        #: Signals and a closed terminal: each stops the chair, then quits.
+        self.ending = SessionEnding()
 
     # -- start-up ----------------------------------------------------------------------------------
 
@@ -107,7 +121,36 @@ class ChairctlApp(App[None]):
             address, model, self.clock, on_link=self._on_link, on_stop=self._on_stop
         )
 
+    def get_driver_class(self) -> type[Driver]:
+        return guarded(super().get_driver_class())
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        # Every notification of every screen passes here; they carry names and error texts
+        # (data), so none is read as markup or lets a control character reach the terminal.
+        super().notify(
+            printable(message, newlines=True),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        # The sub-title names the chair: a model's name, an address someone typed.
+        return super().format_title(printable(title), printable(sub_title))
+
     def on_mount(self) -> None:
+        # Off the main thread (an embedding host), signals are the host's to handle.
+        with contextlib.suppress(RuntimeError, ValueError, NotImplementedError):
+            self.ending.install(asyncio.get_running_loop(), self._end_from_outside)
         self._control = self._control_for(self.address, self.model)
         self.sub_title = self.control.title
         self.library = LibraryScreen(programs=self.programs, chair=self.control.model.capabilities)
@@ -391,7 +434,21 @@ class ChairctlApp(App[None]):
     @work(group="quit", exit_on_error=False)
     async def _quit(self) -> None:
         await self.shutdown()
-        self.exit()
+        self.exit(return_code=self.ending.exit_code or 0)
+
+    def terminal_lost(self, reason: str) -> None:
+        """The terminal closed under the app (called from any thread): stop, then quit."""
+        self.ending.output_lost(reason)
+
+    def _end_from_outside(self, reason: str) -> None:
+        """A signal or a closed terminal: the chair's release goes out now, then the app quits
+        (with nobody to read the screen, there is nothing to wait for)."""
+        control = self._control
+        if control is not None and control.needs_stop():
+            control.request_stop(reason)
+        if not self._quitting:
+            self._quitting = True
+            self._quit()
 
     async def shutdown(self) -> None:
         """Stop the chair (if anything needs it), close the link and the store."""
@@ -408,6 +465,7 @@ class ChairctlApp(App[None]):
         # However the app ends, the chair is released and the link closed; the screens are
         # gone by now, so nothing is drawn on the way.
         self.session_screen = None
+        self.ending.uninstall()
         await self.shutdown()
 
     # -- other screens -----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from chairctl.cli.chairs import ChairAddress, Connection, links_for
+from chairctl.cli.endings import left_to_itself
 from chairctl.clock import Clock
 from chairctl.engine import Engine, Event, LiveChange, Result, Warned
 from chairctl.plan import Personalisation, Plan, compile_program
@@ -261,14 +262,15 @@ class ChairControl:
 
     # -- stopping -------------------------------------------------------------------------------
 
-    def request_stop(self) -> asyncio.Future[StopOutcome]:
+    def request_stop(self, reason: str = "stopped by the user") -> asyncio.Future[StopOutcome]:
         """Start a stop now, in this turn of the event loop; the future tells how it ended.
 
-        A second request while one is under way gets the same stop.
+        A second request while one is under way gets the same stop. ``reason`` is what the
+        session log records.
         """
         task = self._stopping
         if task is None or task.done():
-            task = self._stopping = asyncio.ensure_future(self._stop_now())
+            task = self._stopping = asyncio.ensure_future(self._stop_now(reason))
             task.add_done_callback(self._stop_done)
             self._set_stop(StopState.STOPPING)
         return task
@@ -281,7 +283,7 @@ class ChairControl:
         if self._stopping is task:
             self._stopping = None
 
-    async def _stop_now(self) -> StopOutcome:
+    async def _stop_now(self, reason: str) -> StopOutcome:
         engine, ended = self.engine, self._ended
         try:
             if engine is not None and ended is not None:
@@ -290,23 +292,35 @@ class ChairControl:
                 # chair safe): every turn of the loop a busy screen takes is latency.
                 engine.cut()
                 await self.session.stop()
-                outcome = await self._stop_session(engine, ended)
+                outcome = await self._stop_session(engine, ended, reason)
             else:
                 await self.session.stop()
                 outcome = StopOutcome(True, "Stopped · the chair is safe")
         except ChairctlError as error:
-            outcome = StopOutcome(False, f"The chair did not confirm a safe stop: {error}")
+            outcome = StopOutcome(
+                False, f"The chair did not confirm a safe stop: {error}. {self.left_to_itself()}"
+            )
         self._set_stop(StopState.STOPPED if outcome.safe else StopState.UNCONFIRMED)
         return outcome
 
-    async def _stop_session(self, engine: Engine, ended: asyncio.Future[Result]) -> StopOutcome:
+    async def _stop_session(
+        self, engine: Engine, ended: asyncio.Future[Result], reason: str
+    ) -> StopOutcome:
         # The engine's run logs the session and releases the chair once more; its word on
         # the safe state is the last one.
-        await engine.stop()
+        await engine.stop(reason)
         result = await asyncio.shield(ended)
         if result.chair_safe:
             return StopOutcome(True, "Stopped · the chair is safe")
-        return StopOutcome(False, "The chair did not confirm its safe state: use its remote")
+        return StopOutcome(
+            False,
+            "The chair did not confirm its safe state: it may still be working. "
+            + self.left_to_itself(),
+        )
+
+    def left_to_itself(self) -> str:
+        """What the chair will do on its own (its own timer) and how to stop it by hand."""
+        return left_to_itself(self.session.status, self.clock.now() - self.session.status_at)
 
     def _set_stop(self, state: StopState) -> None:
         if state is self.stop_state:

@@ -7,6 +7,7 @@ or no terminal, is the command line as ever.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from chairctl.cli import main as cli_main
@@ -28,7 +29,12 @@ def open_app(
     if profile_name is not None:
         with open_store(home) as store:
             load_profile(store, profile_name)
-    ChairctlApp(address=address, model_id=model_id, profile_name=profile_name, home=home).run()
+    app = ChairctlApp(address=address, model_id=model_id, profile_name=profile_name, home=home)
+    app.run()
+    if app.return_code:
+        # A signal, a closed terminal (the shell's code for it) or a crash (1): the chair was
+        # released on the way out either way.
+        sys.exit(app.return_code)
 
 
 def main(argv: list[str] | None = None) -> None:

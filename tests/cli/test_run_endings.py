@@ -8,22 +8,17 @@ ended it.
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import select
 import signal
 import subprocess
 import sys
-import termios
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from chairctl.store import Store, database_path
-from tests.served import FAMILY_MODELS, ServedChair, at_rest, working
+from tests.served import FAMILY_MODELS, ServedChair, Terminal, at_rest, working
 
 #: Ten minutes: it never ends by itself while a test waits for it to work.
 LONG = """\
@@ -107,62 +102,12 @@ def test_a_signal_releases_the_chair_before_the_process_exits(
     assert last_session(tmp_path) == ("stopped", f"stopped by {sig.name}")
 
 
-class _Terminal:
-    """A real pty as a child's controlling terminal; what the child writes is drained."""
-
-    def __init__(self) -> None:
-        self.master, self.slave = os.openpty()
-        self._reading = True
-        self.output = bytearray()
-        self._reader = threading.Thread(target=self._drain, daemon=True)
-
-    def spawn(self, argv: list[str]) -> subprocess.Popen[bytes]:
-        def controlling_terminal() -> None:
-            # In the child, after setsid: the pty on its stdin becomes its terminal, so
-            # closing the master hangs it up, as closing a terminal window does.
-            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-        process = subprocess.Popen(
-            argv,
-            stdin=self.slave,
-            stdout=self.slave,
-            stderr=self.slave,
-            start_new_session=True,
-            preexec_fn=controlling_terminal,  # noqa: PLW1509 - only an ioctl, no locks
-        )
-        os.close(self.slave)
-        self._reader.start()
-        return process
-
-    def _drain(self) -> None:
-        while self._reading:
-            ready, _, _ = select.select([self.master], [], [], 0.1)
-            if not ready:
-                continue
-            try:
-                data = os.read(self.master, 4096)
-            except OSError:
-                return
-            if not data:
-                return
-            self.output += data
-
-    def hang_up(self) -> None:
-        """Close the terminal: the kernel sends the child SIGHUP, and its writes fail."""
-        self._reading = False
-        self._reader.join(timeout=5)
-        os.close(self.master)
-
-    def write(self, text: str) -> None:
-        os.write(self.master, text.encode())
-
-
 @families
 def test_closing_the_terminal_releases_the_chair(
     model_id: str, tmp_path: Path, write_program: Callable[..., Path]
 ) -> None:
     program = write_program(LONG)
-    terminal = _Terminal()
+    terminal = Terminal()
     with ServedChair(model_id, SPEED) as chair:
         process = terminal.spawn(command(program, chair, tmp_path))
         try:
@@ -190,7 +135,8 @@ def test_a_closed_pipe_releases_the_chair_and_says_so_where_it_can(
             text=True,
         )
         try:
-            assert process.stdout is not None and process.stderr is not None
+            assert process.stdout is not None
+            assert process.stderr is not None
             assert chair.wait_for(working)
             process.stdout.readline()
             process.stdout.readline()
@@ -202,5 +148,6 @@ def test_a_closed_pipe_releases_the_chair_and_says_so_where_it_can(
         assert returncode == 141, err
         assert at_rest(chair.state())
     assert "Stopped: its output was closed (broken pipe). The chair is at rest." in err
-    assert "Traceback" not in err and "BrokenPipe" not in err
+    assert "Traceback" not in err
+    assert "BrokenPipe" not in err
     assert last_session(tmp_path) == ("stopped", "stopped: its output was closed (broken pipe)")
