@@ -103,6 +103,10 @@ class ServedChair:
             time.sleep(0.05)
         return False
 
+    def unplug(self) -> None:
+        """Pull the chair's cable: the pty closes, the chair goes on with what it was doing."""
+        self._call(self._unplug())
+
     def _call(self, work: Coroutine[Any, Any, T]) -> T:
         return asyncio.run_coroutine_threadsafe(work, self._loop).result(timeout=30)
 
@@ -116,9 +120,13 @@ class ServedChair:
         assert self._chair is not None
         return self._chair.state()
 
-    async def _close(self) -> None:
+    async def _unplug(self) -> None:
         if self._server is not None:
             self._server.close()
+            self._server = None
+
+    async def _close(self) -> None:
+        await self._unplug()
         if self._chair is not None:
             self._chair.close()
 

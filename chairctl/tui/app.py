@@ -375,8 +375,8 @@ class ChairctlApp(App[None]):
             )
         elif event.kind is EventKind.RECONNECT_FAILED:
             self.notify(
-                "Connection lost · the chair could not be reached: use its remote or switch it "
-                "off. Press c to connect again.",
+                "Connection lost · the chair could not be reached, so it may still be working. "
+                f"{self.control.left_to_itself()} Press c to connect again.",
                 severity="error",
                 timeout=30,
             )

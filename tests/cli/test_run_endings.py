@@ -151,3 +151,34 @@ def test_a_closed_pipe_releases_the_chair_and_says_so_where_it_can(
     assert "Traceback" not in err
     assert "BrokenPipe" not in err
     assert last_session(tmp_path) == ("stopped", "stopped: its output was closed (broken pipe)")
+
+
+@families
+def test_a_chair_gone_silent_is_never_called_released(
+    model_id: str, tmp_path: Path, write_program: Callable[..., Path]
+) -> None:
+    # The chair's line goes dead mid-session (sim serve killed): chairctl cannot stop it, and
+    # must not say it did; it says what the chair will do by itself and how to stop it.
+    program = write_program(LONG)
+    with ServedChair(model_id, SPEED) as chair:
+        process = subprocess.Popen(
+            command(program, chair, tmp_path, "--json"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert chair.wait_for(working)
+            chair.unplug()
+            out, err = process.communicate(timeout=120)
+        finally:
+            process.kill()
+        assert working(chair.state())  # nobody could stop it: the words must say so
+    assert process.returncode == 1, err
+    words = " ".join(err.split())
+    assert "The chair did not confirm its safe state: it may still be working." in words
+    assert "own timer ends its program" in words
+    assert "press the power key on its remote or switch it off at the wall" in words
+    assert "at rest" not in words
+    assert "released" not in words
+    assert json.loads(out.splitlines()[-1])["chair_safe"] is False

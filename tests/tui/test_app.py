@@ -205,6 +205,24 @@ async def test_a_lost_link_says_so_and_offers_to_reconnect(tmp_path: Path) -> No
         assert "Connection lost" not in str(session.query_one("#session-chair").render())
 
 
+async def test_a_chair_that_cannot_be_reached_again_is_not_called_stopped(
+    tmp_path: Path,
+) -> None:
+    async with running(tmp_path, 70) as (app, pilot, clock):
+        chair = simulated(app)
+        chair.inject(LinkDrop())
+        # Another controller takes the chair's only connection: chairctl cannot come back.
+        other = chair.connect()
+        await advance(pilot, clock, 120)
+        said = " ".join(" ".join(n.message.split()) for n in app._notifications)
+        assert "the chair could not be reached, so it may still be working" in said
+        assert "own timer ends its program in about" in said
+        assert "press the power key on its remote or switch it off at the wall" in said
+        assert app.control.stop_state is StopState.UNCONFIRMED
+        assert chair.state().roller_technique is not None  # nobody stopped it: true words
+        other.close()
+
+
 async def test_quitting_stops_the_chair_first(tmp_path: Path) -> None:
     async with running(tmp_path, 70) as (app, pilot, _clock):
         chair = simulated(app)
