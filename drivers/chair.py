@@ -277,12 +277,19 @@ class ChairSession:
         After a drop that reconnection could not repair, connecting again first sends the
         STOPs still owed and brings the chair to its safe state. Raises
         :class:`~chairctl.vocabulary.LinkError`.
+
+        A chair that reports a fault in its first status is refused before anything moves:
+        :class:`~chairctl.vocabulary.ChairFault` saying what the chair reports. The session
+        stays connected with the fault latched, so that :meth:`clear_fault` can acknowledge
+        it on the chair; a caller that will not, closes the session.
         """
         if self._state is LinkState.CLOSED:
             raise LinkError("the session is closed")
         if self._state is not LinkState.DISCONNECTED:
             return
         await self._open()
+        first = self.feed.latest
+        faulted_at_connect = first is not None and first.work_state is WorkState.FAULT
         self._state = LinkState.CONNECTED
         self._emit(EventKind.CONNECTED, self._link.description if self._link else "")
         interruption = self._interruption
@@ -295,6 +302,16 @@ class ChairSession:
                 )
             if not report.safe:
                 self._latch(UnsafeStop(report))
+        if faulted_at_connect and first is not None:
+            # The fault is latched already (the first status did it); a caller that goes on
+            # anyway would only meet it at its first apply, after a start it should not make.
+            code = "" if first.error_code is None else f" (error code {first.error_code})"
+            raise ChairFault(
+                f"the chair reports a fault{code} as chairctl connects; nothing was sent to it "
+                "and nothing starts until the fault is dealt with (see the chair's manual for "
+                "what it means)",
+                error_code=first.error_code,
+            )
 
     async def close(self) -> None:
         """Send the STOPs still owed and close the link. Not a stop: call :meth:`stop` first."""
