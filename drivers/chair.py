@@ -350,6 +350,13 @@ class ChairSession:
         """The latched fault, None when there is none."""
         return self._fault
 
+    def latch(self, fault: ChairFault) -> None:
+        """Latch a fault known from elsewhere: one this chair latched in an earlier process,
+        which nobody cleared (a chair that protected itself may look switched off). Nothing
+        but STOPs is sent until :meth:`clear_fault`."""
+        if self._fault is None:
+            self._latch(fault)
+
     async def clear_fault(self) -> None:
         """The user's word that the fault is dealt with: acknowledge it on the chair (which
         then stands by where it stopped) and accept setpoints again. Raises

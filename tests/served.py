@@ -30,6 +30,7 @@ from chairctl.vocabulary import WorkState
 from drivers.models import get_model
 from simulator.chair import PhysicalState, SimulatedChair
 from simulator.families import simulated_chair
+from simulator.faults import Fault
 from simulator.serve import PtyServer
 
 T = TypeVar("T")
@@ -103,6 +104,10 @@ class ServedChair:
             time.sleep(0.05)
         return False
 
+    def inject(self, fault: Fault) -> None:
+        """Make ``fault`` happen in the chair now."""
+        self._call(self._inject(fault))
+
     def unplug(self) -> None:
         """Pull the chair's cable: the pty closes, the chair goes on with what it was doing."""
         self._call(self._unplug())
@@ -119,6 +124,10 @@ class ServedChair:
     async def _state(self) -> PhysicalState:
         assert self._chair is not None
         return self._chair.state()
+
+    async def _inject(self, fault: Fault) -> None:
+        assert self._chair is not None
+        self._chair.inject(fault)
 
     async def _unplug(self) -> None:
         if self._server is not None:

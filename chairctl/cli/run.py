@@ -23,6 +23,7 @@ from rich.text import Text
 
 from chairctl.cli.chairs import ChairAddress, chair_options, links_for, resolve_model
 from chairctl.cli.endings import SessionEnding, left_to_itself
+from chairctl.cli.faults import FaultMemory
 from chairctl.cli.output import GuardedStream
 from chairctl.cli.people import open_store, personalisation_for, profile_option
 from chairctl.cli.safetext import escaped, plain
@@ -49,7 +50,7 @@ from chairctl.safety import RECLINE_WARNING
 from chairctl.safety.profile import Profile
 from chairctl.safety.screening import Screening
 from chairctl.store import Store, check_allowance
-from chairctl.vocabulary import ChairctlError, ChairStatus, Unsupported
+from chairctl.vocabulary import ChairctlError, ChairFault, ChairStatus, Unsupported
 from drivers.chair import ChairSession
 from drivers.models import ChairModel
 from drivers.session import SessionConfig
@@ -203,6 +204,7 @@ async def _run(
     profile: Profile | None,
     profile_name: str | None,
     screening: Screening | None,
+    fault_checked: bool,
 ) -> _Ended:
     clock = _clock_for(address, speed)
     connection = links_for(address, model, clock)
@@ -215,8 +217,14 @@ async def _run(
         # running faster it must grow by the same factor, or the chair drops keys.
         config = SessionConfig(key_gap_margin_s=config.key_gap_margin_s * clock.factor)
     shoulder = profile.shoulder_position if profile is not None else None
+    memory = FaultMemory(store, address)
     session = ChairSession(
-        model, connection.links, clock, config=config, shoulder_position=shoulder
+        model,
+        connection.links,
+        clock,
+        config=config,
+        shoulder_position=shoulder,
+        on_event=memory.on_event,
     )
     if profile is not None and screening is not None:
         console.print(
@@ -236,7 +244,7 @@ async def _run(
 
     ending.install(loop, stop)
     try:
-        await session.connect()
+        await _connect(session, memory, fault_checked=fault_checked)
         if ending.reason is not None:
             # Told to end before anything moved: connecting sends nothing.
             return _Ended(Outcome.STOPPED, True, ending.reason)
@@ -282,6 +290,25 @@ async def _run(
     finally:
         ending.uninstall()
         await session.close()
+        if memory.trouble is not None:
+            console.print(f"[yellow]•[/] {escaped(memory.trouble)}")
+
+
+async def _connect(session: ChairSession, memory: FaultMemory, *, fault_checked: bool) -> None:
+    """Connect, sending nothing; refuse a chair in a fault, seen now or kept from before,
+    unless the person says they checked it (then the fault is cleared on the chair too)."""
+    try:
+        await session.connect()
+    except ChairFault:
+        if not fault_checked:
+            raise
+    if fault_checked:
+        memory.forget()
+        await session.clear_fault()
+        return
+    remembered = memory.recall(session)
+    if remembered is not None:
+        raise remembered
 
 
 @click.command()
@@ -305,6 +332,12 @@ async def _run(
     help="Confirm beforehand that nobody and nothing is under or beside the chair, for a "
     "program that reclines it (asked otherwise; off a terminal, it stays upright).",
 )
+@click.option(
+    "--fault-checked",
+    is_flag=True,
+    help="You checked the chair after the fault it reported (now, or in an earlier session "
+    "nobody cleared): clear it and go on.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON event per line instead.")
 @profile_option
 def run(
@@ -314,6 +347,7 @@ def run(
     speed: float | None,
     faults: tuple[str, ...],
     space_clear: bool,
+    fault_checked: bool,
     as_json: bool,
     profile_name: str | None,
     home: Path | None,
@@ -374,6 +408,7 @@ def run(
                 profile=profile,
                 profile_name=profile_name,
                 screening=screening,
+                fault_checked=fault_checked,
             )
         )
     _closing_words(console, program, ended)

@@ -89,8 +89,21 @@ _V2: Final[Migration] = (
     """,
 )
 
+# A fault a chair latched and nobody cleared, per chair (its address as chairctl names it): a
+# chair whose status cannot show a fault (NCNI) looks switched off afterwards, and the next
+# process must not take it for a chair that is fine.
+_V3: Final[Migration] = (
+    """
+    CREATE TABLE chair_faults (
+        chair TEXT PRIMARY KEY,
+        message TEXT NOT NULL,
+        at TEXT NOT NULL
+    ) STRICT
+    """,
+)
+
 #: Every migration, in order; migration ``i`` takes a database from version ``i`` to ``i + 1``.
-MIGRATIONS: Final[tuple[Migration, ...]] = (_V1, _V2)
+MIGRATIONS: Final[tuple[Migration, ...]] = (_V1, _V2, _V3)
 
 #: The schema version this chairctl writes.
 LATEST_VERSION: Final[int] = len(MIGRATIONS)

@@ -320,6 +320,35 @@ class Store:
                 raise explain(error, self.path, doing="write") from error
             raise
 
+    # -- faults a chair latched ----------------------------------------------------------------
+
+    def remember_fault(self, chair: str, message: str) -> None:
+        """Keep ``chair``'s latched fault until :meth:`forget_fault`: the next process to reach
+        that chair refuses it until a person says it was checked."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO chair_faults (chair, message, at) VALUES (?, ?, ?) "
+                "ON CONFLICT (chair) DO UPDATE SET message = excluded.message, at = excluded.at",
+                (chair, message, now_text()),
+            )
+
+    def forget_fault(self, chair: str) -> None:
+        """A person checked ``chair`` after its fault: forget it."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM chair_faults WHERE chair = ?", (chair,))
+
+    def remembered_fault(self, chair: str) -> tuple[str, datetime] | None:
+        """``chair``'s fault that nobody cleared (what it said, when), or None."""
+        row = self._row("SELECT message, at FROM chair_faults WHERE chair = ?", (chair,))
+        if row is None:
+            return None
+        message = row["message"] if isinstance(row["message"], str) else "a fault"
+        try:
+            at = datetime.fromisoformat(row["at"])
+        except (TypeError, ValueError):
+            at = datetime.now(UTC)  # a damaged time: the fault itself still stands
+        return message, at
+
     # -- profiles -----------------------------------------------------------------------------
 
     def put_profile(self, name: str, document: str) -> None:

@@ -54,7 +54,7 @@ from chairctl.tui.screens.profiles import ConfirmScreen, ProfilesScreen
 from chairctl.tui.screens.safety_notice import NOTICE, NOTICE_VERSION, SafetyNoticeScreen
 from chairctl.tui.screens.session import STOP_WORDS, SessionScreen
 from chairctl.tui.terminal import guarded
-from chairctl.vocabulary import ChairctlError
+from chairctl.vocabulary import ChairctlError, ChairFault
 from drivers.models import ChairModel
 from drivers.session import EventKind, SessionEvent
 
@@ -118,7 +118,12 @@ class ChairctlApp(App[None]):
 
     def _control_for(self, address: ChairAddress, model: ChairModel) -> ChairControl:
         return ChairControl(
-            address, model, self.clock, on_link=self._on_link, on_stop=self._on_stop
+            address,
+            model,
+            self.clock,
+            on_link=self._on_link,
+            on_stop=self._on_stop,
+            store=self.store,
         )
 
     def get_driver_class(self) -> type[Driver]:
@@ -151,11 +156,12 @@ class ChairctlApp(App[None]):
         # Off the main thread (an embedding host), signals are the host's to handle.
         with contextlib.suppress(RuntimeError, ValueError, NotImplementedError):
             self.ending.install(asyncio.get_running_loop(), self._end_from_outside)
+        # The store first: the chair's faults kept from earlier sessions live there.
+        self._open_store()
         self._control = self._control_for(self.address, self.model)
         self.sub_title = self.control.title
         self.library = LibraryScreen(programs=self.programs, chair=self.control.model.capabilities)
         self.push_screen(self.library)
-        self._open_store()
         self._connect()
         self._choose_profile()
 
@@ -174,6 +180,13 @@ class ChairctlApp(App[None]):
     async def _connect(self) -> None:
         try:
             await self.control.connect()
+        except ChairFault as error:
+            self.notify(
+                f"{error}. Before a program starts you will be asked whether you checked it.",
+                title="The chair reports a fault",
+                severity="error",
+                timeout=30,
+            )
         except ChairctlError as error:
             self.notify(
                 f"{error}. Press c to choose a chair.",
@@ -296,6 +309,21 @@ class ChairctlApp(App[None]):
         if self.control.running:
             self.notify("A session is already running; Escape stops it.", severity="warning")
             return
+        fault = self.control.session.fault
+        if fault is not None:
+            question = (
+                f"The chair reported a fault: {fault}\n\nHave you checked the chair, and is it "
+                "safe to use? Yes clears the fault and starts the program."
+            )
+
+            def checked(yes: bool | None) -> None:
+                if yes:
+                    self._clear_then_start(program, person)
+                else:
+                    self.notify("Nothing was started: the chair's fault stays until it is checked.")
+
+            self.push_screen(ConfirmScreen(question), checked)
+            return
         try:
             plan = self.control.compile(program, person)
             # Asked before the recline question and the session screen: a refusal is one note.
@@ -315,6 +343,15 @@ class ChairctlApp(App[None]):
             self.push_screen(ConfirmScreen(question), answered)
             return
         self._start(program, person, plan)
+
+    @work(group="chair", exit_on_error=False)
+    async def _clear_then_start(self, program: Program, person: Personalisation) -> None:
+        try:
+            await self.control.clear_fault()
+        except ChairctlError as error:
+            self.notify(f"The fault is still there: {error}", severity="error")
+            return
+        self.start_session(program, person)
 
     def _start(self, program: Program, person: Personalisation, plan: Plan | None = None) -> None:
         try:

@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from chairctl.cli.chairs import ChairAddress, Connection, links_for
 from chairctl.cli.endings import left_to_itself
+from chairctl.cli.faults import FaultMemory
 from chairctl.clock import Clock
 from chairctl.engine import Engine, Event, LiveChange, Result, Warned
 from chairctl.plan import Personalisation, Plan, compile_program
@@ -76,6 +77,7 @@ class ChairControl:
         *,
         on_link: Callable[[SessionEvent], None] | None = None,
         on_stop: Callable[[StopState], None] | None = None,
+        store: Store | None = None,
     ) -> None:
         self.address = address
         self.model = model
@@ -84,6 +86,8 @@ class ChairControl:
         self._on_link = on_link
         self._on_stop = on_stop
         self.connection: Connection = links_for(address, model, clock)
+        #: This chair's latched faults, kept beyond this process.
+        self.faults = FaultMemory(store, address)
         self.session = ChairSession(model, self.connection.links, clock, on_event=self._link_event)
         self.engine: Engine | None = None
         self._ended: asyncio.Future[Result] | None = None
@@ -131,8 +135,16 @@ class ChairControl:
     # -- connecting -----------------------------------------------------------------------------
 
     async def connect(self) -> None:
-        """Open the link and wait for the chair's first status; sends nothing."""
+        """Open the link and wait for the chair's first status; sends nothing.
+
+        Raises :class:`~chairctl.vocabulary.ChairFault` (the link stays open, the fault
+        latched) when the chair shows a fault, or one kept from an earlier session was never
+        cleared; :meth:`clear_fault` is the person's word that it was checked.
+        """
         await self.session.connect()
+        remembered = self.faults.recall(self.session)
+        if remembered is not None:
+            raise remembered
 
     async def reconnect(self) -> None:
         """The user's word to go on after a lost link: connect again (which sends the STOPs
@@ -332,6 +344,7 @@ class ChairControl:
     def _link_event(self, event: SessionEvent) -> None:
         # A lost link is a stop the chair did not ask for: the session reconnects, releases
         # the chair and reports whether it is safe; the screens show each stage.
+        self.faults.on_event(event)
         if self._stopping is None:
             if event.kind is EventKind.LINK_LOST:
                 self._set_stop(StopState.STOPPING)

@@ -381,11 +381,26 @@ def test_a_version_1_database_gains_the_app_tables_and_keeps_its_profiles(tmp_pa
         )
         db.execute("PRAGMA user_version = 1")
     with Store.open(path) as store:
-        assert store.schema_version == LATEST_VERSION == 2
+        assert store.schema_version == LATEST_VERSION == 3
         assert store.profile_names() == ["Ann"]
         store.acknowledge("Ann", "safety", 1)
         assert store.acknowledged("Ann", "safety") == 1
-    assert {"acknowledgements", "program_preferences"} <= tables(path)
+    assert {"acknowledgements", "program_preferences", "chair_faults"} <= tables(path)
+
+
+def test_a_chair_s_fault_is_kept_until_it_is_forgotten(tmp_path: Path) -> None:
+    path = tmp_path / DATABASE_NAME
+    with Store.open(path) as store:
+        assert store.remembered_fault("serial /dev/ttyUSB0") is None
+        store.remember_fault("serial /dev/ttyUSB0", "motor overload")
+        store.remember_fault("serial /dev/ttyUSB0", "the chair switched itself off")
+    with Store.open(path) as store:
+        kept = store.remembered_fault("serial /dev/ttyUSB0")
+        assert kept is not None
+        assert kept[0] == "the chair switched itself off"
+        assert store.remembered_fault("BLE AA:BB:CC:DD:EE:FF") is None
+        store.forget_fault("serial /dev/ttyUSB0")
+        assert store.remembered_fault("serial /dev/ttyUSB0") is None
 
 
 def test_acknowledgements_and_preferences_are_per_profile_and_go_with_it(tmp_path: Path) -> None:

@@ -438,3 +438,32 @@ async def test_a_session_the_chair_cannot_start_says_so_and_closes_its_screen(
         assert "not connected to the chair" in said
         assert isinstance(app.screen, LibraryScreen)
         assert app.session_screen is None
+
+
+async def test_a_program_on_a_chair_with_a_fault_asks_whether_it_was_checked(
+    tmp_path: Path,
+) -> None:
+    async with opened(tmp_path) as (app, pilot, clock):
+        simulated(app).inject(Overload())
+        await advance(pilot, clock, 2)
+        assert app.control.session.fault is not None
+        program = load_program(PROGRAMS / "upper-back-release.yaml")
+        app.start_session(program)
+        await pilot.pause()
+        question = app.screen
+        assert isinstance(question, ConfirmScreen)
+        assert "Have you checked the chair" in str(question.query_one("#confirm-question").render())
+        await pilot.press("n")
+        await advance(pilot, clock, 5)
+        assert app.control.engine is None
+        assert simulated(app).state().roller_technique is None
+        # Asked again, and this time checked: the fault is cleared and the program starts.
+        app.start_session(program)
+        await pilot.pause()
+        await pilot.press("y")
+        await advance(pilot, clock, 60)
+        assert app.control.session.fault is None
+        assert app.control.engine is not None
+        await pilot.press("escape")
+        await advance(pilot, clock, 30)
+        assert chair_is_safe(app)
