@@ -381,6 +381,10 @@ class Engine:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, ChairctlError):
                 await task
+        elif task is not None and not task.cancelled():
+            # Ended already, say by the fault that also ended the session: its error is that
+            # fault's echo, and is retrieved here rather than printed as "never retrieved".
+            task.exception()
 
     async def _release(self) -> bool:
         """Ask the chair for its safe state; True when it confirmed it."""
