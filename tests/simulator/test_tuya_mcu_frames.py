@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from chairctl.vocabulary import ProtocolError
@@ -296,10 +296,17 @@ def noisy_streams(draw: st.DrawFn) -> bytes:
 def test_both_parsers_agree_on_any_stream(stream: bytes, points: list[int]) -> None:
     decoder, parser = driver.FrameDecoder(), ModuleFrameParser()
     pieces = split(stream, points)
-    from_driver = [f for piece in pieces for f in decoder.feed(piece)]
-    from_mcu = [f for piece in pieces for f in parser.feed(piece)]
-    assert [(f.version, f.command, f.data) for f in from_driver] == [
-        (f.version, f.command, f.payload) for f in from_mcu
-    ]
-    assert decoder.bad_checksums == parser.bad_sums
-    assert decoder.discarded == parser.skipped
+    from_driver = [(f.version, f.command, f.data) for p in pieces for f in decoder.feed(p)]
+    from_mcu = [(f.version, f.command, f.payload) for p in pieces for f in parser.feed(p)]
+    # The driver has one rule the chair's MCU does not: a frame never holds a frame (a good
+    # frame beginning inside a candidate makes the candidate false; docs/protocols/tuya.md).
+    # Where it used it, the two rightly differ.
+    assume(decoder.false_frames == 0)
+    # And a good frame whose own bytes hold a header waits, in the driver, until that header
+    # is settled: at the end of a stream such frames may still be held.
+    assert from_driver == from_mcu[: len(from_driver)]
+    held = from_mcu[len(from_driver) :]
+    assert all(driver.HEADER in driver.encode_frame(c, d, v)[2:] for v, c, d in held)
+    if not held:
+        assert decoder.bad_checksums == parser.bad_sums
+        assert decoder.discarded == parser.skipped

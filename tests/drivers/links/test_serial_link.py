@@ -222,13 +222,15 @@ def _refused_url() -> str:
     ("url", "reason"),
     [
         ("/dev/chairctl-no-such-port", "no such device"),
-        (_refused_url(), "connection refused"),
+        ("REFUSED", "connection refused"),  # a port found when the test runs
         ("socket://127.0.0.1", "is not socket://HOST:PORT"),
         ("nope://somewhere", "protocol 'nope' not known"),
     ],
 )
 async def test_failing_to_open_is_one_line(model: ChairModel, url: str, reason: str) -> None:
-    link = SerialLink.for_model(model, url)
+    # The refused port is found here, not at collection: every test worker must collect the
+    # same tests, with the same names.
+    link = SerialLink.for_model(model, _refused_url() if url == "REFUSED" else url)
     with pytest.raises(LinkError, match=reason) as failed:
         await Line(model).open(link)
     assert "\n" not in str(failed.value)
