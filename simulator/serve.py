@@ -39,6 +39,8 @@ TrafficListener = Callable[[], None]
 #: Bytes a server holds for a controller that does not read before it drops status frames:
 #: a real UART has no memory either, and an unread pty or socket must not grow without bound.
 BACKLOG_LIMIT: Final = 4096
+#: How long closing the server waits for a hung-up client's handler before cancelling it.
+HANG_UP_S: Final = 1.0
 #: How long a dropped serial link stays down (chair clock seconds) before it comes back.
 LINK_DOWN_S: Final = 2.0
 #: Where a TCP server listens when no host is given: this machine only.
@@ -252,6 +254,7 @@ class TcpServer:
         self.bytes_sent = 0
         self._server: asyncio.Server | None = None
         self._clients: set[asyncio.Task[None]] = set()
+        self._writers: set[asyncio.StreamWriter] = set()
 
     @property
     def connections(self) -> int:
@@ -272,10 +275,20 @@ class TcpServer:
         return self.host, self.port
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # asyncio's own done-callback for a connection handler calls ``task.exception()``,
+        # which raises (and is printed as a traceback) when the task ended cancelled, so a
+        # handler always ends normally: being cancelled by close() is an ordinary ending.
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._serve_client(reader, writer)
+
+    async def _serve_client(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
         task = asyncio.current_task()
         if task is not None:
             self._clients.add(task)
             self.on_traffic()
+        self._writers.add(writer)
         peer = writer.get_extra_info("peername")
         try:
             try:
@@ -298,12 +311,15 @@ class TcpServer:
                     link.close()
                 self.log(f"controller {_address(peer)} gone: {link.close_reason}")
         finally:
+            self._writers.discard(writer)
             writer.close()
-            with contextlib.suppress(ConnectionError):
-                await writer.wait_closed()
-            if task is not None:
-                self._clients.discard(task)
-                self.on_traffic()
+            try:
+                with contextlib.suppress(ConnectionError):
+                    await writer.wait_closed()
+            finally:
+                if task is not None:
+                    self._clients.discard(task)
+                    self.on_traffic()
 
     def _send(self, writer: asyncio.StreamWriter, data: bytes) -> None:
         if writer.is_closing() or writer.transport.get_write_buffer_size() > BACKLOG_LIMIT:
@@ -316,11 +332,17 @@ class TcpServer:
         """Stop listening and hang up on the client."""
         if self._server is not None:
             self._server.close()
-        for task in list(self._clients):
-            task.cancel()
-        for task in list(self._clients):
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # Hanging up ends a client's read with end-of-file, so its handler finishes the
+        # way it does when the controller leaves; one that does not is cancelled.
+        for writer in list(self._writers):
+            writer.close()
+        clients = list(self._clients)
+        if clients:
+            _, stuck = await asyncio.wait(clients, timeout=HANG_UP_S)
+            for task in stuck:
+                task.cancel()
+            if stuck:
+                await asyncio.wait(stuck)
         if self._server is not None:
             await self._server.wait_closed()
 

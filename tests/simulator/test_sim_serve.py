@@ -139,6 +139,33 @@ async def test_pyserial_socket_url_reaches_the_tcp_server(model: ChairModel) -> 
         chair.close()
 
 
+async def test_closing_with_a_controller_connected_hangs_up_without_a_traceback(
+    model: ChairModel,
+) -> None:
+    """The server closing while a controller still reads is an ordinary ending: the controller
+    sees end-of-file and asyncio is handed no error to print (a cancelled handler used to be
+    printed as a CancelledError traceback by asyncio's own done-callback)."""
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, object]] = []
+    loop.set_exception_handler(lambda _, context: reported.append(context))
+    chair = simulated_chair(model, RealClock(), transport="wired")
+    server = TcpServer(chair, "127.0.0.1", 0)
+    host, port_number = await server.start()
+    try:
+        reader, writer = await asyncio.open_connection(host, port_number)
+        assert await asyncio.wait_for(reader.read(64), DEADLINE_S)  # it serves
+        await server.close()
+        assert server.connections == 0
+        rest = await asyncio.wait_for(reader.read(), DEADLINE_S)
+        assert len(rest) < 10_000  # hung up on: end-of-file, not a stall
+        writer.close()
+        await asyncio.sleep(0)  # let any done-callbacks run
+        assert reported == []
+    finally:
+        loop.set_exception_handler(None)
+        chair.close()
+
+
 async def test_a_busy_port_is_one_clear_error(model: ChairModel) -> None:
     from chairctl.vocabulary import LinkError
 
