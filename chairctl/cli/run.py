@@ -24,7 +24,7 @@ from rich.text import Text
 from chairctl.cli.chairs import ChairAddress, chair_options, links_for, resolve_model
 from chairctl.cli.endings import SessionEnding, left_to_itself
 from chairctl.cli.faults import FaultMemory
-from chairctl.cli.output import GuardedStream
+from chairctl.cli.output import GuardedStream, QueuedStream
 from chairctl.cli.people import open_store, personalisation_for, profile_option
 from chairctl.cli.safetext import escaped, plain
 from chairctl.clock import Clock, RealClock, ScaledClock
@@ -198,7 +198,7 @@ async def _run(
     *,
     as_json: bool,
     console: Console,
-    events_out: GuardedStream,
+    events_out: QueuedStream,
     ending: SessionEnding,
     store: Store,
     profile: Profile | None,
@@ -360,10 +360,50 @@ def run(
     released in every case.
     """
     # However the reader goes away (a closed pipe, a closed terminal), writing never breaks
-    # the session: the first failed write stops it, like a signal.
+    # the session: the first failed write stops it, like a signal. A reader that stalls never
+    # holds it back: writes queue, and are written by a thread of their own.
     ending = SessionEnding()
-    stdout = GuardedStream(sys.stdout, ending.output_lost)
-    stderr = GuardedStream(sys.stderr, ending.output_lost)
+    stdout = QueuedStream(GuardedStream(sys.stdout, ending.output_lost))
+    stderr = QueuedStream(GuardedStream(sys.stderr, ending.output_lost))
+    try:
+        _run_command(
+            program_name,
+            address,
+            model_id,
+            speed,
+            faults,
+            space_clear=space_clear,
+            fault_checked=fault_checked,
+            as_json=as_json,
+            profile_name=profile_name,
+            home=home,
+            ending=ending,
+            stdout=stdout,
+            stderr=stderr,
+        )
+    finally:
+        # The chair is released (or was never moved): now the words may wait for the reader,
+        # and come before any error click prints on the way out.
+        stdout.drain()
+        stderr.drain()
+
+
+def _run_command(
+    program_name: str,
+    address: ChairAddress,
+    model_id: str | None,
+    speed: float | None,
+    faults: tuple[str, ...],
+    *,
+    space_clear: bool,
+    fault_checked: bool,
+    as_json: bool,
+    profile_name: str | None,
+    home: Path | None,
+    ending: SessionEnding,
+    stdout: QueuedStream,
+    stderr: QueuedStream,
+) -> None:
     # (Rich types its file as IO[str]; it only writes, flushes and asks isatty and fileno.)
     console = Console(highlight=False, file=cast("IO[str]", stderr if as_json else stdout))
     path = find_program(program_name)
@@ -412,6 +452,14 @@ def run(
             )
         )
     _closing_words(console, program, ended)
+    dropped = stdout.dropped + stderr.dropped
+    if dropped:
+        console.print(
+            plain(
+                f"• {dropped} writes of output were left out: their reader did not keep up.",
+                "yellow",
+            )
+        )
     code = ending.exit_code
     if code is None:
         code = 0 if ended.safe and ended.outcome is not Outcome.FAULT else 1

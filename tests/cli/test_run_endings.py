@@ -64,6 +64,13 @@ def last_session(home: Path) -> tuple[str | None, str | None]:
     return (record.outcome.value if record.outcome else None), record.reason
 
 
+def _why_not_working(process: subprocess.Popen[str]) -> str:
+    """What chairctl said, for a chair that never started working."""
+    process.kill()
+    out, err = process.communicate(timeout=30)
+    return f"the chair never started working; chairctl said:\n{err[-3000:]}\n{out[-3000:]}"
+
+
 @families
 @pytest.mark.parametrize(
     ("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)]
@@ -84,7 +91,7 @@ def test_a_signal_releases_the_chair_before_the_process_exits(
             text=True,
         )
         try:
-            assert chair.wait_for(working), "the chair never started working"
+            assert chair.wait_for(working), _why_not_working(process)
             process.send_signal(sig)
             out, err = process.communicate(timeout=60)
         finally:
@@ -151,6 +158,37 @@ def test_a_closed_pipe_releases_the_chair_and_says_so_where_it_can(
     assert "Traceback" not in err
     assert "BrokenPipe" not in err
     assert last_session(tmp_path) == ("stopped", "stopped: its output was closed (broken pipe)")
+
+
+@families
+def test_a_reader_that_stalls_never_holds_the_stop_back(
+    model_id: str, tmp_path: Path, write_program: Callable[..., Path]
+) -> None:
+    # chairctl run --json | less, left unscrolled: the pipe fills (64 KiB, about a second of
+    # status events at this speed) and nobody reads it while the chair works and is stopped.
+    program = write_program(LONG)
+    with ServedChair(model_id, SPEED) as chair:
+        process = subprocess.Popen(
+            command(program, chair, tmp_path, "--json"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert chair.wait_for(working), _why_not_working(process)
+            # Minutes of chair time, unread: the session goes on (it is still in charge) ...
+            assert not chair.wait_for(lambda state: not working(state), 5)
+            process.send_signal(signal.SIGINT)
+            # ... and the stop reaches the chair while the pipe is still unread.
+            assert chair.wait_for(at_rest, 30), chair.state()
+            out, err = process.communicate(timeout=60)
+        finally:
+            process.kill()
+        assert process.returncode == 130, err
+    last = json.loads(out.splitlines()[-1])
+    assert (last["event"], last["chair_safe"]) == ("Stopped", True)
+    assert "Stopped by SIGINT. The chair is at rest." in err
+    assert last_session(tmp_path) == ("stopped", "stopped by SIGINT")
 
 
 @families

@@ -49,7 +49,10 @@ def start_a_session(terminal: Terminal, chair: ServedChair) -> None:
     for keys in ("/", "five-minute", "\r", "\r"):
         terminal.write(keys)
         time.sleep(0.5)
-    assert chair.wait_for(switched_on, 30), "the chair was never switched on"
+    assert chair.wait_for(switched_on, 30), (
+        "the chair was never switched on; the screen showed:\n"
+        + bytes(terminal.output[-4000:]).decode(errors="replace")
+    )
 
 
 def app_command(chair: ServedChair, home: Path) -> list[str]:
