@@ -9,6 +9,10 @@ A VirtualClock sees only the event loop's ready callbacks. Work happening outsid
 crossing a pty or a socket in the kernel, a port opened in a worker thread) is invisible, so
 whoever starts such work registers a :data:`Quiescence` waiter, and time does not move on
 until every waiter says nothing is in flight.
+
+A :class:`PacedClock` is a VirtualClock that never runs ahead of a chosen multiple of real
+time: the built-in simulator watched at ``--speed``, as deterministic as a test however busy
+the machine. (:class:`ScaledClock` is sped-up wall time, for a chair in another process.)
 """
 
 from __future__ import annotations
@@ -146,6 +150,10 @@ _SETTLE_LIMIT = 10_000
 _QUIESCENCE_LIMIT = 10_000
 #: How much virtual time a cancelled task gets to unwind in :meth:`VirtualClock.run`.
 _UNWIND_LIMIT_S = 600.0
+#: The longest real wait of a paced run before it looks again for something new to do.
+_PACE_POLL_S = 0.02
+#: How far (real seconds) a paced clock may fall behind its pace before it stops catching up.
+_PACE_SLACK_S = 0.25
 
 
 class VirtualClock(Clock):
@@ -288,11 +296,21 @@ class VirtualClock(Clock):
                 if end is not None and deadline > end:
                     self._now = end
                     raise TimeoutError(f"still running after {limit:g} s of virtual time")
+                wait = self._real_wait(deadline)
+                if wait > 0:
+                    # Real time passes, and with it whatever arrives from outside (a signal,
+                    # a worker thread): look again before moving time on.
+                    await asyncio.sleep(min(wait, _PACE_POLL_S))
+                    continue
                 self._fire_due(deadline)
         finally:
             if not task.done():
                 task.cancel()
                 await self._unwind(task)
+
+    def _real_wait(self, deadline: float) -> float:
+        """Real seconds :meth:`run` waits before moving time to ``deadline``: none here."""
+        return 0.0
 
     async def _unwind(self, task: asyncio.Future[T]) -> None:
         """Let a cancelled task finish its cleanup, advancing time for it (bounded)."""
@@ -308,6 +326,37 @@ class VirtualClock(Clock):
         if task.done() and not task.cancelled():
             # Its own error is moot: the run is already failing for a reason of its own.
             task.exception()
+
+
+class PacedClock(VirtualClock):
+    """Virtual time that :meth:`run <VirtualClock.run>` moves no faster than ``factor`` times
+    real time.
+
+    For the built-in simulator watched at ``--speed``: it shares the event loop with the
+    session, so every reaction (the chair's to a key, the session's to a status) finishes
+    before time moves, as in the tests, however busy the machine. On sped-up wall time a
+    pause of a few milliseconds would move the chair seconds past a key's answer. A machine
+    that falls behind catches up without waiting, but never by more than a moment: after a
+    longer pause the pace starts again from there, as if the chair had paused too.
+    """
+
+    def __init__(self, factor: float, start: float = 0.0) -> None:
+        if factor <= 0:
+            raise ValueError("the speed factor must be positive")
+        super().__init__(start)
+        self.factor = factor
+        self._anchor: tuple[float, float] | None = None  # (real, virtual) time paced from
+
+    def _real_wait(self, deadline: float) -> float:
+        real = asyncio.get_running_loop().time()
+        if self._anchor is None:
+            self._anchor = (real, self._now)
+        anchor_real, anchor_virtual = self._anchor
+        wait = anchor_real + (deadline - anchor_virtual) / self.factor - real
+        if wait < -_PACE_SLACK_S:
+            self._anchor = (real, self._now)
+            return self._real_wait(deadline)
+        return wait
 
 
 class ScaledClock(Clock):

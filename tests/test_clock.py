@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 
 import pytest
 
-from chairctl.clock import Deadlock, ScaledClock, VirtualClock
+from chairctl.clock import Deadlock, PacedClock, ScaledClock, VirtualClock
 
 
 async def test_sleepers_wake_in_deadline_order_at_their_own_time() -> None:
@@ -118,6 +119,38 @@ async def test_scaled_clock_maps_its_time_onto_the_loop() -> None:
     handle.cancel()
     with pytest.raises(ValueError, match="positive"):
         ScaledClock(0)
+
+
+async def test_a_paced_clock_never_runs_ahead_of_its_pace() -> None:
+    clock = PacedClock(100)
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    await clock.run(clock.sleep(5.0))
+    # 5 s at 100 times real time: at least 50 ms of real time (a slow machine only adds).
+    assert loop.time() - began >= 0.05 - 0.002
+    assert clock.now() == 5.0
+    with pytest.raises(ValueError, match="positive"):
+        PacedClock(0)
+
+
+async def test_a_paced_clock_lets_a_reaction_finish_however_long_the_machine_stalls() -> None:
+    # A key's answer, hop by hop, with the machine stalled in the middle: on sped-up wall
+    # time the stall alone would carry the chair 20 s on; here time waits for the answer.
+    clock = PacedClock(200)
+    answered: list[float] = []
+
+    def hop(left: int) -> None:
+        if left == 2:
+            time.sleep(0.1)  # the machine stalls (20 s of this clock's pace)
+        if left:
+            asyncio.get_running_loop().call_soon(hop, left - 1)
+        else:
+            answered.append(clock.now())
+
+    clock.call_at(1.0, lambda: hop(4))
+    await clock.run(clock.sleep(1.5))
+    assert answered == [1.0]
+    assert clock.now() == 1.5
 
 
 async def test_time_stands_still_while_a_quiescence_waiter_has_work_in_flight() -> None:

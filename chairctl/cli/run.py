@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, TypeVar, cast
 
 import click
 from rich.console import Console
@@ -27,7 +28,7 @@ from chairctl.cli.faults import FaultMemory
 from chairctl.cli.output import GuardedStream, QueuedStream
 from chairctl.cli.people import open_store, personalisation_for, profile_option
 from chairctl.cli.safetext import escaped, plain
-from chairctl.clock import Clock, RealClock, ScaledClock
+from chairctl.clock import Clock, PacedClock, RealClock, ScaledClock, VirtualClock
 from chairctl.engine import (
     AdjustmentMade,
     Engine,
@@ -60,6 +61,8 @@ from simulator.faults import ScheduledFault, parse_fault
 #: built-in one, or one served with ``chairctl sim serve --speed`` on a pty or TCP port. A BLE
 #: chair is a real chair.
 _SPEEDABLE = ("sim", "serial")
+
+T = TypeVar("T")
 
 
 def event_json(event: Event) -> dict[str, Any]:
@@ -166,7 +169,17 @@ def _confirm_space(console: Console) -> bool:
 def _clock_for(address: ChairAddress, speed: float | None) -> Clock:
     if speed is None or speed == 1 or address.kind not in _SPEEDABLE:
         return RealClock()
+    if address.kind == "sim":
+        # The built-in chair shares this event loop: its time can be virtual, and paced.
+        return PacedClock(speed)
     return ScaledClock(speed)
+
+
+async def _on(clock: Clock, work: Coroutine[Any, Any, T]) -> T:
+    """``work`` on ``clock``: a virtual clock's time moves only while it is driven."""
+    if isinstance(clock, VirtualClock):
+        return await clock.run(work)
+    return await work
 
 
 def _preflight(program: Program, plan: Plan, session: ChairSession, console: Console) -> None:
@@ -193,7 +206,7 @@ async def _run(
     plan: Plan,
     address: ChairAddress,
     model: ChairModel,
-    speed: float | None,
+    clock: Clock,
     faults: list[ScheduledFault],
     *,
     as_json: bool,
@@ -206,7 +219,6 @@ async def _run(
     screening: Screening | None,
     fault_checked: bool,
 ) -> _Ended:
-    clock = _clock_for(address, speed)
     connection = links_for(address, model, clock)
     if connection.simulated is not None:
         for fault in faults:
@@ -432,23 +444,27 @@ def _run_command(
     except ChairctlError as error:
         raise click.BadParameter(str(error), param_hint="--fault") from None
     with open_store(home) as store:
+        clock = _clock_for(address, speed)
         ended = asyncio.run(
-            _run(
-                program,
-                plan,
-                address,
-                model,
-                speed,
-                scheduled,
-                as_json=as_json,
-                console=console,
-                events_out=stdout,
-                ending=ending,
-                store=store,
-                profile=profile,
-                profile_name=profile_name,
-                screening=screening,
-                fault_checked=fault_checked,
+            _on(
+                clock,
+                _run(
+                    program,
+                    plan,
+                    address,
+                    model,
+                    clock,
+                    scheduled,
+                    as_json=as_json,
+                    console=console,
+                    events_out=stdout,
+                    ending=ending,
+                    store=store,
+                    profile=profile,
+                    profile_name=profile_name,
+                    screening=screening,
+                    fault_checked=fault_checked,
+                ),
             )
         )
     _closing_words(console, program, ended)
