@@ -7,52 +7,18 @@ reference/chair-domain.md sections 4.2, 4.3 and 5.2.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Final
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
-from chairctl.vocabulary import MAX_INTENSITY, Intensity, Region
+from chairctl.vocabulary import MAX_INTENSITY, Condition, Intensity, Region
 from chairctl.vocabulary.text import LineText
+
+# Condition lives in the vocabulary (programs name conditions too); profiles still offer it.
+__all__ = ["MAX_SHOULDER_POSITION", "Condition", "HealthScreening", "Profile"]
 
 #: The highest carriage position any chair's status can report (five bits, Rongtai b8).
 MAX_SHOULDER_POSITION: Final = 31
-
-
-class Condition(StrEnum):
-    """A health condition a person can declare; the values are the spellings in profile files."""
-
-    # Tier "block" (reference/chair-domain.md 5.2): no massage, or not at the site.
-    VERTEBRAL_FRACTURE = "vertebral-fracture"
-    RECENT_FRACTURE = "recent-fracture"
-    SPINAL_TUMOUR = "spinal-tumour"
-    MALIGNANCY_AT_SITE = "malignancy-at-site"
-    HERNIATED_DISC = "herniated-disc"
-    DEEP_VEIN_THROMBOSIS = "deep-vein-thrombosis"
-    THROMBOSIS_OR_EMBOLISM = "thrombosis-or-embolism"
-    ANEURYSM = "aneurysm"
-    PHLEBITIS = "phlebitis"
-    SKIN_INFECTION_AT_SITE = "skin-infection-at-site"
-    FEVER = "fever"
-    ACUTE_STRAIN = "acute-strain"
-    RECENT_SURGERY = "recent-surgery"
-    # Tier "clinician_cleared": only with a clinician's clearance, and then with caps.
-    OSTEOPOROSIS = "osteoporosis"
-    PACEMAKER_OR_IMPLANT = "pacemaker-or-implant"
-    PREGNANCY = "pregnancy"
-    HEART_DISEASE = "heart-disease"
-    MALIGNANCY_ELSEWHERE = "malignancy-elsewhere"
-    ANTICOAGULANTS = "anticoagulants"
-    BLEEDING_DISORDER = "bleeding-disorder"
-    UNCONTROLLED_HYPERTENSION = "uncontrolled-hypertension"
-    SPINAL_ABNORMALITY = "spinal-abnormality"
-    # Tier "cautions": automatic caps.
-    SPINAL_OSTEOARTHRITIS = "spinal-osteoarthritis"
-    FIBROMYALGIA = "fibromyalgia"
-    DIABETES = "diabetes"
-    NEUROPATHY = "neuropathy"
-    LOSS_OF_TEMPERATURE_SENSATION = "loss-of-temperature-sensation"
-    NEEDS_SUPERVISION = "needs-supervision"
 
 
 class HealthScreening(BaseModel):

@@ -3,6 +3,7 @@ chair capabilities and the one error tree. Depends on nothing but the stdlib and
 
 from chairctl.vocabulary.capabilities import FULL_FEATURED, TRACK_REACH, ChairCapabilities
 from chairctl.vocabulary.chair import Chair
+from chairctl.vocabulary.conditions import Condition
 from chairctl.vocabulary.errors import (
     ChairctlError,
     ChairFault,
@@ -77,6 +78,7 @@ __all__ = [
     "ChairFault",
     "ChairStatus",
     "ChairctlError",
+    "Condition",
     "FootRollerLevel",
     "HeatLevel",
     "Heater",
