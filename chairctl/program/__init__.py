@@ -11,6 +11,7 @@ from chairctl.program.schema import (
     Program,
     Ramp,
     Repeat,
+    Source,
     Step,
 )
 
@@ -22,6 +23,7 @@ __all__ = [
     "Program",
     "Ramp",
     "Repeat",
+    "Source",
     "Step",
     "format_duration",
     "load_program",

@@ -31,6 +31,7 @@ from chairctl.vocabulary import (
     DEFAULT_SPEED,
     AirbagLevel,
     AirbagZone,
+    Condition,
     Heater,
     HeatLevel,
     Intensity,
@@ -45,6 +46,8 @@ from chairctl.vocabulary import (
 from chairctl.vocabulary.text import BlockText, LineText
 
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+#: The file stem of a source article in docs/sources/, e.g. ``002_253ed8f6e07571f1``.
+ARTICLE = r"^[0-9]{3}_[0-9a-f]{16}$"
 FORMAT_VERSION = 1
 
 
@@ -74,6 +77,21 @@ class Goal(StrEnum):
 class _Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, populate_by_name=False, allow_inf_nan=False
+    )
+
+
+class Source(_Model):
+    """A passage of a source article that a program's claims rest on."""
+
+    article: str = Field(
+        pattern=ARTICLE,
+        description="The article's file stem in docs/sources/, e.g. 002_253ed8f6e07571f1.",
+    )
+    # Short on purpose: a quote is one or two sentences that a reader can find in the article.
+    quote: LineText = Field(
+        min_length=1,
+        max_length=400,
+        description="A verbatim passage of the article, one or two sentences.",
     )
 
 
@@ -261,7 +279,20 @@ class Program(_Model):
     cautions: list[Annotated[BlockText, Field(min_length=1)]] = Field(
         default_factory=list, description="Shown to the user before the program starts."
     )
-    evidence: BlockText | None = Field(None, description="A note on the source of the program.")
+    evidence: BlockText | None = Field(
+        None, description="A note in plain words on what the sources say, citing them."
+    )
+    sources: list[Source] = Field(
+        default_factory=list,
+        description="The passages of the source articles the program's claims rest on.",
+    )
+    contraindications: list[Condition] = Field(
+        default_factory=list,
+        description=(
+            "Screening answers (condition ids) for which the program is not for that person, "
+            "e.g. deep-vein-thrombosis."
+        ),
+    )
     defaults: Defaults | None = Field(None, description="Values for steps that omit them.")
     steps: list[StepOrRepeat] = Field(min_length=1, description="The steps, in order.")
 
@@ -272,7 +303,7 @@ class Program(_Model):
             raise ValueError("the summary must be one line")
         return value.strip()
 
-    @field_validator("goals", "for_conditions")
+    @field_validator("goals", "for_conditions", "contraindications")
     @classmethod
     def _unique(cls, values: list[Any]) -> list[Any]:
         if len(set(values)) != len(values):
