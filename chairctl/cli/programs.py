@@ -20,6 +20,7 @@ from chairctl.plan import Plan, compile_program
 from chairctl.program import Program, format_duration, load_program, program_files, total_seconds
 from chairctl.program.jsonschema import program_json_schema_text
 from chairctl.program.library import find_program, library_dir
+from chairctl.program.sources import sources_table
 from chairctl.vocabulary import (
     FULL_FEATURED,
     ChairCapabilities,
@@ -102,7 +103,7 @@ def library_index(programs: list[Program]) -> str:
             program.summary,
         ]
         lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n\n" + sources_table(programs)
 
 
 @click.command("list")
