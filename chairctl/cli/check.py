@@ -28,7 +28,7 @@ from rich.console import Console
 
 from chairctl.cli.chairs import ChairAddress, links_for
 from chairctl.cli.check_report import ProgramCheck, StepResult, print_report, write_junit
-from chairctl.cli.people import personalisation_for, profile_option
+from chairctl.cli.people import guest_option, personalisation_for, profile_option
 from chairctl.cli.population import (
     BODIES,
     CI_POPULATION,
@@ -444,6 +444,7 @@ def _models(model_ids: tuple[str, ...]) -> list[ChairModel]:
 @click.option("--json", "as_json", is_flag=True, help="One JSON document for machines.")
 @click.option("--junit", type=click.Path(path_type=Path, dir_okay=False), help="Write JUnit XML.")
 @profile_option
+@guest_option
 def check(
     paths: tuple[Path, ...],
     model_ids: tuple[str, ...],
@@ -460,21 +461,23 @@ def check(
     as_json: bool,
     junit: Path | None,
     profile_name: str | None,
+    guest: bool,
     home: Path | None,
 ) -> None:
     """Run programs on a simulated chair in virtual time and judge what it physically did.
 
     PATHS are program files or folders (default: the program library). Each is checked for the
     default sitter of the program as written, or for every person of a population: --population
-    ci, or a cross of --body, --tier, --exclude and --live. With --profile, for that person.
+    ci, or a cross of --body, --tier, --exclude and --live. With --profile, for that person;
+    with --guest, for a guest.
     Exits 1 if any program has a safety violation for anyone, a step the chair cannot follow,
     or a fidelity under the threshold.
     """
     models = _models(model_ids)
     people = _population(population, bodies, tiers, excludes, lives)
     person: Personalisation | None = None
-    if profile_name is not None:
-        person, _, _ = personalisation_for(home, profile_name)
+    if profile_name is not None or guest:
+        person, _, _ = personalisation_for(home, profile_name, guest=guest)
     try:
         scheduled = [parse_fault(text) for text in faults]
     except ValueError as error:

@@ -1,9 +1,11 @@
-"""The person in the chair, from the command line: ``--home`` and ``--profile``.
+"""The person in the chair, from the command line: ``--home``, ``--profile`` and ``--guest``.
 
 Profiles live in the local store (``chairctl.store``), found in ``--home``, else
 ``$CHAIRCTL_HOME``, else the user data folder. A profile is screened before anything uses it,
 so every command that takes ``--profile`` compiles with that person's caps and refuses, in
-plain words, what their health answers rule out.
+plain words, what their health answers rule out. ``--guest`` is someone without a profile:
+on a terminal they are asked the few questions that rule massage out, and whatever they answer
+they get a guest's limits, the strictest there are.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import click
 from pydantic import ValidationError
 
 from chairctl.plan import AS_WRITTEN, Personalisation
-from chairctl.safety.profile import Profile
+from chairctl.safety.profile import Profile, guest_profile
 from chairctl.safety.screening import Screening, screen
 from chairctl.store import Store, database_path
 from chairctl.vocabulary import ChairctlError
@@ -45,6 +47,16 @@ def profile_option(command: F) -> F:
     return home_option(command)
 
 
+def guest_option(command: F) -> F:
+    """Add ``--guest`` to a command that takes ``--profile``."""
+    return click.option(
+        "--guest",
+        is_flag=True,
+        help="Someone without a profile: a few questions (on a terminal), then the strictest "
+        "limits (intensity 2, no percussion, no heat, no recline).",
+    )(command)
+
+
 def open_store(home: Path | None) -> Store:
     """The local store in ``home`` (or the default place), created on first use (its folder
     too); a :class:`~chairctl.vocabulary.StoreError` saying what to do when it cannot be."""
@@ -66,19 +78,30 @@ def load_profile(store: Store, name: str) -> Profile:
         ) from None
 
 
-def personalisation_for(
-    home: Path | None, name: str | None
-) -> tuple[Personalisation, Profile | None, Screening | None]:
-    """The compiler's input for ``--profile NAME``: as written when no profile is named.
+def screen_guest_here() -> tuple[Profile, Screening]:
+    """A guest, screened: on a terminal asked the questions that rule massage out."""
+    guest = guest_profile()
+    return guest, screen(guest)
 
-    Raises :class:`ProfileRefused` with the screening's reasons when the profile rules out
-    massage for now.
+
+def personalisation_for(
+    home: Path | None, name: str | None, *, guest: bool = False
+) -> tuple[Personalisation, Profile | None, Screening | None]:
+    """The compiler's input for ``--profile NAME`` or ``--guest``: as written with neither.
+
+    Raises :class:`ProfileRefused` with the screening's reasons when the profile (or the
+    guest's answers) rules out massage for now.
     """
-    if name is None:
+    if guest and name is not None:
+        raise click.UsageError("--profile and --guest: give one of them, not both")
+    if guest:
+        profile, screening = screen_guest_here()
+    elif name is None:
         return AS_WRITTEN, None, None
-    with open_store(home) as store:
-        profile = load_profile(store, name)
-    screening = screen(profile)
+    else:
+        with open_store(home) as store:
+            profile = load_profile(store, name)
+        screening = screen(profile)
     if screening.blocked:
         raise ProfileRefused("\n".join(screening.blocked))
     return screening.personalisation(), profile, screening

@@ -13,7 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from chairctl.cli.people import personalisation_for, profile_option
+from chairctl.cli.people import guest_option, personalisation_for, profile_option
 from chairctl.cli.safetext import plain, printable
 from chairctl.cli.timeline import render_timeline
 from chairctl.plan import Plan, compile_program
@@ -265,11 +265,13 @@ def _regions_table(plan: Plan) -> Table:
 @click.option("--model", "model_id", help="Compile for this chair model (see chairctl models).")
 @click.option("--width", type=click.IntRange(40, 400), help="Drawing width (default: terminal).")
 @profile_option
+@guest_option
 def show(
     program: str,
     model_id: str | None,
     width: int | None,
     profile_name: str | None,
+    guest: bool,
     home: Path | None,
 ) -> None:
     """Show a program: what it is, its timeline, time per region and every adjustment.
@@ -282,7 +284,7 @@ def show(
         raise click.ClickException(f"no program file or library program '{program}'")
     loaded = load_program(path)
     chair_name, chair, adapter = _chair_for(model_id)
-    person, profile, screening = personalisation_for(home, profile_name)
+    person, profile, screening = personalisation_for(home, profile_name, guest=guest)
     plan = compile_program(loaded, person=person, chair=chair)
     console = _console(width)
     who = "as written (no profile)"

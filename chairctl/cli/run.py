@@ -26,7 +26,7 @@ from chairctl.cli.chairs import ChairAddress, chair_options, links_for, resolve_
 from chairctl.cli.endings import SessionEnding, left_to_itself
 from chairctl.cli.faults import FaultMemory
 from chairctl.cli.output import GuardedStream, QueuedStream
-from chairctl.cli.people import open_store, personalisation_for, profile_option
+from chairctl.cli.people import guest_option, open_store, personalisation_for, profile_option
 from chairctl.cli.safetext import escaped, plain
 from chairctl.clock import Clock, PacedClock, RealClock, ScaledClock, VirtualClock
 from chairctl.engine import (
@@ -352,6 +352,7 @@ async def _connect(session: ChairSession, memory: FaultMemory, *, fault_checked:
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON event per line instead.")
 @profile_option
+@guest_option
 def run(
     program_name: str,
     address: ChairAddress,
@@ -362,12 +363,14 @@ def run(
     fault_checked: bool,
     as_json: bool,
     profile_name: str | None,
+    guest: bool,
     home: Path | None,
 ) -> None:
     """Run a program on a chair (the simulated one unless --chair says otherwise).
 
     PROGRAM is a file or the id of a library program; with --profile, compiled for that person
-    and their health screening. The session is recorded (see chairctl history). Exits 0 when it
+    and their health screening; with --guest, with a guest's limits. On a real chair one of
+    the two is required. The session is recorded (see chairctl history). Exits 0 when it
     ran to its end, 130 when stopped with Ctrl-C (143 on SIGTERM), 1 on a fault; the chair is
     released in every case.
     """
@@ -388,6 +391,7 @@ def run(
             fault_checked=fault_checked,
             as_json=as_json,
             profile_name=profile_name,
+            guest=guest,
             home=home,
             ending=ending,
             stdout=stdout,
@@ -411,6 +415,7 @@ def _run_command(
     fault_checked: bool,
     as_json: bool,
     profile_name: str | None,
+    guest: bool,
     home: Path | None,
     ending: SessionEnding,
     stdout: QueuedStream,
@@ -422,8 +427,15 @@ def _run_command(
     if not path.exists():
         raise click.ClickException(f"no program file or library program '{program_name}'")
     program = load_program(path)
+    if address.kind != "sim" and profile_name is None and not guest:
+        # A real person sits in a real chair: their screening decides, never the program as
+        # written (checked before the chair is even reached).
+        raise click.UsageError(
+            "who is in the chair? On a real chair give --profile NAME (a saved profile: "
+            "chairctl profiles add) or --guest (a few questions, then the strictest limits)"
+        )
     model = resolve_model(address, model_id)
-    person, profile, screening = personalisation_for(home, profile_name)
+    person, profile, screening = personalisation_for(home, profile_name, guest=guest)
     plan = compile_program(program, person=person, chair=model.capabilities)
     needs_space = plan.reclines and model.capabilities.stop_moves_posture and not space_clear
     if needs_space and not _confirm_space(console):

@@ -15,7 +15,15 @@ from chairctl.vocabulary import MAX_INTENSITY, Condition, Intensity, Region
 from chairctl.vocabulary.text import LineText
 
 # Condition lives in the vocabulary (programs name conditions too); profiles still offer it.
-__all__ = ["MAX_SHOULDER_POSITION", "Condition", "HealthScreening", "Profile"]
+__all__ = [
+    "GUEST_NAME",
+    "MAX_SHOULDER_POSITION",
+    "Condition",
+    "HealthScreening",
+    "Profile",
+    "guest_profile",
+    "is_guest",
+]
 
 #: The highest carriage position any chair's status can report (five bits, Rongtai b8).
 MAX_SHOULDER_POSITION: Final = 31
@@ -100,3 +108,18 @@ class Profile(BaseModel):
         if not self.name.strip():
             raise ValueError("the name must not be blank")
         return self
+
+
+#: The name of someone trying the chair without a profile of their own. A profile of that name
+#: is a guest's: shared by whoever sits down, so nothing a person acknowledged is kept for it.
+GUEST_NAME: Final = "Guest"
+
+
+def guest_profile() -> Profile:
+    """Someone without a profile: no age and no health answers given."""
+    return Profile(name=GUEST_NAME, health=HealthScreening())
+
+
+def is_guest(profile: Profile) -> bool:
+    """Whether ``profile`` is a guest's (see :data:`GUEST_NAME`)."""
+    return profile.name == GUEST_NAME

@@ -41,14 +41,14 @@ from chairctl.engine import Event
 from chairctl.plan import AS_WRITTEN, Personalisation, Plan
 from chairctl.program import Program
 from chairctl.safety import RECLINE_WARNING
-from chairctl.safety.profile import Profile
+from chairctl.safety.profile import GUEST_NAME, Profile, guest_profile, is_guest
 from chairctl.safety.screening import Screening, screen
 from chairctl.store import Store
 from chairctl.tui.control import ChairControl, StopOutcome, StopState
 from chairctl.tui.screens.connect import ChairChoice, ConnectScreen, Scanner
 from chairctl.tui.screens.history import HistoryScreen
 from chairctl.tui.screens.library import LibraryScreen
-from chairctl.tui.screens.personalise import PersonaliseScreen
+from chairctl.tui.screens.personalise import PersonaliseScreen, Who
 from chairctl.tui.screens.profile_form import ProfileFormScreen
 from chairctl.tui.screens.profiles import ConfirmScreen, ProfilesScreen
 from chairctl.tui.screens.safety_notice import NOTICE, NOTICE_VERSION, SafetyNoticeScreen
@@ -94,6 +94,8 @@ class ChairctlApp(App[None]):
         self.scanner = scanner
         self.programs = list(programs) if programs is not None else None
         self.wanted_profile = profile_name
+        # A guest may be anyone: the notice they read counts for their next session only.
+        self._guest_read_notice = False
         self.address = address or parse_chair("sim")
         self.model = resolve_model(self.address, model_id)
         # Made on mount: the chair lives on the app's event loop, which runs from then on.
@@ -205,12 +207,14 @@ class ChairctlApp(App[None]):
                 self.use_profile(load_profile(store, name))
             except ChairctlError as error:
                 self.notify(str(error), title="Profile", severity="error")
-        if self.profile is None or not self._acknowledged(self.profile.name):
+        if self.profile is None or not self._acknowledged(self.profile):
             self.push_screen(SafetyNoticeScreen(), self._notice_read)
 
-    def _acknowledged(self, name: str) -> bool:
+    def _acknowledged(self, profile: Profile) -> bool:
+        if is_guest(profile):
+            return self._guest_read_notice
         store = self.store
-        return store is None or store.acknowledged(name, NOTICE) == NOTICE_VERSION
+        return store is None or store.acknowledged(profile.name, NOTICE) == NOTICE_VERSION
 
     def _notice_read(self, acknowledged: bool | None) -> None:
         if not acknowledged:
@@ -230,6 +234,9 @@ class ChairctlApp(App[None]):
             self._remember_acknowledgement(profile.name)
 
     def _remember_acknowledgement(self, name: str) -> None:
+        if name == GUEST_NAME:
+            self._guest_read_notice = True  # kept for this guest's next session, not stored
+            return
         if self.store is not None:
             try:
                 self.store.acknowledge(name, NOTICE, NOTICE_VERSION)
@@ -261,21 +268,55 @@ class ChairctlApp(App[None]):
     # -- the library, personalising and the session ------------------------------------------------
 
     def on_library_screen_chosen(self, message: LibraryScreen.Chosen) -> None:
-        program = message.program
+        self._personalise(message.program)
+
+    def _personalise(self, program: Program, *, notice_read: bool = False) -> None:
+        """Before each session: who is in the chair (shown, one key to change), the notice
+        they have not acknowledged, and their choices for ``program``."""
         if self.profile is None:
             self.notify("First, who is in the chair? Make a profile (Enter for a guest).")
             self.push_screen(SafetyNoticeScreen(), self._notice_read)
             return
-        if not self._acknowledged(self.profile.name):
-            self.push_screen(SafetyNoticeScreen(), self._notice_read)
+        if not notice_read and not self._acknowledged(self.profile):
+
+            def read(acknowledged: bool | None) -> None:
+                self._notice_read(acknowledged)
+                if acknowledged:
+                    self._personalise(program, notice_read=True)
+
+            self.push_screen(SafetyNoticeScreen(), read)
             return
         screen_ = PersonaliseScreen(
             program,
             screening=self.screening,
             chair=self.control.model.capabilities,
             remembered=self._remembered(program),
+            person=self.profile.name,
         )
-        self.push_screen(screen_, lambda person: self._personalised(program, person))
+        self.push_screen(screen_, lambda chosen: self._personalised(program, chosen))
+
+    def _someone_else(self, program: Program, who: Who) -> None:
+        """Seat whoever is really in the chair, then ask again for ``program``."""
+        if who is Who.GUEST:
+            self.use_profile(guest_profile())
+            self.notify(f"In the chair: a guest ({self._limits_said()})", markup=False)
+            self._personalise(program)
+            return
+        if self.store is None:
+            self.notify("Only a guest can be chosen without the local database.")
+            return
+        active = self.profile.name if self.profile else None
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self._profile_chosen(name, ask_notice=False)
+            self._personalise(program)
+
+        self.push_screen(ProfilesScreen(self.store, active=active), chosen)
+
+    def _limits_said(self) -> str:
+        caps = self.screening.caps.describe() if self.screening is not None else ""
+        return caps or "no limits from health answers"
 
     def _remembered(self, program: Program) -> Personalisation | None:
         if self.store is None or self.profile is None:
@@ -288,8 +329,11 @@ class ChairctlApp(App[None]):
         except ValidationError:
             return None  # written by another version; the profile's defaults serve
 
-    def _personalised(self, program: Program, person: Personalisation | None) -> None:
+    def _personalised(self, program: Program, person: Personalisation | Who | None) -> None:
         if person is None:
+            return
+        if isinstance(person, Who):
+            self._someone_else(program, person)
             return
         if self.store is not None and self.profile is not None:
             try:
@@ -362,9 +406,11 @@ class ChairctlApp(App[None]):
             return
         if self.screening is not None:
             notes = self.screening.notices + notes
-        session = SessionScreen(self.control, program, plan, notes=notes)
+        sitter = self.profile.name if self.profile is not None else None
+        session = SessionScreen(self.control, program, plan, notes=notes, person=sitter)
         self.session_screen = session
         self.push_screen(session, lambda _: self._session_closed(session))
+        self._guest_read_notice = False  # the next session's guest may be someone else
         self._run_session(program, plan)
 
     @work(group="session", exit_on_error=False)
@@ -550,7 +596,7 @@ class ChairctlApp(App[None]):
         active = self.profile.name if self.profile else None
         self.push_screen(ProfilesScreen(self.store, active=active), self._profile_chosen)
 
-    def _profile_chosen(self, name: str | None) -> None:
+    def _profile_chosen(self, name: str | None, *, ask_notice: bool = True) -> None:
         if name is None or self.store is None:
             return
         try:
@@ -559,8 +605,8 @@ class ChairctlApp(App[None]):
             self.notify(str(error), severity="error")
             return
         self.use_profile(profile)
-        self.notify(f"In the chair: {profile.name}")
-        if not self._acknowledged(profile.name):
+        self.notify(f"In the chair: {profile.name}", markup=False)
+        if ask_notice and not self._acknowledged(profile):
             self.push_screen(SafetyNoticeScreen(), self._notice_read)
 
     def action_history(self) -> None:

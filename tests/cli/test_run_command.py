@@ -96,7 +96,11 @@ def test_an_invalid_program_touches_no_chair(
     ("args", "message"),
     [
         (["--chair", "bogus"], "'bogus' is not a chair"),
-        (["--chair", "ble:EVOLUTION-*", "--speed", "5"], "only a simulated chair runs faster"),
+        (
+            ["--chair", "ble:EVOLUTION-*", "--guest", "--speed", "5"],
+            "only a simulated chair runs faster",
+        ),
+        (["--profile", "ann", "--guest"], "give one of them, not both"),
         (["--fault", "meltdown@5"], "unknown fault 'meltdown'; known: overload"),
     ],
 )
@@ -115,10 +119,28 @@ def test_bad_options_are_one_line(
 def test_a_missing_serial_chair_is_one_clear_error(
     capsys: pytest.CaptureFixture[str], write_program: Callable[..., Path]
 ) -> None:
-    code, _, err = run(capsys, str(write_program(SHORT)), "--chair", "/dev/ttyUSB-none")
+    code, _, err = run(capsys, str(write_program(SHORT)), "--chair", "/dev/ttyUSB-none", "--guest")
     assert code == 1
     assert err.startswith("chairctl: ")
     assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "chair",
+    ["/dev/ttyUSB-none", "socket://127.0.0.1:9", "ble:EVOLUTION-*", "ble:AA:BB:CC:DD:EE:FF"],
+)
+def test_a_real_chair_needs_to_know_who_is_in_it(
+    capsys: pytest.CaptureFixture[str], write_program: Callable[..., Path], chair: str
+) -> None:
+    # Refused before the chair is reached (the port does not even exist): nothing moves.
+    code, out, err = run(capsys, str(write_program(SHORT)), "--chair", chair)
+    assert code == 2
+    assert out == ""
+    words = " ".join(err.split())
+    assert "who is in the chair?" in words
+    assert "--profile NAME" in words
+    assert "--guest" in words
+    assert "Traceback" not in err
 
 
 def test_ctrl_c_stops_the_chair_and_exits_130(write_program: Callable[..., Path]) -> None:
@@ -166,6 +188,7 @@ def test_run_against_a_chair_served_by_another_process(write_program: Callable[.
                 str(path),
                 "--chair",
                 pty,
+                "--guest",
                 "--speed",
                 "20",
                 "--json",

@@ -14,6 +14,7 @@ result is built so that no choice can loosen a cap (:meth:`Caps.limit`).
 from __future__ import annotations
 
 import math
+from enum import StrEnum
 from typing import ClassVar, Final
 
 from rich.text import Text
@@ -67,8 +68,19 @@ def _minutes_label(seconds: float) -> str:
     return f"{math.floor(seconds / 60 + 0.5)} min"
 
 
-class PersonaliseScreen(Screen[Personalisation | None]):
-    """Adjust a program for this session; dismisses with the Personalisation, or None."""
+class Who(StrEnum):
+    """Someone other than the person shown is in the chair: the screen is left for them."""
+
+    SOMEONE_ELSE = "someone-else"
+    GUEST = "guest"
+
+
+class PersonaliseScreen(Screen[Personalisation | Who | None]):
+    """Adjust a program for this session; dismisses with the Personalisation, or None.
+
+    It also asks who is in the chair, every time: Enter starts for the person shown, ``w``
+    leaves it to choose someone else (a :class:`Who`), ``g`` for a guest.
+    """
 
     # Escape, x, q, c, p, h and ctrl+c belong to the app (Escape and x stop the chair). Enter
     # starts wherever the focus is (a priority binding), except in an open Select, whose
@@ -76,6 +88,8 @@ class PersonaliseScreen(Screen[Personalisation | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "Start", priority=True),
         Binding("b", "back", "Back"),
+        Binding("w", "someone_else", "Someone else"),
+        Binding("g", "guest", "A guest"),
     ]
     AUTO_FOCUS = "#personalise-offset"
 
@@ -86,12 +100,14 @@ class PersonaliseScreen(Screen[Personalisation | None]):
         screening: Screening | None,
         chair: ChairCapabilities = FULL_FEATURED,
         remembered: Personalisation | None = None,
+        person: str | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.program = program
+        self.person = person
         self._screening = screening
         self._chair = chair
         self._caps: Caps = screening.caps if screening is not None else NO_CAPS
@@ -183,6 +199,7 @@ class PersonaliseScreen(Screen[Personalisation | None]):
         with Horizontal(id="personalise-body"):
             with VerticalScroll(id="personalise-controls"):
                 yield Static(plain(self.program.name, style="bold"), id="personalise-title")
+                yield Static(self._who_line(), id="personalise-who")
                 cap_lines = self._cap_lines()
                 caps_note = Static("\n".join(cap_lines), id="personalise-caps")
                 caps_note.display = bool(cap_lines)
@@ -360,6 +377,22 @@ class PersonaliseScreen(Screen[Personalisation | None]):
     def action_back(self) -> None:
         """Back to the library, starting nothing."""
         self.dismiss(None)
+
+    def action_someone_else(self) -> None:
+        """Someone else is in the chair: leave, to choose who."""
+        self.dismiss(Who.SOMEONE_ELSE)
+
+    def action_guest(self) -> None:
+        """A guest is in the chair: leave, to start again with a guest's limits."""
+        self.dismiss(Who.GUEST)
+
+    def _who_line(self) -> Text:
+        line = Text("Who is in the chair? ")
+        if self.person is not None:
+            line.append_text(plain(self.person, style="bold"))
+            line.append(" (Enter starts for them) · ")
+        line.append("w someone else · g a guest", style="dim")
+        return line
 
     @on(Button.Pressed, "#personalise-start")
     def _start_pressed(self) -> None:

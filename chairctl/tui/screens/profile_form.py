@@ -42,12 +42,12 @@ from textual.widgets import (
 
 from chairctl.cli.profiles import QUESTIONS
 from chairctl.cli.safetext import plain, printable
-from chairctl.safety.profile import Condition, Profile
+from chairctl.safety.profile import GUEST_NAME, Condition, Profile
 from chairctl.safety.screening import CONDITION_RULES, DISCLAIMER, Screening, Tier, screen
 from chairctl.vocabulary import MAX_INTENSITY, MIN_INTENSITY, Region
 
 #: The name a new profile gets when none is typed: someone trying the chair once.
-GUEST: Final = "Guest"
+GUEST: Final = GUEST_NAME
 
 #: The intensity offsets, in the words the form shows.
 OFFSET_WORDS: Final[dict[int, str]] = {-2: "−2", -1: "−1", 0: "0 as written", 1: "+1", 2: "+2"}

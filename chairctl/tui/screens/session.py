@@ -85,10 +85,13 @@ class SessionScreen(Screen[None]):
         plan: Plan,
         *,
         notes: list[str] | None = None,
+        person: str | None = None,
     ) -> None:
         super().__init__()
         self.control = control
         self.program = program
+        #: Who is in the chair, shown under the program's name.
+        self.person = person
         self.plan = plan
         self.notes: list[str] = list(notes or [])
         self.steps: list[StepStarted] = []
@@ -110,6 +113,8 @@ class SessionScreen(Screen[None]):
             yield BodyFigure(id="session-figure")
             with Vertical(id="session-panel"):
                 yield Static(plain(self.program.name, style="bold"), id="session-title")
+                if self.person is not None:
+                    yield Static(plain(f"For {self.person}", style="dim"), id="session-person")
                 yield Static("Preparing the chair (body scan)…", id="session-step")
                 yield ProgressBar(
                     total=max(self.plan.total_s, 1.0),
