@@ -13,6 +13,17 @@ Every cap that applies is combined into the strictest one (:class:`Caps`), and t
 win over the person's preferences (:meth:`Screening.personalisation`). The compiler's safety
 rules still apply after all of this. Numbers marked "choice" below are ours, not a source's.
 This is a screen for a consumer device, not medical advice.
+
+The API for callers (the CLI, the app):
+
+- :func:`screen` (profile) → :class:`Screening`: a person with a profile. A profile without an
+  age (the app's "Guest") is screened at :data:`GUEST_CAPS`, never gentler.
+- :func:`screen_guest` (answers) → :class:`Screening`: someone without a profile (``--guest``).
+  Ask them :data:`GUEST_BLOCK_QUESTIONS` (each a :class:`GuestQuestion`: ``text`` to show, its
+  ``condition`` to key the answer by) and pass ``{question.condition: yes}``; a yes refuses the
+  session, all "no" gives :data:`GUEST_CAPS`; ``None`` (not asked, or not all answered) gives
+  :data:`GUEST_CAPS` too, with :data:`GUEST_NOT_SCREENED` among the notices.
+- :meth:`Screening.personalisation` → what the compiler and the engine hold every setpoint to.
 """
 
 from __future__ import annotations
@@ -26,7 +37,7 @@ from typing import Final
 from chairctl.plan.compiler import compile_program
 from chairctl.program import Program
 from chairctl.safety.personalisation import Personalisation
-from chairctl.safety.profile import Condition, Profile
+from chairctl.safety.profile import Condition, Profile, guest_profile
 from chairctl.vocabulary import (
     FULL_FEATURED,
     MAX_AIRBAG,
@@ -208,6 +219,9 @@ def _listed(items: Iterable[str]) -> str:
     return ", ".join(item.replace("_", " ") for item in sorted(items))
 
 
+_CONSULT: Final = "Please consult a doctor before using a massage chair."
+
+
 @dataclass(frozen=True)
 class Rule:
     """One row of the screening table."""
@@ -222,10 +236,12 @@ class Rule:
     local: bool = False
     #: A sentence to show before every session, beyond the caps.
     notice: str | None = None
+    #: Block tier: what to do, after the reason.
+    advice: str = _CONSULT
 
 
-def _block(reason: str, *, local: bool = False) -> Rule:
-    return Rule(Tier.BLOCK, reason, local=local)
+def _block(reason: str, *, local: bool = False, advice: str = _CONSULT) -> Rule:
+    return Rule(Tier.BLOCK, reason, local=local, advice=advice)
 
 
 def _cleared(reason: str, caps: Caps) -> Rule:
@@ -255,9 +271,22 @@ _GENTLE_SPINE: Final = Caps(
     max_airbag=2,
 )
 #: No deep or forceful work (NCCIH via 4.2; 5.2 "anticoagulants: intensity <= 2, no deep
-#: tissue"). Reading percussion and firm airbags as "forceful" is our choice.
+#: tissue"). Reading percussion, firm airbags and the stretch (which clamps hips, thighs and
+#: calves in airbags and pulls the legs, 1.6) as "forceful" is our choice.
 _NO_DEEP: Final = Caps(
-    max_intensity=2, percussion_allowed=False, max_airbag=2, recline_allowed=False
+    max_intensity=2,
+    percussion_allowed=False,
+    stretch_allowed=False,
+    recline_allowed=False,
+    max_airbag=2,
+)
+#: The neck kept off and the rest gentle: the rollers and the shoulder and arm airbags stay off
+#: the neck (neck injuries from massage devices, 3.3 and 3.4), with the gentle spine caps; the
+#: airbags are those :data:`REGION_AIRBAGS` gives the neck (choice, as there).
+_NECK_OFF: Final = replace(
+    _GENTLE_SPINE,
+    skip_regions=frozenset({Region.NECK}),
+    airbags_off=frozenset({AirbagZone.SHOULDERS, AirbagZone.ARMS}),
 )
 #: Heat disabled where the person may not feel a burn coming (5.2).
 _NO_HEAT: Final = Caps(heat_allowed=False, recline_allowed=False)
@@ -290,6 +319,32 @@ CONDITION_RULES: Final[Mapping[Condition, Rule]] = {
         "A new or swollen strain or sprain must not be massaged while it is acute.", local=True
     ),
     _C.RECENT_SURGERY: _block("After recent surgery, massage must wait until a doctor allows it."),
+    # NCCIH via 4.2: avoid massage with bones weakened by cancer. Bone anywhere, so not local.
+    _C.CANCER_SPREAD_TO_BONE: _block(
+        "Cancer that has spread to bone weakens it, and a chair's pressure can break it."
+    ),
+    # JHHA via 4.2: DVT "or suspected" is prohibited; ABMP via 3.3: a fatal embolism after leg
+    # massage. Symptoms now want a doctor today, not a consultation some day.
+    _C.CLOT_SYMPTOMS_NOW: _block(
+        "A calf or leg that is swollen, painful, warm or red can be a blood clot, and massage "
+        "can send a clot to the lungs.",
+        advice="Please see a doctor today, and do not rub or massage the leg in the meantime.",
+    ),
+    # NCCIH via 4.2: locally avoid an open or healing wound and radiation-inflamed skin; healing
+    # scars are fragile skin (NCCIH) and scarring is "consult" (Spa Dynamix manual).
+    _C.WOUND_SCAR_OR_IRRADIATED_SKIN: _block(
+        "An open or healing wound, a fresh scar or skin treated with radiotherapy can be torn or "
+        "inflamed by a chair's pressure and rubbing.",
+        local=True,
+    ),
+    # Panasonic via 4.2: do not use when unable to express intent or to operate the chair; NCAC
+    # (3.3): keep the remote within reach to stop at once. Someone beside them does not change
+    # it (the one in the chair feels the harm first), so a block, not needs-supervision's
+    # prompt.
+    _C.CANNOT_OPERATE_ALONE: _block(
+        "A massage chair is safe only for someone who can stop it, or say it must stop, at "
+        "once by themselves; someone beside you does not change that."
+    ),
     # --- clinician_cleared ---
     # 4.3: max intensity 1, no percussion, no stretch or traction. Airbags at most 1 is our
     # choice: a pressing arm broke a user's ribs (NCAC, 3.3).
@@ -350,6 +405,36 @@ CONDITION_RULES: Final[Mapping[Condition, Rule]] = {
         "A curved or otherwise unusual spine needs a doctor's view before a chair works on it.",
         _GENTLE_SPINE,
     ),
+    # Panasonic and PMDA via 4.2: do not use with acute varicose veins or severe circulatory
+    # disorders of the legs or the pelvis, buttocks and thighs (where a doctor prohibits
+    # massage); 5.2: leg circulatory disorder -> calf, foot and thigh airbags off, no leg
+    # stretch. The tier (a doctor's view first) and the seat airbags (they squeeze the
+    # buttocks the source names) are our choice; no recline, as for every flagged person.
+    _C.VARICOSE_VEINS: _cleared(
+        "Squeezing painful, swollen or inflamed veins, or legs and hips with poor circulation, "
+        "can harm them; a doctor must say whether massage is safe.",
+        Caps(
+            stretch_allowed=False,
+            recline_allowed=False,
+            airbags_off=LEG_AIRBAGS | {AirbagZone.SEAT},
+        ),
+    ),
+    # ABMP case reports via 3.3: a neck (C6-C7) fracture under massage in undiagnosed
+    # ankylosing spondylitis. A doctor's view first, then the gentle spine caps with the neck
+    # kept off (choice: the tier and the caps; the source is one case report).
+    _C.ANKYLOSING_SPONDYLITIS: _cleared(
+        "Ankylosing spondylitis stiffens the spine and can make it break more easily, the neck "
+        "most of all.",
+        _NECK_OFF,
+    ),
+    # Catalogue articles via 4.2 (weak): recline and zero-gravity positions want a physician's
+    # view after spinal surgery. Any time, since fusions, rods and disc replacements stay; the
+    # tier and the gentle spine caps (with no recline and no stretch) are our choice.
+    _C.SPINAL_SURGERY: _cleared(
+        "An operated spine (a fusion, rods or screws, a disc replacement) needs a doctor's view "
+        "before a chair presses or stretches it, even years later.",
+        _GENTLE_SPINE,
+    ),
     # --- cautions ---
     # The source articles: spinal osteoarthritis only gently; 5.2 gives the caps.
     _C.SPINAL_OSTEOARTHRITIS: _caution(
@@ -365,10 +450,21 @@ CONDITION_RULES: Final[Mapping[Condition, Rule]] = {
     _C.LOSS_OF_TEMPERATURE_SENSATION: _caution(
         "Without feeling for temperature, a burn may go unnoticed.", _NO_HEAT
     ),
+    # Someone who can stop the chair themselves but should not be alone in it (Panasonic via
+    # 4.2; 3.4 "needs supervision"); who cannot stop it is cannot-operate-alone, a block.
     _C.NEEDS_SUPERVISION: _caution(
         "You said you need someone with you when you use the chair.",
         _NO_RECLINE,
-        notice="Someone who can stop the chair must stay with you for the whole session.",
+        notice="Someone who can stop the chair must stay with you for the whole session; keep "
+        "the remote within your own reach too.",
+    ),
+    # Spa Dynamix manual via 4.2: consult with dizziness or vertigo; 3.3 and 3.4: neck injuries
+    # (vertebral artery dissection) from massage devices. The caps are our choice: the neck
+    # kept off, gentle elsewhere, and no recline (getting up from it can bring on dizziness).
+    _C.NECK_PROBLEMS_OR_DIZZINESS: _caution(
+        "A chair can hurt a neck that already has problems, and moving you about can make "
+        "dizziness worse.",
+        _NECK_OFF,
     ),
 }
 
@@ -392,16 +488,34 @@ AGE_RULES: Final[tuple[tuple[int, int, Rule], ...]] = (
         200,
         _caution("From age 60, the chair is kept gentler.", Caps(max_intensity=3, max_airbag=3)),
     ),
-    # 5.2 technique caps for age 75 or more.
-    (75, 200, _caution("From age 75, the chair is kept gentle.", _GENTLE_SPINE)),
+    # 5.2 technique caps for age 75 or more; no heat is our choice: low-temperature burns are
+    # the heat injuries reported (KCA 2025, NITE via 3.4) and older skin feels heat later.
+    (
+        75,
+        200,
+        _caution(
+            "From age 75, the chair is kept gentle.", replace(_GENTLE_SPINE, heat_allowed=False)
+        ),
+    ),
 )
 
-#: A guest who gave no age: the safety notice keeps children off the chair, and the cap of the
-#: age most injuries were reported at (60 or more, 5.2) applies, since it may be theirs; a
-#: guest answered no health questions, so no recline (choice).
+#: The strictest caps: a person the chair knows nothing about (a guest) gets them. Intensity 2,
+#: no percussion, no stretch and no heat are the 75-and-over caps (the age may be theirs);
+#: airbags at most 1 everywhere, the back's as well as the limbs' (choice: a pressing arm broke
+#: a user's ribs, NCAC 3.3, and nobody asked about fragile bones), and no recline.
+GUEST_CAPS: Final = Caps(
+    max_intensity=2,
+    percussion_allowed=False,
+    heat_allowed=False,
+    stretch_allowed=False,
+    recline_allowed=False,
+    max_airbag=1,
+)
+
+#: A profile without an age (the app's Guest): the safety notice keeps children off the chair,
+#: and the age may be 75 or more and its answers a guest's, so the guest caps apply.
 AGE_UNKNOWN_RULE: Final = _caution(
-    "Without your age, the chair is kept gentler, as for people of 60 or more.",
-    Caps(max_intensity=3, max_airbag=3, recline_allowed=False),
+    "Without your age, the chair keeps to its gentlest, as for a guest.", GUEST_CAPS
 )
 
 #: The first sessions are gentler and shorter; 10 minutes is our choice (default sessions are
@@ -483,9 +597,6 @@ class Screening:
         )
 
 
-_CONSULT: Final = "Please consult a doctor before using a massage chair."
-
-
 def rules_for(profile: Profile) -> list[tuple[str, Condition | None, Rule]]:
     """The rows of the table that apply to ``profile``: label, condition (if any) and row."""
     health = profile.health
@@ -527,7 +638,7 @@ def screen(profile: Profile) -> Screening:
                 if rule.local
                 else ""
             )
-            blocked.append(f"{rule.reason} {_CONSULT}{extra}{where}")
+            blocked.append(f"{rule.reason} {rule.advice}{extra}{where}")
         elif rule.tier is Tier.CLINICIAN_CLEARED and condition not in health.clinician_cleared:
             blocked.append(
                 f"{rule.reason} {_CONSULT} Once a clinician has cleared you, mark {label} as "
@@ -542,6 +653,144 @@ def screen(profile: Profile) -> Screening:
                 notices.append(rule.notice)
     notices.append(DISCLAIMER)
     return Screening(profile=profile, blocked=blocked, caps=caps, notices=notices)
+
+
+# -- someone without a profile: a guest ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuestQuestion:
+    """One yes/no question put to a guest; a yes to it refuses the session."""
+
+    #: The key of its answer, and the condition whose row words the refusal when it is alone.
+    condition: Condition
+    #: The question, one sentence a lay person cannot misread.
+    text: str
+    #: Every condition the question asks about.
+    covers: frozenset[Condition]
+    #: Why a yes refuses, when the question asks about more than one condition.
+    reason: str | None = None
+
+
+def _guest_question(text: str, *covers: Condition, reason: str | None = None) -> GuestQuestion:
+    return GuestQuestion(covers[0], text, frozenset(covers), reason)
+
+
+#: The few questions a guest is asked: the conditions that rule the chair out for anyone (the
+#: block tier), and the ask-a-doctor-first ones, which a guest cannot have had cleared. The
+#: other answers a profile holds (neck, curved spine, diabetes, ...) are covered by
+#: :data:`GUEST_CAPS` (see the module docstring). Wording: docs/safety.md "A guest".
+GUEST_BLOCK_QUESTIONS: Final[tuple[GuestQuestion, ...]] = (
+    _guest_question(
+        "Is one of your calves or legs swollen, painful, warm or red right now?",
+        _C.CLOT_SYMPTOMS_NOW,
+    ),
+    _guest_question(
+        "In the last 6 months, have you had a blood clot (in a leg, the lungs or elsewhere), or "
+        "do you have an aneurysm, an inflamed vein or painful, swollen varicose veins?",
+        _C.THROMBOSIS_OR_EMBOLISM,
+        _C.DEEP_VEIN_THROMBOSIS,
+        _C.ANEURYSM,
+        _C.PHLEBITIS,
+        _C.VARICOSE_VEINS,
+        reason="Massage can move a blood clot, and pressure can harm weakened or inflamed "
+        "blood vessels.",
+    ),
+    _guest_question(
+        "Have you ever broken a bone in your spine or had an operation on it, even years ago, "
+        "or do you have a slipped disc, sciatica (pain running from your back down a leg) or "
+        "ankylosing spondylitis?",
+        _C.VERTEBRAL_FRACTURE,
+        _C.SPINAL_SURGERY,
+        _C.HERNIATED_DISC,
+        _C.ANKYLOSING_SPONDYLITIS,
+        reason="A spine that has been broken or operated on, a slipped disc and a spine "
+        "stiffened by spondylitis can be harmed by a chair's pressure and stretching.",
+    ),
+    _guest_question(
+        "Do you have cancer anywhere, or are you being treated for it?",
+        _C.MALIGNANCY_ELSEWHERE,
+        _C.SPINAL_TUMOUR,
+        _C.MALIGNANCY_AT_SITE,
+        _C.CANCER_SPREAD_TO_BONE,
+        reason="Cancer and its treatment can weaken bones and tissues, and a tumour must not "
+        "be massaged.",
+    ),
+    _guest_question(
+        "Where the chair would touch you, do you have a new strain or sprain, a wound, a scar "
+        "that is still healing, an infection, or skin treated with radiotherapy?",
+        _C.ACUTE_STRAIN,
+        _C.WOUND_SCAR_OR_IRRADIATED_SKIN,
+        _C.SKIN_INFECTION_AT_SITE,
+        reason="Injured, healing, infected or irradiated skin and muscle can be made worse by a "
+        "chair's pressure and rubbing.",
+    ),
+    _guest_question(
+        "Right now, do you have a fever (38 °C or more) or a broken bone that is still "
+        "healing, or have you had an operation of any kind in the last 3 months?",
+        _C.FEVER,
+        _C.RECENT_FRACTURE,
+        _C.RECENT_SURGERY,
+        reason="A fever, a healing bone or a recent operation is a reason not to have a "
+        "massage for now.",
+    ),
+    _guest_question(
+        "Do you have osteoporosis, a pacemaker or other implant, a heart condition, high blood "
+        "pressure that is not under control or a bleeding disorder, do you take blood thinners "
+        "or aspirin every day, or are you pregnant or did you give birth recently?",
+        _C.OSTEOPOROSIS,
+        _C.PACEMAKER_OR_IMPLANT,
+        _C.HEART_DISEASE,
+        _C.UNCONTROLLED_HYPERTENSION,
+        _C.BLEEDING_DISORDER,
+        _C.ANTICOAGULANTS,
+        _C.PREGNANCY,
+        reason="With this, a massage chair is only for someone a doctor has cleared, and then "
+        "with a profile that holds their limits (chairctl profiles add).",
+    ),
+    _guest_question(
+        "Could you find it hard, at any moment, to press stop on the remote yourself or to "
+        "tell someone that it hurts (for example with weak or stiff hands or confusion)?",
+        _C.CANNOT_OPERATE_ALONE,
+    ),
+)
+
+#: Shown to a guest who was not asked, or did not answer every question.
+GUEST_NOT_SCREENED: Final = (
+    "You have not answered the health questions, so the chair keeps to its gentlest; if you "
+    "have a health condition, ask a doctor before using it and make a profile."
+)
+#: Shown to a guest who answered every question "no".
+GUEST_SCREENED: Final = (
+    "You answered the guest's questions only, so the chair keeps to its gentlest; a profile "
+    "asks the full health check (chairctl profiles add)."
+)
+
+
+def screen_guest(answers: Mapping[Condition, bool] | None) -> Screening:
+    """Screen a guest by their answers to :data:`GUEST_BLOCK_QUESTIONS`, keyed by each
+    question's ``condition`` (a yes keyed by another condition the question covers counts too).
+
+    A yes to any question refuses the session; otherwise the guest gets :data:`GUEST_CAPS`
+    (with the first-use caps), and, unless every question was answered, the notice
+    :data:`GUEST_NOT_SCREENED`. Raises :class:`ValueError` for an answer no question asks.
+    """
+    answers = answers or {}
+    asked = frozenset().union(*(q.covers for q in GUEST_BLOCK_QUESTIONS))
+    if stray := sorted(set(answers) - asked):
+        raise ValueError(f"no guest question asks about {', '.join(stray)}")
+    base = screen(guest_profile())
+    blocked: list[str] = []
+    for question in GUEST_BLOCK_QUESTIONS:
+        if not any(answers.get(c, False) for c in question.covers):
+            continue
+        rule = CONDITION_RULES[question.condition]
+        reason = question.reason or rule.reason
+        advice = rule.advice if rule.tier is Tier.BLOCK else _CONSULT
+        blocked.append(f"{reason} {advice}")
+    answered = all(q.condition in answers for q in GUEST_BLOCK_QUESTIONS)
+    said = GUEST_SCREENED if answered else GUEST_NOT_SCREENED
+    return replace(base, blocked=blocked, notices=[said, *base.notices])
 
 
 def check_program_for(

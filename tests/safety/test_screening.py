@@ -3,6 +3,7 @@ and every library plan compiled for a screened person respecting that person's c
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,16 +14,20 @@ from pydantic import ValidationError
 from chairctl.plan import Plan, compile_program
 from chairctl.program import Program, load_program
 from chairctl.safety import Moment, violations
-from chairctl.safety.profile import Condition, HealthScreening, Profile
+from chairctl.safety.profile import Condition, HealthScreening, Profile, guest_profile
 from chairctl.safety.screening import (
     CONDITION_RULES,
     DISCLAIMER,
+    GUEST_BLOCK_QUESTIONS,
+    GUEST_CAPS,
+    GUEST_NOT_SCREENED,
     NO_CAPS,
     Caps,
     Screening,
     Tier,
     check_program_for,
     screen,
+    screen_guest,
 )
 from chairctl.vocabulary import (
     FULL_FEATURED,
@@ -50,11 +55,31 @@ GENTLE_SPINE = Caps(
     recline_allowed=False,
     max_airbag=2,
 )
-NO_DEEP = Caps(max_intensity=2, percussion_allowed=False, max_airbag=2, recline_allowed=False)
-BRUISES = Caps(max_intensity=2, percussion_allowed=False, max_airbag=1, recline_allowed=False)
+NO_DEEP = Caps(
+    max_intensity=2,
+    percussion_allowed=False,
+    stretch_allowed=False,
+    max_airbag=2,
+    recline_allowed=False,
+)
+BRUISES = replace(NO_DEEP, max_airbag=1)
 NO_HEAT = Caps(heat_allowed=False, recline_allowed=False)
 NO_RECLINE = Caps(recline_allowed=False)
 LEGS = frozenset({AirbagZone.THIGHS, AirbagZone.CALVES, AirbagZone.FEET})
+NECK_OFF = replace(
+    GENTLE_SPINE,
+    skip_regions=frozenset({Region.NECK}),
+    airbags_off=frozenset({AirbagZone.SHOULDERS, AirbagZone.ARMS}),
+)
+#: The strictest caps, written out again: a guest's.
+GUEST = Caps(
+    max_intensity=2,
+    percussion_allowed=False,
+    heat_allowed=False,
+    stretch_allowed=False,
+    recline_allowed=False,
+    max_airbag=1,
+)
 
 #: The expected table, written out again by hand so that a change to the real one is seen.
 EXPECTED: dict[Condition, tuple[Tier, Caps]] = {
@@ -71,6 +96,10 @@ EXPECTED: dict[Condition, tuple[Tier, Caps]] = {
     C.FEVER: (Tier.BLOCK, NO_CAPS),
     C.ACUTE_STRAIN: (Tier.BLOCK, NO_CAPS),
     C.RECENT_SURGERY: (Tier.BLOCK, NO_CAPS),
+    C.CANCER_SPREAD_TO_BONE: (Tier.BLOCK, NO_CAPS),
+    C.CLOT_SYMPTOMS_NOW: (Tier.BLOCK, NO_CAPS),
+    C.WOUND_SCAR_OR_IRRADIATED_SKIN: (Tier.BLOCK, NO_CAPS),
+    C.CANNOT_OPERATE_ALONE: (Tier.BLOCK, NO_CAPS),
     C.OSTEOPOROSIS: (
         Tier.CLINICIAN_CLEARED,
         Caps(
@@ -106,17 +135,29 @@ EXPECTED: dict[Condition, tuple[Tier, Caps]] = {
         Caps(max_intensity=2, recline_allowed=False),
     ),
     C.SPINAL_ABNORMALITY: (Tier.CLINICIAN_CLEARED, GENTLE_SPINE),
+    C.VARICOSE_VEINS: (
+        Tier.CLINICIAN_CLEARED,
+        Caps(stretch_allowed=False, recline_allowed=False, airbags_off=LEGS | {AirbagZone.SEAT}),
+    ),
+    C.ANKYLOSING_SPONDYLITIS: (Tier.CLINICIAN_CLEARED, NECK_OFF),
+    C.SPINAL_SURGERY: (Tier.CLINICIAN_CLEARED, GENTLE_SPINE),
     C.SPINAL_OSTEOARTHRITIS: (Tier.CAUTIONS, GENTLE_SPINE),
     C.FIBROMYALGIA: (Tier.CAUTIONS, NO_DEEP),
     C.DIABETES: (Tier.CAUTIONS, NO_HEAT),
     C.NEUROPATHY: (Tier.CAUTIONS, NO_HEAT),
     C.LOSS_OF_TEMPERATURE_SENSATION: (Tier.CAUTIONS, NO_HEAT),
     C.NEEDS_SUPERVISION: (Tier.CAUTIONS, NO_RECLINE),
+    C.NECK_PROBLEMS_OR_DIZZINESS: (Tier.CAUTIONS, NECK_OFF),
 }
 
 TEEN = Caps(max_intensity=2, max_airbag=2, recline_allowed=False)
 
-LOCAL = {C.ACUTE_STRAIN, C.SKIN_INFECTION_AT_SITE, C.MALIGNANCY_AT_SITE}
+LOCAL = {
+    C.ACUTE_STRAIN,
+    C.SKIN_INFECTION_AT_SITE,
+    C.MALIGNANCY_AT_SITE,
+    C.WOUND_SCAR_OR_IRRADIATED_SKIN,
+}
 BLOCK = {c for c, (tier, _) in EXPECTED.items() if tier is Tier.BLOCK}
 CLEARABLE = {c for c, (tier, _) in EXPECTED.items() if tier is Tier.CLINICIAN_CLEARED}
 CAUTIONS = {c for c, (tier, _) in EXPECTED.items() if tier is Tier.CAUTIONS}
@@ -169,9 +210,10 @@ def test_each_condition_has_its_tier_and_caps(condition: Condition) -> None:
         assert any(n.startswith("Cleared by your clinician") for n in cleared.notices)
     else:
         # A block is never lifted by a clearance.
+        advice = "see a doctor today" if condition is C.CLOT_SYMPTOMS_NOW else "consult a doctor"
         for screening in (alone, cleared):
             assert len(screening.blocked) == 1
-            assert "consult a doctor" in screening.blocked[0]
+            assert advice in screening.blocked[0]
         assert "clearance does not change this" in cleared.blocked[0]
 
 
@@ -202,8 +244,8 @@ def test_blocked_reasons_are_plain_words_one_per_condition() -> None:
         (59, False, NO_CAPS, None),
         (60, False, Caps(max_intensity=3, max_airbag=3), None),
         (74, False, Caps(max_intensity=3, max_airbag=3), None),
-        (75, False, GENTLE_SPINE, None),
-        (101, False, GENTLE_SPINE, None),
+        (75, False, replace(GENTLE_SPINE, heat_allowed=False), None),
+        (101, False, replace(GENTLE_SPINE, heat_allowed=False), None),
     ],
 )
 def test_age_bands(age: int, blocked: bool, caps: Caps, notice: str | None) -> None:
@@ -215,22 +257,151 @@ def test_age_bands(age: int, blocked: bool, caps: Caps, notice: str | None) -> N
         assert any(n.startswith(notice) for n in screening.notices)
 
 
-def test_a_guest_without_an_age_is_screened_as_possibly_older() -> None:
-    # An unknown age must not be read as a young adult's: the 60-and-over cap applies.
+def test_a_profile_without_an_age_gets_the_guest_caps() -> None:
+    # An unknown age must not be read as a young adult's, nor as 60: it may be 75 or more.
     screening = screen(profile(age=None))
     assert not screening.blocked
-    assert screening.caps == Caps(max_intensity=3, max_airbag=3, recline_allowed=False)
+    assert screening.caps == GUEST
     assert any("Without your age" in notice for notice in screening.notices)
 
 
 def test_a_guest_is_a_profile_with_no_answers() -> None:
-    guest = Profile.model_validate({"name": "Guest", "health": {}})
+    # The app's Guest: never intensity 3, never heat, airbags at most 1, upright.
+    guest = Profile(name="Guest", health=HealthScreening())
+    assert guest == guest_profile()
     screening = screen(guest)
     assert guest.health.age is None
     assert guest.health.first_use is True
-    assert screening.caps == Caps(
-        max_intensity=3, max_airbag=3, recline_allowed=False, max_minutes=10
+    assert screening.caps == replace(GUEST, max_minutes=10)
+    assert GUEST_CAPS == GUEST
+
+
+def test_the_guest_questions_are_few_short_and_ask_every_block() -> None:
+    assert len(GUEST_BLOCK_QUESTIONS) <= 8
+    for question in GUEST_BLOCK_QUESTIONS:
+        # One sentence, a question, about conditions of its own.
+        assert question.text.endswith("?")
+        assert question.text.count("?") == 1
+        assert ". " not in question.text
+        assert question.condition in question.covers
+    covered = [c for q in GUEST_BLOCK_QUESTIONS for c in q.covers]
+    assert len(covered) == len(set(covered))
+    # Every block is asked; so is every condition that needs a clearance a guest cannot have
+    # had, unless the guest caps are at least as strict as its own.
+    for condition in BLOCK | CLEARABLE:
+        rule = CONDITION_RULES[condition]
+        assert condition in covered or GUEST & rule.caps == GUEST, condition
+
+
+def test_a_guest_who_was_not_asked_gets_the_strictest_caps_and_is_told() -> None:
+    screening = screen_guest(None)
+    assert screening.allowed
+    assert screening.profile.name == "Guest"
+    assert screening.caps == replace(GUEST, max_minutes=10)
+    assert GUEST_NOT_SCREENED in screening.notices
+    # The same for answers that leave a question out.
+    some = {q.condition: False for q in GUEST_BLOCK_QUESTIONS[1:]}
+    assert GUEST_NOT_SCREENED in screen_guest(some).notices
+    person = screening.personalisation()
+    assert (person.max_intensity, person.heat_allowed, person.max_airbag) == (2, False, 1)
+    assert (person.percussion_allowed, person.recline_allowed) == (False, False)
+    assert person.stretch_allowed is False
+
+
+def test_a_guest_who_says_no_to_every_question_gets_the_guest_caps() -> None:
+    screening = screen_guest({q.condition: False for q in GUEST_BLOCK_QUESTIONS})
+    assert screening.allowed
+    assert screening.profile == guest_profile()
+    assert screening.caps == replace(GUEST, max_minutes=10)
+    assert GUEST_NOT_SCREENED not in screening.notices
+    assert screening.notices[-1] == DISCLAIMER
+
+
+@pytest.mark.parametrize("index", range(len(GUEST_BLOCK_QUESTIONS)))
+def test_a_guest_who_says_yes_to_any_question_is_refused(index: int) -> None:
+    question = GUEST_BLOCK_QUESTIONS[index]
+    answers = {q.condition: q is question for q in GUEST_BLOCK_QUESTIONS}
+    screening = screen_guest(answers)
+    assert len(screening.blocked) == 1
+    assert "doctor" in screening.blocked[0]
+    with pytest.raises(PlanError):
+        screening.personalisation()
+    # A yes keyed by any condition the question covers refuses too.
+    for condition in question.covers:
+        assert screen_guest({condition: True}).blocked
+
+
+def test_a_guest_with_a_swollen_calf_is_told_to_see_a_doctor_today() -> None:
+    (reason,) = screen_guest({C.CLOT_SYMPTOMS_NOW: True}).blocked
+    assert "blood clot" in reason
+    assert "see a doctor today" in reason
+
+
+def test_a_guest_answer_no_question_asks_is_refused() -> None:
+    with pytest.raises(ValueError, match="no guest question asks about diabetes"):
+        screen_guest({C.DIABETES: False})
+
+
+@pytest.mark.parametrize("condition", [C.OSTEOPOROSIS, C.ANTICOAGULANTS, C.PREGNANCY])
+def test_fragile_conditions_cap_airbags_and_posture_not_only_rollers(
+    condition: Condition,
+) -> None:
+    caps = screen(profile(conditions={condition}, cleared={condition})).caps
+    assert caps.max_intensity <= 2
+    assert caps.max_airbag <= 1
+    assert not caps.recline_allowed
+    # The stretch clamps hips and legs in airbags and pulls: forceful.
+    assert not caps.stretch_allowed
+
+
+def test_heat_is_off_from_age_75() -> None:
+    assert screen(profile(age=74)).caps.heat_allowed
+    screening = screen(profile(age=75))
+    assert not screening.caps.heat_allowed
+    assert screening.caps.reasons["heat"] == "age 75"
+
+
+def test_neck_problems_keep_the_rollers_and_airbags_off_the_neck() -> None:
+    screening = screen(profile(conditions={C.NECK_PROBLEMS_OR_DIZZINESS}))
+    assert screening.allowed
+    assert Region.NECK in screening.caps.skip_regions
+    assert {AirbagZone.SHOULDERS, AirbagZone.ARMS} <= screening.caps.airbags_off
+    assert screening.caps.max_intensity <= 2
+
+
+def test_varicose_veins_keep_the_leg_and_seat_airbags_off_once_cleared() -> None:
+    condition = C.VARICOSE_VEINS
+    assert screen(profile(conditions={condition})).blocked
+    caps = screen(profile(conditions={condition}, cleared={condition})).caps
+    assert caps.airbags_off == LEGS | {AirbagZone.SEAT}
+    assert not caps.recline_allowed
+    assert not caps.stretch_allowed
+
+
+def test_a_cleared_cancer_elsewhere_never_covers_cancer_in_bone() -> None:
+    conditions = {C.MALIGNANCY_ELSEWHERE, C.CANCER_SPREAD_TO_BONE}
+    screening = screen(profile(conditions=conditions, cleared={C.MALIGNANCY_ELSEWHERE}))
+    (reason,) = screening.blocked
+    assert "spread to bone" in reason
+
+
+def test_spinal_surgery_at_any_time_needs_a_clearance_then_no_recline_or_stretch() -> None:
+    assert screen(profile(conditions={C.SPINAL_SURGERY})).blocked
+    caps = screen(profile(conditions={C.SPINAL_SURGERY}, cleared={C.SPINAL_SURGERY})).caps
+    assert (caps.recline_allowed, caps.stretch_allowed, caps.percussion_allowed) == (
+        False,
+        False,
+        False,
     )
+
+
+def test_someone_who_cannot_stop_the_chair_is_refused_even_with_company() -> None:
+    both = screen(profile(conditions={C.CANNOT_OPERATE_ALONE, C.NEEDS_SUPERVISION}))
+    (reason,) = both.blocked
+    assert "someone beside you does not change that" in reason
+    # Who can stop it but needs company is allowed, told to keep the remote in reach.
+    notices = screen(profile(conditions={C.NEEDS_SUPERVISION})).notices
+    assert any("remote within your own reach" in n for n in notices)
 
 
 def test_first_use_is_gentler_and_shorter() -> None:
@@ -240,7 +411,10 @@ def test_first_use_is_gentler_and_shorter() -> None:
 
 def test_needs_supervision_prompts() -> None:
     notices = screen(profile(conditions={C.NEEDS_SUPERVISION})).notices
-    assert "Someone who can stop the chair must stay with you for the whole session." in notices
+    assert any(
+        n.startswith("Someone who can stop the chair must stay with you for the whole session")
+        for n in notices
+    )
 
 
 @pytest.mark.parametrize(
@@ -305,7 +479,7 @@ def test_the_strictest_cap_wins() -> None:
     assert reasons["intensity"] == "osteoporosis"
     assert reasons["airbags"] == "osteoporosis, pregnancy"
     assert reasons["airbags-off"] == "acute-strain at shoulders, pregnancy"
-    assert reasons["heat"] == "diabetes, pregnancy"
+    assert reasons["heat"] == "diabetes, pregnancy, age 80"
     assert reasons["regions"] == "acute-strain at shoulders"
     assert reasons["minutes"] == "first use"
     person = screening.personalisation()

@@ -356,7 +356,15 @@ async def test_the_profiles_are_listed_with_their_screening(store: Store) -> Non
         assert table_rows(app) == {
             "Ada": ["", "Ada", "40", "yes", "none"],
             "Bo": ["", "Bo", "50", "refused", "—"],
-            "Guest": ["●", "Guest", "—", "yes", "intensity ≤ 3, no recline, airbags ≤ 3, ≤ 10 min"],
+            # A Guest has the strictest caps (issue 16), never intensity 3.
+            "Guest": [
+                "●",
+                "Guest",
+                "—",
+                "yes",
+                "intensity ≤ 2, no percussion, no heat, no stretch, no recline, airbags ≤ 1, "
+                "≤ 10 min",
+            ],
         }
         assert text_of(app.screen.query_one("#profiles-detail-title", Static)) == "Ada"
         assert meaning(pilot, "#profiles-screening")[0] == "Allowed, with no limits."
