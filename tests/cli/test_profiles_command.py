@@ -74,6 +74,33 @@ def test_every_condition_is_asked_once() -> None:
     assert sorted(asked) == sorted(Condition)
 
 
+def question(condition: Condition) -> str:
+    return next(text for _, qs in QUESTIONS for c, text in qs if c is condition)
+
+
+def test_the_questions_cannot_be_misread() -> None:
+    # Issue 16: each question says what a lay person needs to answer it right.
+    assert "even years ago" in question(Condition.VERTEBRAL_FRACTURE)
+    assert "sciatica" in question(Condition.HERNIATED_DISC)
+    assert "down a leg" in question(Condition.HERNIATED_DISC)
+    thinners = question(Condition.ANTICOAGULANTS)
+    for drug in ("warfarin", "apixaban", "rivaroxaban", "heparin", "aspirin", "clopidogrel"):
+        assert drug in thinners
+    # "Elsewhere" sends cancer in bone to its own question, which refuses.
+    assert "spread to your bones" in question(Condition.MALIGNANCY_ELSEWHERE)
+    assert "spread to your bones" in question(Condition.CANCER_SPREAD_TO_BONE)
+    # Recent surgery and spinal surgery at any time are asked apart.
+    assert "last 3 months" in question(Condition.RECENT_SURGERY)
+    assert "even years ago" in question(Condition.SPINAL_SURGERY)
+    assert "fusion" in question(Condition.SPINAL_SURGERY)
+    calf = question(Condition.CLOT_SYMPTOMS_NOW)
+    assert all(word in calf for word in ("swollen", "painful", "warm", "right now"))
+    assert "press stop on the remote" in question(Condition.CANNOT_OPERATE_ALONE)
+    for _, questions in QUESTIONS:
+        for _, text in questions:
+            assert text.endswith(("?", "?)")), text
+
+
 def test_add_from_json_saves_and_shows_the_screening(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, home: Path
 ) -> None:
@@ -141,7 +168,7 @@ def test_add_interactively_a_66_year_old_with_spinal_osteoarthritis(home: Path) 
     text = answers(66, {Condition.SPINAL_OSTEOARTHRITIS: []}, PLAIN_PREFERENCES)
     code, out, err = run_with_input(text, "add", "Ann", "--home", str(home))
     assert code == 0, err
-    assert "Have you had a fracture of the spine (vertebral fracture)?" in out
+    assert "Have you ever broken a bone in your spine" in out
     said = flat(out)
     assert "Allowed with these limits: intensity at most 2, no tapping or knocking" in said
     with Store.open(home / DATABASE_NAME) as store:
@@ -191,6 +218,9 @@ def test_list_and_show_with_json(
     assert [(r["name"], r["allowed"]) for r in rows] == [("Ann", True), ("Ed", False)]
     assert rows[0]["caps"]["max_intensity"] == 2
     assert rows[0]["caps"]["percussion_allowed"] is False
+    # Every limit the screening sets is in the document, recline and airbags too.
+    assert rows[0]["caps"]["recline_allowed"] is False
+    assert rows[0]["caps"]["max_airbag"] == 2
     assert "no percussion" in rows[0]["caps_short"]
 
     code, out, _ = run(capsys, "list", "--home", str(home))
