@@ -10,6 +10,7 @@ they get a guest's limits, the strictest there are.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -19,9 +20,9 @@ from pydantic import ValidationError
 
 from chairctl.plan import AS_WRITTEN, Personalisation
 from chairctl.safety.profile import Profile, guest_profile
-from chairctl.safety.screening import Screening, screen
+from chairctl.safety.screening import GUEST_BLOCK_QUESTIONS, Screening, screen, screen_guest
 from chairctl.store import Store, database_path
-from chairctl.vocabulary import ChairctlError
+from chairctl.vocabulary import ChairctlError, Condition
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -79,9 +80,16 @@ def load_profile(store: Store, name: str) -> Profile:
 
 
 def screen_guest_here() -> tuple[Profile, Screening]:
-    """A guest, screened: on a terminal asked the questions that rule massage out."""
-    guest = guest_profile()
-    return guest, screen(guest)
+    """A guest, screened: on a terminal asked the few questions that rule massage out (any
+    yes refuses); off a terminal not asked, and told so. Either way a guest's caps."""
+    answers: dict[Condition, bool] | None = None
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        click.echo("A few questions for a guest (a yes means no massage today):", err=True)
+        answers = {
+            question.condition: click.confirm(question.text, default=False, err=True)
+            for question in GUEST_BLOCK_QUESTIONS
+        }
+    return guest_profile(), screen_guest(answers)
 
 
 def personalisation_for(

@@ -26,7 +26,13 @@ from chairctl.cli.chairs import ChairAddress, chair_options, links_for, resolve_
 from chairctl.cli.endings import SessionEnding, left_to_itself
 from chairctl.cli.faults import FaultMemory
 from chairctl.cli.output import GuardedStream, QueuedStream
-from chairctl.cli.people import guest_option, open_store, personalisation_for, profile_option
+from chairctl.cli.people import (
+    ProfileRefused,
+    guest_option,
+    open_store,
+    personalisation_for,
+    profile_option,
+)
 from chairctl.cli.safetext import escaped, plain
 from chairctl.clock import Clock, PacedClock, RealClock, ScaledClock, VirtualClock
 from chairctl.engine import (
@@ -49,7 +55,7 @@ from chairctl.program import Program, format_duration, load_program
 from chairctl.program.library import find_program
 from chairctl.safety import RECLINE_WARNING
 from chairctl.safety.profile import Profile
-from chairctl.safety.screening import Screening
+from chairctl.safety.screening import Screening, check_program_for
 from chairctl.store import Store, check_allowance
 from chairctl.vocabulary import ChairctlError, ChairFault, ChairStatus, Unsupported
 from drivers.chair import ChairSession
@@ -436,6 +442,10 @@ def _run_command(
         )
     model = resolve_model(address, model_id)
     person, profile, screening = personalisation_for(home, profile_name, guest=guest)
+    if screening is not None:
+        not_for = check_program_for(program, screening, model.capabilities)
+        if not_for:
+            raise ProfileRefused("\n".join(not_for))
     plan = compile_program(program, person=person, chair=model.capabilities)
     needs_space = plan.reclines and model.capabilities.stop_moves_posture and not space_clear
     if needs_space and not _confirm_space(console):

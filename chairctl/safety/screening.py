@@ -798,12 +798,18 @@ def check_program_for(
 ) -> list[str]:
     """Why ``program`` is not for the screened person, in plain words; empty when it is.
 
-    A refused person gets the refusal; otherwise a program is not for them when nothing of it
-    is left once their caps apply (every step works a skipped region, or only stretches, ...).
-    Raises :class:`PlanError` when ``chair`` cannot run the program at all.
+    A refused person gets the refusal; otherwise a program is not for them when it names one of
+    their health answers among its contraindications (a clinician's clearance for massage in
+    general does not reopen it), or when nothing of it is left once their caps apply (every
+    step works a skipped region, or only stretches, ...). Raises :class:`PlanError` when
+    ``chair`` cannot run the program at all.
     """
     if screening.blocked:
         return list(screening.blocked)
+    named = [c for c in program.contraindications if c in screening.profile.health.conditions]
+    if named:
+        words = _listed(condition.value.replace("-", " ") for condition in named)
+        return [f"{program.name} is not meant for someone with {words}; choose another program."]
     plan = compile_program(program, person=screening.personalisation(), chair=chair)
     if any(_does_something(entry.setpoint) for entry in plan.entries):
         return []

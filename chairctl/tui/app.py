@@ -41,8 +41,14 @@ from chairctl.engine import Event
 from chairctl.plan import AS_WRITTEN, Personalisation, Plan
 from chairctl.program import Program
 from chairctl.safety import RECLINE_WARNING
-from chairctl.safety.profile import GUEST_NAME, Profile, guest_profile, is_guest
-from chairctl.safety.screening import Screening, screen
+from chairctl.safety.profile import (
+    GUEST_NAME,
+    HealthScreening,
+    Profile,
+    guest_profile,
+    is_guest,
+)
+from chairctl.safety.screening import Screening, screen, screen_guest
 from chairctl.store import Store
 from chairctl.tui.control import ChairControl, StopOutcome, StopState
 from chairctl.tui.screens.connect import ChairChoice, ConnectScreen, Scanner
@@ -259,7 +265,9 @@ class ChairctlApp(App[None]):
     def use_profile(self, profile: Profile) -> None:
         """Seat ``profile`` in the chair: its screening governs the library and every start."""
         self.profile = profile
-        self.screening = screen(profile)
+        unanswered = is_guest(profile) and profile.health == HealthScreening()
+        # A guest who answered nothing is told so, beside a guest's caps.
+        self.screening = screen_guest(None) if unanswered else screen(profile)
         if self.library is not None:
             self.library.set_person(self.screening)
         for reason in self.screening.blocked:

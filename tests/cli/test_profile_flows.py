@@ -63,7 +63,7 @@ def test_show_under_an_osteoarthritis_profile_shows_the_caps(
     )
     assert code == 0
     assert "person  Ann: intensity at most 2, no tapping or knocking" in out
-    assert "line 32: intensity capped at 2 for you" in out
+    assert "line 61: intensity capped at 2 for you" in out
 
 
 def test_history_lists_what_run_recorded(capsys: pytest.CaptureFixture[str], home: Path) -> None:

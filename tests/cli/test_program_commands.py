@@ -77,7 +77,7 @@ def test_show_for_a_model_lists_its_approximations(capsys: pytest.CaptureFixture
     code, out, _ = run(capsys, "show", "lower-back-relief", "--model", "rongtai-rt8600s")
     assert code == 0
     assert "compiled for  Rongtai RT8600S" in out
-    assert "line 52: this chair cannot do swedish: roll instead" in out
+    assert "line 81: this chair cannot do swedish: roll instead" in out
 
 
 @pytest.mark.parametrize(

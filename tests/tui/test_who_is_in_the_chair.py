@@ -36,6 +36,9 @@ async def test_the_person_is_named_before_each_session_and_on_the_session_screen
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
         assert shown(app, "#session-person") == "For Ann"
+        await advance(pilot, clock, 20)
+        await pilot.press("escape")
+        await advance(pilot, clock, 10)
 
 
 async def test_g_seats_a_guest_who_reads_the_notice_before_every_session(

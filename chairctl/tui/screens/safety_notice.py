@@ -19,7 +19,7 @@ from textual.widgets import Button, Markdown, Static
 #: The notice's name and version in the store: bump the version when the wording changes in a
 #: way every person should read again.
 NOTICE: Final = "safety-notice"
-NOTICE_VERSION: Final = 1
+NOTICE_VERSION: Final = 2
 
 # Sources: reference/chair-domain.md 4.2 (contraindication lists: the source articles, Panasonic,
 # JHHA, NCCIH) and 5.2-5.3 (children, pets, hair, jewellery and gaps; pair massage with
@@ -28,12 +28,16 @@ NOTICE_TEXT: Final = """\
 ## Before you use the chair
 
 **Do not use massage** if you have or may have a **fracture of the spine** or a bone that has
-not healed, a **herniated (slipped) disc**, a **tumour of the spine**, a **blood clot** (deep
-vein thrombosis) or another thrombosis or embolism, an aneurysm, inflamed veins, a fever,
-a new sprain or strain, or have had recent surgery.
+not healed, a **herniated (slipped) disc**, a **tumour of the spine** or **cancer that has
+spread to the bones**, a **blood clot** (deep vein thrombosis) or another thrombosis or
+embolism, an aneurysm, inflamed veins, a fever, a new sprain or strain, an open wound, fresh
+scar or irradiated skin where the chair touches, or have had recent surgery. A calf that is
+**swollen, painful and warm** now may be a clot: see a doctor today, and do not rub it.
 
-**Ask your doctor first** if you are pregnant, have osteoporosis, a pacemaker or other implant,
-a heart condition, cancer, high blood pressure, diabetes or numbness, or take blood thinners.
+**Ask your doctor first** if you are pregnant, have osteoporosis, varicose veins, ankylosing
+spondylitis, a pacemaker or other implant, a heart condition, cancer, high blood pressure,
+diabetes or numbness, have had an operation on your spine, or take blood thinners (aspirin
+every day counts). **Use the chair only if you can stop it yourself** with its remote.
 The health questions that follow let chairctl keep the chair gentle or refuse when it should.
 
 **Around the chair**: keep **children and pets away** from it and from underneath it; **tie back
