@@ -83,7 +83,8 @@ def screen_guest_here() -> tuple[Profile, Screening]:
     """A guest, screened: on a terminal asked the few questions that rule massage out (any
     yes refuses); off a terminal not asked, and told so. Either way a guest's caps."""
     answers: dict[Condition, bool] | None = None
-    if sys.stdin.isatty() and sys.stdout.isatty():
+    # Asked on stderr: with --json piped on, the person at the keyboard is still asked.
+    if sys.stdin.isatty():
         click.echo("A few questions for a guest (a yes means no massage today):", err=True)
         answers = {
             question.condition: click.confirm(question.text, default=False, err=True)

@@ -413,7 +413,10 @@ CONDITION_RULES: Final[Mapping[Condition, Rule]] = {
     _C.VARICOSE_VEINS: _cleared(
         "Squeezing painful, swollen or inflamed veins, or legs and hips with poor circulation, "
         "can harm them; a doctor must say whether massage is safe.",
+        # Heat off too (choice): it widens the veins, and the heaters of the full-featured
+        # chair are on the calves and the seat, where the veins are.
         Caps(
+            heat_allowed=False,
             stretch_allowed=False,
             recline_allowed=False,
             airbags_off=LEG_AIRBAGS | {AirbagZone.SEAT},

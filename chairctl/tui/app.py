@@ -48,7 +48,7 @@ from chairctl.safety.profile import (
     guest_profile,
     is_guest,
 )
-from chairctl.safety.screening import Screening, screen, screen_guest
+from chairctl.safety.screening import Screening, check_program_for, screen, screen_guest
 from chairctl.store import Store
 from chairctl.tui.control import ChairControl, StopOutcome, StopState
 from chairctl.tui.screens.connect import ChairChoice, ConnectScreen, Scanner
@@ -294,6 +294,8 @@ class ChairctlApp(App[None]):
 
             self.push_screen(SafetyNoticeScreen(), read)
             return
+        if self._not_for_them(program):
+            return
         screen_ = PersonaliseScreen(
             program,
             screening=self.screening,
@@ -321,6 +323,21 @@ class ChairctlApp(App[None]):
             self._personalise(program)
 
         self.push_screen(ProfilesScreen(self.store, active=active), chosen)
+
+    def _not_for_them(self, program: Program) -> bool:
+        """Say so, and True, when the person in the chair may not have ``program``: the
+        library greys it, but the person may have changed since it was chosen."""
+        if self.screening is None:
+            return False
+        try:
+            reasons = check_program_for(program, self.screening, self.control.model.capabilities)
+        except ChairctlError as error:
+            reasons = [str(error)]
+        if not reasons:
+            return False
+        who = self.profile.name if self.profile is not None else "this person"
+        self.notify(" ".join(reasons), title=f"Not for {who}", severity="warning", markup=False)
+        return True
 
     def _limits_said(self) -> str:
         caps = self.screening.caps.describe() if self.screening is not None else ""
@@ -360,6 +377,8 @@ class ChairctlApp(App[None]):
         """
         if self.control.running:
             self.notify("A session is already running; Escape stops it.", severity="warning")
+            return
+        if self._not_for_them(program):
             return
         fault = self.control.session.fault
         if fault is not None:

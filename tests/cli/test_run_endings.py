@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from chairctl.safety.profile import HealthScreening, Profile
 from chairctl.store import Store, database_path
 from tests.served import FAMILY_MODELS, ServedChair, Terminal, at_rest, working
 
@@ -40,6 +41,19 @@ SPEED = 20.0
 families = pytest.mark.parametrize("model_id", FAMILY_MODELS)
 
 
+#: Whoever sits in the served chair: a real chair's session is always someone's. A profile
+#: (not --guest, whose questions a terminal would ask first).
+TESTER = Profile(name="Tess", health=HealthScreening(age=40, first_use=False))
+
+
+def seated(home: Path) -> str:
+    """Save :data:`TESTER` in ``home`` (once); her name for --profile."""
+    with Store.open(database_path(home)) as store:
+        if store.get_profile(TESTER.name) is None:
+            store.put_profile(TESTER.name, TESTER.model_dump_json())
+    return TESTER.name
+
+
 def command(program: Path, chair: ServedChair, home: Path, *extra: str) -> list[str]:
     return [
         sys.executable,
@@ -55,7 +69,8 @@ def command(program: Path, chair: ServedChair, home: Path, *extra: str) -> list[
         str(SPEED),
         "--home",
         str(home),
-        "--guest",  # a real chair's session is always someone's
+        "--profile",
+        seated(home),
         *extra,
     ]
 

@@ -11,7 +11,7 @@ from apphelpers import SIZE, advance, make_app
 from test_app import ADULT, opened, saved_profile
 
 from chairctl.clock import VirtualClock
-from chairctl.safety.profile import HealthScreening, Profile
+from chairctl.safety.profile import Condition, HealthScreening, Profile
 from chairctl.store import Store, database_path
 from chairctl.tui.app import ChairctlApp
 from chairctl.tui.screens.library import LibraryScreen
@@ -129,3 +129,41 @@ async def test_a_saved_guest_profile_is_still_anyone(tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SafetyNoticeScreen)
+
+
+async def test_someone_else_never_gets_a_program_their_answers_rule_out(tmp_path: Path) -> None:
+    # Ann chose the legs program; Bo, who sits down instead, has varicose veins (cleared for
+    # massage in general): the program is not for him, whatever was chosen before he sat.
+    bo = Profile(
+        name="Bo",
+        health=HealthScreening(
+            age=40,
+            first_use=False,
+            conditions=frozenset({Condition.VARICOSE_VEINS}),
+            clinician_cleared=frozenset({Condition.VARICOSE_VEINS}),
+        ),
+    )
+    saved_profile(tmp_path, ADULT)
+    saved_profile(tmp_path, bo)
+    clock = VirtualClock()
+    app = make_app(tmp_path, clock, profile_name="Ann")
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, clock, 1)
+        assert app.programs is not None
+        legs = next(program for program in app.programs if program.id == "legs-and-circulation")
+        app.post_message(LibraryScreen.Chosen(legs))
+        await pilot.pause()
+        assert isinstance(app.screen, PersonaliseScreen)
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.profile is not None
+        assert app.profile.name == "Bo"
+        assert not isinstance(app.screen, PersonaliseScreen | SessionScreen)
+        assert not app.control.running
+        # Nor can anything start it for him directly.
+        app.start_session(legs)
+        await pilot.pause()
+        assert not app.control.running
+        assert not isinstance(app.screen, SessionScreen)
