@@ -47,6 +47,7 @@ from chairctl.engine import Engine, Event, SessionStarted, StepStarted
 from chairctl.plan import Personalisation, Plan, compile_program
 from chairctl.program import load_program, program_files
 from chairctl.program.library import library_dir
+from chairctl.safety.screening import Screening, contraindicated_for
 from chairctl.vocabulary import ChairctlError, PlanError, ProgramError, Region
 from drivers.chair import ChairSession
 from drivers.models import DEFAULT_MODEL, ChairModel, get_model
@@ -476,8 +477,9 @@ def check(
     models = _models(model_ids)
     people = _population(population, bodies, tiers, excludes, lives)
     person: Personalisation | None = None
+    screening: Screening | None = None
     if profile_name is not None or guest:
-        person, _, _ = personalisation_for(home, profile_name, guest=guest)
+        person, _, screening = personalisation_for(home, profile_name, guest=guest)
     try:
         scheduled = [parse_fault(text) for text in faults]
     except ValueError as error:
@@ -486,6 +488,8 @@ def check(
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise click.ClickException(f"no such file or folder: {missing[0]}")
+    if screening is not None:
+        files = _meant_for(files, screening)
     checks, invalid = run_checks(
         files,
         models,
@@ -519,3 +523,22 @@ def check(
         write_junit(checks, threshold, junit)
     if invalid or any(c.failures(threshold) for c in checks):
         sys.exit(1)
+
+
+def _meant_for(files: list[Path], screening: Screening) -> list[Path]:
+    """The files whose program is meant for the screened person; the others are said (on
+    stderr) and not judged: run refuses them for that person. Invalid files stay, to be
+    reported as such."""
+    kept = []
+    for path in files:
+        try:
+            program = load_program(path)
+        except ChairctlError:
+            kept.append(path)
+            continue
+        reason = contraindicated_for(program, screening)
+        if reason is None:
+            kept.append(path)
+        else:
+            click.echo(f"{path}: not checked: {reason}", err=True)
+    return kept

@@ -796,6 +796,16 @@ def screen_guest(answers: Mapping[Condition, bool] | None) -> Screening:
     return replace(base, blocked=blocked, notices=[said, *base.notices])
 
 
+def contraindicated_for(program: Program, screening: Screening) -> str | None:
+    """Why ``program`` is not meant for the screened person by its contraindications (one of
+    their health answers, cleared or not, is among them); None when none is."""
+    named = [c for c in program.contraindications if c in screening.profile.health.conditions]
+    if not named:
+        return None
+    words = _listed(condition.value.replace("-", " ") for condition in named)
+    return f"{program.name} is not meant for someone with {words}; choose another program."
+
+
 def check_program_for(
     program: Program, screening: Screening, chair: ChairCapabilities = FULL_FEATURED
 ) -> list[str]:
@@ -809,10 +819,9 @@ def check_program_for(
     """
     if screening.blocked:
         return list(screening.blocked)
-    named = [c for c in program.contraindications if c in screening.profile.health.conditions]
-    if named:
-        words = _listed(condition.value.replace("-", " ") for condition in named)
-        return [f"{program.name} is not meant for someone with {words}; choose another program."]
+    not_meant = contraindicated_for(program, screening)
+    if not_meant is not None:
+        return [not_meant]
     plan = compile_program(program, person=screening.personalisation(), chair=chair)
     if any(_does_something(entry.setpoint) for entry in plan.entries):
         return []

@@ -86,3 +86,19 @@ def test_run_refuses_a_program_the_person_s_answers_rule_out(
     assert out == ""  # nothing started: no event at all
     assert "varicose veins" in err
     assert "Traceback" not in err
+
+
+def test_check_for_a_person_leaves_out_what_is_not_meant_for_them_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Store.open(database_path(tmp_path)) as store:
+        vic = person(Condition.VARICOSE_VEINS, cleared=(Condition.VARICOSE_VEINS,))
+        store.put_profile("vic", vic.model_dump_json())
+    legs = library_dir() / "legs-and-circulation.yaml"
+    upper = library_dir() / "upper-back-release.yaml"
+    with pytest.raises(SystemExit) as exited:
+        main(["check", str(legs), str(upper), "--profile", "vic", "--home", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert exited.value.code in (0, None)
+    assert f"{legs}: not checked: Legs and circulation is not meant for someone with" in err
+    assert "1 of 1 programs pass" in out
