@@ -137,7 +137,12 @@ EXPECTED: dict[Condition, tuple[Tier, Caps]] = {
     C.SPINAL_ABNORMALITY: (Tier.CLINICIAN_CLEARED, GENTLE_SPINE),
     C.VARICOSE_VEINS: (
         Tier.CLINICIAN_CLEARED,
-        Caps(stretch_allowed=False, recline_allowed=False, airbags_off=LEGS | {AirbagZone.SEAT}),
+        Caps(
+            heat_allowed=False,
+            stretch_allowed=False,
+            recline_allowed=False,
+            airbags_off=LEGS | {AirbagZone.SEAT},
+        ),
     ),
     C.ANKYLOSING_SPONDYLITIS: (Tier.CLINICIAN_CLEARED, NECK_OFF),
     C.SPINAL_SURGERY: (Tier.CLINICIAN_CLEARED, GENTLE_SPINE),
@@ -374,6 +379,7 @@ def test_varicose_veins_keep_the_leg_and_seat_airbags_off_once_cleared() -> None
     assert screen(profile(conditions={condition})).blocked
     caps = screen(profile(conditions={condition}, cleared={condition})).caps
     assert caps.airbags_off == LEGS | {AirbagZone.SEAT}
+    assert not caps.heat_allowed
     assert not caps.recline_allowed
     assert not caps.stretch_allowed
 
@@ -551,10 +557,16 @@ def test_check_program_for() -> None:
     # The program works nothing but the lower back and hips; with both kept off, nothing is left.
     program = by_id("lower-back-quick")
     worked = {r for step, _ in program.effective_steps() for r in step.regions}
-    sites = {C.ACUTE_STRAIN: worked}
-    reasons = check_program_for(program, screen(profile(conditions={C.ACUTE_STRAIN}, sites=sites)))
+    sites = {C.SKIN_INFECTION_AT_SITE: worked}
+    skin = screen(profile(conditions={C.SKIN_INFECTION_AT_SITE}, sites=sites))
+    reasons = check_program_for(program, skin)
     assert len(reasons) == 1
     assert reasons[0].startswith(f"Nothing of {program.name} is left for you")
+    # An acute strain is among the answers the program names: it says so, wherever the strain.
+    strain = screen(profile(conditions={C.ACUTE_STRAIN}, sites={C.ACUTE_STRAIN: {Region.NECK}}))
+    assert check_program_for(program, strain) == [
+        f"{program.name} is not meant for someone with acute strain; choose another program."
+    ]
 
 
 def _respects_caps(
