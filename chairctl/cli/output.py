@@ -26,7 +26,7 @@ import io
 import os
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Final, TextIO
 
 #: Why an output is lost, by the error that showed it.
@@ -178,6 +178,17 @@ class QueuedStream(io.TextIOBase):
                     self._queued -= len(text)
                     self._writing = False
                     self._changed.notify_all()
+
+
+@contextlib.contextmanager
+def draining(*streams: QueuedStream) -> Iterator[None]:
+    """Run the block; however it ends, then wait until ``streams`` have written what they
+    hold (or their reader is gone)."""
+    try:
+        yield
+    finally:
+        for stream in streams:
+            stream.drain()
 
 
 def _silence(stream: TextIO) -> None:

@@ -25,7 +25,7 @@ from rich.text import Text
 from chairctl.cli.chairs import ChairAddress, chair_options, links_for, resolve_model
 from chairctl.cli.endings import SessionEnding, left_to_itself
 from chairctl.cli.faults import FaultMemory
-from chairctl.cli.output import GuardedStream, QueuedStream
+from chairctl.cli.output import GuardedStream, QueuedStream, draining
 from chairctl.cli.people import (
     ProfileRefused,
     guest_option,
@@ -386,122 +386,86 @@ def run(
     ending = SessionEnding()
     stdout = QueuedStream(GuardedStream(sys.stdout, ending.output_lost))
     stderr = QueuedStream(GuardedStream(sys.stderr, ending.output_lost))
-    try:
-        _run_command(
-            program_name,
-            address,
-            model_id,
-            speed,
-            faults,
-            space_clear=space_clear,
-            fault_checked=fault_checked,
-            as_json=as_json,
-            profile_name=profile_name,
-            guest=guest,
-            home=home,
-            ending=ending,
-            stdout=stdout,
-            stderr=stderr,
-        )
-    finally:
-        # The chair is released (or was never moved): now the words may wait for the reader,
-        # and come before any error click prints on the way out.
-        stdout.drain()
-        stderr.drain()
-
-
-def _run_command(
-    program_name: str,
-    address: ChairAddress,
-    model_id: str | None,
-    speed: float | None,
-    faults: tuple[str, ...],
-    *,
-    space_clear: bool,
-    fault_checked: bool,
-    as_json: bool,
-    profile_name: str | None,
-    guest: bool,
-    home: Path | None,
-    ending: SessionEnding,
-    stdout: QueuedStream,
-    stderr: QueuedStream,
-) -> None:
-    # (Rich types its file as IO[str]; it only writes, flushes and asks isatty and fileno.)
-    console = Console(highlight=False, file=cast("IO[str]", stderr if as_json else stdout))
-    path = find_program(program_name)
-    if not path.exists():
-        raise click.ClickException(f"no program file or library program '{program_name}'")
-    program = load_program(path)
-    if address.kind != "sim" and profile_name is None and not guest:
-        # A real person sits in a real chair: their screening decides, never the program as
-        # written (checked before the chair is even reached).
-        raise click.UsageError(
-            "who is in the chair? On a real chair give --profile NAME (a saved profile: "
-            "chairctl profiles add) or --guest (a few questions, then the strictest limits)"
-        )
-    model = resolve_model(address, model_id)
-    person, profile, screening = personalisation_for(home, profile_name, guest=guest)
-    if screening is not None:
-        not_for = check_program_for(program, screening, model.capabilities)
-        if not_for:
-            raise ProfileRefused("\n".join(not_for))
-    plan = compile_program(program, person=person, chair=model.capabilities)
-    needs_space = plan.reclines and model.capabilities.stop_moves_posture and not space_clear
-    if needs_space and not _confirm_space(console):
-        person = person.upright("the space around the chair was not confirmed clear")
+    # The chair is released (or was never moved) when the block ends: only then may the words
+    # wait for the reader, and they come before any error click prints on the way out.
+    with draining(stdout, stderr):
+        # (Rich types its file as IO[str]; it only writes, flushes and asks isatty and fileno.)
+        console = Console(highlight=False, file=cast("IO[str]", stderr if as_json else stdout))
+        path = find_program(program_name)
+        if not path.exists():
+            raise click.ClickException(f"no program file or library program '{program_name}'")
+        program = load_program(path)
+        if address.kind != "sim" and profile_name is None and not guest:
+            # A real person sits in a real chair: their screening decides, never the program as
+            # written (checked before the chair is even reached).
+            raise click.UsageError(
+                "who is in the chair? On a real chair give --profile NAME (a saved profile: "
+                "chairctl profiles add) or --guest (a few questions, then the strictest limits)"
+            )
+        model = resolve_model(address, model_id)
+        person, profile, screening = personalisation_for(home, profile_name, guest=guest)
+        if screening is not None:
+            not_for = check_program_for(program, screening, model.capabilities)
+            if not_for:
+                raise ProfileRefused("\n".join(not_for))
         plan = compile_program(program, person=person, chair=model.capabilities)
-    if profile_name is not None:
+        needs_space = plan.reclines and model.capabilities.stop_moves_posture and not space_clear
+        if needs_space and not _confirm_space(console):
+            person = person.upright("the space around the chair was not confirmed clear")
+            plan = compile_program(program, person=person, chair=model.capabilities)
+        if profile_name is not None:
+            with open_store(home) as store:
+                check_allowance(store, profile_name, plan.total_s)
+        if speed is not None and speed != 1 and address.kind not in _SPEEDABLE:
+            raise click.BadParameter(
+                "only a simulated chair runs faster (sim, or a serial link to chairctl sim serve)",
+                param_hint="--speed",
+            )
+        if faults and address.kind != "sim":
+            raise click.BadParameter(
+                "faults go into the simulated chair only", param_hint="--fault"
+            )
+        try:
+            scheduled = [parse_fault(text) for text in faults]
+        except ChairctlError as error:
+            raise click.BadParameter(str(error), param_hint="--fault") from None
         with open_store(home) as store:
-            check_allowance(store, profile_name, plan.total_s)
-    if speed is not None and speed != 1 and address.kind not in _SPEEDABLE:
-        raise click.BadParameter(
-            "only a simulated chair runs faster (sim, or a serial link to chairctl sim serve)",
-            param_hint="--speed",
-        )
-    if faults and address.kind != "sim":
-        raise click.BadParameter("faults go into the simulated chair only", param_hint="--fault")
-    try:
-        scheduled = [parse_fault(text) for text in faults]
-    except ChairctlError as error:
-        raise click.BadParameter(str(error), param_hint="--fault") from None
-    with open_store(home) as store:
-        clock = _clock_for(address, speed)
-        ended = asyncio.run(
-            _on(
-                clock,
-                _run(
-                    program,
-                    plan,
-                    address,
-                    model,
+            clock = _clock_for(address, speed)
+            ended = asyncio.run(
+                _on(
                     clock,
-                    scheduled,
-                    as_json=as_json,
-                    console=console,
-                    events_out=stdout,
-                    ending=ending,
-                    store=store,
-                    profile=profile,
-                    profile_name=profile_name,
-                    screening=screening,
-                    fault_checked=fault_checked,
-                ),
+                    _run(
+                        program,
+                        plan,
+                        address,
+                        model,
+                        clock,
+                        scheduled,
+                        as_json=as_json,
+                        console=console,
+                        events_out=stdout,
+                        ending=ending,
+                        store=store,
+                        profile=profile,
+                        profile_name=profile_name,
+                        screening=screening,
+                        fault_checked=fault_checked,
+                    ),
+                )
             )
-        )
-    _closing_words(console, program, ended)
-    dropped = stdout.dropped + stderr.dropped
-    if dropped:
-        console.print(
-            plain(
-                f"• {dropped} writes of output were left out: their reader did not keep up.",
-                "yellow",
+        _closing_words(console, program, ended)
+        dropped = stdout.dropped + stderr.dropped
+        if dropped:
+            console.print(
+                plain(
+                    f"• {dropped} writes of output were left out: their reader did not keep up.",
+                    "yellow",
+                )
             )
-        )
-    code = ending.exit_code
-    if code is None:
-        code = 0 if ended.safe and ended.outcome is not Outcome.FAULT else 1
-    sys.exit(code)
+        code = ending.exit_code
+        if code is None:
+            code = 0 if ended.safe and ended.outcome is not Outcome.FAULT else 1
+        sys.exit(code)
 
 
 def _closing_words(console: Console, program: Program, ended: _Ended) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from chairctl.store import Store, database_path
 from chairctl.vocabulary import WorkState
 from simulator.faults import Overload
-from tests.cli.test_run_endings import LONG, SPEED, command
+from tests.cli.test_run_endings import LONG, SPEED, command, run_json
 from tests.served import ServedChair, at_rest, working
 
 
@@ -29,12 +29,7 @@ def test_a_fault_from_an_earlier_run_is_refused_until_the_chair_is_checked(
 ) -> None:
     program = write_program(LONG)
     with ServedChair("ncni-chair", SPEED) as chair:
-        first = subprocess.Popen(
-            command(program, chair, tmp_path, "--json"),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        first = run_json(program, chair, tmp_path)
         try:
             assert chair.wait_for(working)
             chair.inject(Overload())  # the chair protects itself: off, stopped where it was
@@ -58,12 +53,7 @@ def test_a_fault_from_an_earlier_run_is_refused_until_the_chair_is_checked(
         assert at_rest(state)
 
         # The person checked the chair: it runs, and the fault is forgotten.
-        checked = subprocess.Popen(
-            command(program, chair, tmp_path, "--json", "--fault-checked"),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        checked = run_json(program, chair, tmp_path, "--fault-checked")
         try:
             assert chair.wait_for(working)
             checked.send_signal(signal.SIGINT)

@@ -75,6 +75,16 @@ def command(program: Path, chair: ServedChair, home: Path, *extra: str) -> list[
     ]
 
 
+def run_json(program: Path, chair: ServedChair, home: Path, *extra: str) -> subprocess.Popen[str]:
+    """``chairctl run --json`` on the served chair, its output piped to the test."""
+    return subprocess.Popen(
+        command(program, chair, home, "--json", *extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def last_session(home: Path) -> tuple[str | None, str | None]:
     with Store.open(database_path(home)) as store:
         record = store.history(limit=1)[0]
@@ -101,12 +111,7 @@ def test_a_signal_releases_the_chair_before_the_process_exits(
 ) -> None:
     program = write_program(LONG)
     with ServedChair(model_id, SPEED) as chair:
-        process = subprocess.Popen(
-            command(program, chair, tmp_path, "--json"),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = run_json(program, chair, tmp_path)
         try:
             assert chair.wait_for(working), _why_not_working(process)
             process.send_signal(sig)
@@ -152,12 +157,7 @@ def test_a_closed_pipe_releases_the_chair_and_says_so_where_it_can(
     # chairctl run --json | head -2
     program = write_program(LONG)
     with ServedChair(model_id, SPEED) as chair:
-        process = subprocess.Popen(
-            command(program, chair, tmp_path, "--json"),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = run_json(program, chair, tmp_path)
         try:
             assert process.stdout is not None
             assert process.stderr is not None
@@ -185,12 +185,7 @@ def test_a_reader_that_stalls_never_holds_the_stop_back(
     # status events at this speed) and nobody reads it while the chair works and is stopped.
     program = write_program(LONG)
     with ServedChair(model_id, SPEED) as chair:
-        process = subprocess.Popen(
-            command(program, chair, tmp_path, "--json"),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = run_json(program, chair, tmp_path)
         try:
             assert chair.wait_for(working), _why_not_working(process)
             # A hundred seconds of chair time (five real), unread: far more than the pipe holds.
@@ -216,12 +211,7 @@ def test_a_chair_gone_silent_is_never_called_released(
     # must not say it did; it says what the chair will do by itself and how to stop it.
     program = write_program(LONG)
     with ServedChair(model_id, SPEED) as chair:
-        process = subprocess.Popen(
-            command(program, chair, tmp_path, "--json"),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = run_json(program, chair, tmp_path)
         try:
             assert chair.wait_for(working)
             chair.unplug()
