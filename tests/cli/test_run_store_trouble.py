@@ -13,33 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from chairctl.cli import main
 from chairctl.store import DATABASE_NAME, Store
 from chairctl.store import store as store_module
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
 from store_helpers import HeldLock
 
-SHORT = """\
-format: 1
-id: {id}
-name: Short
-summary: Two minutes for the tests.
-description: Used by the tests of chairctl run with its database in trouble.
-category: relaxation
-goals: [tension]
-steps:
-  - {name: Warm up, duration: 60, technique: knead, region: mid_back, intensity: 2}
-  - {name: Lower back, duration: 60, technique: knead, region: lower_back, intensity: 3}
-"""
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(["run", *args])
-    out, err = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 1), out, err
+from tests.cli.test_run_command import SHORT, run
 
 
 @pytest.fixture
