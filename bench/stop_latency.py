@@ -30,9 +30,9 @@ from chairctl.plan import Plan, PlanEntry
 from chairctl.program import load_program
 from chairctl.program.library import library_dir
 from chairctl.safety.profile import HealthScreening, Profile
+from chairctl.services.session import StopState
 from chairctl.store import Store, database_path
 from chairctl.tui.app import ChairctlApp
-from chairctl.tui.control import StopState
 from chairctl.tui.screens.safety_notice import NOTICE, NOTICE_VERSION
 from chairctl.vocabulary import Region, Setpoint, Technique
 from drivers.chair import ChairSession

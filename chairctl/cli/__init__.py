@@ -16,7 +16,8 @@ from chairctl.vocabulary.text import printable
 
 
 def main(argv: list[str] | None = None, *, open_app: AppOpener | None = None) -> None:
-    """Run the command line; ``open_app`` is what plain ``chairctl`` opens on a terminal."""
+    """The ``chairctl`` console script. Plain ``chairctl`` on a terminal opens ``open_app``, by
+    default the app the installed front ends offer (:func:`chairctl.cli.app.app_opener`)."""
     try:
         code = cli.main(args=argv, prog_name="chairctl", standalone_mode=False, obj=open_app)
     except click.exceptions.Abort:

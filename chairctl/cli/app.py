@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Protocol
+from typing import Final, Protocol, cast
 
 import click
 
 from chairctl import __version__
-from chairctl.cli.chairs import ChairAddress, chair_options
+from chairctl.cli.chairs import chair_options
 from chairctl.cli.people import profile_option
 from chairctl.cli.programs import list_library, schema, show, validate
+from chairctl.services.chairs import ChairAddress
+
+
+#: The entry-point group through which a front end offers itself to plain ``chairctl``: the
+#: command line never imports the app; the app registers ``app`` here (pyproject.toml).
+FRONT_ENDS: Final = "chairctl.front_ends"
 
 
 class AppOpener(Protocol):
-    """Opens the interactive app; the console script passes one (see ``chairctl.tui.launch``)."""
+    """Opens the interactive app (``chairctl.tui.launch.open_app``, found by :func:`app_opener`)."""
 
     def __call__(
         self,
@@ -24,6 +31,13 @@ class AppOpener(Protocol):
         profile_name: str | None,
         home: Path | None,
     ) -> None: ...
+
+
+def app_opener() -> AppOpener | None:
+    """The installed app, None when none is (the command line works without it)."""
+    for entry in entry_points(group=FRONT_ENDS, name="app"):
+        return cast("AppOpener", entry.load())
+    return None
 
 
 def _interactive() -> bool:
@@ -60,8 +74,8 @@ def cli(
                 f"give them after the command: chairctl {ctx.invoked_subcommand} --chair ..."
             )
         return
-    opener = ctx.obj
-    if callable(opener) and _interactive():
+    opener = ctx.obj if callable(ctx.obj) else None
+    if _interactive() and (opener is not None or (opener := app_opener()) is not None):
         opener(address, model_id, profile_name, home)
     else:
         ctx.invoke(list_library)

@@ -1,90 +1,16 @@
-"""Addressing a chair from the command line: ``--chair`` and ``--model``, and what they open.
-
-``--chair`` takes ``sim`` or ``sim:MODEL`` (a simulated chair inside this process, the
-default), a serial device path or pyserial URL (``/dev/ttyUSB0``, ``socket://host:port``), or
-``ble:ADDRESS`` / ``ble:NAME`` (a Bluetooth LE chair by address, or by advertised name, which
-may be a glob like ``EVOLUTION-*`` and must match one chair in range; that chair is then reached
-at its address for the whole session). ``--model`` names the chair model where the address does
-not say it (serial lines say nothing; BLE names usually do).
-"""
+"""``--chair`` and ``--model`` on the command line; what they mean is
+:mod:`chairctl.services.chairs`'s."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal, TypeVar
+from typing import TypeVar
 
 import click
 
-import drivers.links
-from chairctl.clock import Clock
-from drivers.links import (
-    DataCallback,
-    Endpoint,
-    LinkFactory,
-    LostCallback,
-    MemoryLink,
-    SerialLink,
-)
-from drivers.models import DEFAULT_MODEL, ChairModel, get_model, registry
-from drivers.models.schema import Transport
-from simulator.chair import SimulatedChair
-from simulator.config import Sitter
-from simulator.families import simulated_chair
+from chairctl.services.chairs import ChairAddress, parse_chair
 
-if TYPE_CHECKING:
-    from drivers.links import BleBackend
-
-_BLE_ADDRESS = re.compile(
-    r"^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$"
-)
-
-Kind = Literal["sim", "serial", "ble-address", "ble-name"]
-#: How to choose when ``ble:NAME`` matches several chairs in range.
-AMBIGUITY_HINT: Final = "name yours by its address, --chair ble:ADDRESS"
 F = TypeVar("F", bound=Callable[..., object])
-
-
-@dataclass(frozen=True)
-class ChairAddress:
-    """Where a chair is, as ``--chair`` said it."""
-
-    kind: Kind
-    target: str
-    model_id: str | None
-
-    def __str__(self) -> str:
-        return {
-            "sim": f"the simulated {self.model_id or DEFAULT_MODEL}",
-            "serial": f"serial {self.target}",
-            "ble-address": f"BLE {self.target}",
-            "ble-name": f"BLE device named {self.target}",
-        }[self.kind]
-
-
-def parse_chair(text: str) -> ChairAddress:
-    """Read a ``--chair`` value; ValueError with a one-line reason if it is not one."""
-    text = text.strip()
-    if text == "sim":
-        return ChairAddress("sim", "", None)
-    if text.startswith("sim:"):
-        model = text.removeprefix("sim:")
-        if not model:
-            raise ValueError("write sim:MODEL, e.g. sim:rongtai-rt8600s")
-        return ChairAddress("sim", "", model)
-    if text.startswith("ble:"):
-        target = text.removeprefix("ble:")
-        if not target:
-            raise ValueError("write ble:ADDRESS or ble:NAME, e.g. ble:EVOLUTION-*")
-        kind: Kind = "ble-address" if _BLE_ADDRESS.match(target) else "ble-name"
-        return ChairAddress(kind, target, None)
-    if "://" in text or text.startswith(("/", "COM", "\\\\.\\")):
-        return ChairAddress("serial", text, None)
-    raise ValueError(
-        f"'{text}' is not a chair: use sim, sim:MODEL, a serial device or URL "
-        "(/dev/ttyUSB0, socket://host:port), ble:ADDRESS or ble:NAME"
-    )
 
 
 class ChairParam(click.ParamType[ChairAddress]):
@@ -101,70 +27,6 @@ class ChairParam(click.ParamType[ChairAddress]):
             return parse_chair(str(value))
         except ValueError as error:
             self.fail(str(error), param, ctx)
-
-
-def resolve_model(address: ChairAddress, model_id: str | None) -> ChairModel:
-    """The model of the chair: ``--model``, else what the address says, else the default."""
-    if model_id is not None:
-        return get_model(model_id)
-    if address.model_id is not None:
-        return get_model(address.model_id)
-    if address.kind == "ble-name":
-        matched = registry().match_ble_name(address.target.rstrip("*"))
-        if matched is not None:
-            return matched
-    return get_model(DEFAULT_MODEL)
-
-
-@dataclass
-class Connection:
-    """What a command needs to reach a chair: its model and a way to open links to it."""
-
-    model: ChairModel
-    links: LinkFactory
-    simulated: SimulatedChair | None
-
-
-def links_for(
-    address: ChairAddress,
-    model: ChairModel,
-    clock: Clock,
-    *,
-    transport: Transport | None = None,
-    sitter: Sitter | None = None,
-    ble_backend: BleBackend | None = None,
-) -> Connection:
-    """A link factory for ``address``; for ``sim``, the simulated chair it reaches (over
-    ``transport``, by default the model's BLE module when it has one, else its wire), with
-    ``sitter`` in it (by default the model's average sitter). A BLE chair is reached through
-    ``ble_backend`` when given (a simulated air), else the machine's Bluetooth."""
-    if address.kind == "sim":
-        chair = simulated_chair(model, clock, transport=transport, sitter=sitter)
-
-        def memory() -> MemoryLink:
-            def opener(on_data: DataCallback, on_lost: LostCallback) -> Endpoint:
-                return chair.connect(on_data=on_data, on_close=on_lost)
-
-            return MemoryLink(opener, description=str(address))
-
-        return Connection(model, memory, chair)
-    if address.kind == "serial":
-        return Connection(model, lambda: SerialLink.for_model(model, address.target), None)
-    # One chair for the whole session: a name is resolved to one device's address on the first
-    # connection, and every reconnection goes to that address, never to another chair.
-    if address.kind == "ble-address":
-        ble = drivers.links.BleChair(
-            model, address=address.target, backend=ble_backend, clock=clock
-        )
-    else:
-        ble = drivers.links.BleChair(
-            model,
-            names=[address.target],
-            backend=ble_backend,
-            clock=clock,
-            ambiguity_hint=AMBIGUITY_HINT,
-        )
-    return Connection(model, ble, None)
 
 
 def chair_options(command: F) -> F:

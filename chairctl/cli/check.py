@@ -26,7 +26,6 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from chairctl.cli.chairs import ChairAddress, links_for
 from chairctl.cli.check_report import ProgramCheck, StepResult, print_report, write_junit
 from chairctl.cli.people import guest_option, personalisation_for, profile_option
 from chairctl.cli.population import (
@@ -48,6 +47,7 @@ from chairctl.plan import Personalisation, Plan, compile_program
 from chairctl.program import load_program, program_files
 from chairctl.program.library import library_dir
 from chairctl.safety.screening import Screening, contraindicated_for
+from chairctl.services.chairs import ChairAddress, links_for
 from chairctl.vocabulary import ChairctlError, PlanError, ProgramError, Region
 from drivers.chair import ChairSession
 from drivers.models import DEFAULT_MODEL, ChairModel, get_model

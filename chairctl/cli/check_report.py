@@ -12,8 +12,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from chairctl.cli.safetext import plain, printable
 from chairctl.program import format_duration
+from chairctl.services.safetext import plain, printable
 from chairctl.vocabulary import Region
 
 

@@ -15,9 +15,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from chairctl.cli.people import home_option, open_store
-from chairctl.cli.safetext import plain
+from chairctl.cli.people import home_option
 from chairctl.program import format_duration
+from chairctl.services.people import open_store
+from chairctl.services.safetext import plain
 from chairctl.store import SessionRecord
 
 _OUTCOME_STYLE = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from chairctl.cli.safetext import escaped
+from chairctl.services.safetext import escaped
 from drivers.models.schema import (
     CODE_KINDS,
     ChairModel,

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from chairctl.cli.model_details import built_in_programs, family_tables, protocol_rows
-from chairctl.cli.safetext import escaped, printable
+from chairctl.services.safetext import escaped, printable
 from chairctl.vocabulary import Location, ModelError, Problem, Technique
 from drivers.models import (
     ChairModel,

@@ -1,11 +1,10 @@
 """The person in the chair, from the command line: ``--home``, ``--profile`` and ``--guest``.
 
-Profiles live in the local store (``chairctl.store``), found in ``--home``, else
-``$CHAIRCTL_HOME``, else the user data folder. A profile is screened before anything uses it,
-so every command that takes ``--profile`` compiles with that person's caps and refuses, in
-plain words, what their health answers rule out. ``--guest`` is someone without a profile:
-on a terminal they are asked the few questions that rule massage out, and whatever they answer
-they get a guest's limits, the strictest there are.
+Profiles are found in ``--home`` (:mod:`chairctl.services.people`). A profile is screened
+before anything uses it, so every command that takes ``--profile`` compiles with that person's
+caps and refuses, in plain words, what their health answers rule out. ``--guest`` is someone
+without a profile: on a terminal they are asked the few questions that rule massage out, and
+whatever they answer they get a guest's limits, the strictest there are.
 """
 
 from __future__ import annotations
@@ -16,19 +15,14 @@ from pathlib import Path
 from typing import TypeVar
 
 import click
-from pydantic import ValidationError
 
 from chairctl.plan import AS_WRITTEN, Personalisation
 from chairctl.safety.profile import Profile, guest_profile
 from chairctl.safety.screening import GUEST_BLOCK_QUESTIONS, Screening, screen, screen_guest
-from chairctl.store import Store, database_path
-from chairctl.vocabulary import ChairctlError, Condition
+from chairctl.services.people import ProfileRefused, load_profile, open_store
+from chairctl.vocabulary import Condition
 
 F = TypeVar("F", bound=Callable[..., object])
-
-
-class ProfileRefused(ChairctlError):
-    """A person's health screening rules out massage (or this program) for now."""
 
 
 def home_option(command: F) -> F:
@@ -56,27 +50,6 @@ def guest_option(command: F) -> F:
         help="Someone without a profile: a few questions (on a terminal), then the strictest "
         "limits (intensity 2, no percussion, no heat, no recline).",
     )(command)
-
-
-def open_store(home: Path | None) -> Store:
-    """The local store in ``home`` (or the default place), created on first use (its folder
-    too); a :class:`~chairctl.vocabulary.StoreError` saying what to do when it cannot be."""
-    return Store.open(database_path(home))
-
-
-def load_profile(store: Store, name: str) -> Profile:
-    """A saved profile by name; a clear error if there is none or it no longer validates."""
-    document = store.get_profile(name)
-    if document is None:
-        known = ", ".join(store.profile_names()) or "none yet (chairctl profiles add)"
-        raise ChairctlError(f"no profile '{name}'; profiles: {known}")
-    try:
-        return Profile.model_validate_json(document)
-    except ValidationError as error:
-        raise ChairctlError(
-            f"profile '{name}' in {store.path} is not valid any more "
-            f"({error.error_count()} problems); edit it with chairctl profiles edit {name}"
-        ) from None
 
 
 def screen_guest_here() -> tuple[Profile, Screening]:

@@ -14,13 +14,13 @@ from rich.table import Table
 from rich.text import Text
 
 from chairctl.cli.people import guest_option, personalisation_for, profile_option
-from chairctl.cli.safetext import plain, printable
-from chairctl.cli.timeline import render_timeline
 from chairctl.plan import Plan, compile_program
 from chairctl.program import Program, format_duration, load_program, program_files, total_seconds
 from chairctl.program.jsonschema import program_json_schema_text
 from chairctl.program.library import find_program, library_dir
 from chairctl.program.sources import sources_table
+from chairctl.services.safetext import plain, printable
+from chairctl.services.timeline import render_timeline
 from chairctl.vocabulary import (
     FULL_FEATURED,
     ChairCapabilities,

@@ -22,18 +22,8 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
-from chairctl.cli.chairs import ChairAddress, chair_options, links_for, resolve_model
-from chairctl.cli.endings import SessionEnding, left_to_itself
-from chairctl.cli.faults import FaultMemory
-from chairctl.cli.output import GuardedStream, QueuedStream, draining
-from chairctl.cli.people import (
-    ProfileRefused,
-    guest_option,
-    open_store,
-    personalisation_for,
-    profile_option,
-)
-from chairctl.cli.safetext import escaped, plain
+from chairctl.cli.chairs import chair_options
+from chairctl.cli.people import guest_option, personalisation_for, profile_option
 from chairctl.clock import Clock, PacedClock, RealClock, ScaledClock, VirtualClock
 from chairctl.engine import (
     AdjustmentMade,
@@ -56,6 +46,12 @@ from chairctl.program.library import find_program
 from chairctl.safety import RECLINE_WARNING
 from chairctl.safety.profile import Profile
 from chairctl.safety.screening import Screening, check_program_for
+from chairctl.services.chairs import ChairAddress, links_for, resolve_model
+from chairctl.services.endings import SessionEnding, left_to_itself
+from chairctl.services.faults import FaultMemory
+from chairctl.services.output import GuardedStream, QueuedStream, draining
+from chairctl.services.people import ProfileRefused, open_store
+from chairctl.services.safetext import escaped, plain
 from chairctl.store import Store, check_allowance
 from chairctl.vocabulary import ChairctlError, ChairFault, ChairStatus, Unsupported
 from drivers.chair import ChairSession

@@ -17,22 +17,17 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from chairctl.cli.models import serial_text
-from chairctl.clock import VirtualClock
+from chairctl.services.discovery import scan_simulated_air
 from chairctl.vocabulary import LinkError
 from drivers.links.discovery import BleAdvertiser, SerialPort, scan_ble, serial_ports
-from drivers.models import ChairModel, get_model, registry
-from simulator.families import simulated_chair
-
-#: The simulated chair of ``--sim``: an RT8600S, named as Infinity sells it.
-SIM_MODEL: Final = "rongtai-rt8600s"
-SIM_NAME: Final = "EVOLUTION-012345"
+from drivers.models import ChairModel, registry
 
 
 @dataclass(frozen=True)
@@ -96,23 +91,6 @@ def _scan(timeout: float, sim: bool) -> _Found:
     except OSError as error:
         serial_error = error.strerror or str(error)
     return _Found(ble, ble_error, serial, serial_error)
-
-
-async def scan_simulated_air(
-    seconds: float, *, name: str = SIM_NAME, model_id: str = SIM_MODEL
-) -> list[BleAdvertiser]:
-    """Scan a simulated air holding one simulated chair named ``name``; returns at once, as
-    the air lives on its own virtual clock (``--sim``, and the app's demo scanner)."""
-    clock = VirtualClock()
-    chair = simulated_chair(get_model(model_id), clock, transport="ble")
-    try:
-        from simulator.ble import SimulatedAir  # noqa: PLC0415 - bleak loads only to scan
-
-        with SimulatedAir() as air:
-            air.add(chair, name=name)
-            return await clock.run(scan_ble(seconds, backend=air.backend, clock=clock))
-    finally:
-        chair.close()
 
 
 def _as_json(found: _Found, timeout: float, sim: bool) -> dict[str, Any]:

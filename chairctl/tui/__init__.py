@@ -2,5 +2,5 @@
 
 ``chairctl`` with no arguments on a terminal opens it (:mod:`chairctl.tui.launch`). The app is
 the only place Textual is imported; what it does to the chair goes through
-:class:`chairctl.tui.control.ChairControl`, which holds no Textual.
+:class:`chairctl.services.session.ChairControl`, which holds no Textual.
 """

@@ -1,7 +1,7 @@
 """The chairctl app: the library, a person's profile, a session on the chair, and a stop key
 that works from every screen and every modal.
 
-The App owns the chair (:class:`~chairctl.tui.control.ChairControl`), the store and the
+The App owns the chair (:class:`~chairctl.services.session.ChairControl`), the store and the
 person in the chair; screens show and ask, and every chair operation runs in a worker on the
 app's own event loop, so the interface never waits on the chair. Escape (and ``x``) are
 priority bindings of the App: whatever screen or modal is up, they stop the chair first. A
@@ -32,10 +32,6 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
-from chairctl.cli.chairs import ChairAddress, parse_chair, resolve_model
-from chairctl.cli.endings import SessionEnding
-from chairctl.cli.people import load_profile, open_store
-from chairctl.cli.safetext import printable
 from chairctl.clock import Clock, RealClock
 from chairctl.engine import Event
 from chairctl.plan import AS_WRITTEN, Personalisation, Plan
@@ -49,8 +45,12 @@ from chairctl.safety.profile import (
     is_guest,
 )
 from chairctl.safety.screening import Screening, check_program_for, screen, screen_guest
+from chairctl.services.chairs import ChairAddress, parse_chair, resolve_model
+from chairctl.services.endings import SessionEnding
+from chairctl.services.people import load_profile, open_store
+from chairctl.services.safetext import printable
+from chairctl.services.session import ChairControl, StopOutcome, StopState
 from chairctl.store import Store
-from chairctl.tui.control import ChairControl, StopOutcome, StopState
 from chairctl.tui.screens.connect import ChairChoice, ConnectScreen, Scanner
 from chairctl.tui.screens.history import HistoryScreen
 from chairctl.tui.screens.library import LibraryScreen

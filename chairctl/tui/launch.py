@@ -1,8 +1,8 @@
-"""The ``chairctl`` console script: the command line, which opens the app when run plainly.
+"""How plain ``chairctl`` on a terminal opens the app.
 
-The command line cannot import the app (the app is built on it), so the script hands it the
-way to open the app: plain ``chairctl`` on a terminal runs :class:`ChairctlApp`; any command,
-or no terminal, is the command line as ever.
+The command line and the app are siblings that never import each other: the app offers
+:func:`open_app` as the ``app`` entry point of the ``chairctl.front_ends`` group
+(pyproject.toml), and the console script (:func:`chairctl.cli.main`) finds it there.
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from chairctl.cli import main as cli_main
-from chairctl.cli.chairs import ChairAddress, resolve_model
-from chairctl.cli.people import load_profile, open_store
+from chairctl.services.chairs import ChairAddress, resolve_model
+from chairctl.services.people import load_profile, open_store
 
 
 def open_app(
@@ -35,8 +34,3 @@ def open_app(
         # A signal, a closed terminal (the shell's code for it) or a crash (1): the chair was
         # released on the way out either way.
         sys.exit(app.return_code)
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point."""
-    cli_main(argv, open_app=open_app)

@@ -4,7 +4,7 @@ Textual writes the screen from a writer thread; when the terminal closes, a writ
 the thread dies, and once its queue is full the next write blocks the event loop for good: the
 loop that would release the chair. Its input thread, reading a closed terminal, asks the app to
 panic. So on Linux and macOS the app runs on :class:`GuardedDriver`: its output goes through a
-:class:`~chairctl.cli.output.GuardedStream` (writes never raise; after the first failure they
+:class:`~chairctl.services.output.GuardedStream` (writes never raise; after the first failure they
 are dropped) and a failed read is reported rather than panicked on. Either way the app hears it
 once, through ``on_lost(reason)``, from whichever thread noticed.
 """
@@ -18,7 +18,7 @@ from textual.app import App
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
 
-from chairctl.cli.output import GuardedStream
+from chairctl.services.output import GuardedStream
 
 #: Hears, from any thread, that the terminal is gone and why.
 LostListener = Callable[[str], None]

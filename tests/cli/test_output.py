@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from chairctl.cli.output import GuardedStream, QueuedStream
+from chairctl.services.output import GuardedStream, QueuedStream
 
 
 @pytest.fixture

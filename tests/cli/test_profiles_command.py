@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from chairctl.cli import main
-from chairctl.cli.profiles import QUESTIONS
 from chairctl.safety.profile import Condition
+from chairctl.services.questionnaire import QUESTIONS
 from chairctl.store import DATABASE_NAME, Store
 
 

@@ -16,9 +16,9 @@ from chairctl.clock import VirtualClock
 from chairctl.engine import Finished, Outcome, SessionStarted
 from chairctl.program import load_program
 from chairctl.safety.profile import Condition, HealthScreening, Profile
+from chairctl.services.session import StopState
 from chairctl.store import Store, database_path
 from chairctl.tui.app import ChairctlApp
-from chairctl.tui.control import StopState
 from chairctl.tui.screens.connect import ConnectScreen
 from chairctl.tui.screens.history import HistoryScreen
 from chairctl.tui.screens.library import LibraryScreen

@@ -11,7 +11,7 @@ from pathlib import Path
 from textual.app import App
 from textual.widgets import DataTable, Input, Select, Static
 
-from chairctl.cli.chairs import ChairAddress
+from chairctl.services.chairs import ChairAddress
 from chairctl.tui.screens.connect import (
     ChairChoice,
     ConnectScreen,

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from chairctl.cli.chairs import parse_chair
 from chairctl.clock import VirtualClock
 from chairctl.engine import Event, Outcome, StatusReceived
 from chairctl.plan import AS_WRITTEN, Plan, PlanEntry
 from chairctl.program import load_program
 from chairctl.program.library import find_program
+from chairctl.services.chairs import parse_chair
+from chairctl.services.session import ChairControl, StopState, chair_title
 from chairctl.store import Store
-from chairctl.tui.control import ChairControl, StopState, chair_title
 from chairctl.vocabulary import ChairctlError, LinkError, Region, Setpoint, Technique
 from drivers.models import get_model
 from drivers.session import EventKind, LinkState, SessionEvent

@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from chairctl.cli.chairs import parse_chair
 from chairctl.clock import VirtualClock
 from chairctl.engine import Event, Finished, Outcome, StatusReceived, Warned
 from chairctl.plan import Plan, PlanEntry
 from chairctl.program import load_program
 from chairctl.program.library import find_program
+from chairctl.services.chairs import parse_chair
+from chairctl.services.session import ChairControl, StopState
 from chairctl.store import DATABASE_NAME, Store
 from chairctl.store import sessions as sessions_module
-from chairctl.tui.control import ChairControl, StopState
 from chairctl.vocabulary import Region, Setpoint, Technique
 from drivers.models import get_model
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from chairctl.cli import main
-from chairctl.cli.chairs import parse_chair
+from chairctl.services.chairs import parse_chair
 from chairctl.tui.launch import open_app
 from chairctl.vocabulary import ChairctlError, UnknownModel
 

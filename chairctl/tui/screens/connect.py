@@ -35,9 +35,9 @@ from textual.widgets import (
 )
 from textual.worker import Worker, WorkerState
 
-from chairctl.cli.chairs import ChairAddress, parse_chair
-from chairctl.cli.safetext import escaped, plain
-from chairctl.cli.scan import SIM_MODEL, SIM_NAME, scan_simulated_air
+from chairctl.services.chairs import ChairAddress, parse_chair
+from chairctl.services.discovery import SIM_MODEL, SIM_NAME, scan_simulated_air
+from chairctl.services.safetext import escaped, plain
 from chairctl.vocabulary import LinkError
 from drivers.links.discovery import BleAdvertiser, SerialPort, scan_ble, serial_ports
 from drivers.models import DEFAULT_MODEL, ChairModel, get_model, registry

@@ -26,9 +26,9 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import DataTable, Footer, Static
 
-from chairctl.cli.safetext import plain, printable
 from chairctl.engine import Outcome
 from chairctl.program import format_duration
+from chairctl.services.safetext import plain, printable
 from chairctl.store import SessionRecord, Store
 from chairctl.tui.screens.profile_form import region_words
 from chairctl.vocabulary import ChairctlError

@@ -29,11 +29,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from chairctl.cli.safetext import plain, printable
 from chairctl.plan import AS_WRITTEN, Personalisation, Plan, compile_program
 from chairctl.program import Category, Program, format_duration, load_program, total_seconds
 from chairctl.program.library import library_dir
 from chairctl.safety.screening import Screening, check_program_for
+from chairctl.services.safetext import plain, printable
 from chairctl.tui.widgets.body_figure import BodyFigure
 from chairctl.tui.widgets.plan_timeline import PlanTimeline
 from chairctl.vocabulary import FULL_FEATURED, ChairCapabilities, ChairctlError, Region

@@ -25,10 +25,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Select, Static, Switch
 
-from chairctl.cli.safetext import plain, printable
 from chairctl.plan import AS_WRITTEN, Personalisation, Plan, compile_program
 from chairctl.program import Program, format_duration, total_seconds
 from chairctl.safety.screening import NO_CAPS, Caps, Screening
+from chairctl.services.safetext import plain, printable
 from chairctl.tui.widgets.plan_timeline import PlanTimeline
 from chairctl.vocabulary import (
     FULL_FEATURED,

@@ -40,10 +40,10 @@ from textual.widgets import (
     Switch,
 )
 
-from chairctl.cli.profiles import QUESTIONS
-from chairctl.cli.safetext import plain, printable
 from chairctl.safety.profile import GUEST_NAME, Condition, Profile
 from chairctl.safety.screening import CONDITION_RULES, DISCLAIMER, Screening, Tier, screen
+from chairctl.services.questionnaire import QUESTIONS
+from chairctl.services.safetext import plain, printable
 from chairctl.vocabulary import MAX_INTENSITY, MIN_INTENSITY, Region
 
 #: The name a new profile gets when none is typed: someone trying the chair once.

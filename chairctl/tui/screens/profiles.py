@@ -24,9 +24,9 @@ from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.widgets import Button, DataTable, Footer, Static
 
-from chairctl.cli.safetext import plain, printable
 from chairctl.safety.profile import Profile
 from chairctl.safety.screening import Screening, screen
+from chairctl.services.safetext import plain, printable
 from chairctl.store import Store
 from chairctl.tui.screens.profile_form import ProfileFormScreen, ScreeningView
 from chairctl.vocabulary import ChairctlError

@@ -1,7 +1,7 @@
 """The running session: where the chair works now, how long is left, and what the chair says.
 
 The screen follows the engine's events (steps, statuses, adjustments, the end) and the stop
-state of :class:`~chairctl.tui.control.ChairControl`; it sends the person's wishes (stronger,
+state of :class:`~chairctl.services.session.ChairControl`; it sends the person's wishes (stronger,
 gentler, pause) back through workers. Escape is the app's: it stops the chair from here as from
 everywhere. When the session ends, the screen turns into its summary (minutes per region, and a
 suggestion to move, since massage works best alongside exercise).
@@ -18,7 +18,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
 
-from chairctl.cli.safetext import plain, printable
 from chairctl.engine import (
     AdjustmentMade,
     Event,
@@ -36,8 +35,9 @@ from chairctl.engine import (
 )
 from chairctl.plan import Plan
 from chairctl.program import Program, format_duration
+from chairctl.services.safetext import plain, printable
+from chairctl.services.session import ChairControl, StopState
 from chairctl.store import region_figures
-from chairctl.tui.control import ChairControl, StopState
 from chairctl.tui.widgets.body_figure import BodyFigure
 from chairctl.vocabulary import AirbagZone, ChairctlError, ChairStatus, Heater, HeatLevel
 from drivers.session import EventKind, LinkState, SessionEvent

@@ -1,6 +1,6 @@
 """PlanTimeline: a compiled plan drawn as rows of bars, the same drawing as ``chairctl show``.
 
-The drawing is :func:`chairctl.cli.timeline.render_timeline`; this widget only feeds it the
+The drawing is :func:`chairctl.services.timeline.render_timeline`; this widget only feeds it the
 width it has, so the timeline fills the space it is given and is drawn afresh when resized.
 """
 
@@ -10,8 +10,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from chairctl.cli.timeline import render_timeline
 from chairctl.plan import Plan
+from chairctl.services.timeline import render_timeline
 
 
 class PlanTimeline(Widget):

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from chairctl.cli.chairs import links_for, parse_chair
 from chairctl.clock import VirtualClock
+from chairctl.services.chairs import links_for, parse_chair
 from chairctl.vocabulary import LinkError
 from drivers.links import BleChair, Link
 from drivers.links.ble_find import SETTLE_S, BlePeer

@@ -6,7 +6,7 @@ drops while A goes out of range. Reconnecting by name again would find B, releas
 already) and report "reconnected, safe" while A kneads on. The session must reconnect to A
 and release it, or fail honestly when A does not come back; it must never touch B. bleak's real
 BleakClient and BleakScanner over the simulator's BLE air, wired as ``--chair ble:NAME`` wires
-them (:func:`chairctl.cli.chairs.links_for`), judged by the chairs' ground truth.
+them (:func:`chairctl.services.chairs.links_for`), judged by the chairs' ground truth.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import pytest
 from sessionhelpers import KNEAD_LOWER_BACK, assert_released
 
-from chairctl.cli.chairs import links_for, parse_chair
 from chairctl.clock import VirtualClock
+from chairctl.services.chairs import links_for, parse_chair
 from chairctl.vocabulary import LinkError, Technique
 from drivers.chair import ChairSession
 from drivers.models import ChairModel

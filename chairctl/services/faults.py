@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chairctl.cli.chairs import ChairAddress
+from chairctl.services.chairs import ChairAddress
 from chairctl.store import Store
 from chairctl.vocabulary import ChairctlError, ChairFault
 from drivers.chair import ChairSession

@@ -17,14 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from chairctl.cli.chairs import ChairAddress, Connection, links_for
-from chairctl.cli.endings import left_to_itself
-from chairctl.cli.faults import FaultMemory
 from chairctl.clock import Clock
 from chairctl.engine import Engine, Event, LiveChange, Result, Warned
 from chairctl.plan import Personalisation, Plan, compile_program
 from chairctl.program import Program
 from chairctl.safety.profile import Profile
+from chairctl.services.chairs import ChairAddress, Connection, links_for
+from chairctl.services.endings import left_to_itself
+from chairctl.services.faults import FaultMemory
 from chairctl.store import Store, check_allowance
 from chairctl.vocabulary import ChairctlError, ChairStatus, LinkError, Region, Unsupported
 from drivers.chair import ChairSession
