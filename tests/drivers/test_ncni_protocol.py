@@ -1,4 +1,7 @@
-"""The NCNI codec on the driver's side: panel ticks, status frames, and the streaming decoder."""
+"""The NCNI codec on the driver's side: panel ticks, status frames, and the streaming decoder.
+
+Status frames are pinned to the bytes of the upstream project's tests and state code
+(``Vijtus/NCNI_Massage_Chair_Control``: ``tests/test_closed_loop.py``, ``bridge/state.py``)."""
 
 from __future__ import annotations
 
@@ -111,21 +114,51 @@ def frame(fields: dict[int, int] | None = None) -> bytes:
 
 
 AUTO_B = frame({3: 0x04, 4: 0x02, 6: 0x0F, 17: 0x04, 18: 0x0D, 19: 0x06, 20: 0x00})
-MANUAL_NECK = frame({4: 0x0E, 5: 0x0C, 6: 0x0F, 21: 0x01, 23: 0x0C, 11: 0x05})
+MANUAL_NECK = frame({2: 0x08, 4: 0x0E, 5: 0x0C, 6: 0x0F, 21: 0x01, 23: 0x0C, 11: 0x05})
+
+
+def upstream(
+    *,
+    b3: int = 0x04,
+    b4: int = 0x02,
+    b5: int = 0x0C,
+    b6: int = 0x0F,
+    foot_b7: int = 0x0C,
+    shared_b11: int | None = None,
+    zone: int = 0x07,
+    heat: int = 0x00,
+    tail: tuple[int, int, int, int] = (0x0A, 0x0B, 0x0C, 0x08),
+) -> bytes:
+    """The frame the upstream project's tests build (``tests/test_closed_loop.py``,
+    ``frame()``), byte for byte: ``[2] = 0x08``, ``[3..7]``, ``[11] = b5`` unless given,
+    ``[12] = b6``, the tail at 17..20, zones at 21, heat at 23. Its defaults are what its
+    ``test_power_on_default_matches_manual`` pairs with one power press: auto profile A,
+    pressure 2, running, foot speed 2, the three airbag zones."""
+    data = bytearray(FRAME_LENGTH)
+    data[0:2] = b"\xaa\x55"
+    data[2] = 0x08
+    data[3], data[4], data[5], data[6], data[7] = b3, b4, b5, b6, foot_b7
+    data[11] = b5 if shared_b11 is None else shared_b11
+    data[12] = b6
+    data[17:21] = bytes(tail)
+    data[21] = zone
+    data[23] = heat
+    return bytes(data)
 
 
 def test_an_all_zero_frame_is_a_chair_that_is_off() -> None:
     assert parse_status(frame()) == NcniStatus(
         powered=False,
         running=False,
-        mode="idle",
-        manual_region=None,
-        intensity=None,
+        mode="none",
+        manual=frozenset(),
+        pressure=None,
+        roller_speed=None,
         foot_speed=None,
         auto_profile=None,
         airbags=frozenset(),
         heat=False,
-        last_level=0,
+        register_11=0,
     )
 
 
@@ -134,64 +167,139 @@ def test_any_non_zero_payload_byte_means_powered(index: int) -> None:
     assert parse_status(frame({index: 0x40})).powered
 
 
+def test_upstream_s_power_on_frame_is_auto_profile_a_at_pressure_2() -> None:
+    s = parse_status(upstream())
+    assert (s.powered, s.running, s.mode, s.auto_profile) == (True, True, "auto", "A")
+    assert (s.pressure, s.foot_speed, s.roller_speed) == (2, 2, None)
+    status = to_chair_status(s)
+    assert (status.work_state, status.intensity, status.program) == (
+        WorkState.RUNNING,
+        3,
+        "auto A",
+    )
+
+
+def test_upstream_s_off_frame_is_off() -> None:
+    # frame(payload_zero=True): AA 55 and 31 zeros.
+    status = to_chair_status(parse_status(b"\xaa\x55" + bytes(31)))
+    assert (status.running, status.work_state) == (False, WorkState.STANDBY)
+
+
 def test_auto_mode_profile_b() -> None:
     s = parse_status(AUTO_B)
     assert (s.powered, s.running, s.mode, s.auto_profile) == (True, True, "auto", "B")
-    assert s.manual_region is None
-    assert s.intensity == 1  # [5] = 00 is the lowest bucket
+    assert s.manual == frozenset()
+    assert s.pressure == 1  # [5] = 00 is the lowest bucket
     assert s.foot_speed == 1
 
 
 @pytest.mark.parametrize(
     ("signature", "profile"),
     [
+        # Upstream's AUTO_TAIL_SIGNATURES: A has two tails.
+        ((0x0A, 0x0B, 0x0C, 0x08), "A"),
+        ((0x04, 0x00, 0x0A, 0x00), "A"),
         ((0x04, 0x0D, 0x06, 0x00), "B"),
         ((0x04, 0x09, 0x0E, 0x00), "C"),
         ((0x04, 0x02, 0x0E, 0x00), "D"),
-        ((0x04, 0x01, 0x01, 0x00), None),  # A's signature is unknown: never guessed
+        # Upstream's test_initial_auto_sync_with_unknown_tail_does_not_invent_default_a: a
+        # tail captured during the countdown, no profile.
+        ((0x0A, 0x02, 0x0E, 0x08), None),
         ((0x00, 0x00, 0x00, 0x00), None),
     ],
 )
-def test_auto_profile_signatures(signature: tuple[int, ...], profile: str | None) -> None:
-    fields = {3: 0x04, 4: 0x02, **dict(zip(range(17, 21), signature, strict=True))}
-    assert parse_status(frame(fields)).auto_profile == profile
+def test_auto_profile_tails(signature: tuple[int, int, int, int], profile: str | None) -> None:
+    assert parse_status(upstream(tail=signature)).auto_profile == profile
+
+
+def test_an_unknown_tail_is_auto_without_a_profile() -> None:
+    status = to_chair_status(parse_status(upstream(tail=(0x0A, 0x02, 0x0E, 0x08))))
+    assert status.program == "auto"
 
 
 def test_a_profile_signature_outside_auto_mode_is_not_a_profile() -> None:
-    s = parse_status(frame({4: 0x0C, 17: 0x04, 18: 0x0D, 19: 0x06}))
+    s = parse_status(upstream(b4=0x0C, tail=(0x04, 0x0D, 0x06, 0x00)))
     assert (s.mode, s.auto_profile) == ("manual", None)
 
 
-def test_auto_needs_both_bytes() -> None:
-    assert parse_status(frame({3: 0x04})).mode == "idle"
-    assert parse_status(frame({4: 0x02})).mode == "idle"
+@pytest.mark.parametrize(
+    # Upstream's bridge/state.py frame signatures for [3..6], and its test helper's bytes.
+    ("b3", "b4", "manual", "program"),
+    [
+        (0x04, 0x0C, {"back_waist"}, "manual back_waist"),  # "manual-back"
+        (0x00, 0x0E, {"neck"}, "manual neck"),  # "manual-neck"
+        (0x04, 0x0E, {"back_waist", "neck"}, "manual back_waist+neck"),  # "manual-neck-back"
+    ],
+)
+def test_manual_modes(b3: int, b4: int, manual: set[str], program: str) -> None:
+    s = parse_status(upstream(b3=b3, b4=b4))
+    assert (s.mode, s.manual) == ("manual", manual)
+    assert to_chair_status(s).program == program
 
 
-def test_manual_neck_at_intensity_2_with_heat_and_shoulder_airbags() -> None:
+@pytest.mark.parametrize(("b3", "b4"), [(0x04, 0x00), (0x00, 0x02), (0x00, 0x0C), (0x07, 0x0E)])
+def test_mode_bytes_no_source_describes_are_unknown(b3: int, b4: int) -> None:
+    s = parse_status(upstream(b3=b3, b4=b4))
+    assert (s.mode, s.manual, s.auto_profile) == ("unknown", frozenset(), None)
+    assert to_chair_status(s).program == "unknown"
+
+
+def test_the_blank_after_a_posture_press_is_on_with_no_mode_shown() -> None:
+    # Upstream's test_overlay_does_not_clear_state: the default frame with [3], [4], [11],
+    # [12] zeroed after "grawitacja_zero": power on, nothing about the mode.
+    blank = bytearray(upstream())
+    for index in (3, 4, 11, 12):
+        blank[index] = 0x00
+    s = parse_status(bytes(blank))
+    assert (s.powered, s.mode, s.manual, s.auto_profile) == (True, "none", frozenset(), None)
+    status = to_chair_status(s)
+    assert (status.running, status.program) == (True, None)
+
+
+@pytest.mark.parametrize(("b11", "speed"), [(0x0F, 3), (0x0C, 2), (0x00, 1), (0x05, None)])
+def test_in_manual_mode_11_is_the_roller_speed(b11: int, speed: int | None) -> None:
+    # Upstream's test_manual_speed_level_adopts_from_shared_frame_register:
+    # frame(b4=0x0C, b5=0x00, b6=0x00, shared_b11=0x0F) reads speed 3, 0x0C speed 2.
+    s = parse_status(upstream(b4=0x0C, b5=0x00, b6=0x00, shared_b11=b11))
+    assert (s.mode, s.roller_speed) == ("manual", speed)
+    assert to_chair_status(s).speed == (speed or 0)
+
+
+def test_outside_manual_mode_11_is_no_speed() -> None:
+    s = parse_status(upstream(shared_b11=0x0F))
+    assert (s.roller_speed, s.register_11) == (None, 0x0F)
+    assert to_chair_status(s).speed == 0
+
+
+def test_the_pressure_is_believed_only_while_running() -> None:
+    # Upstream reads the intensity bucket [5] only when [6] = 0F.
+    still = parse_status(upstream(b4=0x0C, b5=0x0F, b6=0x00))
+    assert (still.pressure, still.shown_pressure) == (3, None)
+    status = to_chair_status(still)
+    assert (status.work_state, status.intensity) == (WorkState.WAITING, 0)
+    assert to_chair_status(parse_status(upstream(b4=0x0C, b5=0x0F))).intensity == 5
+
+
+def test_manual_neck_at_pressure_2_with_heat_and_shoulder_airbags_reported() -> None:
     assert parse_status(MANUAL_NECK) == NcniStatus(
         powered=True,
         running=True,
         mode="manual",
-        manual_region="neck",
-        intensity=2,
+        manual=frozenset({"neck"}),
+        pressure=2,
+        roller_speed=None,
         foot_speed=1,
         auto_profile=None,
         airbags=frozenset({"shoulders"}),
         heat=True,
-        last_level=5,
+        register_11=5,
     )
-
-
-def test_manual_back_and_waist_at_intensity_3_foot_speed_2_paused() -> None:
-    s = parse_status(frame({4: 0x0C, 5: 0x0F, 7: 0x0C}))
-    assert (s.mode, s.manual_region, s.intensity, s.foot_speed) == ("manual", "back_waist", 3, 2)
-    assert not s.running
 
 
 @pytest.mark.parametrize(("byte", "level"), [(0x00, 1), (0x0C, 2), (0x0F, 3), (0x05, None)])
 def test_level_buckets(byte: int, level: int | None) -> None:
     s = parse_status(frame({5: byte, 7: byte, 2: 0x01}))
-    assert (s.intensity, s.foot_speed) == (level, level)
+    assert (s.pressure, s.foot_speed) == (level, level)
 
 
 @pytest.mark.parametrize("byte", [0x00, 0x01, 0x0E, 0xF0])
@@ -209,19 +317,24 @@ def test_running_is_exactly_0f(byte: int) -> None:
         (0xF8, set()),
     ],
 )
-def test_airbag_bits(bits: int, zones: set[str]) -> None:
+def test_airbag_bits_as_reported(bits: int, zones: set[str]) -> None:
     assert parse_status(frame({21: bits})).airbags == zones
 
 
 @pytest.mark.parametrize(
     ("byte", "heat"), [(0x04, True), (0x08, True), (0x0C, True), (0x03, False), (0xF3, False)]
 )
-def test_heat_is_23_and_0c(byte: int, heat: bool) -> None:
+def test_heat_as_reported_is_23_and_0c(byte: int, heat: bool) -> None:
     assert parse_status(frame({23: byte})).heat is heat
 
 
-def test_the_level_register_is_passed_through() -> None:
-    assert parse_status(frame({11: 0xA7})).last_level == 0xA7
+def test_upstream_s_compact_frame_line_decodes_its_reported_zones_and_heat() -> None:
+    # test_bridge_accepts_compact_frame_line: frame(zone=0x03, heat=0x0C), "zone bits in
+    # frame[21] / heat in frame[23] are no longer truth": decoded as reported, nothing more.
+    status = to_chair_status(parse_status(upstream(zone=0x03, heat=0x0C)))
+    assert status.airbags_active == {AirbagZone.SHOULDERS, AirbagZone.ARMS}
+    assert status.heat
+    assert (status.work_state, status.program) == (WorkState.RUNNING, "auto A")
 
 
 @pytest.mark.parametrize("length", [0, 2, 32, 34, 66])
@@ -251,7 +364,7 @@ def test_a_bad_trailer_is_refused(index: int) -> None:
 def test_off_waiting_running() -> None:
     assert to_chair_status(parse_status(frame())).work_state is WorkState.STANDBY
     assert not to_chair_status(parse_status(frame())).running
-    waiting = to_chair_status(parse_status(frame({4: 0x0C})))
+    waiting = to_chair_status(parse_status(frame({3: 0x04, 4: 0x0C})))
     assert (waiting.running, waiting.work_state) == (True, WorkState.WAITING)
     running = to_chair_status(parse_status(AUTO_B))
     assert (running.running, running.work_state) == (True, WorkState.RUNNING)
@@ -268,7 +381,7 @@ def test_the_manual_neck_frame_in_the_vocabulary() -> None:
 
 @pytest.mark.parametrize(("byte", "intensity"), [(0x00, 1), (0x0C, 3), (0x0F, 5), (0x33, 0)])
 def test_intensity_is_spread_over_1_to_5(byte: int, intensity: int) -> None:
-    assert to_chair_status(parse_status(frame({2: 1, 5: byte}))).intensity == intensity
+    assert to_chair_status(parse_status(frame({2: 1, 5: byte, 6: 0x0F}))).intensity == intensity
 
 
 def test_airbag_groups_become_zones() -> None:
