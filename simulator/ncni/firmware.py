@@ -3,6 +3,11 @@
 off --power--> scanning (body scan) --> on --power, timer, auto end, idle--> settling --> off
 any state --overload, actuator watchdog--> protected (off, stopped where it was) --power--> scanning
 
+Power starts auto profile A (pressure 2, the shoulder, forearm and leg airbags and the foot
+rollers, the 15-minute timer), as the upstream project's bench notes say the real chair does:
+a controller's first job after power-on is to take control of a chair that is already working.
+Its work starts when the body scan ends [assumed: the scan is this project's].
+
 What the chair does is split in two. Keys change the **selection** (mode, levels, airbags,
 heat, timer, pause), which the status frame shows at once, even during the scan. The body then
 follows the selection while the chair is on (:meth:`Board._apply`): rollers, airbags and foot
@@ -14,14 +19,18 @@ Decisions the driver must agree with (``docs/protocols/ncni.md``):
   switches the chair on and scans; with a powered payload it powers off and settles. Every
   other key is ignored while the payload is zero.
 - Manual and auto modes sweep their regions' band and change technique every
-  :data:`TECHNIQUE_S`. An auto program's clock starts when it is selected (at the end of the
-  scan when selected during it) and restarts when the profile changes; pause stops neither it
-  nor the session timer.
+  :data:`TECHNIQUE_S`. The two manual modes toggle independently; both on sweep both bands.
+  Auto works them both (upstream: every profile has the neck and the back and waist on).
+  A manual key in auto leaves it for that mode alone, clearing the profile's airbags and foot
+  rollers; the auto key from manual starts A, and in auto cycles A → B → C → D → A. An auto
+  program's clock starts when it is selected (at the end of the scan when selected during it)
+  and restarts when the profile changes; pause stops neither it nor the session timer.
 - Idle means "not running" (status ``[6]`` = 00) for ``timing.idle_sleep_s`` in a row, heat
   or not; keys that leave the chair not running do not restart that wait.
 - Pause is a toggle of its own: other keys still change the selection while paused, and
   nothing starts working until pause is pressed again.
-- ``[11]`` shows the intensity last set with pressure +/-, 0 after power-on.
+- For :data:`BLANK_S` after a zero-gravity or backrest press, ``[3] [4] [11] [12]`` read 0
+  while the rest of the frame stays (upstream's overlay; its mode is unchanged).
 - The full-body, buttocks and forward/back keys are taken and do nothing modelled: what they
   do on the real chair is not known.
 - A protective power-off stops rollers and actuators where they are, retracts the 3D depth
@@ -37,9 +46,15 @@ from enum import Enum, auto
 from typing import Final, Literal
 
 from chairctl.clock import Clock
-from chairctl.vocabulary import REGION_BANDS, Region, Width, WorkState, track_position
-from drivers.models.common import RollerMode
-from drivers.models.ncni import AIRBAG_ZONES, ManualModeName, NcniModel
+from chairctl.vocabulary import (
+    REGION_BANDS,
+    Region,
+    Technique,
+    Width,
+    WorkState,
+    track_position,
+)
+from drivers.models.ncni import AIRBAG_ZONES, NcniModel
 from simulator.config import ChairOptions
 from simulator.ncni.frames import ChairImage
 from simulator.ncni.selection import PROGRAM_S, TOP_LEVEL, Selection
@@ -53,10 +68,12 @@ ActuatorPart = Literal["backrest", "leg_rest"]
 
 #: Seconds each of a mode's techniques runs before the next.
 TECHNIQUE_S: Final = 20.0
-#: The auto programs work the back-and-waist mode's band with its techniques.
-AUTO_MODE: Final[ManualModeName] = "back_waist"
-#: The airbag level every toggled-on zone cycles at.
-AIRBAG_LEVEL: Final = 3
+#: Seconds the mode bytes read 0 after a zero-gravity or backrest press ("about a second").
+BLANK_S: Final = 1.0
+#: With a model whose pressure keys set the airbags, the airbags' level for each pressure
+#: (the status's 1, 3, 5) and the rollers' own depth [assumed].
+AIRBAG_PRESSURE_LEVELS: Final = {1: 1, 2: 3, 3: 5}
+OWN_DEPTH: Final = 2.0
 #: The sweep stays this far (carriage units) inside its band, so the rollers never rest on
 #: the neighbouring region's edge at a reversal.
 BAND_INSET: Final = 1e-3
@@ -110,10 +127,13 @@ class Board:
         )
         self._timers: NamedTimers[str] = NamedTimers(clock)
         self._holding: int | None = None
-        self._airbags: tuple[str, ...] = ()
+        #: The airbag keys cycling and the level they cycle at.
+        self._airbags: tuple[tuple[str, ...], int] = ((), 0)
         self._depth_target = 0.0
         self._depth_until = -math.inf
         self._settle_until = -math.inf
+        #: The mode bytes read 0 until then (after a posture key).
+        self._blank_until = -math.inf
 
     # -- what it shows ----------------------------------------------------------------------
 
@@ -144,7 +164,8 @@ class Board:
         """What the status frame shows now."""
         if not self.powered:
             return ChairImage()
-        return self.selection.image(running=self.running)
+        blank = self.clock.now() < self._blank_until
+        return self.selection.image(running=self.running, blank=blank)
 
     # -- keys -------------------------------------------------------------------------------
 
@@ -176,6 +197,7 @@ class Board:
             return
         self.stats.accepted += 1
         self._holding = code
+        self._blank_until = now + BLANK_S
         self.posture.move("backrest", code == self.model.keys.backrest_up, now)
 
     def hold_end(self, code: int) -> None:
@@ -190,6 +212,7 @@ class Board:
         if name == "zero_gravity":
             # The posture takes the backrest over from any hold under way.
             self._holding = None
+            self._blank_until = now + BLANK_S
             self.posture.toggle_zero_gravity(now)
             return
         top = min(TOP_LEVEL, self.model.intensity_levels)
@@ -218,9 +241,10 @@ class Board:
     def _power_on(self, now: float) -> None:
         body = self.body
         self._cancel_all()
-        self.selection = Selection()
+        self.selection = Selection.power_on()
         self.fault = None
         self._holding = None
+        self._blank_until = -math.inf
         self._enter(Phase.SCANNING, now)
         low, high = self.model.shoulder_window
         self.shoulder = min(high, max(low, body.shoulder))
@@ -255,7 +279,7 @@ class Board:
         body.carriage.work(now, None)
         body.heater.switch(now, False)
         body.foot_roller(now, 0)
-        self._airbags = ()
+        self._airbags = ((), 0)
         done = [
             body.carriage.move_to(now, body.park),
             self._depth(now, 0.0),
@@ -290,7 +314,7 @@ class Board:
         body.carriage.work(now, None)
         body.carriage.stop(now)
         self._depth(now, 0.0)
-        self._airbags = ()
+        self._airbags = ((), 0)
         body.airbags.vent(now)
         body.heater.switch(now, False)
         body.foot_roller(now, 0)
@@ -315,16 +339,17 @@ class Board:
         if self.phase is not Phase.ON:
             return
         working = not s.paused
-        self._rollers(now, working and s.mode != "idle")
+        self._rollers(now, working and s.rollers)
         if s.mode == "auto" and not self._timers.pending("program"):
             self.program_end = now + PROGRAM_S[s.profile]
             self._timers.at("program", self.program_end, self._time_over)
         zones = tuple(s.airbags) if working else ()
-        if zones != self._airbags:
-            self._airbags = zones
+        cycle = (zones, self._airbag_level() if zones else 0)
+        if cycle != self._airbags:
+            self._airbags = cycle
             if zones:
                 groups = [[AIRBAG_ZONES[key]] for key in zones]
-                self.body.airbags.run(now, groups, AIRBAG_LEVEL)
+                self.body.airbags.run(now, groups, cycle[1])
             else:
                 self.body.airbags.vent(now)
         self.body.foot_roller(now, s.foot_speed if working and s.foot_on else 0)
@@ -344,22 +369,40 @@ class Board:
             self._depth(now, 0.0)
             return
         s = self.selection
-        mode = self._roller_mode()
-        techniques = mode.techniques
+        regions, techniques = self._roller_mode()
         s.technique %= len(techniques)
         carriage.work(now, RollerActivity(techniques[s.technique], s.speed, Width.MEDIUM))
-        self._depth(now, float(s.intensity))
-        carriage.sweep(now, *self._band(mode.regions))
+        self._depth(now, float(s.intensity) if self._presses_rollers else OWN_DEPTH)
+        carriage.sweep(now, *self._band(regions))
         if len(techniques) > 1 and not self._timers.pending("technique"):
             self._timers.at("technique", now + TECHNIQUE_S, self._next_technique)
+
+    @property
+    def _presses_rollers(self) -> bool:
+        """True when the pressure keys set the rollers' depth (the model's reading)."""
+        return self.model.pressure == "roller_depth"
+
+    def _airbag_level(self) -> int:
+        """The level the airbags cycle at: the model's one pressure, or the pressure's."""
+        if self._presses_rollers:
+            return self.model.airbag_level
+        return AIRBAG_PRESSURE_LEVELS[self.selection.intensity]
 
     def _next_technique(self) -> None:
         self.selection.technique += 1
         self._apply(self.clock.now())
 
-    def _roller_mode(self) -> RollerMode:
+    def _roller_mode(self) -> tuple[list[Region], list[Technique]]:
+        """The regions and techniques of the manual modes on (both in auto), in the model's
+        order of modes."""
         s = self.selection
-        return self.model.manual_modes[AUTO_MODE if s.mode == "auto" else s.region]
+        modes = self.model.manual_modes
+        names = list(modes) if s.mode == "auto" else [n for n in modes if n in s.manual]
+        regions = [r for n in names for r in modes[n].regions]
+        techniques: list[Technique] = []
+        for name in names:
+            techniques += [t for t in modes[name].techniques if t not in techniques]
+        return regions, techniques
 
     def _band(self, regions: list[Region]) -> tuple[float, float]:
         body = self.body

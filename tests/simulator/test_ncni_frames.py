@@ -97,10 +97,30 @@ def test_the_reader_does_not_care_how_ticks_are_chunked(data: bytes, cuts: list[
 
 # -- the status encoder ------------------------------------------------------------------------
 
+#: The frame the upstream project's tests build by default (``tests/test_closed_loop.py``,
+#: ``frame()``): a powered chair in auto profile A, running at pressure 2, foot speed 2, its
+#: three airbag zones reported, "[2] = 0x08", "[11] = b5", "[12] = b6", tail ``0A 0B 0C 08``.
+UPSTREAM_AUTO_A = bytes.fromhex(
+    "aa55 08 0402 0c 0f 0c 000000 0c 0f 00000000 0a0b0c08 07 00 00 0000000000 00000000"
+)
+
 
 def test_an_unpowered_chair_sends_a_zero_payload() -> None:
     image = ChairImage(running=True, mode="auto", intensity=3, heat=True)
     assert image.encode() == b"\xaa\x55" + bytes(31)
+
+
+def test_auto_profile_a_running_is_the_upstream_default_frame_byte_for_byte() -> None:
+    image = ChairImage(
+        powered=True,
+        running=True,
+        mode="auto",
+        profile="A",
+        intensity=2,
+        foot_speed=2,
+        airbags=frozenset({"shoulders", "forearms", "legs"}),
+    )
+    assert image.encode() == UPSTREAM_AUTO_A
 
 
 def test_auto_profile_b_frame() -> None:
@@ -108,34 +128,68 @@ def test_auto_profile_b_frame() -> None:
     assert len(out) == 33
     assert out[:2] == b"\xaa\x55"
     assert out[-4:] == bytes(4)
-    assert (out[3], out[4], out[6]) == (0x04, 0x02, 0x0F)
+    assert (out[2], out[3], out[4], out[6], out[12]) == (0x08, 0x04, 0x02, 0x0F, 0x0F)
     assert out[17:21] == bytes.fromhex("040d0600")
 
 
-def test_manual_neck_frame() -> None:
+@pytest.mark.parametrize(
+    # Upstream's bridge/state.py signatures: [3..6] "manual-neck" 00 0E 0C 0F, "manual-back"
+    # 04 0C 0C 0F, "manual-neck-back" 04 0E 0C 0F.
+    ("manual", "mode_bytes"),
+    [
+        ({"neck"}, (0x00, 0x0E)),
+        ({"back_waist"}, (0x04, 0x0C)),
+        ({"neck", "back_waist"}, (0x04, 0x0E)),
+    ],
+)
+def test_manual_mode_frames(manual: set[str], mode_bytes: tuple[int, int]) -> None:
     out = ChairImage(
         powered=True,
         running=True,
-        mode="manual",
-        region="neck",
+        manual=frozenset(manual),
         intensity=2,
+        speed=3,
         foot_speed=3,
         airbags=frozenset({"shoulders", "legs"}),
         heat=True,
-        last_level=7,
     ).encode()
-    assert (out[3], out[4], out[5], out[6], out[7]) == (0x00, 0x0E, 0x0C, 0x0F, 0x0F)
-    assert (out[11], out[21], out[23] & 0x0C != 0) == (7, 0x05, True)
+    assert (out[3], out[4], out[5], out[6], out[7]) == (*mode_bytes, 0x0C, 0x0F, 0x0F)
+    # Manual mode: [11] is the roller speed (upstream: "0x0F" is speed 3), [12] follows [6].
+    assert (out[11], out[12], out[21], out[23] & 0x0C != 0) == (0x0F, 0x0F, 0x05, True)
     assert out[17:21] == bytes(4)
+
+
+def test_manual_mode_with_none_on_shows_no_mode() -> None:
+    out = ChairImage(powered=True, airbags=frozenset({"legs"}), running=True).encode()
+    assert (out[2], out[3], out[4], out[11]) == (0x08, 0x00, 0x00, 0x00)
+
+
+def test_the_blank_after_a_posture_press_zeroes_3_4_11_12_and_keeps_the_rest() -> None:
+    # Upstream's test_overlay_does_not_clear_state: after "grawitacja_zero" the frame has
+    # [3], [4], [11], [12] = 0 and the rest of the default frame.
+    image = ChairImage(
+        powered=True,
+        running=True,
+        mode="auto",
+        intensity=2,
+        foot_speed=2,
+        airbags=frozenset({"shoulders", "forearms", "legs"}),
+        blank=True,
+    )
+    blanked = bytearray(UPSTREAM_AUTO_A)
+    for index in (3, 4, 11, 12):
+        blanked[index] = 0
+    assert image.encode() == bytes(blanked)
 
 
 @pytest.mark.parametrize(
     ("image", "reason"),
     [
         (ChairImage(intensity=0), "intensity is 1..3"),
+        (ChairImage(speed=4), "speed is 1..3"),
         (ChairImage(foot_speed=4), "foot speed is 1..3"),
-        (ChairImage(last_level=256), "one byte"),
         (ChairImage(airbags=frozenset({"calves"})), "no airbag group"),
+        (ChairImage(manual=frozenset({"feet"})), "no manual mode"),
     ],
 )
 def test_values_a_frame_cannot_carry_are_refused(image: ChairImage, reason: str) -> None:
@@ -178,33 +232,42 @@ images = st.builds(
     ChairImage,
     powered=st.booleans(),
     running=st.booleans(),
-    mode=st.sampled_from(["idle", "auto", "manual"]),
-    region=st.sampled_from(["back_waist", "neck"]),
+    mode=st.sampled_from(["auto", "manual"]),
+    manual=st.frozensets(st.sampled_from(["back_waist", "neck"])),
     profile=st.sampled_from(["A", "B", "C", "D"]),
     intensity=st.integers(1, 3),
+    speed=st.integers(1, 3),
     foot_speed=st.integers(1, 3),
     airbags=st.frozensets(st.sampled_from(["shoulders", "forearms", "legs"])),
     heat=st.booleans(),
-    last_level=st.integers(0, 0xFF),
+    blank=st.booleans(),
 )
+_CODES = {1: 0x00, 2: 0x0C, 3: 0x0F}
 
 
 def expected_status(image: ChairImage) -> NcniStatus:
     """What the driver should read from the chair's frame of ``image``."""
     if not image.powered:
-        return NcniStatus(False, False, "idle", None, None, None, None, frozenset(), False, 0)
+        return NcniStatus(
+            False, False, "none", frozenset(), None, None, None, None, frozenset(), False, 0
+        )
+    shown = not image.blank and (image.mode == "auto" or bool(image.manual))
+    manual = image.mode == "manual" and shown
+    register = 0
+    if shown:
+        register = _CODES[image.speed if manual else image.intensity]
     return NcniStatus(
         powered=True,
         running=image.running,
-        mode=image.mode,
-        manual_region=image.region if image.mode == "manual" else None,
-        intensity=image.intensity,
+        mode=("manual" if manual else "auto") if shown else "none",
+        manual=frozenset(image.manual) if manual else frozenset(),  # type: ignore[arg-type]
+        pressure=image.intensity,
+        roller_speed=image.speed if manual else None,
         foot_speed=image.foot_speed,
-        # Profile A's signature is unknown on both sides: the driver cannot name it.
-        auto_profile=image.profile if image.mode == "auto" and image.profile != "A" else None,
+        auto_profile=image.profile if shown and image.mode == "auto" else None,
         airbags=frozenset(image.airbags),  # type: ignore[arg-type]
         heat=image.heat,
-        last_level=image.last_level,
+        register_11=register,
     )
 
 

@@ -1,5 +1,6 @@
 """Test helpers for the simulated NCNI chair: a panel that writes paced ticks and reads the
-status frames back, decoded by hand from the field layout (protocols.md section 3)."""
+status frames back, decoded by hand from the field layout (protocols.md section 3, as the
+upstream project's state code and tests correct it)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,16 @@ from simulator.link import Connection
 #: One panel tick.
 TICK = 0.1
 _LEVELS = {0x00: 1, 0x0C: 2, 0x0F: 3}
+#: The profile tails upstream's state code knows (A has two).
 _PROFILES = {
+    bytes.fromhex("0a0b0c08"): "A",
+    bytes.fromhex("04000a00"): "A",
     bytes.fromhex("040d0600"): "B",
     bytes.fromhex("04090e00"): "C",
     bytes.fromhex("04020e00"): "D",
-    bytes(4): "A?",
 }
+#: ``[3] [4]`` in manual mode (upstream's state code).
+_MANUAL = {(0x04, 0x0C): "back_waist", (0x00, 0x0E): "neck", (0x04, 0x0E): "back_waist+neck"}
 
 
 @dataclass(frozen=True)
@@ -27,11 +32,13 @@ class Seen:
 
     powered: bool
     running: bool
+    #: auto, back_waist, neck, back_waist+neck, or none (``[3] [4]`` = ``00 00``).
     mode: str
     profile: str | None
     intensity: int | None
+    #: ``[11]`` in manual mode.
+    speed: int | None
     foot_speed: int | None
-    last_level: int
     airbags: frozenset[str]
     heat: bool
 
@@ -42,14 +49,15 @@ def read_frame(frame: bytes) -> Seen:
     assert frame[:2] == b"\xaa\x55", frame.hex(" ")
     assert frame[-4:] == bytes(4), frame.hex(" ")
     powered = any(frame[2:29])
+    if powered:
+        assert frame[2] == 0x08, frame.hex(" ")
+        assert frame[12] == frame[6], frame.hex(" ")
     if (frame[3], frame[4]) == (0x04, 0x02):
         mode = "auto"
-    elif frame[4] == 0x0C:
-        mode = "back_waist"
-    elif frame[4] == 0x0E:
-        mode = "neck"
+    elif (frame[3], frame[4]) == (0x00, 0x00):
+        mode = "none"
     else:
-        mode = "idle"
+        mode = _MANUAL[frame[3], frame[4]]
     bits = {0x01: "shoulders", 0x02: "forearms", 0x04: "legs"}
     return Seen(
         powered=powered,
@@ -57,8 +65,8 @@ def read_frame(frame: bytes) -> Seen:
         mode=mode,
         profile=_PROFILES.get(bytes(frame[17:21]), "?") if mode == "auto" else None,
         intensity=_LEVELS.get(frame[5]) if powered else None,
+        speed=_LEVELS.get(frame[11]) if mode not in ("auto", "none") else None,
         foot_speed=_LEVELS.get(frame[7]) if powered else None,
-        last_level=frame[11],
         airbags=frozenset(name for bit, name in bits.items() if frame[21] & bit),
         heat=bool(frame[23] & 0x0C),
     )
@@ -111,6 +119,14 @@ class Panel:
 
 
 async def power_on(panel: Panel, model: NcniModel) -> None:
-    """Power from off and wait out the body scan."""
+    """Power from off and wait out the body scan: the chair runs auto profile A."""
     await panel.press(model.keys.power)
     await panel.wait(model.mechanics.body_scan_s)
+
+
+async def manual_idle(panel: Panel, model: NcniModel) -> None:
+    """Power from off, leave auto profile A for the back-and-waist mode (which drops its
+    airbags and foot rollers) and switch that off too: on, with nothing working."""
+    await power_on(panel, model)
+    await panel.press(model.keys.back_waist)
+    await panel.press(model.keys.back_waist)

@@ -4,7 +4,7 @@ backrest holds (moving only while held, stopped by the release or by a silent li
 from __future__ import annotations
 
 import pytest
-from ncnihelpers import TICK, Panel, power_on
+from ncnihelpers import TICK, Panel, manual_idle, power_on
 
 from chairctl.vocabulary import AirbagZone
 from drivers.models.ncni import NcniModel
@@ -15,11 +15,11 @@ from simulator.ncni.chair import NcniChair
 async def test_airbag_keys_toggle_their_zones_at_level_3(
     panel: Panel, ncni_chair: NcniChair, ncni: NcniModel
 ) -> None:
-    await power_on(panel, ncni)
+    await manual_idle(panel, ncni)
     keys = ncni.keys
     await panel.press(keys.legs)
     seen = panel.seen
-    assert (seen.airbags, seen.running, seen.mode) == (frozenset({"legs"}), True, "idle")
+    assert (seen.airbags, seen.running, seen.mode) == (frozenset({"legs"}), True, "none")
     await panel.press(keys.shoulders_arms)
     await panel.press(keys.forearms)
     assert panel.seen.airbags == frozenset({"legs", "shoulders", "forearms"})
@@ -77,17 +77,18 @@ async def test_heat_during_the_scan_heats_at_once(
 async def test_foot_massage_toggles_the_foot_roller_and_foot_speed_cycles(
     panel: Panel, ncni_chair: NcniChair, ncni: NcniModel
 ) -> None:
-    await power_on(panel, ncni)
+    await manual_idle(panel, ncni)
     await panel.press(ncni.keys.foot_massage)
-    assert (panel.seen.running, panel.seen.foot_speed) == (True, 1)
-    assert ncni_chair.state().foot_roller == 1
+    # Foot speed 2, where power's auto profile A left it.
+    assert (panel.seen.running, panel.seen.foot_speed) == (True, 2)
+    assert ncni_chair.state().foot_roller == 2
     speeds = []
     for _ in range(3):
         await panel.press(ncni.keys.foot_speed)
         speeds.append((panel.seen.foot_speed, ncni_chair.state().foot_roller))
-    assert speeds == [(2, 2), (3, 3), (1, 1)]
+    assert speeds == [(3, 3), (1, 1), (2, 2)]
     await panel.press(ncni.keys.foot_massage)
-    assert (panel.seen.running, panel.seen.foot_speed) == (False, 1)
+    assert (panel.seen.running, panel.seen.foot_speed) == (False, 2)
     assert ncni_chair.state().foot_roller == 0
 
 

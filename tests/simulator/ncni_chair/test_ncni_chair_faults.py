@@ -66,7 +66,7 @@ async def test_an_overload_powers_the_chair_off_where_it_stands(
     # ... until power, which starts it afresh.
     await panel.press(ncni.keys.power)
     assert panel.seen.powered
-    assert panel.seen.mode == "idle"
+    assert (panel.seen.mode, panel.seen.profile) == ("auto", "A")
     assert ncni_chair.state().work_state is WorkState.RESETTING
 
 

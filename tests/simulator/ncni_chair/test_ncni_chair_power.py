@@ -4,7 +4,7 @@ timer, idle power-off, and the factory."""
 from __future__ import annotations
 
 import pytest
-from ncnihelpers import TICK, Panel, power_on
+from ncnihelpers import TICK, Panel, manual_idle, power_on
 
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import WorkState
@@ -42,13 +42,16 @@ async def test_power_switches_on_at_once_and_runs_only_after_the_scan(
     seen = panel.seen
     assert seen.powered
     assert not seen.running
-    assert (seen.mode, seen.intensity, seen.foot_speed, seen.last_level) == ("idle", 1, 1, 0)
+    # Auto profile A at pressure 2, foot speed 2, with its airbags (upstream's power-on
+    # default, test_power_on_default_matches_manual).
+    assert (seen.mode, seen.profile, seen.intensity, seen.foot_speed) == ("auto", "A", 2, 2)
+    assert seen.airbags == {"shoulders", "forearms", "legs"}
     assert ncni_chair.state().work_state is WorkState.RESETTING
 
     # Keys during the scan are shown at once; the rollers wait for the scan's end.
     await panel.press(ncni.keys.back_waist)
     await panel.press(ncni.keys.pressure_up)
-    assert (panel.seen.mode, panel.seen.intensity, panel.seen.running) == ("back_waist", 2, False)
+    assert (panel.seen.mode, panel.seen.intensity, panel.seen.running) == ("back_waist", 3, False)
     assert ncni_chair.state().roller_technique is None
     scan_end = acted + ncni.mechanics.body_scan_s
     during = list(ncni_chair.trace.samples(0.1, acted, panel.clock.now()))
@@ -150,12 +153,12 @@ async def test_the_time_key_cycles_the_timer_and_its_end_powers_off(
 async def test_an_idle_chair_powers_off(
     panel: Panel, ncni_chair: NcniChair, ncni: NcniModel
 ) -> None:
-    await power_on(panel, ncni)
-    scan_end = ncni_chair.trace.work_state.since
+    await manual_idle(panel, ncni)
+    idle_from = ncni_chair.trace.work_state.since
     assert ncni_chair.state().work_state is WorkState.WAITING
     # Heat is not "working": the chair still sleeps.
     await panel.press(ncni.keys.heat)
-    await panel.wait(scan_end + ncni.timing.idle_sleep_s - panel.clock.now() - 0.5)
+    await panel.wait(idle_from + ncni.timing.idle_sleep_s - panel.clock.now() - 0.5)
     assert panel.seen.powered
     assert panel.seen.heat
     await panel.wait(1.0)
@@ -166,7 +169,7 @@ async def test_an_idle_chair_powers_off(
 async def test_working_keeps_the_chair_awake_and_stopping_starts_the_idle_wait(
     panel: Panel, ncni_chair: NcniChair, ncni: NcniModel
 ) -> None:
-    await power_on(panel, ncni)
+    await manual_idle(panel, ncni)
     await panel.press(ncni.keys.neck)
     await panel.wait(3 * ncni.timing.idle_sleep_s)
     assert panel.seen.running
@@ -192,5 +195,5 @@ async def test_power_again_after_power_off_starts_afresh(
     seen = panel.seen
     assert seen.powered
     assert not seen.running
-    assert (seen.mode, seen.intensity, seen.last_level) == ("idle", 1, 0)
+    assert (seen.mode, seen.profile, seen.intensity) == ("auto", "A", 2)
     assert ncni_chair.state().work_state is WorkState.RESETTING

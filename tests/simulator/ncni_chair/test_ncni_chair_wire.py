@@ -67,7 +67,7 @@ async def test_key_codes_come_from_the_model(ncni: NcniModel, clock: VirtualCloc
     panel = Panel(chair, clock)
     await power_on(panel, model)
     assert panel.seen.powered
-    assert panel.seen.mode == "idle"
+    assert panel.seen.mode == "auto"
     await panel.press(0x01)
     assert panel.seen.mode == "back_waist"
     await panel.hold(0x30, 20)
@@ -102,17 +102,14 @@ async def test_status_frames_read_the_same_on_the_driver_side(
         ours, theirs = read_frame(frame), parse_status(frame)
         assert theirs.powered == ours.powered
         assert theirs.running == ours.running
-        assert theirs.intensity == ours.intensity
+        assert theirs.pressure == ours.intensity
+        assert theirs.roller_speed == ours.speed
         assert theirs.foot_speed == ours.foot_speed
         assert theirs.airbags == ours.airbags
         assert theirs.heat == ours.heat
-        assert theirs.last_level == ours.last_level
-        if ours.mode in ("back_waist", "neck"):
-            assert (theirs.mode, theirs.manual_region) == ("manual", ours.mode)
+        if ours.mode in ("auto", "none"):
+            assert (theirs.mode, theirs.manual) == (ours.mode, frozenset())
         else:
-            assert theirs.mode == ours.mode
-        if ours.profile in ("B", "C", "D"):
-            assert theirs.auto_profile == ours.profile
-        else:
-            assert theirs.auto_profile is None
+            assert (theirs.mode, theirs.manual) == ("manual", frozenset(ours.mode.split("+")))
+        assert theirs.auto_profile == ours.profile
     assert not parse_status(panel.frames[-1][1]).powered
