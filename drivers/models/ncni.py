@@ -4,7 +4,8 @@ An NCNI chair is driven the way its touch panel drives it: one byte per 100 ms t
 a toggle or a cycle (``docs/protocols/ncni.md``). The chair cannot be told a technique or a
 roller position; it has two manual modes, back and waist or neck, that work their regions with
 techniques of the chair's own choosing. A model file says which regions and techniques those
-are, the key codes (the known panel's by default), and the timer's steps.
+are, the key codes (the known panel's by default), the timer's steps, and which reading of the
+panel's "pressure" it assumes (:data:`PressureReading`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ PanelCode = Annotated[int, Field(ge=0x01, le=0xFF)]
 
 #: The chair's manual modes.
 ManualModeName = Literal["back_waist", "neck"]
+
+#: What the panel's pressure keys set. ``roller_depth``: how deep the rollers press (the
+#: airbags keep one pressure of their own); ``airbag_pressure``: how hard the airbags squeeze
+#: (the rollers keep a depth of their own). The upstream project's panel shows its pressure
+#: control only while an airbag zone is on, which suggests the second; the status cannot tell.
+PressureReading = Literal["roller_depth", "airbag_pressure"]
 
 #: The airbag zone each airbag key works, in the order of its status bits (shoulders,
 #: forearms, legs).
@@ -98,12 +105,21 @@ class NcniModel(ModelBase):
         default_factory=_default_modes,
         description="What each manual mode works, and with which techniques.",
     )
+    pressure: PressureReading = Field(
+        "roller_depth",
+        description="What the panel's pressure keys set, which the status cannot show. "
+        "chairctl keeps its rules under either reading: no neck mode while the pressure is "
+        "above 1, and airbags only at a pressure whose level, read either way, is not above "
+        "the level asked. With airbag_pressure the neck mode is never used, since nothing "
+        "then bounds the rollers' depth at the neck.",
+    )
     airbag_level: int = Field(
         3,
         ge=1,
         le=5,
-        description="The one pressure its airbags inflate to, on the program's 1..5 scale: the "
-        "chair has no airbag pressure setting [assumed: the status shows none].",
+        description="The one pressure its airbags inflate to, on the program's 1..5 scale, "
+        "when the pressure keys set the rollers' depth (with airbag_pressure, the pressure "
+        "level read on the 1, 3, 5 scale of the status) [assumed: the status shows none].",
     )
     session_minutes: list[TimerMinutes] = Field(
         [15, 20, 25, 30],

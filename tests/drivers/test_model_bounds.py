@@ -120,7 +120,7 @@ def test_an_ncni_timer_step_longer_than_a_session_is_refused(tmp_path: Path) -> 
         tmp_path, NCNI, "session_minutes: [15, 20, 25, 30]", "session_minutes: [15, 20, 90]"
     )
     assert problems == [
-        "37:27: session_minutes: a 90-minute timer outlasts the 30-minute session cap: the "
+        "49:27: session_minutes: a 90-minute timer outlasts the 30-minute session cap: the "
         "chair would run on by itself after chairctl is gone"
     ]
 
