@@ -48,8 +48,8 @@ from chairctl.program import load_program, program_files
 from chairctl.program.library import library_dir
 from chairctl.safety.screening import Screening, contraindicated_for
 from chairctl.services.chairs import ChairAddress, links_for
+from chairctl.services.session import ChairControl
 from chairctl.vocabulary import ChairctlError, PlanError, ProgramError, Region
-from drivers.chair import ChairSession
 from drivers.models import DEFAULT_MODEL, ChairModel, get_model
 from drivers.models.registry import builtin_registry
 from simulator.config import Sitter
@@ -72,20 +72,23 @@ def limits_of(person: Personalisation) -> Limits:
     )
 
 
-async def _live(engine: Engine, clock: VirtualClock, actions: list[tuple[float, str]]) -> None:
+async def _live(
+    control: ChairControl, clock: VirtualClock, actions: list[tuple[float, str]]
+) -> None:
     """Play a person's live script on a running session: "+" presses, pauses and resumes."""
-    while not engine.started:
+    while control.engine is None or not control.engine.started:
         await clock.sleep(0.5)
+    engine = control.engine
     for at, action in actions:
         if action == "resume":
             await clock.sleep(PAUSE_S)
-            await engine.resume()
+            await control.resume()
             continue
         await clock.sleep_until(engine.started_at + at)
         if action == "+":
-            await engine.change_intensity(+1)
+            await control.change_intensity(+1)
         else:
-            await engine.pause()
+            await control.pause()
 
 
 async def _run(
@@ -110,29 +113,31 @@ async def _run(
     assert chair is not None  # a "sim" address always builds one
     for fault in faults:
         chair.schedule(fault)
-    session = ChairSession(model, connection.links, clock)
+    control = ChairControl(address, model, clock, connection=connection)
     approximations = {
-        entry: tuple(session.approximations(entry.setpoint)) for entry in plan.entries
+        entry: tuple(control.session.approximations(entry.setpoint)) for entry in plan.entries
     }
-    engine = Engine(plan, session, clock)
     began: list[float] = []
     #: When the engine moved on to each entry, on the chair's clock.
     moved: dict[int, float] = {}
+    #: The session's engine, kept from its first event: the judge needs its clock origin
+    #: after the run, when the control no longer holds it.
+    engines: list[Engine] = []
 
     def heard(event: Event) -> None:
+        if not engines and control.engine is not None:
+            engines.append(control.engine)
         if isinstance(event, SessionStarted):
             began.append(clock.now())
         elif isinstance(event, StepStarted):
             moved.setdefault(event.index, clock.now())
 
-    engine.listen(heard)
-
     async def scenario() -> None:
         nonlocal ran_for
-        await session.connect()
-        script = asyncio.ensure_future(_live(engine, clock, sitter.actions(plan.total_s)))
+        await control.connect()
+        script = asyncio.ensure_future(_live(control, clock, sitter.actions(plan.total_s)))
         try:
-            result = await engine.run()
+            result = await control.run(program, plan, store=None, profile=None, listener=heard)
         finally:
             script.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -141,13 +146,14 @@ async def _run(
         ran_for = result.session_s
         # Let the chair finish settling, so the end state can be judged.
         await clock.sleep(model.timing.settle_cap_s + 1)
-        await session.close()
+        await control.session.close()
 
     await clock.run(scenario(), limit=plan.total_s + _SLACK_S)
+    started_at = engines[0].started_at if engines else clock.now()
     # Session time stands still while paused, so the session's origin on the chair's clock
     # moves on with each pause: from where it first was to where it ended up.
-    first = began[0] if began else engine.started_at
-    last = engine.started_at
+    first = began[0] if began else started_at
+    last = started_at
     if sitter.as_written:
         # Fidelity is the program's: judged for the chair's average sitter of the program as
         # written, left to follow it. Everyone is judged for safety.

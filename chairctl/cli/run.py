@@ -10,6 +10,7 @@ words say so, what the chair will do on its own, and how to stop it by hand.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 from collections.abc import Coroutine
@@ -27,7 +28,6 @@ from chairctl.cli.people import guest_option, personalisation_for, profile_optio
 from chairctl.clock import Clock, PacedClock, RealClock, ScaledClock, VirtualClock
 from chairctl.engine import (
     AdjustmentMade,
-    Engine,
     Event,
     FaultRaised,
     Finished,
@@ -46,15 +46,14 @@ from chairctl.program.library import find_program
 from chairctl.safety import RECLINE_WARNING
 from chairctl.safety.profile import Profile
 from chairctl.safety.screening import Screening, check_program_for
-from chairctl.services.chairs import ChairAddress, links_for, resolve_model
+from chairctl.services.chairs import ChairAddress, resolve_model
 from chairctl.services.endings import SessionEnding, left_to_itself
-from chairctl.services.faults import FaultMemory
 from chairctl.services.output import GuardedStream, QueuedStream, draining
 from chairctl.services.people import ProfileRefused, open_store
 from chairctl.services.safetext import escaped, plain
+from chairctl.services.session import ChairControl
 from chairctl.store import Store, check_allowance
-from chairctl.vocabulary import ChairctlError, ChairFault, ChairStatus, Unsupported
-from drivers.chair import ChairSession
+from chairctl.vocabulary import ChairctlError, ChairFault, ChairStatus
 from drivers.models import ChairModel
 from drivers.session import SessionConfig
 from simulator.faults import ScheduledFault, parse_fault
@@ -121,7 +120,7 @@ class _Progress:
     """The one line a person watches while the chair works."""
 
     plan: Plan
-    engine: Engine
+    control: ChairControl
     step: str = "preparing the chair (body scan)"
     notes: list[str] = field(default_factory=list)
 
@@ -142,15 +141,16 @@ class _Progress:
                 pass
 
     def render(self) -> Text:
-        total = self.engine.end_s or 1.0
-        done = min(self.engine.elapsed(), total)
+        engine = self.control.engine
+        total = (engine.end_s if engine is not None else 0.0) or self.plan.total_s or 1.0
+        done = min(engine.elapsed(), total) if engine is not None else 0.0
         width = 30
         filled = round(width * done / total)
         line = Text()
         line.append("█" * filled, style="green").append("░" * (width - filled), style="dim")
         line.append(f" {format_duration(total - done)} left  ", style="bold")
         line.append(plain(self.step))
-        if self.engine.paused:
+        if engine is not None and engine.paused:
             line.append("  (paused)", style="yellow")
         return line
 
@@ -184,20 +184,13 @@ async def _on(clock: Clock, work: Coroutine[Any, Any, T]) -> T:
     return await work
 
 
-def _preflight(program: Program, plan: Plan, session: ChairSession, console: Console) -> None:
+def _preflight(program: Program, plan: Plan, control: ChairControl, console: Console) -> None:
     """Show what the person must know before anything moves; refuse what cannot be done."""
     console.print(f"[bold]{escaped(program.name)}[/] — {format_duration(plan.total_s)}")
     for caution in program.cautions:
         console.print(f"[bold yellow]caution[/] {escaped(caution, newlines=True)}")
-    notes: dict[str, None] = {}
-    for adjustment in plan.adjustments:
-        notes[str(adjustment)] = None
-    for entry in plan.entries:
-        try:
-            for note in session.approximations(entry.setpoint):
-                notes[f"line {entry.line}: {note}"] = None
-        except Unsupported as error:
-            raise ChairctlError(f"line {entry.line}: this chair cannot run it: {error}") from None
+    notes = dict.fromkeys(str(adjustment) for adjustment in plan.adjustments)
+    notes |= dict.fromkeys(control.approximations(plan))
     for note in notes:
         console.print(f"[dim]• {escaped(note)}[/]")
     console.print("[dim]Keep the chair's remote within reach; Ctrl-C stops the chair safely.[/]")
@@ -217,112 +210,95 @@ async def _run(
     ending: SessionEnding,
     store: Store,
     profile: Profile | None,
-    profile_name: str | None,
     screening: Screening | None,
     fault_checked: bool,
 ) -> _Ended:
-    connection = links_for(address, model, clock)
-    if connection.simulated is not None:
-        for fault in faults:
-            connection.simulated.schedule(fault)
     config = SessionConfig()
     if isinstance(clock, ScaledClock):
         # The margin on the key gap is for jitter on the wire, which is real time: on a clock
         # running faster it must grow by the same factor, or the chair drops keys.
         config = SessionConfig(key_gap_margin_s=config.key_gap_margin_s * clock.factor)
-    shoulder = profile.shoulder_position if profile is not None else None
-    memory = FaultMemory(store, address)
-    session = ChairSession(
+    control = ChairControl(
+        address,
         model,
-        connection.links,
         clock,
+        store=store,
         config=config,
-        shoulder_position=shoulder,
-        on_event=memory.on_event,
+        shoulder_position=profile.shoulder_position if profile is not None else None,
     )
+    if control.simulated is not None:
+        for fault in faults:
+            control.simulated.schedule(fault)
     if profile is not None and screening is not None:
         console.print(
             f"[bold]For {escaped(profile.name)}:[/] {screening.caps.describe() or 'no caps'}"
         )
         for notice in screening.notices:
             console.print(f"[yellow]•[/] {notice}")
-    _preflight(program, plan, session, console)
-    engine = Engine(plan, session, clock)
-    loop = asyncio.get_running_loop()
-    stopping: set[asyncio.Task[None]] = set()
+    _preflight(program, plan, control, console)
 
     def stop(reason: str) -> None:
-        task = loop.create_task(engine.stop(reason))
-        stopping.add(task)
-        task.add_done_callback(stopping.discard)
+        # Before the session starts there is nothing to stop: connecting sends nothing, and
+        # the ending's reason is heard once the link is up.
+        if control.engine is not None:
+            control.request_stop(reason)
 
-    ending.install(loop, stop)
+    ending.install(asyncio.get_running_loop(), stop)
     try:
-        await _connect(session, memory, fault_checked=fault_checked)
+        await _connect(control, fault_checked=fault_checked)
         if ending.reason is not None:
             # Told to end before anything moved: connecting sends nothing.
             return _Ended(Outcome.STOPPED, True, ending.reason)
         # The session is logged as it runs: a process killed now leaves a row that the next
-        # start marks interrupted.
-        log = store.begin_session(
-            program.id,
-            program.name,
-            profile_name,
-            str(address),
-            plan.total_s,
-        )
-        engine.listen(log.on_event)
+        # start marks interrupted; the log's trouble, if any, arrives as a warning.
         if as_json:
 
             def write_event(event: Event) -> None:
                 events_out.write(json.dumps(event_json(event)) + "\n")
 
-            engine.listen(write_event)
-            result = await engine.run()
+            result = await control.run(
+                program, plan, store=store, profile=profile, listener=write_event
+            )
         else:
-            progress = _Progress(plan, engine)
-            engine.listen(progress.on_event)
+            progress = _Progress(plan, control)
             with Live(progress.render(), console=console, refresh_per_second=4) as live:
-                engine.listen(lambda _e: live.update(progress.render()))
-                result = await engine.run()
+
+                def show(event: Event) -> None:
+                    progress.on_event(event)
+                    live.update(progress.render())
+
+                result = await control.run(
+                    program, plan, store=store, profile=profile, listener=show
+                )
             if not console.is_terminal:
                 console.print()  # the last progress line ends without one off a terminal
             for note in progress.notes:
                 console.print(f"[yellow]•[/] {escaped(note)}")
-        # The chair is released by now; only then does the log (written on a thread of its
-        # own) get a bounded wait, and a log that could not be written is said once.
-        unlogged = await log.drain(clock)
-        if unlogged is not None:
-            console.print(plain(f"• The session log: {unlogged}", "yellow"))
         return _Ended(
             result.outcome,
             result.chair_safe,
             result.reason,
-            session.status,
-            clock.now() - session.status_at,
+            control.status,
+            clock.now() - control.session.status_at,
         )
     finally:
         ending.uninstall()
-        await session.close()
-        if memory.trouble is not None:
-            console.print(f"[yellow]•[/] {escaped(memory.trouble)}")
+        # The session's own end released the chair: closing sends nothing more.
+        await control.close(release=False)
+        if control.faults.trouble is not None:
+            console.print(f"[yellow]•[/] {escaped(control.faults.trouble)}")
 
 
-async def _connect(session: ChairSession, memory: FaultMemory, *, fault_checked: bool) -> None:
+async def _connect(control: ChairControl, *, fault_checked: bool) -> None:
     """Connect, sending nothing; refuse a chair in a fault, seen now or kept from before,
     unless the person says they checked it (then the fault is cleared on the chair too)."""
-    try:
-        await session.connect()
-    except ChairFault:
-        if not fault_checked:
-            raise
-    if fault_checked:
-        memory.forget()
-        await session.clear_fault()
+    if not fault_checked:
+        await control.connect()
         return
-    remembered = memory.recall(session)
-    if remembered is not None:
-        raise remembered
+    with contextlib.suppress(ChairFault):
+        await control.session.connect()
+    control.faults.forget()
+    await control.clear_fault()
 
 
 @click.command()
@@ -443,7 +419,6 @@ def run(
                         ending=ending,
                         store=store,
                         profile=profile,
-                        profile_name=profile_name,
                         screening=screening,
                         fault_checked=fault_checked,
                     ),

@@ -29,7 +29,7 @@ from chairctl.store import Store, check_allowance
 from chairctl.vocabulary import ChairctlError, ChairStatus, LinkError, Region, Unsupported
 from drivers.chair import ChairSession
 from drivers.models import ChairModel
-from drivers.session import EventKind, LinkState, SessionEvent
+from drivers.session import EventKind, LinkState, SessionConfig, SessionEvent
 from simulator.chair import SimulatedChair
 
 
@@ -78,6 +78,9 @@ class ChairControl:
         on_link: Callable[[SessionEvent], None] | None = None,
         on_stop: Callable[[StopState], None] | None = None,
         store: Store | None = None,
+        config: SessionConfig | None = None,
+        shoulder_position: float | None = None,
+        connection: Connection | None = None,
     ) -> None:
         self.address = address
         self.model = model
@@ -85,10 +88,19 @@ class ChairControl:
         self.title = chair_title(address, model)
         self._on_link = on_link
         self._on_stop = on_stop
-        self.connection: Connection = links_for(address, model, clock)
+        #: The links to the chair: ``address``'s own, unless the caller built them (a check
+        #: reaches a simulated chair with a body of its choosing).
+        self.connection: Connection = connection or links_for(address, model, clock)
         #: This chair's latched faults, kept beyond this process.
         self.faults = FaultMemory(store, address)
-        self.session = ChairSession(model, self.connection.links, clock, on_event=self._link_event)
+        self.session = ChairSession(
+            model,
+            self.connection.links,
+            clock,
+            config=config,
+            shoulder_position=shoulder_position,
+            on_event=self._link_event,
+        )
         self.engine: Engine | None = None
         self._ended: asyncio.Future[Result] | None = None
         self.stop_state = StopState.IDLE
@@ -159,10 +171,13 @@ class ChairControl:
         """The user's word that the chair's fault is dealt with."""
         await self.session.clear_fault()
 
-    async def close(self) -> None:
-        """Stop the chair (when there is anything to stop) and close the link."""
+    async def close(self, *, release: bool = True) -> None:
+        """Stop the chair (when there is anything to stop) and close the link.
+
+        ``release=False`` when the last session's own end released the chair already and
+        nothing else moved it since (a command that ran one session and exits)."""
         try:
-            if self.link_state is LinkState.CONNECTED or self.engine is not None:
+            if self.engine is not None or (release and self.link_state is LinkState.CONNECTED):
                 await self.stop()
         finally:
             await self.session.close()
