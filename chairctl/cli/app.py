@@ -15,7 +15,6 @@ from chairctl.cli.people import profile_option
 from chairctl.cli.programs import list_library, schema, show, validate
 from chairctl.services.chairs import ChairAddress
 
-
 #: The entry-point group through which a front end offers itself to plain ``chairctl``: the
 #: command line never imports the app; the app registers ``app`` here (pyproject.toml).
 FRONT_ENDS: Final = "chairctl.front_ends"

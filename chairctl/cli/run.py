@@ -41,11 +41,12 @@ from chairctl.engine import (
     Warned,
 )
 from chairctl.plan import Plan, compile_program
+from chairctl.plan.suitability import check_program_for
 from chairctl.program import Program, format_duration, load_program
 from chairctl.program.library import find_program
 from chairctl.safety import RECLINE_WARNING
 from chairctl.safety.profile import Profile
-from chairctl.safety.screening import Screening, check_program_for
+from chairctl.safety.screening import Screening
 from chairctl.services.chairs import ChairAddress, resolve_model
 from chairctl.services.endings import SessionEnding, left_to_itself
 from chairctl.services.output import GuardedStream, QueuedStream, draining

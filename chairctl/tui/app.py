@@ -35,6 +35,7 @@ from textual.widgets import Input, TextArea
 from chairctl.clock import Clock, RealClock
 from chairctl.engine import Event
 from chairctl.plan import AS_WRITTEN, Personalisation, Plan
+from chairctl.plan.suitability import check_program_for
 from chairctl.program import Program
 from chairctl.safety import RECLINE_WARNING
 from chairctl.safety.profile import (
@@ -44,7 +45,7 @@ from chairctl.safety.profile import (
     guest_profile,
     is_guest,
 )
-from chairctl.safety.screening import Screening, check_program_for, screen, screen_guest
+from chairctl.safety.screening import Screening, screen, screen_guest
 from chairctl.services.chairs import ChairAddress, parse_chair, resolve_model
 from chairctl.services.endings import SessionEnding
 from chairctl.services.people import load_profile, open_store

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from chairctl.cli import main
+from chairctl.plan.suitability import check_program_for
 from chairctl.program import load_program
 from chairctl.program.library import library_dir
 from chairctl.safety.profile import Condition, HealthScreening, Profile
-from chairctl.safety.screening import check_program_for, screen
+from chairctl.safety.screening import screen
 from chairctl.store import Store, database_path
 
 LIBRARY = {path.stem: load_program(path) for path in sorted(library_dir().glob("*.yaml"))}

@@ -30,9 +30,10 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from chairctl.plan import AS_WRITTEN, Personalisation, Plan, compile_program
+from chairctl.plan.suitability import check_program_for
 from chairctl.program import Category, Program, format_duration, load_program, total_seconds
 from chairctl.program.library import library_dir
-from chairctl.safety.screening import Screening, check_program_for
+from chairctl.safety.screening import Screening
 from chairctl.services.safetext import plain, printable
 from chairctl.tui.widgets.body_figure import BodyFigure
 from chairctl.tui.widgets.plan_timeline import PlanTimeline
