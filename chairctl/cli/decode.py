@@ -80,6 +80,8 @@ def status_json(status: ChairStatus) -> dict[str, Any]:
         "zero_g": status.zero_g,
         "has_3d": status.has_3d,
         "has_leg_extension": status.has_leg_extension,
+        "anion": status.anion,
+        "mode_3d": status.mode_3d,
     }
 
 

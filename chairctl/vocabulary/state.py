@@ -154,6 +154,15 @@ class ChairStatus(BaseModel):
         description="The shoulder line the chair's own body scan found, in carriage positions; "
         "None when the chair does not report one (or has not scanned).",
     )
+    anion: bool | None = Field(
+        None, description="The anion (ionizer) is on; None when the chair does not report one."
+    )
+    mode_3d: int | None = Field(
+        None,
+        ge=0,
+        description="The chair's own 3D program number (1 is its 3D-1), 0 for none; None when "
+        "the chair does not report one. While it runs the rollers work with no technique shown.",
+    )
 
     @property
     def actuators_moving(self) -> bool:

@@ -78,6 +78,33 @@ TECHNIQUE_CODES: Final[Mapping[Technique, int]] = MappingProxyType(
 )
 
 
+#: Which reading of the status frame a chair's firmware follows (``protocol.status_map``).
+#: ``firmware``: the RT6923 mainboard's encoder (``Main_Send``, ``Main_BlueToothSend``), which
+#: real RT8600S/Infinity captures follow: program 11 is 3D, b1 bit 1 is never set.
+#: ``ios-app``: the vendor's 2015 iOS decoder (``RTBleConnector.m``): programs 8..11 are the
+#: downloaded programs 1..4 and 12 is 3D; b1 bit 1 set means the leg rest does not extend.
+StatusMap = Literal["firmware", "ios-app"]
+
+#: Program codes (b13 bits 2..5) whose meaning each status map fixes for every chair that
+#: follows it; codes 1..6 are the model's built-in programs.
+PROGRAM_TABLES: Final[Mapping[StatusMap, Mapping[int, str]]] = MappingProxyType(
+    {
+        # RT6923 main.c: 7 << 2 for any other running mode, 0x0B << 2 for its 3D main mode.
+        "firmware": MappingProxyType({7: "manual", 11: "3d"}),
+        "ios-app": MappingProxyType(
+            {
+                7: "manual",
+                8: "network 1",
+                9: "network 2",
+                10: "network 3",
+                11: "network 4",
+                12: "3d",
+            }
+        ),
+    }
+)
+
+
 class StatusForm(Strict):
     """One shape of status frame a chair sends on one kind of link."""
 
@@ -95,6 +122,12 @@ class RongtaiProtocol(Strict):
     )
     status_forms: dict[Literal["ble", "wired"], StatusForm] = Field(
         description="The status frame the chair sends on each kind of link."
+    )
+    status_map: StatusMap = Field(
+        "firmware",
+        description="Which reading of the status frame the chair follows: 'firmware' (the "
+        "mainboard firmware and real RT8600S captures: program 11 is 3D) or 'ios-app' (the "
+        "vendor's older iOS app: programs 8..11 are downloaded programs, 12 is 3D).",
     )
 
     @field_validator("device_byte")
@@ -243,7 +276,8 @@ class RongtaiModel(ModelBase):
         programs = [p.status_code for p in self.keys.auto_programs]
         if len(programs) != len(set(programs)):
             raise ValueError("two auto programs share a status code")
-        # In the Rongtai status frame, program codes 7..12 mean manual, network and 3D modes.
+        # In the Rongtai status frame, codes from 7 up are the manual, 3D (and, on chairs
+        # following the iOS app's table, downloaded) modes.
         if any(code > 6 for code in programs):
             raise ValueError("rongtai-h10 auto programs have status codes 1..6")
         return self

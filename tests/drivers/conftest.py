@@ -25,6 +25,11 @@ class Capture:
     frame: bytes
     note: str
 
+    @property
+    def decodes(self) -> bool:
+        """False for a frame the corpus says chairctl must refuse (``refused=``)."""
+        return "refused=" not in self.note
+
 
 def _load_captures() -> list[Capture]:
     captures = []

@@ -229,7 +229,8 @@ def test_a_damaged_tuya_length_no_longer_holds_back_the_frames_inside_it() -> No
 def test_rongtai_ble_form_is_back_in_step_at_the_next_frame(
     captures: list[Capture], model: ChairModel
 ) -> None:
-    stream = Stream([c.frame for c in captures] * 2)
+    # The six captures protocols.md quotes: every byte of a larger corpus costs quadratic time.
+    stream = Stream([c.frame for c in captures[:6]] * 2)
     tried = check_frame_by_frame(
         stream,
         lambda: RongtaiDecoder(model),  # type: ignore[arg-type,return-value]

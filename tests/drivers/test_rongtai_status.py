@@ -25,10 +25,11 @@ if TYPE_CHECKING:
     from conftest import Capture
 
 Z = AirbagZone
-# What all six captures share: a chair with 3D and a leg extension, b12 preset code 3.
-CHAIR = {"has_3d": True, "has_leg_extension": True, "preset_minutes": 30}
+# What the first six captures share: a chair with 3D, b12 preset code 3, the anion off and
+# no 3D program. b1 bit 1 is clear in every real frame: it says nothing about a leg extension.
+CHAIR = {"has_3d": True, "preset_minutes": 30, "anion": False, "mode_3d": 0}
 
-# The captures in file order, as protocols.md 1.5/1.6 and each note read them.
+# The first six captures in file order, every field as protocols.md 1.5/1.6 read them.
 GOLDEN = [
     # idle: state 0, 9*128+0x30 = 1200 s (the 20-minute default); b8 0x2b -> position 11
     ChairStatus(width=Width.WIDE, intensity=5, roller_position=11, remaining_s=1200, **CHAIR),
@@ -132,8 +133,9 @@ def with_field(index: int, value: int, fields: bytes = BASE) -> bytes:
     return checked(bytes(changed))
 
 
-def test_the_test_data_holds_the_six_captures(captures: list[Capture]) -> None:
-    assert len(captures) == len(GOLDEN) == 6
+def test_the_test_data_begins_with_the_six_captures(captures: list[Capture]) -> None:
+    assert len(GOLDEN) == 6
+    assert all(capture.decodes for capture in captures[: len(GOLDEN)])
 
 
 @pytest.mark.parametrize("index", range(len(GOLDEN)))
@@ -143,27 +145,10 @@ def test_captures_decode_to_every_field_their_notes_say(
     assert decode_status(captures[index].frame, model) == GOLDEN[index]
 
 
-def test_captures_match_the_notes_beside_them(captures: list[Capture], model: ChairModel) -> None:
-    # A second reading, straight from the note text, so the expectations cannot drift from it.
-    statuses = [decode_status(c.frame, model) for c in captures]
-    assert statuses[0].work_state is WorkState.STANDBY
-    assert statuses[0].remaining_s == 1200
-    assert statuses[1].work_state is WorkState.WAITING
-    assert statuses[2].technique is Technique.KNEAD
-    assert statuses[2].intensity == 5
-    assert statuses[2].remaining_s == 816
-    assert statuses[3].heat is False
-    assert statuses[3].remaining_s == 1778
-    assert statuses[3].preset_minutes == 30
-    assert statuses[4].airbag_program == {Z.ARMS, Z.SHOULDERS}
-    assert statuses[5].airbag_program == {Z.CALVES, Z.FEET}
-    assert Z.FEET in statuses[5].airbags_active
-
-
 def test_the_eighteen_byte_form_decodes_like_the_checked_form(
     captures: list[Capture], model: ChairModel
 ) -> None:
-    for capture, expected in zip(captures, GOLDEN, strict=True):
+    for capture, expected in zip(captures[: len(GOLDEN)], GOLDEN, strict=True):
         fields = capture.frame[1:15]
         # b15 carries stretch/tapping/LED bits and b16 is 0; neither changes the status.
         unchecked = b"\xf0" + fields + b"\x2a\x00" + b"\xf1"
@@ -271,23 +256,30 @@ def test_chair_technique_labels() -> None:
 
 
 @pytest.mark.parametrize(
-    ("b1", "has_3d", "has_leg_extension", "running"),
-    [
-        (0x00, False, True, False),
-        (0x01, True, True, False),
-        (0x02, False, False, False),  # bit 1 set means the chair has NO extension
-        (0x43, True, False, True),
-    ],
+    ("b1", "has_3d", "running"),
+    [(0x00, False, False), (0x01, True, False), (0x02, False, False), (0x43, True, True)],
 )
-def test_b1_flags(
-    b1: int, has_3d: bool, has_leg_extension: bool, running: bool, model: ChairModel
-) -> None:
+def test_b1_flags(b1: int, has_3d: bool, running: bool, model: ChairModel) -> None:
     status = decode_status(with_field(1, b1), model)
-    assert (status.has_3d, status.has_leg_extension, status.running) == (
-        has_3d,
-        has_leg_extension,
-        running,
-    )
+    assert (status.has_3d, status.running) == (has_3d, running)
+    # The RT6923 firmware never sets bit 1 (its heat-degree bits are commented out), and no
+    # real RT8600S frame has it: a chair following the firmware reports no leg extension.
+    assert status.has_leg_extension is False
+
+
+def _ios_app(model: ChairModel) -> ChairModel:
+    """``model`` as a chair whose firmware follows the vendor's iOS app's status map."""
+    protocol = model.protocol.model_copy(update={"status_map": "ios-app"})
+    return model.model_copy(update={"protocol": protocol})
+
+
+@pytest.mark.parametrize(("b1", "has_leg_extension"), [(0x40, True), (0x42, False)])
+def test_b1_bit_1_is_the_leg_extension_only_on_the_ios_app_s_map(
+    b1: int, has_leg_extension: bool, model: ChairModel
+) -> None:
+    # RTBleConnector.m: bit 1 set means the chair has NO leg-rest extension.
+    status = decode_status(with_field(1, b1), _ios_app(model))
+    assert status.has_leg_extension is has_leg_extension
 
 
 @pytest.mark.parametrize(
@@ -328,7 +320,23 @@ def test_values_the_protocol_leaves_undefined_are_refused(
 
 def test_airbag_level_and_intensity(model: ChairModel) -> None:
     assert decode_status(with_field(3, 0x45), model).airbag_level == 5  # bit 6 is the anion
-    assert decode_status(with_field(14, 0x3B), model).intensity == 3  # bits 3..5: 3D technique
+    assert decode_status(with_field(14, 0x3B), model).intensity == 3  # bits 3..5: 3D program
+
+
+@pytest.mark.parametrize(("b3", "anion", "level"), [(0x42, True, 2), (0x02, False, 2)])
+def test_the_anion_is_b3_bit_6(b3: int, anion: bool, level: int, model: ChairModel) -> None:
+    # RT6923 Main_Send: b3 bit 6 is bOzonEnable; the HA integration's "ionizer" captures agree.
+    status = decode_status(with_field(3, b3), model)
+    assert (status.anion, status.airbag_level) == (anion, level)
+
+
+@pytest.mark.parametrize(("b14", "program", "strength"), [(0x0D, 1, 5), (0x13, 2, 3), (0x05, 0, 5)])
+def test_the_3d_program_is_b14_bits_3_to_5(
+    b14: int, program: int, strength: int, model: ChairModel
+) -> None:
+    # RT6923 Main_Send: (nKeyAxisStrength + 1) in bits 0-2, 3D-1..3D-3 as 1..3 << 3.
+    status = decode_status(with_field(14, b14), model)
+    assert (status.mode_3d, status.intensity) == (program, strength)
 
 
 @pytest.mark.parametrize(
@@ -417,11 +425,11 @@ def test_preset_minutes(code: int, minutes: int | None, model: ChairModel) -> No
         (5, "neck and shoulders"),
         (6, "back and waist"),
         (7, "manual"),
-        (8, "network 1"),
-        (9, "network 2"),
-        (10, "network 3"),
-        (11, "network 4"),
-        (12, "3d"),
+        (8, "program 8"),
+        (9, "program 9"),
+        (10, "program 10"),
+        (11, "3d"),  # the firmware's 0x0B << 2, and the real 3D capture's b13 0x2d
+        (12, "program 12"),
         (13, "program 13"),
     ],
 )
@@ -429,6 +437,15 @@ def test_program_codes(code: int, name: str | None, model: ChairModel) -> None:
     status = decode_status(with_field(13, code << 2 | 0x01), model)  # bits 0..1: direction
     assert status.program == name
     assert status.program_code == code
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [(7, "manual"), (8, "network 1"), (10, "network 3"), (11, "network 4"), (12, "3d")],
+)
+def test_program_codes_of_the_ios_app_s_table(code: int, name: str, model: ChairModel) -> None:
+    status = decode_status(with_field(13, code << 2), _ios_app(model))
+    assert status.program == name
 
 
 def test_program_names_come_from_the_model(model: ChairModel) -> None:
@@ -472,6 +489,14 @@ def test_actuators_and_zero_g(
 def test_roller_position_and_body_scan(model: ChairModel) -> None:
     assert decode_status(with_field(8, 0x3F), model).roller_position == 31
     assert decode_status(with_field(9, 0x14), model).body_scan == 0x14
+
+
+@pytest.mark.parametrize("b9", [0x14, 0x1A, 0x3F, 0x40])
+def test_no_shoulder_line_is_read_from_the_body_scan_byte(b9: int, model: ChairModel) -> None:
+    # No real frame has b9's "scan succeeded" bit, the RT6923 never sets it, and neither
+    # source gives bits 0-3 as a carriage position: placing rollers on such a reading could
+    # put the neck anywhere in the scan window.
+    assert decode_status(with_field(9, b9), model).shoulder_position is None
 
 
 def _reason(frame: bytes, model: ChairModel) -> str | None:

@@ -6,7 +6,7 @@ a byte stream (:class:`StatusDecoder`). Pure code: no I/O, no clock. See
 ``docs/protocols/rongtai.md``.
 """
 
-from drivers.models.rongtai import TECHNIQUE_LABELS
+from drivers.models.rongtai import PROGRAM_TABLES, TECHNIQUE_LABELS
 from drivers.protocols.rongtai.frames import (
     CHECKED_LENGTH,
     DEFAULT_DEVICE_BYTE,
@@ -20,7 +20,7 @@ from drivers.protocols.rongtai.frames import (
     status_fields,
 )
 from drivers.protocols.rongtai.status import (
-    PROTOCOL_PROGRAMS,
+    PROGRAM_3D,
     StatusCodes,
     decode_fields,
     decode_status,
@@ -33,7 +33,8 @@ __all__ = [
     "DEFAULT_DEVICE_BYTE",
     "EOI",
     "FORBIDDEN_DEVICE_BYTES",
-    "PROTOCOL_PROGRAMS",
+    "PROGRAM_3D",
+    "PROGRAM_TABLES",
     "SOI",
     "STATUS_LENGTHS",
     "TECHNIQUE_LABELS",

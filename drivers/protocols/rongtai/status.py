@@ -1,9 +1,10 @@
 """Decoding of Rongtai H10 status fields (b1..b14) into a :class:`ChairStatus`.
 
 The bit layout is the protocol family's; what the numbers mean on one chair (which of our
-techniques a technique code is, what a built-in program is called) comes from its model file.
-A value :class:`ChairStatus` cannot hold faithfully (an undefined work state, a speed of 7)
-refuses the frame: guessing would hand the driver a state the chair is not in.
+techniques a technique code is, what a built-in program is called, which program table its
+firmware follows) comes from its model file. A value :class:`ChairStatus` cannot hold
+faithfully (an undefined work state, a speed of 7) refuses the frame: guessing would hand the
+driver a state the chair is not in.
 """
 
 from __future__ import annotations
@@ -23,21 +24,12 @@ from chairctl.vocabulary import (
     Width,
     WorkState,
 )
-from drivers.models.rongtai import TECHNIQUE_LABELS, RongtaiModel
+from drivers.models.rongtai import PROGRAM_TABLES, TECHNIQUE_LABELS, RongtaiModel, StatusMap
 from drivers.protocols.rongtai.frames import STATUS_FIELDS, status_fields
 
-#: Program codes (b13 bits 2..5) whose meaning the protocol fixes for every chair of the
-#: family; codes 1..6 are the model's built-in programs.
-PROTOCOL_PROGRAMS: Final[Mapping[int, str]] = MappingProxyType(
-    {
-        7: "manual",
-        8: "network 1",
-        9: "network 2",
-        10: "network 3",
-        11: "network 4",
-        12: "3d",
-    }
-)
+#: The name of the 3D program in every program table: the rollers work while the technique
+#: field reads 0 (RT6923 ``Main_Send``: "in 3D the technique is shown as stopped").
+PROGRAM_3D: Final = "3d"
 
 _WORK_STATES: Final = (
     WorkState.STANDBY,
@@ -78,10 +70,12 @@ MAX_LEVEL: Final = 5
 
 @dataclass(frozen=True)
 class StatusCodes:
-    """The model-specific meaning of status numbers: technique codes and program codes."""
+    """The model-specific meaning of status numbers: technique codes, program codes and the
+    status map the chair's firmware follows."""
 
     techniques: Mapping[int, Technique]
     programs: Mapping[int, str]
+    status_map: StatusMap = "firmware"
 
     @classmethod
     def of(cls, model: RongtaiModel) -> StatusCodes:
@@ -93,14 +87,15 @@ class StatusCodes:
             programs=MappingProxyType(
                 {program.status_code: program.name for program in model.keys.auto_programs}
             ),
+            status_map=model.protocol.status_map,
         )
 
     def program_name(self, code: int) -> str | None:
         """The name of program ``code``; None for 0 (no program)."""
         if code == 0:
             return None
-        # The protocol's fixed codes win over a model that claims one of them by mistake.
-        fixed = PROTOCOL_PROGRAMS.get(code)
+        # The table's fixed codes win over a model that claims one of them by mistake.
+        fixed = PROGRAM_TABLES[self.status_map].get(code)
         if fixed is not None:
             return fixed
         return self.programs.get(code, f"program {code}")
@@ -185,17 +180,23 @@ def decode_fields(fields: bytes, codes: StatusCodes) -> ChairStatus:
         error_code=timer if fault else None,
         program=codes.program_name(program_code),
         program_code=program_code,
+        # b9 is kept raw: bit 6 while the body scan runs. The shoulder line it found is not
+        # read from it: no real frame shows the "scan succeeded" bit (4), the RT6923 firmware
+        # never sets it and clears b9 after the scan, and neither source gives bits 0-3 as a
+        # carriage position (the iOS app reads them as a scale around the window's middle).
         body_scan=b9,
-        # b9 bit 4: the scan succeeded; bits 0-3 where it found the shoulder line, read as a
-        # carriage position [assumed: the field map names the field, not its unit].
-        shoulder_position=float(_bits(b9, 0, 4)) if _flag(b9, 4) else None,
         backrest=_motion("backrest", _bits(b10, 0, 2)),
         leg_rest=_motion("leg-rest", _bits(b10, 2, 2)),
         slide=_motion("slide", _bits(b10, 4, 2)),
         zero_g=_flag(b10, 6),
         has_3d=_flag(b1, 0),
-        # The chair sets this bit when it LACKS the extension.
-        has_leg_extension=not _flag(b1, 1),
+        # Only the iOS app's map gives b1 bit 1 a meaning (set: the leg rest does NOT
+        # extend); the RT6923 firmware leaves it clear, as every real RT8600S frame has it.
+        has_leg_extension=codes.status_map == "ios-app" and not _flag(b1, 1),
+        # b3 bit 6: the anion (ozone) generator, bOzonEnable in the firmware.
+        anion=_flag(b3, 6),
+        # b14 bits 3-5: the 3D program (1..3 on the RT6923, up to 7 in the iOS app's map).
+        mode_3d=_bits(b14, 3, 3),
     )
 
 
