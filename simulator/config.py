@@ -48,6 +48,3 @@ class ChairOptions:
     verify_key_checksum: bool = True
     #: Seed of the byte corruption fault, so a corrupted run is repeatable.
     seed: int = 0
-    #: Report where the body scan found the shoulder line (a Rongtai chair's b9). Off: a
-    #: chair whose status does not say, as some variants may not.
-    reports_body_scan: bool = True

@@ -73,16 +73,11 @@ class ErrorCode(IntEnum):
     FOOT_ROLLER_OVERLOAD = 24
 
 
-def airbag_program_bits(zones: frozenset[AirbagZone], every_zone: frozenset[AirbagZone]) -> int:
-    """b12 bits 2-6 (shifted down) for an airbag program working ``zones``.
-
-    A program that works every zone the chair has is the full-body program (one bit, as a
-    captured frame shows); otherwise each body part with a zone in the program lights its bit.
-    """
-    if not zones:
-        return 0
-    if every_zone and zones >= every_zone:
-        return 1 << AIRBAG_PROGRAM_FULL_BODY
+def airbag_program_bits(zones: frozenset[AirbagZone]) -> int:
+    """b12 bits 2-5 (shifted down) for an airbag program of group keys working ``zones``:
+    each body part with a zone in the program lights its bit. The firmware ORs the groups
+    (``nKeyAirBagLocate |= ...``), so even all of them is not the full-body program, bit 6,
+    which only a built-in program selects."""
     bits = 0
     for bit, part in AIRBAG_PROGRAM_BITS:
         if zones & part:

@@ -8,6 +8,10 @@ any state --fault--> fault (error code latched) --POWER--> standby
 Keys are edge events, one per frame (protocols.md 1.3, 1.7). Numbers come from the chair
 model: key codes, session default, idle and settle timeouts, actuator watchdog. Every timeout
 is one clock timer armed when its state is entered, so the board never polls.
+
+A built-in program does what the RT6923's ``Main_Start_Auto`` does and real RT8600S frames
+show: it switches to the full-body airbag program, turns the foot roller on (its speed shown
+as "auto") and moves the slide toward the massage position.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from chairctl.vocabulary import (
 from drivers.models.rongtai import RongtaiModel
 from simulator.config import ChairOptions
 from simulator.physics.body import Body
+from simulator.physics.motion import Path, Polyline
+from simulator.physics.parts import Actuator
 from simulator.rongtai.codes import ErrorCode
 from simulator.rongtai.frames import KEY_NONE
 from simulator.rongtai.keymap import (
@@ -53,7 +59,13 @@ from simulator.rongtai.keymap import (
 )
 from simulator.rongtai.posture import PostureControl
 from simulator.timers import NamedTimers
-from simulator.trace import RollerActivity
+from simulator.trace import Channel, RollerActivity
+
+#: How long the slide takes to its massage position and back [assumed: no source gives it; a
+#: real frame shows it moving within a second of a program's start].
+SLIDE_TRAVEL_S = 8.0
+#: The foot-roller speed a program starts it at (RT6923 ``Main_Start_Auto``: PWM 2 if off).
+AUTO_FOOT_SPEED = 2
 
 
 class Phase(Enum):
@@ -101,10 +113,15 @@ class Session:
     technique: SelectTechnique | None = None
     auto: int | None = None
     airbag_groups: list[int] = field(default_factory=list)
+    #: The full-body airbag program (b12 bit 6) a built-in program switched to: every group
+    #: works, and a group key leaves it for that group alone (RT6923: AIRBAG_LOCATE_AUTO).
+    airbag_full: bool = False
     foot_speed: int = 0
     #: Where partial and point massage centre, in carriage units.
     focus: float | None = None
     walk: ActuatorMotion = ActuatorMotion.STOPPED
+    #: The foot roller runs as a built-in program set it: its status shows speed 0, "auto".
+    foot_auto: bool = False
 
 
 @dataclass
@@ -153,6 +170,10 @@ class Mainboard:
         self.posture = PostureControl(
             clock, body, options, model.mechanics.actuator_timeout_s, self._fault
         )
+        #: The slide (or zero-G) actuator, which only the built-in programs drive here:
+        #: "up" is its way home, as b10 bits 4-5 report it. Not a part of the person's posture.
+        path: Channel[Path] = Channel(clock.now(), Polyline.hold(clock.now(), 0.0))
+        self.slide = Actuator(path, SLIDE_TRAVEL_S, up_is_home=True)
 
     # -- keys -------------------------------------------------------------------------------
 
@@ -214,6 +235,7 @@ class Mainboard:
                 session.technique = self._auto_technique()
                 self._start_running(now)
                 self._refresh_rollers(now)
+                self._auto_program(now)
             case CycleStrength():
                 settings.strength = settings.strength % self.model.intensity_levels + 1
                 self._refresh_rollers(now)
@@ -231,6 +253,11 @@ class Mainboard:
                 self.body.heater.switch(now, not self.body.heater.on)
             case ToggleAirbagGroup(index=index):
                 groups = session.airbag_groups
+                if session.airbag_full:
+                    # The firmware's working state: from the full-body program a group key
+                    # clears it, then selects its own group.
+                    session.airbag_full = False
+                    groups.clear()
                 if index in groups:
                     groups.remove(index)
                 else:
@@ -243,9 +270,11 @@ class Mainboard:
                 self._refresh_airbags(now)
             case AirbagOff():
                 session.airbag_groups.clear()
+                session.airbag_full = False
                 self._refresh_airbags(now)
             case SetFootRoller(speed=speed):
                 session.foot_speed = speed
+                session.foot_auto = False
                 if speed:
                     self._start_running(now)
                 self._refresh_foot(now)
@@ -335,6 +364,7 @@ class Mainboard:
             body.depth.move_to(now, 0.0),
             body.airbags.vent(now),
             *self.posture.home(now),
+            self._slide_home(now),
         ]
         self._settle_until = max(done)
         cap = now + self.model.timing.settle_cap_s
@@ -348,6 +378,7 @@ class Mainboard:
             body.carriage.stop(now)
             body.depth.stop(now)
             self.posture.stop_all(now)
+            self.slide.stop(now)
         self._standby(now)
 
     def _standby(self, now: float) -> None:
@@ -375,6 +406,7 @@ class Mainboard:
         body.foot_roller(now, 0)
         # No actuator is driven after a fault, not even home: it may be pressing on someone.
         self.posture.stop_all(now)
+        self.slide.stop(now)
 
     # -- faults from outside ----------------------------------------------------------------
 
@@ -387,6 +419,27 @@ class Mainboard:
         self.posture.fail_limit_switches(self.clock.now())
 
     # -- rollers, airbags, foot roller ------------------------------------------------------
+
+    def _auto_program(self, now: float) -> None:
+        """What starting a built-in program does besides the rollers (RT6923
+        ``Main_Start_Auto``; real frames of auto programs show each: b12 0x40 with airbags
+        working, b2 bit 5 with b6 speed mostly 0, b10 0x20)."""
+        session = self.session
+        session.airbag_groups = list(range(len(self.airbag_groups)))
+        session.airbag_full = bool(self.airbag_groups)
+        self._refresh_airbags(now)
+        if not session.foot_speed and self.model.keys.foot_roller:
+            session.foot_speed = min(AUTO_FOOT_SPEED, len(self.model.keys.foot_roller))
+            session.foot_auto = True
+            self._refresh_foot(now)
+        if self.slide.at(now) < 1.0:
+            self.slide.drive(now, ActuatorMotion.DOWN)
+
+    def _slide_home(self, now: float) -> float:
+        """Drive the slide home if it is away; when it gets there."""
+        if self.slide.at(now) > 0 or self.slide.motion(now) is not ActuatorMotion.STOPPED:
+            return self.slide.drive(now, ActuatorMotion.UP)
+        return now
 
     def _auto_technique(self) -> SelectTechnique:
         techniques = self.model.keys.techniques

@@ -161,7 +161,8 @@ _FIELDS: Final[tuple[tuple[int, int, int, str], ...]] = (
     (7, 0, 4, "work_state"),
     (7, 4, 3, "airbags_b7"),
     (8, 0, 5, "roller_position"),
-    (8, 5, 2, "b8_spare"),
+    (8, 5, 1, "first_zero_g"),
+    (8, 6, 1, "second_zero_g"),
     (9, 0, 4, "scan_position"),
     (9, 4, 1, "scan_succeeded"),
     (9, 5, 1, "shoulder_adjustable"),
@@ -179,7 +180,11 @@ _FIELDS: Final[tuple[tuple[int, int, int, str], ...]] = (
     (14, 0, 3, "strength"),
     (14, 3, 3, "technique_3d"),
     (14, 6, 1, "b14_spare"),
-    (15, 0, 7, "b15"),
+    (15, 0, 2, "stretch_vigour"),
+    (15, 2, 1, "led_on"),
+    (15, 3, 2, "knead_turn"),
+    (15, 5, 1, "tapping_off"),
+    (15, 6, 1, "b15_spare"),
     (16, 0, 7, "b16"),
 )
 _TIMER_MAX: Final = (0x1F << 7) | 0x7F
@@ -194,7 +199,7 @@ class StatusImage:
     """The content of one status frame, field by field (protocols.md section 1.5).
 
     Numbers are the protocol's own codes; :mod:`simulator.rongtai.codes` maps them to the
-    vocabulary. ``*_spare`` fields and ``b11``/``b15``/``b16`` hold bits the field map leaves
+    vocabulary. ``*_spare`` fields and ``b11``/``b16`` hold bits the field map leaves
     undocumented (or that nothing here acts on), kept so real frames round-trip byte for byte.
     """
 
@@ -220,7 +225,10 @@ class StatusImage:
     #: Airbags inflating, b7 bits 4-6 (shifted down): shoulder, back/waist, neck.
     airbags_b7: int = 0
     roller_position: int = 0
-    b8_spare: int = 0
+    #: b8 bit 5: the first zero-gravity position is reached (RT6923 ``isFIRSTZeroPosition``);
+    #: bit 6: the second. Every real RT8600S frame has bit 5 set, in every state.
+    first_zero_g: bool = False
+    second_zero_g: bool = False
     scan_position: int = 0
     scan_succeeded: bool = False
     shoulder_adjustable: bool = False
@@ -240,7 +248,14 @@ class StatusImage:
     strength: int = 0
     technique_3d: int = 0
     b14_spare: int = 0
-    b15: int = 0
+    #: b15, the wired form only (RT6923 ``Main_Send``): stretch vigour, the LED, the knead
+    #: direction while kneading, and bit 5 while the tapping toggle is off (the firmware's
+    #: default: it taps, rather than pressing, where a program asks for tapping).
+    stretch_vigour: int = 0
+    led_on: bool = False
+    knead_turn: int = 0
+    tapping_off: bool = False
+    b15_spare: bool = False
     b16: int = 0
 
     def body(self) -> bytes:
@@ -259,7 +274,7 @@ class StatusImage:
         return bytes(out[1:])
 
     def encode(self, layout: Layout) -> bytes:
-        """The frame in ``layout``: BLE drops ``b15``/``b16`` and adds the checksum."""
+        """The frame in ``layout``: BLE drops b15/b16 and adds the checksum."""
         body = self.body()
         if layout is Layout.BLE:
             head = body[:14]

@@ -14,6 +14,7 @@ from chairctl.vocabulary import AirbagZone, MassageRange
 from simulator.rongtai.codes import (
     AIRBAG_BITS_B6,
     AIRBAG_BITS_B7,
+    AIRBAG_PROGRAM_FULL_BODY,
     DIRECTION_DOWN,
     DIRECTION_UP,
     MANUAL_PROGRAM,
@@ -27,8 +28,9 @@ from simulator.rongtai.codes import (
 from simulator.rongtai.firmware import Mainboard, Phase
 from simulator.rongtai.frames import StatusImage
 
-#: b8 bit 5 is set in every captured frame, in every state; the field map does not say why.
-_B8_CAPTURED: Final = 0b01
+#: b8 bit 5, "first zero-G position reached" (RT6923 ``Main_Send``), is set in every real
+#: RT8600S frame, in every state, upright or not: the simulated chair reports it the same way.
+_FIRST_ZERO_G_CAPTURED: Final = True
 #: b1 bit 2 ("new program-name set") is set in every captured frame.
 _NEW_NAMES_CAPTURED: Final = True
 
@@ -44,7 +46,11 @@ def status_image(board: Mainboard, t: float) -> StatusImage:
     airbag_level = 0
     program_bits = 0
     if running and session.airbag_groups:
-        program_bits = _program_bits(board.airbag_groups, tuple(session.airbag_groups))
+        program_bits = (
+            1 << AIRBAG_PROGRAM_FULL_BODY
+            if session.airbag_full
+            else _program_bits(board.airbag_groups, tuple(session.airbag_groups))
+        )
         airbag_level = settings.airbag_level
         for zone in body.airbags.inflating(t):
             b6, b7 = _ACTIVITY_BITS[zone]
@@ -55,14 +61,6 @@ def status_image(board: Mainboard, t: float) -> StatusImage:
     direction = DIRECTION_UP if velocity > 0 else DIRECTION_DOWN if velocity < 0 else 0
     position = round(body.carriage.position(t))
 
-    if phase is Phase.SCANNING:
-        elapsed = (t - board.scan_started) / model.mechanics.body_scan_s
-        scan_position, scan_running, scan_ok = min(15, max(0, int(16 * elapsed))), True, False
-    elif board.shoulder is not None and board.options.reports_body_scan:
-        scan_position, scan_running, scan_ok = min(15, round(board.shoulder)), False, True
-    else:
-        scan_position, scan_running, scan_ok = 0, False, False
-
     if session.auto is not None and running:
         program = model.keys.auto_programs[session.auto].status_code
     else:
@@ -72,8 +70,9 @@ def status_image(board: Mainboard, t: float) -> StatusImage:
     foot = body.foot_roller_speed
     return StatusImage(
         has_3d=model.intensity_levels > 1,
-        # The model file has no leg-extension keys, so this chair has none to report.
-        no_leg_extension=True,
+        # Only a chair following the iOS app's map uses b1 bit 1 (set: no leg extension; the
+        # model file has no extension keys). The RT6923 and real RT8600S frames leave it clear.
+        no_leg_extension=model.protocol.status_map == "ios-app",
         new_program_names=_NEW_NAMES_CAPTURED,
         technique=technique.status_code if technique else 0,
         powered=phase is not Phase.STANDBY,
@@ -85,22 +84,28 @@ def status_image(board: Mainboard, t: float) -> StatusImage:
         timer=min(timer if timer is not None else board.remaining(t), 0xFFF),
         massage_range=_range_code(settings.massage_range) if technique else 0,
         airbags_b6=airbags_b6,
-        foot_roller_speed=foot,
+        # A program's foot roller shows speed 0, "auto", as most real frames of programs do.
+        foot_roller_speed=0 if session.foot_auto else foot,
         work_state=WORK_STATE_CODES[phase.work_state],
         airbags_b7=airbags_b7,
         roller_position=min(31, max(0, position)),
-        b8_spare=_B8_CAPTURED,
-        scan_position=scan_position,
-        scan_succeeded=scan_ok,
-        scan_running=scan_running,
+        first_zero_g=_FIRST_ZERO_G_CAPTURED,
+        # b9 is bit 6 alone while the scan runs, as in the real frames that show a scan (0x40),
+        # and 0 otherwise: the firmware never sets bit 4 ("scan succeeded") and clears b9
+        # once the scan is over, so where it found the shoulder line is never reported.
+        scan_running=phase is Phase.SCANNING,
         backrest_motion=MOTION_CODES[body.backrest.motion(t)],
         calf_motion=MOTION_CODES[body.leg_rest.motion(t)],
+        slide_motion=MOTION_CODES[board.slide.motion(t)],
         zero_g_reached=board.posture.zero_g_reached(t),
         preset_code=PRESET_CODES.get(settings.session_min, 0),
         airbag_program=program_bits,
         roller_direction=direction,
         program=program,
         strength=settings.strength,
+        # Wired form only: the tapping toggle off, as the firmware powers up; no model key
+        # toggles it.
+        tapping_off=True,
     )
 
 
@@ -117,8 +122,7 @@ _ACTIVITY_BITS: Final[dict[AirbagZone, tuple[int, int]]] = {
 @functools.cache
 def _program_bits(groups: tuple[frozenset[AirbagZone], ...], chosen: tuple[int, ...]) -> int:
     # The program changes only on a key; frames ask for its bits many times a second.
-    zones = frozenset().union(*(groups[i] for i in chosen))
-    return airbag_program_bits(zones, frozenset().union(*groups))
+    return airbag_program_bits(frozenset().union(*(groups[i] for i in chosen)))
 
 
 def _range_code(massage_range: MassageRange) -> int:

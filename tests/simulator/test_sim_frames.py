@@ -25,16 +25,17 @@ CAPTURES = Path(__file__).parent.parent / "data" / "rongtai-status-frames.txt"
 
 
 def captured_frames() -> list[bytes]:
+    """The real frames of the corpus with a good checksum (one is marked ``refused=``)."""
     frames = []
     for line in CAPTURES.read_text().splitlines():
-        text = line.split("#", 1)[0].strip()
-        if text:
+        text, _, note = line.partition("#")
+        if text.strip() and "refused=" not in note:
             frames.append(bytes.fromhex(text))
     return frames
 
 
-def test_the_six_captures_are_there() -> None:
-    assert len(captured_frames()) == 6
+def test_the_real_frames_are_there() -> None:
+    assert len(captured_frames()) == 33
 
 
 @pytest.mark.parametrize("frame", captured_frames(), ids=lambda f: f.hex()[:20])
@@ -44,7 +45,7 @@ def test_every_capture_re_encodes_byte_for_byte(frame: bytes) -> None:
 
 def test_captures_decode_as_the_field_map_says() -> None:
     idle, waiting, knead, heat_off, arm_airbags, leg_airbags = map(
-        StatusImage.parse, captured_frames()
+        StatusImage.parse, captured_frames()[:6]
     )
     # Idle: standby, 20-minute default on the timer, 3D chair, strength 5 remembered.
     assert (idle.work_state, idle.powered, idle.timer) == (0, False, 1200)
@@ -71,14 +72,20 @@ def test_captures_decode_as_the_field_map_says() -> None:
     assert leg_airbags.airbags_b6 == 0b00001
 
 
-def test_undocumented_bits_survive_the_round_trip() -> None:
-    # b8 bit 5 is set in every capture; nothing documents it, so it must be kept verbatim.
+def test_every_real_frame_has_the_first_zero_g_flag_and_never_b1_bit_1() -> None:
+    # b8 bit 5 ("first zero-G position reached", RT6923 Main_Send) is set in every real
+    # frame, idle or running; b1 bit 1 (the iOS app's "no leg extension") in none.
     for frame in captured_frames():
-        assert StatusImage.parse(frame).b8_spare == 0b01
+        image = StatusImage.parse(frame)
+        assert image.first_zero_g
+        assert not image.second_zero_g
+        assert not image.no_leg_extension
 
 
 def test_wired_form_has_eighteen_bytes_and_no_checksum() -> None:
-    image = StatusImage.parse(captured_frames()[2]).replace(b15=0x15)
+    image = StatusImage.parse(captured_frames()[2]).replace(
+        stretch_vigour=1, led_on=True, knead_turn=2, tapping_off=False
+    )
     wired = image.encode(Layout.WIRED)
     assert len(wired) == 18
     assert (wired[0], wired[-1], wired[15], wired[16]) == (0xF0, 0xF1, 0x15, 0x00)

@@ -7,7 +7,7 @@ from sessionhelpers import Rig, RigMaker, occupancy_share
 
 from chairctl.vocabulary import MassageRange, Region, Setpoint, Technique
 from drivers.models import ChairModel
-from simulator import ChairOptions, Sitter
+from simulator import Sitter
 
 # Rongtai only: only a Rongtai chair reports and places its rollers.
 pytestmark = pytest.mark.families("rongtai-h10")
@@ -72,18 +72,19 @@ async def test_moving_to_another_region_walks_there_and_stops(rig: Rig, model: C
     assert rig.keys.count(walk.up_stop) == 1
 
 
-async def test_the_shoulder_line_of_the_sitter_places_the_regions(make_rig: RigMaker) -> None:
-    # A short sitter. The chair's own body scan places the regions on them; a chair that does
-    # not report its scan, with no measured shoulder line, is placed from its scan window and
-    # works the upper back of nobody in particular, but never the neck.
-    sitter = Sitter(shoulder_position=8.5)
-    setpoint = Setpoint(technique=Technique.SHIATSU, regions=(Region.UPPER_BACK,))
-    silent = ChairOptions(reports_body_scan=False)
+async def test_the_shoulder_line_of_the_sitter_places_the_regions(
+    make_rig: RigMaker, model: ChairModel
+) -> None:
+    # Real chairs keep where their body scan found the shoulder line to themselves (b9 is 0
+    # once the scan is over). A line measured on this chair and kept in the person's profile
+    # places the regions on them; without one, they are placed for anyone in the chair's scan
+    # window, and percussion stays clear of the neck of the shortest and of the tallest.
+    low, high = model.shoulder_window
+    upper_back = Setpoint(technique=Technique.SHIATSU, regions=(Region.UPPER_BACK,))
+    fitted = await make_rig(sitter=Sitter(shoulder_position=low), shoulder_position=low)
+    assert await _worked(fitted, upper_back, [Region.UPPER_BACK]) >= 0.95
 
-    scanned = await make_rig(sitter=sitter)
-    fitted = await make_rig(sitter=sitter, options=silent, shoulder_position=8.5)
-    unknown = await make_rig(sitter=sitter, options=silent)
-
-    assert await _worked(scanned, setpoint, [Region.UPPER_BACK]) >= 0.95
-    assert await _worked(fitted, setpoint, [Region.UPPER_BACK]) >= 0.95
-    assert await _worked(unknown, setpoint, [Region.NECK]) == 0.0
+    tapping = Setpoint(technique=Technique.TAP, regions=(Region.SHOULDERS, Region.UPPER_BACK))
+    for shoulder in (low, high):
+        unknown = await make_rig(sitter=Sitter(shoulder_position=shoulder))
+        assert await _worked(unknown, tapping, [Region.NECK]) == 0.0
