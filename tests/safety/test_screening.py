@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from chairctl.plan import Plan, compile_program
+from chairctl.plan.suitability import check_program_for
 from chairctl.program import Program, load_program
 from chairctl.safety import Moment, violations
 from chairctl.safety.profile import Condition, HealthScreening, Profile, guest_profile
@@ -25,7 +26,6 @@ from chairctl.safety.screening import (
     Caps,
     Screening,
     Tier,
-    check_program_for,
     screen,
     screen_guest,
 )
