@@ -1,13 +1,14 @@
 """Where the person in the chair has their shoulder line, as far as anything tells.
 
 A chair that places its rollers places each region relative to the sitter's shoulder line
-(reference/chair-domain.md 2.1-2.2). Three sources, best first:
+(reference/chair-domain.md 2.1-2.2). Its own body scan finds that line, but real chairs do not
+report what it found: no real RT8600S frame carries the "scan succeeded" bit, the RT6923
+firmware clears the scan byte once the scan is over, and neither source gives the rest of
+that byte as a carriage position. So two sources, best first:
 
-1. the chair's own body scan, where its status reports it (to the whole carriage position it
-   reports, so half a position either way);
-2. a value measured on this chair and kept in the person's profile, if it lies in the chair's
+1. a value measured on this chair and kept in the person's profile, if it lies in the chair's
    scan window;
-3. otherwise nothing is known but the scan window itself: from the shortest sitter the chair
+2. otherwise nothing is known but the scan window itself: from the shortest sitter the chair
    places to the tallest.
 
 A :class:`ShoulderLine` is that knowledge as an interval, with its source. Placement is then
@@ -19,11 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chairctl.vocabulary import ChairStatus, Unsupported
+from chairctl.vocabulary import Unsupported
 from drivers.models.schema import ChairModel
-
-#: Half the step of a position the chair reports: a reported 9 is anything from 8.5 to 9.5.
-REPORT_HALF_STEP = 0.5
 
 
 @dataclass(frozen=True)
@@ -55,32 +53,11 @@ def profile_line(model: ChairModel, value: float) -> ShoulderLine:
         raise Unsupported(
             f"the profile's shoulder line {value:g} lies outside this chair's body-scan window "
             f"({low:g} to {high:g} carriage positions): measure it on this chair, or leave it "
-            "out and the chair's own scan is used"
+            "out and the rollers are placed for anyone in the window"
         )
     return ShoulderLine(value, value, "the profile")
 
 
-def scanned_line(model: ChairModel, status: ChairStatus) -> ShoulderLine | None:
-    """What the chair's own body scan found, as its status reports it (None: not reported).
-
-    The chair reports whole positions; its scan accepts only its window, so the interval is
-    kept inside the window too.
-    """
-    found = status.shoulder_position
-    if found is None:
-        return None
-    low, high = model.shoulder_window
-    return ShoulderLine(
-        max(low, min(high, found - REPORT_HALF_STEP)),
-        min(high, max(low, found + REPORT_HALF_STEP)),
-        "the chair's body scan",
-    )
-
-
-def shoulder_line(
-    model: ChairModel, status: ChairStatus | None, profile: ShoulderLine | None
-) -> ShoulderLine:
-    """The best knowledge there is: the chair's scan, else the profile's value, else the
-    scan window."""
-    scanned = scanned_line(model, status) if status is not None else None
-    return scanned or profile or scan_window_line(model)
+def shoulder_line(model: ChairModel, profile: ShoulderLine | None) -> ShoulderLine:
+    """The best knowledge there is: the profile's value, else the scan window."""
+    return profile or scan_window_line(model)

@@ -85,7 +85,6 @@ class RongtaiAdapter(Adapter):
         self._capabilities = model.capabilities
         self._names = _key_names(model)
         self._profile: ShoulderLine | None = None
-        self._status: ChairStatus | None = None
         self._mappers: dict[ShoulderLine, TargetMapper] = {}
         self.use_profile_shoulder(shoulder_position)
         self._reconciler = Reconciler(model, settle_window_s, attempts, self.key_name)
@@ -102,18 +101,16 @@ class RongtaiAdapter(Adapter):
     @property
     def shoulder(self) -> ShoulderLine:
         """What is known of the sitter's shoulder line now (regions are placed by it)."""
-        return shoulder_line(self.model, self._status, self._profile)
+        return shoulder_line(self.model, self._profile)
 
     def use_profile_shoulder(self, shoulder_position: float | None) -> None:
-        """A shoulder line measured on this chair, from the person's profile (None: none), used
-        until the chair reports its own scan; :class:`Unsupported` outside its scan window."""
+        """A shoulder line measured on this chair, from the person's profile (None: none), or
+        else the chair's whole scan window; :class:`Unsupported` outside that window."""
         self._profile = (
             None if shoulder_position is None else profile_line(self.model, shoulder_position)
         )
 
-    def _mapper(self, status: ChairStatus | None = None) -> TargetMapper:
-        if status is not None:
-            self._status = status
+    def _mapper(self) -> TargetMapper:
         line = self.shoulder
         mapper = self._mappers.get(line)
         if mapper is None:
@@ -145,12 +142,10 @@ class RongtaiAdapter(Adapter):
         self._reconciler.timer_minutes = covering[0] if covering else presets[-1]
 
     def restarts_for(self, setpoint: Setpoint, status: ChairStatus) -> bool:
-        return self._reconciler.would_restart(self._mapper(status).targets(setpoint), status)
+        return self._reconciler.would_restart(self._mapper().targets(setpoint), status)
 
     async def reconcile(self, setpoint: Setpoint, port: Port) -> None:
-        # Placed afresh from each status: the chair's body scan, once it reports one, moves
-        # every region onto the person really sitting there.
-        await self._reconciler.run(lambda status: self._mapper(status).targets(setpoint), port)
+        await self._reconciler.run(self._mapper().targets(setpoint), port)
 
     async def release(self, port: Port) -> Release:
         return await self._releaser.release(port)
@@ -158,7 +153,7 @@ class RongtaiAdapter(Adapter):
     def region_of(self, status: ChairStatus) -> Region | None:
         if status.technique is None:
             return None
-        mapper = self._mapper(status)
+        mapper = self._mapper()
         return region_at(
             track_s(status.roller_position, mapper.seat_position, mapper.shoulder_position)
         )

@@ -31,10 +31,14 @@ from drivers.adapters.confirm import Confirmer
 from drivers.adapters.posture import PostureGoal
 from drivers.adapters.rongtai.targets import Targets, scale
 from drivers.models.rongtai import TECHNIQUE_LABELS, RongtaiModel, TechniqueKey
+from drivers.protocols.rongtai import PROGRAM_3D
 
 #: b9 bit 6: the body scan is running (protocols.md 1.5). "Resetting" is either the scan
-#: after POWER or the return home after it; this bit tells which.
+#: after POWER or the return home after it; this bit tells which. Real chairs also scan at
+#: the start of a session while they report "running" (captured: b7 3, b9 0x40).
 SCAN_RUNNING: Final = 0x40
+#: The program number of manual operation, in every status map (RT6923: ``7 << 2``).
+MANUAL: Final = 7
 #: States in which the vendor app sends nothing, and neither do we.
 _BUSY: Final = (WorkState.RESETTING, WorkState.STORING)
 _ON: Final = (WorkState.WAITING, WorkState.RUNNING)
@@ -43,8 +47,6 @@ _ON: Final = (WorkState.WAITING, WorkState.RUNNING)
 _MAX_STEPS: Final = 60
 
 Taken = Callable[[ChairStatus], bool]
-#: The targets for what the latest status shows (regions are placed from its body scan).
-TargetsFor = Callable[[ChairStatus], Targets]
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,30 @@ def _airbag_group_is(zones: frozenset[AirbagZone], wanted: bool) -> Taken:
     return lambda s: (zones <= s.airbag_program) == wanted
 
 
+def scanning_on(status: ChairStatus) -> bool:
+    """True while a switched-on chair scans the body: its rollers move and press, with no
+    technique shown."""
+    return status.work_state is WorkState.RUNNING and bool(status.body_scan & SCAN_RUNNING)
+
+
+def own_program(status: ChairStatus) -> bool:
+    """True while the chair runs a program of its own (built-in, 3D, downloaded), which picks
+    its own regions, techniques, depth and airbags: anything but manual (7) while running."""
+    return status.work_state is WorkState.RUNNING and status.program_code not in (0, MANUAL)
+
+
+def rollers_working(status: ChairStatus) -> bool:
+    """True while the rollers work, whatever the technique field says: it reads 0 all through
+    a 3D program (RT6923 ``Main_Send``: "in 3D the technique is shown as stopped"; a real 3D
+    capture has it so) and through a body scan."""
+    return (
+        status.technique_code != 0
+        or status.program == PROGRAM_3D
+        or bool(status.mode_3d)
+        or scanning_on(status)
+    )
+
+
 class Reconciler:
     """Brings one chair to Targets, key by confirmed key."""
 
@@ -187,13 +213,12 @@ class Reconciler:
         self._zero_g_ours = False
         self._range_at_rest = None
 
-    async def run(self, targets_for: TargetsFor, port: Port) -> None:
-        """Act until the status matches the targets (as ``targets_for`` places them for each
-        status); :class:`NotConfirmed` if it will not."""
+    async def run(self, targets: Targets, port: Port) -> None:
+        """Act until the status matches ``targets``; :class:`NotConfirmed` if it will not."""
         confirmer = Confirmer(self.window_s, self.attempts, self.key_name)
         for _ in range(_MAX_STEPS):
             status = port.status
-            step = self.next_step(targets_for(status), status)
+            step = self.next_step(targets, status)
             if step is None:
                 return
             await self._perform(step, port, confirmer)
@@ -230,15 +255,21 @@ class Reconciler:
                     powers_on=True,
                 )
             return self._posture(t, s)
+        if scanning_on(s):
+            return self._while_scanning(t, s)
         if self.timer_minutes is not None and not self._timer_set:
             key = self.keys.session_presets.get(self.timer_minutes)
             if key is not None:
                 return SetTimer(key, self.timer_minutes)
-        working = s.technique_code != 0
+        working = rollers_working(s)
         if working:
             self._range_at_rest = None
         if working and t.technique is None:
             return self._switch_off("switch off to rest the rollers")
+        if own_program(s):
+            # Its own program (the remote's, most likely) places, presses and inflates as it
+            # likes, full-body airbags and all; only a restart brings it under our keys.
+            return self._switch_off("switch off to take over from the chair's own program")
         # Less comes first: whatever presses harder than the setpoint asks is lowered before
         # anything moves, so no stronger setting is ever carried somewhere new.
         lower = (
@@ -256,13 +287,27 @@ class Reconciler:
         step = self._rollers(t, s, working) if t.technique is not None else None
         return step or self._heat(t, s) or self._foot(t, s) or self._posture(t, s)
 
+    def _while_scanning(self, t: Targets, s: ChairStatus) -> Step:
+        """A chair scanning the body at the start of a session (as real ones do, reporting
+        "running"): what is more than the target goes off first, rollers that should rest are
+        switched off, and otherwise nothing is pressed into the scan."""
+        self.forget()
+        lower = self._airbags_down(t, s) or self._heat_off(t, s)
+        if lower is not None:
+            return lower
+        if t.technique is None:
+            return self._switch_off("switch off to rest the rollers")
+        if own_program(s):
+            return self._switch_off("switch off to take over from the chair's own program")
+        return Await("the body scan", lambda x: not scanning_on(x), self._scan_limit)
+
     def would_restart(self, t: Targets, s: ChairStatus) -> bool:
         """True when bringing the chair from ``s`` to ``t`` takes a restart (switched off, it
         returns home and scans the back before the rollers work again), or one is under way:
         every contact with the body then ends, and the next starts afresh."""
-        if s.work_state in _BUSY:
+        if s.work_state in _BUSY or own_program(s):
             return True
-        if s.technique_code == 0 or s.work_state is not WorkState.RUNNING:
+        if not rollers_working(s) or s.work_state is not WorkState.RUNNING:
             return False
         if t.technique is None:
             return True

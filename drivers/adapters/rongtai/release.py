@@ -20,7 +20,7 @@ from typing import Final
 
 from chairctl.vocabulary import ActuatorMotion, ChairStatus, WorkState
 from drivers.adapters.base import Port, Release
-from drivers.adapters.rongtai.reconciler import SCAN_RUNNING
+from drivers.adapters.rongtai.reconciler import SCAN_RUNNING, rollers_working
 from drivers.models.rongtai import RongtaiModel
 
 _ON: Final = (WorkState.WAITING, WorkState.RUNNING)
@@ -192,7 +192,7 @@ def _why_not(s: ChairStatus, settle_started: float | None, cap: float) -> str:
         what
         for what, on in (
             (f"work state {s.work_state}", s.work_state not in _AT_REST),
-            ("rollers working", s.technique_code != 0),
+            ("rollers working", rollers_working(s)),
             ("heat on", s.heat),
             ("airbags on", s.airbag_level > 0 or bool(s.airbag_program or s.airbags_active)),
             ("foot rollers on", s.foot_roller),

@@ -61,6 +61,20 @@ async def _running(rig: Rig, model: ChairModel) -> None:
     await rig.clock.advance(10)
 
 
+async def _built_in_program(rig: Rig, model: ChairModel) -> None:
+    # The remote starts a built-in program: as on real chairs (RT6923 Main_Start_Auto, real
+    # frames with b12 0x40 and b10 0x20), the full-body airbags, the foot roller and the slide.
+    rig.chair.press(model.keys.power)
+    await rig.clock.advance(model.mechanics.body_scan_s + 1)
+    rig.chair.press(model.keys.auto_programs[0].key)
+    await rig.clock.advance(1)
+    status = rig.session.status
+    assert status is not None
+    assert status.airbag_program == frozenset(AirbagZone)
+    assert status.foot_roller
+    assert status.slide is ActuatorMotion.DOWN
+
+
 async def _returning_home(rig: Rig, model: ChairModel) -> None:
     await rig.clock.run(rig.session.apply(EVERYTHING))
     await rig.clock.advance(1)
@@ -80,6 +94,7 @@ STATES: dict[str, tuple[Setup, Phase]] = {
     "resetting (body scan)": (_scanning, Phase.SCANNING),
     "waiting": (_waiting, Phase.WAITING),
     "running everything": (_running, Phase.RUNNING),
+    "running a built-in program": (_built_in_program, Phase.RUNNING),
     "resetting (returning home)": (_returning_home, Phase.SETTLING),
     "fault": (_fault, Phase.FAULT),
 }
