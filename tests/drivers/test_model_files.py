@@ -56,7 +56,7 @@ def test_unknown_model_suggests_the_nearest() -> None:
             ":18:13:",
             "is not a UUID",
         ),
-        ("  power: 0x01", "  powr: 0x01", ":41:3:", "unknown key 'powr' (did you mean 'power'?)"),
+        ("  power: 0x01", "  powr: 0x01", ":44:3:", "unknown key 'powr' (did you mean 'power'?)"),
         ("id: rongtai-rt8600s", "id: rongtai-other", ":5:5:", "must equal the file name"),
     ],
     ids=[
