@@ -37,6 +37,7 @@ from chairctl.store import Store
 from chairctl.vocabulary import MAX_INTENSITY, MIN_INTENSITY, ChairctlError, Region
 from chairctl.vocabulary.files import FileRefused, read_regular_file
 from chairctl.vocabulary.text import describe_char, first_control, printable
+from chairctl.yamlsource import field_problems
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -127,9 +128,8 @@ def _validated(data: object, source: str) -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as error:
-        for problem in error.errors():
-            where = ".".join(str(part) for part in problem["loc"]) or "document"
-            click.echo(f"chairctl: {source}: {where}: {problem['msg']}", err=True)
+        for problem in field_problems(error):
+            click.echo(f"chairctl: {source}: {problem}", err=True)
         click.echo(f"chairctl: {source}: not a valid profile; nothing saved", err=True)
         sys.exit(1)
 

@@ -14,7 +14,7 @@ from chairctl.program.rules import check_program
 from chairctl.program.schema import Program, Repeat, Step
 from chairctl.vocabulary import ProgramError
 from chairctl.vocabulary.limits import MAX_PROGRAM_BYTES
-from chairctl.vocabulary.yamlsource import SourceDocument, YamlSourceProblems, read_model
+from chairctl.yamlsource import SourceDocument, YamlSourceProblems, read_model
 
 #: Advice for a key of the other kind of entry (a step carrying a block's 'steps').
 _HINTS = {"steps": "a block of steps needs 'repeat: N'"}

@@ -14,7 +14,7 @@ from chairctl.program.duration import format_duration
 from chairctl.program.schema import Program, Ramp, Step
 from chairctl.vocabulary import PERCUSSION, Problem
 from chairctl.vocabulary.limits import MAX_SETPOINTS, NECK, NECK_MAX_INTENSITY, SESSION_CAP_S
-from chairctl.vocabulary.yamlsource import SourceDocument
+from chairctl.yamlsource import SourceDocument
 
 _MISSING_HELP = {
     "technique": "set 'technique' in the step or in defaults",

@@ -18,7 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from chairctl.vocabulary import ModelError, Problem, UnknownModel
-from chairctl.vocabulary.yamlsource import (
+from chairctl.yamlsource import (
     YamlSourceProblems,
     read_yaml,
     suggest,

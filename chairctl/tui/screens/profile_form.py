@@ -45,6 +45,7 @@ from chairctl.safety.screening import CONDITION_RULES, DISCLAIMER, Screening, Ti
 from chairctl.services.questionnaire import QUESTIONS
 from chairctl.services.safetext import plain, printable
 from chairctl.vocabulary import MAX_INTENSITY, MIN_INTENSITY, Region
+from chairctl.yamlsource import field_words
 
 #: The name a new profile gets when none is typed: someone trying the chair once.
 GUEST: Final = GUEST_NAME
@@ -68,18 +69,17 @@ def region_words(region: Region) -> str:
 
 
 def readable(error: ValidationError) -> dict[str, str]:
-    """A pydantic error as one plain message per place: "name", "age" or "form" (the rest)."""
+    """A pydantic error as one plain message per place: "name", "age" or "form" (the rest, in
+    the words every data file's problems are told in)."""
     found: dict[str, list[str]] = {}
-    for problem in error.errors():
+    for problem in error.errors(include_url=False):
         loc = tuple(str(part) for part in problem["loc"])
         if loc == ("name",):
             found.setdefault("name", [_NAME_PROBLEM])
         elif loc == ("health", "age"):
             found.setdefault("age", [_AGE_PROBLEM])
         else:
-            message = str(problem["msg"]).removeprefix("Value error, ")
-            where = " ".join(part.replace("_", " ") for part in loc)
-            line = f"{where}: {message}" if where else message
+            line = field_words(problem)
             found.setdefault("form", []).append(line[0].upper() + line[1:].rstrip(".") + ".")
     return {place: "\n".join(lines) for place, lines in found.items()}
 
