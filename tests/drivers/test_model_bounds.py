@@ -88,7 +88,7 @@ def test_an_infinite_travel_time_stops_at_the_model_not_in_the_simulator(
     )
     done = chairctl("check", "--model", "slow-chair", FIVE_MINUTE_RESET)
     assert done.code == 1
-    assert f"{models / 'slow-chair.yaml'}:100:17: settle_cap_s: must be a finite" in done.err
+    assert f"{models / 'slow-chair.yaml'}:117:17: settle_cap_s: must be a finite" in done.err
     assert "Traceback" not in done.out + done.err
 
 
@@ -103,7 +103,7 @@ def test_a_rongtai_preset_longer_than_a_session_is_refused(tmp_path: Path) -> No
         "session_presets: {10: 0x50, 20: 0x51, 999: 0x52}",
     )
     assert problems == [
-        "64:41: session_presets key: a 999-minute timer outlasts the 30-minute session cap: "
+        "70:41: session_presets key: a 999-minute timer outlasts the 30-minute session cap: "
         "the chair would run on by itself after chairctl is gone"
     ]
 
@@ -112,7 +112,7 @@ def test_a_rongtai_preset_of_no_minutes_is_refused(tmp_path: Path) -> None:
     problems = problems_after(
         tmp_path, RONGTAI, "{10: 0x50, 20: 0x51, 30: 0x52}", "{0: 0x50, 20: 0x51, 30: 0x52}"
     )
-    assert any(p.startswith("64:21:") and "is no timer" in p for p in problems), problems
+    assert any(p.startswith("70:21:") and "is no timer" in p for p in problems), problems
 
 
 def test_an_ncni_timer_step_longer_than_a_session_is_refused(tmp_path: Path) -> None:
@@ -138,22 +138,22 @@ def test_the_default_timer_is_no_longer_than_a_session(tmp_path: Path, source: P
 @pytest.mark.parametrize(
     ("old", "new", "where", "message"),
     [
-        ("  power: 0x01", "  power: 0x7E", "41:10:", "power: key 0x7E is the reset key"),
-        ("  heat_toggle: 0x27", "  heat_toggle: 0x7E", "54:16:", "heat_toggle: key 0x7E"),
-        ("  zero_gravity: 0x70", "  zero_gravity: 0x7F", "75:17:", "key 0x7F is the idle code"),
+        ("  power: 0x01", "  power: 0x7E", "44:10:", "power: key 0x7E is the reset key"),
+        ("  heat_toggle: 0x27", "  heat_toggle: 0x7E", "57:16:", "heat_toggle: key 0x7E"),
+        ("  zero_gravity: 0x70", "  zero_gravity: 0x7F", "81:17:", "key 0x7F is the idle code"),
         (
             "    knead: {key: 0x20, status_code: 1}",
             "    knead: {key: 0x7E, status_code: 1}",
-            "43:18:",
+            "46:18:",
             "key: key 0x7E is the reset key",
         ),
         (
             "  walk: {up_start: 0x60,",
             "  walk: {up_start: 0x7E,",
-            "72:20:",
+            "78:20:",
             "up_start: key 0x7E is the reset key",
         ),
-        ("session_presets: {10: 0x50,", "session_presets: {10: 0x7E,", "64:25:", "0x7E"),
+        ("session_presets: {10: 0x50,", "session_presets: {10: 0x7E,", "70:25:", "0x7E"),
         ("  device_byte: 0x83", "  device_byte: 0xA5", "29:16:", "writes the chair's flash"),
         ("  device_byte: 0x83", "  device_byte: 0xBD", "29:16:", "engineering/test identity"),
     ],
@@ -174,7 +174,7 @@ def test_a_refused_key_anywhere_is_located(
     [
         ("name: Rongtai RT8600S", 'name: "Rongtai\\e[2J"', "6:7:", "U+001B (ESC)"),
         ("maker: Rongtai", 'maker: "Rong\\e]52;c;aGk=\\a"', "7:8:", "U+001B (ESC)"),
-        ("name: fatigue recovery", 'name: "fatigue\\x9b31m"', "66:41:", "U+009B"),
+        ("name: fatigue recovery", 'name: "fatigue\\x9b31m"', "72:41:", "U+009B"),
         ('ble_names: ["RT8600S"', 'ble_names: ["RT8600S\\e]0;x\\a"', "14:15:", "U+001B"),
     ],
     ids=["name", "maker", "auto program", "ble name"],
