@@ -420,3 +420,41 @@ def test_any_bytes_never_raise_and_are_accounted_for(stream: bytes, data: st.Dat
     assert decoder.pending <= 7 + MAX_DATA_LENGTH
     for frame in got:
         assert decode_frame(encode_frame(frame.command, frame.data, frame.version)) == frame
+
+
+# --- a checksum one too low ----------------------------------------------------------------
+
+#: Frames a Tuya dimmer's MCU sent with a checksum one below the sum of their bytes
+#: (esphome/feature-requests#352: "Checksum doesn't match: 0x02!=0x01" for the heartbeat reply
+#: 55 AA 01 00 00 01 01, "0x16!=0x15" for a report of DP 3, "0x10!=0x0F" for DP 1 true).
+ONE_LOW = golden_frames("tuya-one-low-frames.txt")
+
+
+def test_the_one_low_frames_are_what_the_log_shows() -> None:
+    for frame in ONE_LOW.values():
+        assert (sum(frame[:-1]) - frame[-1]) & 0xFF == 1
+    assert ONE_LOW["one-low-dp1"][:-1] == bytes.fromhex("55 AA 01 07 00 05 01 01 00 01 01")
+
+
+@pytest.mark.parametrize("key", ["one-low-heartbeat", "one-low-dp3", "one-low-dp1"])
+def test_a_checksum_one_too_low_is_refused_and_named(key: str) -> None:
+    with pytest.raises(ProtocolError) as caught:
+        decode_frame(ONE_LOW[key])
+    message = str(caught.value)
+    assert "one too low" in message
+    assert "esphome/feature-requests#352" in message
+    # Any other bad sum is just a bad sum.
+    other = ONE_LOW[key][:-1] + bytes([(ONE_LOW[key][-1] - 1) & 0xFF])
+    with pytest.raises(ProtocolError) as caught:
+        decode_frame(other)
+    assert "one too low" not in str(caught.value)
+
+
+def test_the_stream_refuses_one_low_frames_and_counts_them() -> None:
+    decoder = FrameDecoder()
+    stream = b"".join(ONE_LOW.values()) + G["mcu-heartbeat"]
+    frames = [frame for at in range(len(stream)) for frame in decoder.feed(stream[at : at + 1])]
+    # Not one of them taken, and the good frame after them is.
+    assert frames == [decode_frame(G["mcu-heartbeat"])]
+    assert decoder.one_low_checksums == 3
+    assert decoder.bad_checksums >= 3

@@ -12,6 +12,7 @@ from drivers.protocols.tuya.frames import (
     MAX_DATA_LENGTH,
     MCU_VERSION,
     MODULE_VERSION,
+    ONE_LOW_FAULT,
     RESEND_COUNT,
     RESEND_INTERVAL_S,
     Command,
@@ -26,6 +27,7 @@ from drivers.protocols.tuya.frames import (
     encode_dps,
     encode_frame,
     heartbeat,
+    is_one_low,
     parse_product_info,
     product_query,
 )
@@ -37,6 +39,7 @@ __all__ = [
     "MAX_DATA_LENGTH",
     "MCU_VERSION",
     "MODULE_VERSION",
+    "ONE_LOW_FAULT",
     "RESEND_COUNT",
     "RESEND_INTERVAL_S",
     "Command",
@@ -52,6 +55,7 @@ __all__ = [
     "encode_dps",
     "encode_frame",
     "heartbeat",
+    "is_one_low",
     "parse_product_info",
     "product_query",
 ]

@@ -37,6 +37,7 @@ from drivers.protocols.tuya.frames import (
     PREFIX_LENGTH,
     Frame,
     checksum,
+    is_one_low,
 )
 
 _HEADER_FIRST: Final = HEADER[0]
@@ -58,6 +59,7 @@ class FrameDecoder:
         self._buffer = bytearray()
         self._frames = 0
         self._bad_checksums = 0
+        self._one_low = 0
         self._false_frames = 0
         self._discarded = 0
 
@@ -70,6 +72,12 @@ class FrameDecoder:
     def bad_checksums(self) -> int:
         """Candidate frames dropped because their checksum did not match."""
         return self._bad_checksums
+
+    @property
+    def one_low_checksums(self) -> int:
+        """Of :attr:`bad_checksums`, those one below their sum: the fault some Tuya MCU
+        firmware has (:data:`~drivers.protocols.tuya.frames.ONE_LOW_FAULT`). Refused too."""
+        return self._one_low
 
     @property
     def false_frames(self) -> int:
@@ -128,8 +136,10 @@ class FrameDecoder:
                 continue
             if len(buffer) <= end:
                 return None
-            if checksum(buffer[:end]) != buffer[end]:
+            expected = checksum(buffer[:end])
+            if expected != buffer[end]:
                 self._bad_checksums += 1
+                self._one_low += is_one_low(expected, buffer[end])
                 self._drop(1)
                 continue
             if unsettled:
