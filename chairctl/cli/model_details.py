@@ -7,7 +7,7 @@ from rich.table import Table
 
 from chairctl.services.safetext import escaped
 from drivers.models.schema import (
-    CODE_KINDS,
+    SWITCHES,
     ChairModel,
     NcniModel,
     RongtaiModel,
@@ -127,7 +127,12 @@ def _tuya_tables(model: TuyaModel) -> list[Table]:
     for name in ("code", "DP id", "type", "values (index order)"):
         points.add_column(name, overflow="fold")
     for code, point in model.datapoints.items():
-        points.add_row(code, str(point.id), CODE_KINDS[code], escaped(_join(model.range_of(code))))
+        values = _join(model.range_of(code))
+        if code in SWITCHES:
+            on, off = model.switch_values(code)
+            words = f"on: {str(on).lower()}, off: {str(off).lower()}"
+            values = f"{values}; {words}" if model.range_of(code) else words
+        points.add_row(code, str(point.id), model.kind_of(code), escaped(values))
     meaning = Table(title="What the values mean")
     for name in ("function", "value", "note"):
         meaning.add_column(name, overflow="fold")

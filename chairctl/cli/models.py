@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 
 from chairctl.cli.model_details import built_in_programs, family_tables, protocol_rows
@@ -115,7 +115,7 @@ _LIST_FIELDS: tuple[tuple[str, Callable[[ChairModel], str]], ...] = (
 _WIDE_CONSOLE = 150
 
 
-def _list_table(models: ModelRegistry, width: int) -> Table:
+def _list_table(models: ModelRegistry, width: int) -> Table | Group:
     fields = (*_LIST_FIELDS, ("source", lambda m: source_text(models, m.id)))
     chair_models = list(models)
     table = Table(title="Chair models")
@@ -125,12 +125,21 @@ def _list_table(models: ModelRegistry, width: int) -> Table:
         for model in chair_models:
             table.add_row(*(escaped(show(model)) for _, show in fields))
         return table
-    table.add_column("", style="bold", no_wrap=True)
-    for model in chair_models:
-        table.add_column(escaped(model.id), overflow="fold")
-    for name, show in fields[1:]:
-        table.add_row(name, *(escaped(show(model)) for model in chair_models))
-    return table
+    # As many models side by side as leave every id whole; the rest in tables below.
+    label = max(len(name) for name, _ in fields)
+    longest = max((len(model.id) for model in chair_models), default=1)
+    per_table = max(1, (width - label - 4) // (longest + 3))
+    tables: list[Table] = []
+    for first in range(0, len(chair_models), per_table):
+        some = chair_models[first : first + per_table]
+        table = Table(title="Chair models" if not first else None)
+        table.add_column("", style="bold", no_wrap=True)
+        for model in some:
+            table.add_column(escaped(model.id), overflow="fold")
+        for name, show in fields[1:]:
+            table.add_row(name, *(escaped(show(model)) for model in some))
+        tables.append(table)
+    return tables[0] if len(tables) == 1 else Group(*tables)
 
 
 def _footer() -> str:

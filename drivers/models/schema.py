@@ -41,6 +41,7 @@ from drivers.models.rongtai import (
 )
 from drivers.models.tuya import (
     CODE_KINDS,
+    SWITCHES,
     DataPoint,
     ManualMode,
     RegionMode,
@@ -73,6 +74,7 @@ def model_class_for(data: Any) -> type[ChairModel] | str:
 __all__ = [
     "CODE_KINDS",
     "FAMILIES",
+    "SWITCHES",
     "AirbagGroup",
     "AutoProgram",
     "BleProfile",

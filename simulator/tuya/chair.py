@@ -3,8 +3,14 @@
 Puts the MCU (:mod:`.firmware`) behind the chair's side of the Tuya serial protocol: the
 module-frame parser, and the MCU's answers (``docs/protocols/tuya.md``). The MCU never speaks
 first except to report a DP that changed by itself; the driver polls it with DP queries and
-heartbeats. Answers leave on a clock timer at the instant the question arrived, never from
-inside the controller's write, as a UART answer arrives after the question was sent.
+heartbeats. A report carries each DP in a frame of its own, as real MCUs answer a DP query, or
+every DP in one frame (``ChairOptions.tuya_frame_per_dp``). The frames of one instant leave
+back to back in one write, as a UART sends them; the frame faults (a dropped or damaged frame)
+strike such a burst as a whole. A product that applies only the
+first record of a deliver (``protocol.one_dp_per_deliver``, as the neck massager's
+``app_dp_handle`` does) ignores the rest. Answers leave on a clock timer at the instant the
+question arrived, never from inside the controller's write, as a UART answer arrives after the
+question was sent.
 """
 
 from __future__ import annotations
@@ -128,6 +134,9 @@ class TuyaChair(SimulatedChair):
             self.delivers_malformed += 1
         for dpid, _, _ in records:
             self.heard(dpid)
+        if self.model.protocol.one_dp_per_deliver and len(records) > 1:
+            self.records_ignored += len(records) - 1
+            records = records[:1]
         taken: list[tuple[str, Value | None]] = []
         for dpid, kind, body in records:
             spec = self.table.by_id.get(dpid)
@@ -143,7 +152,12 @@ class TuyaChair(SimulatedChair):
     # -- frames to the module ---------------------------------------------------------------
 
     def _send_report(self, codes: Iterable[str]) -> None:
-        self._send(dp_report(self.table.records(self.mcu.values, tuple(codes))))
+        records = self.table.records(self.mcu.values, tuple(codes))
+        if not self.options.tuya_frame_per_dp:
+            self._send(dp_report(records))
+            return
+        for record in records:
+            self._send(dp_report([record]))
 
     def _send(self, frame: bytes) -> None:
         self._outbox.append(frame)
@@ -153,8 +167,7 @@ class TuyaChair(SimulatedChair):
     def _send_all(self) -> None:
         self._flush = None
         frames, self._outbox = self._outbox, []
-        for frame in frames:
-            self.send_frame(frame)
+        self.send_frame(b"".join(frames))
 
     # -- faults -----------------------------------------------------------------------------
 

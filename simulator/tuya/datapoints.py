@@ -1,10 +1,13 @@
-"""The product's data-point table as the MCU keeps it: id, kind and range of every code.
+"""The product's data-point table as the MCU keeps it: id, type and value map of every code.
 
 A Tuya product numbers its data points its own way, so the MCU's table comes from the model
-file's ``datapoints``: each standard code's DP id, its kind (bool, value, enum, bitmap: fixed by
-the standard) and, for an enum, its range in the product's order (the index crosses the wire).
-The table decides which records the MCU can take (right id, right kind, a value in range) and
-turns the MCU's values back into records for a report.
+file's ``datapoints``: each code's DP id, its wire type (bool, value, enum, bitmap: the model
+file's, else the standard's), and its value map: an enum's range in the product's order (the
+index crosses the wire), a switch's on and off values (the neck massager's power is a bool
+whose 0 means on), a value DP's bounds. The table decides which records the MCU can take
+(right id, right type, a value in range) and turns the MCU's values back into records for a
+report. The MCU keeps a switch as on or off (``True``/``False``) whatever its wire values;
+like the neck massager's firmware, it takes a switch's on value as on and anything else as off.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from chairctl.vocabulary import ProtocolError
-from drivers.models.tuya import CLOSE, CODE_KINDS, TIME_SET_MAX_MIN, TuyaModel
+from drivers.models.tuya import CLOSE, REPORT_ONLY, SWITCHES, TuyaModel
 from simulator.config import ChairOptions
 from simulator.errors import SimulatorError
 from simulator.tuya.frames import KIND_BITMAP, KIND_BOOL, KIND_ENUM, KIND_VALUE, Dp
@@ -28,11 +31,8 @@ _KINDS: Final[Mapping[str, int]] = {
     "enum": KIND_ENUM,
     "bitmap": KIND_BITMAP,
 }
-#: The numbers a value DP takes, per code (the standard's time_set is 0..500 minutes).
-_VALUE_BOUNDS: Final[Mapping[str, tuple[int, int]]] = {"time_set": (0, TIME_SET_MAX_MIN)}
-#: DPs the MCU only reports: Tuya's fault bitmap is the chair's to say.
-_REPORT_ONLY: Final = frozenset({"fault"})
-#: Mode DPs whose "close" is the only way to stop what they run, so the range must have it.
+#: Mode DPs whose "close" is the only way to stop what they run, so the range must have it
+#: (unless the model says the mode runs whenever the product is on).
 NEED_CLOSE: Final = ("manual_mode", "auto_mode", "aircell_location")
 
 
@@ -45,32 +45,51 @@ class DpSpec:
     kind: int
     #: An enum's values in the product's order (empty for other kinds).
     values: tuple[str, ...]
+    #: A switch's on and off values as they cross the wire (a bool, or an enum's name);
+    #: None for a DP that is not a switch.
+    on_off: tuple[bool | str, bool | str] | None = None
+    #: The numbers a value DP takes.
+    bounds: tuple[int, int] = (-(2**31), 2**31 - 1)
 
     @property
     def writable(self) -> bool:
         """False for a DP the module may not set."""
-        return self.code not in _REPORT_ONLY
+        return self.code not in REPORT_ONLY
 
     def read(self, kind: int, body: bytes) -> Value | None:
         """The value a delivered record sets, None when the MCU must ignore the record: a
-        report-only DP, the wrong kind, a malformed body, or a value out of range."""
+        report-only DP, the wrong kind, a malformed body, or a value out of range. A switch
+        reads as on for its on value and off for anything else."""
         if not self.writable or kind != self.kind:
             return None
         try:
             value = Dp(self.dpid, kind, body).python()
         except ProtocolError:
             return None
+        found: Value
         if self.kind == KIND_BOOL:
-            return value if isinstance(value, bool) else None
-        if not isinstance(value, int):
+            if not isinstance(value, bool):
+                return None
+            found = value
+        elif not isinstance(value, int):
             return None
-        if self.kind == KIND_ENUM:
-            return self.values[value] if value < len(self.values) else None
-        low, high = _VALUE_BOUNDS.get(self.code, (-(2**31), 2**31 - 1))
-        return value if low <= value <= high else None
+        elif self.kind == KIND_ENUM:
+            if value >= len(self.values):
+                return None
+            found = self.values[value]
+        else:
+            low, high = self.bounds
+            if not low <= value <= high:
+                return None
+            found = value
+        if self.on_off is not None:
+            return found == self.on_off[0]
+        return found
 
     def encode(self, value: Value) -> Dp:
         """The record a report carries for ``value``."""
+        if self.on_off is not None:
+            value = self.on_off[0] if value is True else self.on_off[1]
         if self.kind == KIND_BOOL:
             return Dp.boolean(self.dpid, bool(value))
         if self.kind == KIND_ENUM:
@@ -85,12 +104,21 @@ class DpTable:
 
     def __init__(self, model: TuyaModel) -> None:
         specs = [
-            DpSpec(code, point.id, _KINDS[CODE_KINDS[code]], model.range_of(code))
+            DpSpec(
+                code,
+                point.id,
+                _KINDS[model.kind_of(code)],
+                model.range_of(code),
+                model.switch_values(code) if code in SWITCHES else None,
+                model.value_bounds(code),
+            )
             for code, point in model.datapoints.items()
         ]
         for spec in specs:
             if spec.kind == KIND_ENUM and not spec.values:
                 raise SimulatorError(f"chair model {model.id}: {spec.code} has no range")
+            if model.always_on(spec.code):
+                continue
             if spec.code in NEED_CLOSE and CLOSE not in spec.values:
                 raise SimulatorError(
                     f"chair model {model.id}: the simulated chair needs '{CLOSE}' in the range "
@@ -111,12 +139,16 @@ class DpTable:
         values: dict[str, Value] = {}
         for spec in self.specs:
             match spec.code:
-                case "switch" | "heat" | "foot_control":
+                case "switch" | "heat" | "foot_control" | "low_battery":
                     values[spec.code] = False
                 case "time_set":
                     values[spec.code] = model.timing.default_session_min
                 case "fault":
                     values[spec.code] = 0
+                case "strength":
+                    # The gentlest level (the neck massager powers up at first_gear,
+                    # tuya_massage_func_logic.c line 31).
+                    values[spec.code] = model.strength_levels[0]
                 case "massage_speed":
                     values[spec.code] = _pick(model.speeds or spec.values, options.initial_speed)
                 case "aircell_speed":

@@ -34,8 +34,9 @@ OVERLOAD_BIT: Final = 0x01
 ACTUATOR_TIMEOUT_BIT: Final = 0x02
 #: The mode DPs: "close" stops what they run.
 _MODES: Final = ("manual_mode", "auto_mode", "aircell_location")
-#: DPs that start something, refused while the chair is switched off.
-_NEED_POWER: Final = frozenset({*_MODES, "heat", "foot_control"})
+#: DPs that start something, refused while the chair is switched off (the neck massager's
+#: app_dp_handle ignores heat, gear and pattern while off too).
+_NEED_POWER: Final = frozenset({*_MODES, "heat", "foot_control", "strength"})
 #: DPs applied even when set to the value they have: each set is a command of its own (the
 #: timer restarts, the posture is driven again after a hold-to-move moved it).
 _COMMANDS: Final = frozenset({"time_set", "gravity_control", "back_control", "bottom_control"})
@@ -152,7 +153,7 @@ class Mcu:
             elif value is False and self.powered:
                 self._power_off(now)
             return
-        if code in _NEED_POWER and not self.powered and value not in (CLOSE, False):
+        if code in _NEED_POWER and not self.powered and not (value is False or value == CLOSE):
             self.refused += 1
             return
         if value == self.values[code] and code not in _COMMANDS:
@@ -173,7 +174,7 @@ class Mcu:
                 if value != CLOSE and other in self.values:
                     self.values[other] = CLOSE
                 self._refresh_rollers(now)
-            case "massage_speed" | "ball_location":
+            case "massage_speed" | "ball_location" | "strength":
                 self._refresh_rollers(now)
             case "gravity_control":
                 self._gravity(str(value), now)
@@ -270,7 +271,8 @@ class Mcu:
         values = self.values
         values["switch"] = False
         for code in _MODES:
-            if code in values:
+            # A pattern that runs whenever the product is on keeps its value: off stops it.
+            if code in values and self.model.closes(code):
                 values[code] = CLOSE
         for code in ("heat", "foot_control"):
             if code in values:
@@ -332,6 +334,7 @@ class Mcu:
                 (str(values.get("manual_mode", CLOSE)), str(values.get("auto_mode", CLOSE))),
                 _text(values.get("massage_speed")),
                 _text(values.get("ball_location")),
+                self.meanings.depth(values.get("strength")),
             )
 
     def _refresh_airbags(self, now: float) -> None:

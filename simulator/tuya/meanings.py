@@ -16,6 +16,7 @@ from chairctl.vocabulary import AirbagZone, Posture, Region, Technique, Width
 from drivers.models.tuya import RegionMode, TuyaModel
 from simulator.config import ChairOptions
 from simulator.tuya.actuators import Part
+from simulator.tuya.datapoints import Value
 
 #: The standard's manual modes and the technique each is, for values a model does not map.
 STANDARD_TECHNIQUES: Final[Mapping[str, Technique]] = {
@@ -41,6 +42,8 @@ STANDARD_GRAVITY: Final[Mapping[str, Posture]] = {
 ZERO_G_STEP: Final = 0.15
 #: The firmest airbag level the physics knows.
 MAX_AIRBAG_LEVEL: Final = 5
+#: The least depth working rollers press with, however gentle the strength.
+MIN_DEPTH: Final = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,25 @@ class Meanings:
             aircell_speed, self.model.airbag_levels, self.model.range_of("aircell_speed")
         )
         return min(MAX_AIRBAG_LEVEL, level)
+
+    def depth(self, strength: Value | None) -> float:
+        """How hard the rollers press at a strength value, on the intensity scale (1 the
+        first of the model's ``strength_levels``). Between two levels, in proportion; past the
+        last, further by the last step's size, so a strength chairctl never sets still shows as
+        harder than its top level. A chair without a strength DP presses at its one level."""
+        model = self.model
+        levels = model.strength_levels
+        if not levels or strength is None or isinstance(strength, bool):
+            return float(model.intensity_levels)
+        places = [model.strength_place(level) for level in levels]
+        place = model.strength_place(strength)
+        if len(places) == 1:
+            return max(MIN_DEPTH, 1.0 + place - places[0])
+        # The segment that holds the place, or the end one it lies beyond.
+        index = next((i for i in range(len(places) - 1) if place <= places[i + 1]), -2)
+        index = index if index >= 0 else len(places) - 2
+        low, high = places[index], places[index + 1]
+        return max(MIN_DEPTH, index + 1 + (place - low) / (high - low))
 
     def zones(self, aircell_location: str) -> tuple[AirbagZone, ...]:
         """The zones a location inflates; an unmapped one inflates every zone the chair has."""

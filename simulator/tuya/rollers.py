@@ -2,8 +2,8 @@
 
 A manual mode works the model's manual band with its technique; an auto mode works its regions'
 band, changing technique every :data:`AUTO_STEP_S` (one clock timer). Bands are placed on the
-sitter by the shoulder line the body scan found. The chair has one strength, so the depth is
-the model's single level while the rollers work and 0 otherwise.
+sitter by the shoulder line the body scan found. The depth is the strength's level while the
+rollers work (a chair with no strength DP has one) and 0 otherwise.
 """
 
 from __future__ import annotations
@@ -34,7 +34,11 @@ class Rollers:
         #: The shoulder line the last body scan found (None until one has, or after standby).
         self.shoulder: float | None = None
         self._modes = (CLOSE, CLOSE)
-        self._settings: tuple[str | None, str | None] = (None, None)
+        self._settings: tuple[str | None, str | None, float] = (
+            None,
+            None,
+            float(model.intensity_levels),
+        )
         self._step = 0
         self._cycle: TimerHandle | None = None
 
@@ -52,16 +56,21 @@ class Rollers:
         )
 
     def work(
-        self, now: float, modes: tuple[str, str], speed: str | None, width: str | None
+        self,
+        now: float,
+        modes: tuple[str, str],
+        speed: str | None,
+        width: str | None,
+        depth: float,
     ) -> None:
         """Work as ``modes`` (manual_mode, auto_mode) say, at ``speed`` and ``width``
-        (massage_speed, ball_location values)."""
+        (massage_speed, ball_location values), pressing at ``depth``."""
         if modes != self._modes:
             # A new mode starts its technique cycle from the beginning.
             self._modes = modes
             self._step = 0
             self._rest_cycle()
-        self._settings = (speed, width)
+        self._settings = (speed, width, depth)
         plan = self._plan()
         body = self.body
         if plan is None:
@@ -71,8 +80,7 @@ class Rollers:
             plan.technique, self.meanings.speed(speed), self.meanings.width(width)
         )
         body.carriage.work(now, activity)
-        # One strength: a Tuya chair has no strength DP (intensity_levels is 1).
-        body.depth.move_to(now, float(self.model.intensity_levels))
+        body.depth.move_to(now, depth)
         body.carriage.sweep(now, *self.band(plan.regions))
         manual, auto_mode = modes
         cycles = manual == CLOSE and self.meanings.auto_steps(auto_mode) > 1

@@ -60,7 +60,7 @@ def _broken(tmp_path: Path, source: Path, old: str, new: str) -> str:
         (TUYA, "  heat: {id: 3}", "  heat: {id: 1}", "datapoints switch and heat share DP id 1"),
         (TUYA, "  switch: {id: 1}\n", "", "datapoints must map switch"),
         (TUYA, "knead: {value: pinch}", "knead: {value: squeeze}", "squeeze not in the"),
-        (TUYA, "intensity_levels: 1", "intensity_levels: 3", "Tuya chairs have no strength DP"),
+        (TUYA, "intensity_levels: 1", "intensity_levels: 3", "this chair has no strength DP"),
         (TUYA, "  heat: {id: 3}", "  heat: {id: 3, range: [a, b]}", "heat is a bool DP"),
         (
             TUYA,

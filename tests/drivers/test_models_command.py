@@ -32,7 +32,12 @@ def test_json_lists_every_model_with_its_capabilities(chairctl: Callable[..., Ru
     code, out, _ = chairctl("models", "--json")
     assert code == 0
     models = {m["id"]: m for m in json.loads(out)}
-    assert sorted(models) == ["ncni-chair", "rongtai-rt8600s", "tuya-amy-example"]
+    assert sorted(models) == [
+        "ncni-chair",
+        "rongtai-rt8600s",
+        "tuya-amy-example",
+        "tuya-neck-massager",
+    ]
     assert {m["protocol"] for m in models.values()} == {"rongtai-h10", "tuya-mcu", "ncni"}
     model = models["rongtai-rt8600s"]
     assert model["protocol"] == "rongtai-h10"

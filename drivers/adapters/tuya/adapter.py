@@ -6,7 +6,9 @@ codec of :mod:`drivers.protocols.tuya`, the decoder that keeps the product's DP 
 (:mod:`.reconciler`) and the safe release (:mod:`.release`). A Tuya chair takes no keys: the
 adapter sends its own DP deliver frames through :meth:`Port.send`, and the session's cadences
 keep the link alive (heartbeat) and the statuses coming (DP query), since the MCU reports only
-when asked or when something changes.
+when asked or when something changes. The wire type of every DP, as the chair reports it, is
+held against the model file (:meth:`TuyaAdapter.mismatch`): on connecting, before anything is
+sent, and before every set.
 """
 
 from __future__ import annotations
@@ -32,9 +34,11 @@ from drivers.adapters.base import (
 )
 from drivers.adapters.modes import AFTER_SCAN
 from drivers.adapters.tuya.decoding import TuyaDecoder
+from drivers.adapters.tuya.points import DpMap
 from drivers.adapters.tuya.reconciler import Reconciler
 from drivers.adapters.tuya.release import Releaser, is_safe
 from drivers.adapters.tuya.targets import TargetMapper
+from drivers.adapters.tuya.wiretypes import WireTypes
 from drivers.models.tuya import TIME_SET_MAX_MIN, TuyaModel
 from drivers.protocols.tuya import dp_query, heartbeat
 
@@ -60,8 +64,12 @@ class TuyaAdapter(Adapter):
         #: How often a set is sent in all before it counts as not taken.
         self.attempts = protocol.resends + 1 if attempts is None else attempts
         self._mapper = TargetMapper(model)
-        self._reconciler = Reconciler(model, self.settle_window_s, self.attempts)
-        self._releaser = Releaser(model, self.settle_window_s, self.attempts)
+        #: The wire type of each DP as the chair reports it: learnt by the decoder, held
+        #: against the model by everything that sends.
+        self.types = WireTypes()
+        self._points = DpMap(model)
+        self._reconciler = Reconciler(model, self.settle_window_s, self.attempts, self.types)
+        self._releaser = Releaser(model, self.settle_window_s, self.attempts, self.types)
         self._manual_regions = frozenset(model.manual_regions)
         self._mode_regions = {mode.value: frozenset(mode.regions) for mode in model.region_modes}
         #: Where the rollers may be (see :meth:`_carriage`).
@@ -89,7 +97,7 @@ class TuyaAdapter(Adapter):
         )
 
     def decoder(self) -> StatusDecoding:
-        return TuyaDecoder(self.model)
+        return TuyaDecoder(self.model, self.types)
 
     def key_name(self, key: int) -> str:
         return f"key 0x{key:02X} (not a Tuya command)"
@@ -145,6 +153,10 @@ class TuyaAdapter(Adapter):
             # brief's rule for the simulated chair; a real one may differ).
             return frozenset(self._mode_regions.get(status.program, self._manual_regions))
         return frozenset()
+
+    def mismatch(self, status: ChairStatus) -> str | None:
+        # The types come with the reports, not the status: every report so far counts.
+        return self.types.mismatch(self._points)
 
     def is_safe(self, status: ChairStatus) -> bool:
         return is_safe(status)

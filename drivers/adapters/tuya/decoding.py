@@ -1,11 +1,15 @@
 """The Tuya MCU's reports as ChairStatus values: the product's DP table, kept up to date.
 
-The MCU reports data points, not a status frame: a DP query is answered with every DP, a
-deliver with the DPs it named, a change of its own with the DPs that changed. So the decoder
-keeps the product's DP table, folds each report into it, and after every report (once it has
-seen ``switch``, without which nothing can be said) gives the status the whole table shows.
-Heartbeat replies and other frames give nothing. :func:`status_of` is the pure mapping of a
-table onto :class:`~chairctl.vocabulary.ChairStatus`; what each field means is said there.
+The MCU reports data points, not a status frame: a DP query is answered with every DP (in one
+frame, or one frame per DP as real MCUs do), a deliver with the DPs it named, a change of its
+own with the DPs that changed. So the decoder keeps the product's DP table, folds each report
+into it, and for every piece of bytes that completes one or more reports (once it has seen the
+``switch`` DP, without which nothing can be said) gives the status the whole table then shows:
+the reports of one burst (an MCU answering a query one DP a frame) are one status. It also
+notes the wire type every DP came with (:class:`~drivers.adapters.tuya.wiretypes.WireTypes`),
+which the adapter holds against the model file. Heartbeat replies and other frames give
+nothing. :func:`status_of` is the pure mapping of a table onto
+:class:`~chairctl.vocabulary.ChairStatus`; what each field means is said there.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from chairctl.vocabulary import (
     WorkState,
 )
 from drivers.adapters.tuya.points import DpMap, DpValue
+from drivers.adapters.tuya.wiretypes import WireTypes
 from drivers.models.tuya import CLOSE, TuyaCode, TuyaModel
 from drivers.protocols.tuya import Command, FrameDecoder, decode_dps
 
@@ -94,13 +99,23 @@ def work_state(table: DpTable) -> WorkState:
     return WorkState.WAITING
 
 
+def _working(model: TuyaModel, code: TuyaCode, value: DpValue | None, on: bool) -> DpValue | None:
+    """A mode DP's value as far as it works: a mode that runs whenever the product is on
+    (``always_on``) works nothing while it is off, whatever value it holds."""
+    return value if on or not model.always_on(code) else None
+
+
 def status_of(model: TuyaModel, table: DpTable) -> ChairStatus:
     """The status a product's DP table shows.
 
-    - ``running`` is ``switch``; ``work_state`` per :func:`work_state`;
+    - ``running`` is ``switch`` on (whatever value means on for the product);
+      ``work_state`` per :func:`work_state`;
     - ``technique`` is the technique whose manual_mode value runs (None for close, or a value
       no technique maps); ``technique_code`` the manual_mode's place in the range from 1 (0
-      for close); ``program`` and ``program_code`` the same of auto_mode;
+      for close, and for a mode that runs while the product is on, 0 while it is off);
+      ``program`` and ``program_code`` the same of auto_mode;
+    - ``intensity`` is the strength's place in the model's strength levels from 1 (0 for a
+      value not among them, or a product with no strength DP);
     - ``speed`` is massage_speed's place from 1, ``width`` ball_location's width;
     - ``airbag_program`` the zones of aircell_location (:func:`airbag_zones`),
       ``airbag_level`` aircell_speed's place from 1 (the setting, also while closed);
@@ -109,21 +124,24 @@ def status_of(model: TuyaModel, table: DpTable) -> ChairStatus:
       bottom_control say up or down;
     - ``preset_minutes`` is time_set; ``error_code`` the fault bitmap when not 0.
     """
-    manual = table.get("manual_mode")
-    auto = table.get("auto_mode")
+    running = table.get("switch") is True
+    manual = _working(model, "manual_mode", table.get("manual_mode"), running)
+    auto = _working(model, "auto_mode", table.get("auto_mode"), running)
     techniques = {mode.value: technique for technique, mode in model.techniques.items()}
     widths = {value: width for width, value in model.widths.items()}
     fault = table.get("fault")
     time_set = table.get("time_set")
     foot = table.get("foot_control") is True
     ball = table.get("ball_location")
+    strength = table.get("strength")
     return ChairStatus(
-        running=table.get("switch") is True,
+        running=running,
         work_state=work_state(table),
         technique=techniques.get(manual) if isinstance(manual, str) else None,
         technique_code=_mode_code(model, "manual_mode", manual),
         program=auto if _is_open(auto) and isinstance(auto, str) else None,
         program_code=_mode_code(model, "auto_mode", auto),
+        intensity=model.intensity_of(strength) if strength is not None else 0,
         speed=_level(model, "massage_speed", table.get("massage_speed"), _MAX_SPEED),
         width=widths.get(ball) if isinstance(ball, str) else None,
         airbag_program=airbag_zones(model, table.get("aircell_location")),
@@ -159,6 +177,7 @@ def shown_value(model: TuyaModel, code: TuyaCode, status: ChairStatus) -> str:
         "gravity_control": "zero gravity" if status.zero_g else "not zero gravity",
         "time_set": status.preset_minutes,
         "fault": status.error_code or 0,
+        "strength": _strength_name(model, status.intensity),
         "back_control": status.backrest,
         "bottom_control": status.leg_rest,
     }
@@ -167,14 +186,26 @@ def shown_value(model: TuyaModel, code: TuyaCode, status: ChairStatus) -> str:
     return f"{code}={text}"
 
 
+def _strength_name(model: TuyaModel, intensity: int) -> object:
+    levels = model.strength_levels
+    return levels[intensity - 1] if 0 < intensity <= len(levels) else "not a strength level"
+
+
 class TuyaDecoder:
     """Bytes from the MCU in, a status after every DP report out; never raises."""
 
-    def __init__(self, model: TuyaModel) -> None:
+    def __init__(self, model: TuyaModel, types: WireTypes | None = None) -> None:
         self.model = model
+        #: The wire type each DP came with (shared with the adapter that made the decoder).
+        self.types = WireTypes() if types is None else types
         self._points = DpMap(model)
+        self._switch_id = self._points.dp_id("switch")
+        self._switch_seen = False
         self._frames = FrameDecoder()
         self._table: dict[TuyaCode, DpValue] = {}
+        #: The status the table showed last; a report that changes nothing shows it again
+        #: (an MCU polled every half second mostly repeats itself).
+        self._shown: ChairStatus | None = None
         #: Reports that did not decode (a record cut short, an unknown type): dropped whole.
         self.bad_reports = 0
         #: Records that do not fit the product's map, dropped one by one.
@@ -186,8 +217,9 @@ class TuyaDecoder:
         return dict(self._table)
 
     def feed(self, data: bytes) -> list[ChairStatus]:
-        """The statuses that ``data`` completes, one per DP report."""
-        statuses: list[ChairStatus] = []
+        """The status ``data`` completes: one, when it completes a DP report (the table after
+        every report it completes), else none."""
+        reported = False
         for frame in self._frames.feed(data):
             if frame.command != Command.DP_REPORT:
                 continue
@@ -197,17 +229,29 @@ class TuyaDecoder:
                 self.bad_reports += 1
                 continue
             for point in points:
+                self.types.learn(point)
+                # Seen in any type: a switch of the wrong type still gives a status, so that
+                # the mismatch is told rather than the chair taken for silent.
+                self._switch_seen = self._switch_seen or point.dp_id == self._switch_id
                 decoded = self._points.decode(point)
                 if decoded is None:
                     self.foreign_records += 1
                     continue
                 code, value = decoded
-                self._table[code] = value
-            if "switch" in self._table:
-                statuses.append(status_of(self.model, self._table))
-        return statuses
+                if code not in self._table or self._table[code] != value:
+                    self._table[code] = value
+                    self._shown = None
+            reported = True
+        if not reported or not self._switch_seen:
+            return []
+        if self._shown is None:
+            self._shown = status_of(self.model, self._table)
+        return [self._shown]
 
     def reset(self) -> None:
-        """Forget the table and any partly received frame (after a reconnect)."""
+        """Forget the table, the types and any partly received frame (after a reconnect)."""
         self._frames.reset()
         self._table.clear()
+        self.types.clear()
+        self._switch_seen = False
+        self._shown = None

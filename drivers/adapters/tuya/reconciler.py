@@ -10,9 +10,15 @@ point and the value. Every decision starts from what the chair reports, so a cha
 by itself (its timer, its remote, its idle sleep) is planned from where it really is.
 
 Order: switch on (then ``power_to_mode_s`` before any mode); the session timer once per
-power-on; everything that goes off or down (rollers, airbags, heat, foot roller); speed and
-width before the rollers start, and the airbag level before the airbags do; the roller mode;
-the airbag location; heat; foot roller; posture last.
+power-on; everything that goes off or down (rollers, airbags, heat, foot roller); the strength,
+at once after switching on (a product whose pattern runs whenever it is on starts at the
+strength it last had); speed and width before the rollers start, and the airbag level before
+the airbags do; the roller mode; the airbag location; heat; foot roller; posture last. A
+product whose pattern runs whenever it is on (``always_on``) rests its rollers by switching
+off.
+
+Nothing is sent of a DP whose wire type the chair reports other than the model file says:
+that is a :class:`~chairctl.vocabulary.ModelMismatch`, raised before the set goes out.
 """
 
 from __future__ import annotations
@@ -24,11 +30,12 @@ from dataclasses import dataclass
 from typing import Final
 
 from chairctl.clock import Clock
-from chairctl.vocabulary import ChairFault, ChairStatus, NotConfirmed, WorkState
+from chairctl.vocabulary import ChairFault, ChairStatus, ModelMismatch, NotConfirmed, WorkState
 from drivers.adapters.base import Port
 from drivers.adapters.tuya.decoding import shown_value, zero_g_values
 from drivers.adapters.tuya.points import DpMap, DpValue
 from drivers.adapters.tuya.targets import Targets
+from drivers.adapters.tuya.wiretypes import WireTypes
 from drivers.models.tuya import CLOSE, TuyaCode, TuyaModel
 from drivers.protocols.tuya import dp_deliver
 
@@ -67,13 +74,18 @@ def fault_text(status: ChairStatus) -> str:
 class Reconciler:
     """Brings one Tuya chair to Targets, set by confirmed set."""
 
-    def __init__(self, model: TuyaModel, window_s: float, attempts: int) -> None:
+    def __init__(
+        self, model: TuyaModel, window_s: float, attempts: int, types: WireTypes | None = None
+    ) -> None:
         if window_s <= 0 or attempts < 1:
             raise ValueError("the resend window must be positive and attempts at least 1")
         self.model = model
         self.window_s = window_s
         self.attempts = attempts
         self.points = DpMap(model)
+        #: The wire types the chair reported (shared with the decoder); a set of a DP whose
+        #: type the chair contradicts is never sent.
+        self.types = WireTypes() if types is None else types
         self._zero_g = zero_g_values(model)
         #: The session timer in minutes to set once after each power-on; None: the chair's own.
         self.timer_minutes: int | None = None
@@ -152,9 +164,14 @@ class Reconciler:
     def _switch_off(self, t: Targets, s: ChairStatus) -> SetDp | None:
         """Whatever is on and should be off, rollers first."""
         if t.rollers is None:
-            if s.technique_code:
-                return SetDp("manual_mode", CLOSE, lambda x: x.technique_code == 0)
-            if s.program_code:
+            for code, working in (("manual_mode", s.technique_code), ("auto_mode", s.program_code)):
+                if not working:
+                    continue
+                if not self.model.closes(code):
+                    # Its pattern runs whenever the product is on: off is the only rest.
+                    return SetDp("switch", False, lambda x: not x.running, mode=False)
+                if code == "manual_mode":
+                    return SetDp("manual_mode", CLOSE, lambda x: x.technique_code == 0)
                 return SetDp("auto_mode", CLOSE, lambda x: x.program_code == 0)
         if t.airbags is None and s.airbag_program and self._has("aircell_location"):
             return SetDp("aircell_location", CLOSE, lambda x: not x.airbag_program)
@@ -165,7 +182,14 @@ class Reconciler:
         return None
 
     def _settings(self, t: Targets, s: ChairStatus) -> SetDp | None:
-        """Speed, width and airbag level: before what they apply to starts."""
+        """Strength, speed, width and airbag level: before what they apply to starts."""
+        if t.strength is not None:
+            strength = t.strength
+            level = self.model.intensity_of(strength)
+            if s.intensity != level:
+                # No wait after switching on: the sooner a strength left high comes down, the
+                # better.
+                return SetDp("strength", strength, lambda x: x.intensity == level, mode=False)
         if t.speed is not None:
             speed = self._level("massage_speed", t.speed)
             if s.speed != speed:
@@ -233,6 +257,9 @@ class Reconciler:
         if step.mode:
             # Modes wait this long after switching on, as the chair's own app does.
             await clock.sleep_until(self.powered_at + self.model.timing.power_to_mode_s)
+        mismatch = self.types.contradiction(self.points, step.code)
+        if mismatch is not None:
+            raise ModelMismatch(f"{mismatch}; {step.label} was not sent")
         frame = dp_deliver([self.points.encode(step.code, step.value)])
         sent = await port.send(frame)
         if step.code == "switch" and step.value is True:

@@ -1,11 +1,17 @@
 """Safe release on a Tuya MCU chair: what stop() sends, and how it knows it worked.
 
-``switch false`` makes the chair settle (rollers stop and go home, depth retracts, airbags
-vent, heat and foot roller off, actuators home) and the MCU reports switch false and every
-mode closed at once. The release sends one DP deliver whose records close the rollers, the
-airbags, the heat and the foot roller and then set switch false: the MCU applies records in
-order, so each of them takes even if the last were lost. A set is a state, so the frame is sent
-again every ``window_s`` until a report shows the chair off, up to ``attempts`` times in all.
+``switch`` off makes the chair settle (rollers stop and go home, depth retracts, airbags
+vent, heat and foot roller off, actuators home) and the MCU reports switch off and every mode
+closed at once. The release sends one DP deliver whose records close the rollers, the airbags,
+the heat and the foot roller and then set switch off: the MCU applies records in order, so
+each of them takes even if the last were lost. A product that applies only a deliver's first
+record (``one_dp_per_deliver``) gets switch off first, in a frame of its own, then the others
+one frame each. A set is a state, so the release is sent again every ``window_s`` until a
+report shows the chair off, up to ``attempts`` times in all. Even a chair whose report already
+shows it off gets switch off once: a report can read a switch backwards (the neck massager's
+own button reports the opposite of what its sets mean), and off is harmless to repeat. Every
+value goes out in the type and value map the model gives, never one whose type the chair
+contradicts.
 
 The reports cannot show airbags venting or the rollers' depth retracting, so once the chair
 shows itself off the release waits the longest either takes before it calls the chair safe.
@@ -21,8 +27,9 @@ from chairctl.vocabulary import ActuatorMotion, ChairStatus, NotConfirmed, WorkS
 from drivers.adapters.base import Port, Release
 from drivers.adapters.tuya.decoding import shown_value
 from drivers.adapters.tuya.points import DpMap, DpValue
+from drivers.adapters.tuya.wiretypes import WireTypes
 from drivers.models.tuya import CLOSE, TuyaCode, TuyaModel
-from drivers.protocols.tuya import dp_deliver
+from drivers.protocols.tuya import DataPoint, dp_deliver
 
 
 def is_safe(status: ChairStatus) -> bool:
@@ -44,11 +51,15 @@ def is_safe(status: ChairStatus) -> bool:
 class Releaser:
     """Switches a Tuya chair off and watches the reports until they show it."""
 
-    def __init__(self, model: TuyaModel, window_s: float, attempts: int) -> None:
+    def __init__(
+        self, model: TuyaModel, window_s: float, attempts: int, types: WireTypes | None = None
+    ) -> None:
         self.model = model
         self.window_s = window_s
         self.attempts = attempts
         self.points = DpMap(model)
+        #: The wire types the chair reported (shared with the decoder).
+        self.types = WireTypes() if types is None else types
         mechanics = model.mechanics
         #: What the reports cannot show: airbags venting, the depth retracting.
         self.unseen_s = max(mechanics.airbag_vent_s, mechanics.depth_travel_s)
@@ -58,12 +69,11 @@ class Releaser:
         wanted: list[tuple[TuyaCode, DpValue]] = []
         if s.running:
             wanted += [
-                ("manual_mode", CLOSE),
-                ("auto_mode", CLOSE),
-                ("aircell_location", CLOSE),
-                ("heat", False),
-                ("foot_control", False),
+                (code, CLOSE)
+                for code in ("manual_mode", "auto_mode", "aircell_location")
+                if self.model.closes(code)
             ]
+            wanted += [("heat", False), ("foot_control", False)]
         if s.backrest is not ActuatorMotion.STOPPED:
             wanted.append(("back_control", "stop"))
         if s.leg_rest is not ActuatorMotion.STOPPED:
@@ -74,7 +84,27 @@ class Releaser:
             for code, value in wanted
             if self.points.has(code)
             and (isinstance(value, bool) or value in self.points.range_of(code))
+            # Never a value of a type the chair contradicts: it could read as anything.
+            and self.types.contradiction(self.points, code) is None
         ]
+
+    def _frames(self, s: ChairStatus) -> list[bytes]:
+        """The release as frames: one deliver, or one per record with switch off first."""
+        points: list[DataPoint] = [self.points.encode(c, v) for c, v in self._records(s)]
+        if not self.model.protocol.one_dp_per_deliver:
+            return [dp_deliver(points)]
+        # Switch off stops everything such a product does; it must not wait behind the rest.
+        points.sort(key=lambda p: p.dp_id != self.points.dp_id("switch"))
+        return [dp_deliver([point]) for point in points]
+
+    async def _send(self, frames: list[bytes], port: Port) -> float:
+        """Send ``frames`` in order; when the first went out."""
+        first: float | None = None
+        for frame in frames:
+            sent = await port.send(frame)
+            first = sent if first is None else first
+        assert first is not None  # switch off is always among them
+        return first
 
     async def release(self, port: Port) -> Release:
         """Send the release until the reports show the safe state (or give up)."""
@@ -84,13 +114,21 @@ class Releaser:
         if s.work_state is WorkState.FAULT:
             await clock.sleep_until(started + self.unseen_s)
             return Release(True)
+        unsendable = self.types.contradiction(self.points, "switch")
         if is_safe(s):
+            if unsendable is None:
+                # Shown off, sent off all the same: see the module's notes.
+                await self._send(self._frames(s), port)
             return Release(True)
+        if unsendable is not None:
+            return Release(
+                False,
+                (f"{unsendable}: chairctl cannot switch it off; switch it off by hand",),
+            )
         was_working = s.work_state is WorkState.RUNNING
         sent_first: float | None = None
         for _ in range(self.attempts):
-            frame = dp_deliver(self.points.encode(c, v) for c, v in self._records(port.status))
-            sent = await port.send(frame)
+            sent = await self._send(self._frames(port.status), port)
             sent_first = sent if sent_first is None else sent_first
             shown = await port.wait(lambda x, _at: is_safe(x), deadline=sent + self.window_s)
             if shown is None:

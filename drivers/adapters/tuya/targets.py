@@ -22,6 +22,7 @@ from fractions import Fraction
 from typing import Final, Literal
 
 from chairctl.vocabulary import (
+    MAX_INTENSITY,
     PERCUSSION,
     TRACK_ORDER,
     AirbagZone,
@@ -97,6 +98,8 @@ class Targets:
     speed: str | None
     #: ball_location value.
     width: str | None
+    #: strength value (a name or an integer); None: the chair has no strength DP.
+    strength: int | str | None
     #: aircell_location value; None: close.
     airbags: str | None
     #: The zones it inflates.
@@ -241,18 +244,27 @@ class TargetMapper:
         :class:`Unsupported` for what the chair cannot do."""
         notes: list[str] = []
         rollers = self._rollers(setpoint, notes, carriage)
-        speed = width = None
+        speed = width = strength = None
         if rollers is not None:
             speed = self._speed(setpoint, notes)
             width = self._width(setpoint, notes)
+            strength = self._strength(setpoint, notes)
         airbags, zones, level = self._airbags(setpoint, notes)
         heat = self._heat(setpoint, notes)
+        if heat and rollers is None and self.model.always_on("manual_mode"):
+            # Switching on to heat would start the massage too, which was not asked for.
+            notes.append(
+                "heat: left off, because this chair massages whenever it is on and no "
+                "massage was asked for"
+            )
+            heat = False
         foot = self._foot(setpoint, notes)
         gravity, upright = self._posture(setpoint, notes)
         return Targets(
             rollers=rollers,
             speed=speed,
             width=width,
+            strength=strength,
             airbags=airbags,
             airbag_zones=zones,
             airbag_level=level,
@@ -303,6 +315,17 @@ class TargetMapper:
         nearest = min(widths, key=lambda w: (_distance(w, wanted), _WIDTH_ORDER.index(w)))
         notes.append(f"width: this chair has no {wanted} width; {nearest} instead")
         return widths[nearest]
+
+    def _strength(self, setpoint: Setpoint, notes: list[str]) -> int | str | None:
+        levels = self.model.strength_levels
+        if not levels:
+            return None  # one strength: the chair presses as it does
+        level = scale(setpoint.intensity, MAX_INTENSITY, len(levels))
+        if len(levels) != MAX_INTENSITY:
+            notes.append(
+                f"intensity {setpoint.intensity} is this chair's level {level} of {len(levels)}"
+            )
+        return levels[level - 1]
 
     # -- airbags, heat, foot roller, posture --------------------------------------------------
 

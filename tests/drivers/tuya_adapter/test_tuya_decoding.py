@@ -187,21 +187,26 @@ _NOISE = st.binary(max_size=6).map(lambda b: b.replace(b"\x55", b"\x00"))
 def test_statuses_follow_the_reports_under_any_chunking(
     reports: list[dict[TuyaCode, DpValue]], noise: list[bytes], data: st.DataObject
 ) -> None:
-    stream = b"".join(
-        noise[i] + report(MODEL, values) + heartbeat_reply() for i, values in enumerate(reports)
-    )
+    stream = b""
+    ends: list[int] = []  # where each report's last byte lies
+    for i, values in enumerate(reports):
+        stream += noise[i] + report(MODEL, values)
+        ends.append(len(stream))
+        stream += heartbeat_reply()
     cuts = sorted(data.draw(st.lists(st.integers(0, len(stream)), max_size=10)))
     decoder = TuyaDecoder(MODEL)
     statuses: list[ChairStatus] = []
+    expected: list[ChairStatus] = []
+    table: dict[TuyaCode, DpValue] = {}
     for start, end in zip([0, *cuts], [*cuts, len(stream)], strict=True):
         statuses += decoder.feed(stream[start:end])
-
-    # One status per report from the first that carries switch on, each the table so far.
-    table: dict[TuyaCode, DpValue] = {}
-    expected = []
-    for values in reports:
-        table.update(values)
-        if "switch" in table:
+        # One status per piece that completes reports, once switch was seen: the table then.
+        completed = [
+            values for values, last in zip(reports, ends, strict=True) if start < last <= end
+        ]
+        for values in completed:
+            table.update(values)
+        if completed and "switch" in table:
             expected.append(status_of(MODEL, table))
     assert statuses == expected
     if statuses:
