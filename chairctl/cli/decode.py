@@ -3,7 +3,10 @@
 For reading captures and logs by hand or in scripts, whatever the chair's protocol family:
 a Rongtai or NCNI status frame becomes the normalised status; a Tuya frame becomes its command
 and data points, each named by the model's data-point map where it has one (which is how a
-Tuya chair's own map is found). Nothing is sent to any chair.
+Tuya chair's own map is found), with what its value means (a switch's on or off, an enum's
+name); a record whose type contradicts the map is shown as a mismatch, under no name. A Tuya
+frame whose checksum is one too low is refused with that known firmware fault named. Nothing is
+sent to any chair.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from typing import Any
 import click
 
 from chairctl.vocabulary import AirbagZone, ChairStatus, ProtocolError
+from drivers.adapters.tuya.points import DpMap, a_type
 from drivers.models import DEFAULT_MODEL, ChairModel, get_model
-from drivers.models.schema import NcniModel, RongtaiModel, TuyaModel
+from drivers.models.schema import SWITCHES, NcniModel, RongtaiModel, TuyaModel
 from drivers.protocols import ncni, tuya
 from drivers.protocols.rongtai import StatusCodes, decode_fields, status_fields, technique_label
 
@@ -100,23 +104,37 @@ def _tuya_json(model: TuyaModel, frame: bytes) -> dict[str, Any]:
     if decoded.command not in (tuya.Command.DP_REPORT, tuya.Command.DP_DELIVER):
         out["data"] = decoded.data.hex(" ")
         return out
-    codes = {point.id: code for code, point in model.datapoints.items()}
-    points = []
-    for point in tuya.decode_dps(decoded.data):
-        code = codes.get(point.dp_id)
-        value: Any = point.value.hex(" ") if isinstance(point.value, bytes) else point.value
-        entry: dict[str, Any] = {
-            "dp": point.dp_id,
-            "code": code,
-            "type": point.type.name.lower(),
-            "value": value,
-        }
-        if point.type is tuya.DpType.ENUM and code is not None and isinstance(value, int):
-            values = model.range_of(code)
-            entry["meaning"] = values[value] if value < len(values) else None
-        points.append(entry)
-    out["dps"] = points
+    out["dps"] = [_tuya_point(DpMap(model), point) for point in tuya.decode_dps(decoded.data)]
     return out
+
+
+def _tuya_point(points: DpMap, point: tuya.DataPoint) -> dict[str, Any]:
+    """One data-point record, named by the model's map; a record whose type contradicts the
+    map is shown as that mismatch, under no code (its value means something else)."""
+    code = points.code_of(point.dp_id)
+    value: Any = point.value.hex(" ") if isinstance(point.value, bytes) else point.value
+    entry: dict[str, Any] = {
+        "dp": point.dp_id,
+        "code": code,
+        "type": point.type.name.lower(),
+        "value": value,
+    }
+    if code is None:
+        return entry
+    wanted = points.wire_type(code)
+    if point.type is not wanted:
+        entry["code"] = None
+        entry["mismatch"] = (
+            f"the model file ({points.model.id}) maps DP {point.dp_id} to {code}, "
+            f"{a_type(wanted)} DP; this record is {a_type(point.type)}"
+        )
+        return entry
+    decoded = points.decode(point)
+    if code in SWITCHES:
+        entry["meaning"] = None if decoded is None else ("on" if decoded[1] else "off")
+    elif point.type is tuya.DpType.ENUM:
+        entry["meaning"] = None if decoded is None else decoded[1]
+    return entry
 
 
 def decode_one(model: ChairModel, frame: bytes, codes: StatusCodes | None) -> dict[str, Any]:
