@@ -39,22 +39,30 @@ from chairctl.vocabulary import (
     Setpoint,
     WorkState,
 )
+from chairctl.vocabulary.chair_events import (
+    ChairEvent,
+    Connected,
+    FaultCleared,
+    FaultLatched,
+    LinkLost,
+    Reconnected,
+    ReconnectFailed,
+    StopConfirmed,
+)
 from drivers.adapters import Accept, Adapter, Release, adapter_for
 from drivers.links import Link, LinkFactory
 from drivers.models.schema import ChairModel
 from drivers.session.feed import StatusFeed, StatusSubscription
 from drivers.session.keys import KeySender
 from drivers.session.records import (
-    EventKind,
     Interruption,
     LinkState,
     SessionConfig,
-    SessionEvent,
     StopReport,
     UnsafeStop,
 )
 
-EventListener = Callable[[SessionEvent], None]
+EventListener = Callable[[ChairEvent], None]
 
 
 class _Port:
@@ -291,7 +299,7 @@ class ChairSession:
         first = self.feed.latest
         faulted_at_connect = first is not None and first.work_state is WorkState.FAULT
         self._state = LinkState.CONNECTED
-        self._emit(EventKind.CONNECTED, self._link.description if self._link else "")
+        self._emit(Connected(self.clock.now(), self._link.description if self._link else ""))
         interruption = self._interruption
         if self.keys.held or (interruption is not None and not interruption.safe):
             async with self._operation:
@@ -371,7 +379,7 @@ class ChairSession:
                 await self.adapter.acknowledge_fault(_Port(self, for_stop=True))
             self._fault = None
             self.adapter.forget()
-            self._emit(EventKind.FAULT_CLEARED)
+            self._emit(FaultCleared(self.clock.now()))
 
     @property
     def interruption(self) -> Interruption | None:
@@ -464,7 +472,7 @@ class ChairSession:
 
     def _stopped(self, report: StopReport) -> None:
         self.last_stop = report
-        self._emit(EventKind.STOPPED, "safe" if report.safe else "NOT safe")
+        self._emit(StopConfirmed(self.clock.now(), report.safe))
         if not report.safe:
             error = UnsafeStop(report)
             if self._fault is None:
@@ -563,7 +571,7 @@ class ChairSession:
         self._fault = fault
         self.adapter.forget()
         self._interrupt_apply(fault)
-        self._emit(EventKind.FAULT, str(fault))
+        self._emit(FaultLatched(self.clock.now(), str(fault)))
 
     def _on_lost(self, link: Link, reason: str) -> None:
         if link is self._link:
@@ -584,7 +592,7 @@ class ChairSession:
         lost_at = self.clock.now()
         self._state = LinkState.RECONNECTING
         self._interruption = Interruption(reason, lost_at, False, None)
-        self._emit(EventKind.LINK_LOST, reason)
+        self._emit(LinkLost(self.clock.now(), reason))
         self._recovery = asyncio.ensure_future(self._recover(reason, lost_at))
 
     async def _recover(self, reason: str, lost_at: float) -> Interruption:
@@ -601,16 +609,14 @@ class ChairSession:
             interruption = Interruption(reason, lost_at, True, report)
             self._interruption = interruption
             self._state = LinkState.CONNECTED
-            self._emit(EventKind.RECONNECTED, "safe" if report.safe else "NOT safe")
+            self._emit(Reconnected(self.clock.now(), report.safe))
             if not report.safe and self._fault is None:
                 self._latch(UnsafeStop(report))
             return interruption
         interruption = Interruption(reason, lost_at, False, None)
         self._interruption = interruption
         self._state = LinkState.DISCONNECTED
-        self._emit(
-            EventKind.RECONNECT_FAILED, f"gave up after {config.reconnect_attempts} attempts"
-        )
+        self._emit(ReconnectFailed(self.clock.now(), config.reconnect_attempts))
         return interruption
 
     def _arm_watchdog(self) -> None:
@@ -635,9 +641,9 @@ class ChairSession:
         else:
             self._watchdog = self.clock.call_at(due, self._watchdog_due)
 
-    def _emit(self, kind: EventKind, detail: str = "") -> None:
+    def _emit(self, event: ChairEvent) -> None:
         if self._on_event is not None:
-            self._on_event(SessionEvent(kind, self.clock.now(), detail))
+            self._on_event(event)
 
 
 if TYPE_CHECKING:

@@ -18,8 +18,8 @@ from datetime import datetime
 from chairctl.services.chairs import ChairAddress
 from chairctl.store import Store
 from chairctl.vocabulary import ChairctlError, ChairFault
+from chairctl.vocabulary.chair_events import ChairEvent, FaultCleared, FaultLatched
 from drivers.chair import ChairSession
-from drivers.session import EventKind, SessionEvent
 
 
 class RememberedFault(ChairFault):
@@ -66,14 +66,14 @@ class FaultMemory:
         if self._store is not None:
             self._store.forget_fault(self._chair)
 
-    def on_event(self, event: SessionEvent) -> None:
+    def on_event(self, event: ChairEvent) -> None:
         """Keep a fault the session latched; forget it once it is cleared."""
         if self._store is None or self._recalling:
             return
         try:
-            if event.kind is EventKind.FAULT:
-                self._store.remember_fault(self._chair, event.detail)
-            elif event.kind is EventKind.FAULT_CLEARED:
+            if isinstance(event, FaultLatched):
+                self._store.remember_fault(self._chair, event.message)
+            elif isinstance(event, FaultCleared):
                 self._store.forget_fault(self._chair)
         except ChairctlError:
             # A store in trouble must not break the session's own event path: said once.

@@ -27,9 +27,10 @@ from chairctl.services.endings import left_to_itself
 from chairctl.services.faults import FaultMemory
 from chairctl.store import Store, check_allowance
 from chairctl.vocabulary import ChairctlError, ChairStatus, LinkError, Region, Unsupported
+from chairctl.vocabulary.chair_events import ChairEvent, LinkLost, Reconnected, ReconnectFailed
 from drivers.chair import ChairSession
 from drivers.models import ChairModel
-from drivers.session import EventKind, LinkState, SessionConfig, SessionEvent
+from drivers.session import LinkState, SessionConfig
 from simulator.chair import SimulatedChair
 
 
@@ -75,7 +76,7 @@ class ChairControl:
         model: ChairModel,
         clock: Clock,
         *,
-        on_link: Callable[[SessionEvent], None] | None = None,
+        on_link: Callable[[ChairEvent], None] | None = None,
         on_stop: Callable[[StopState], None] | None = None,
         store: Store | None = None,
         config: SessionConfig | None = None,
@@ -356,17 +357,19 @@ class ChairControl:
         if self._on_stop is not None:
             self._on_stop(state)
 
-    def _link_event(self, event: SessionEvent) -> None:
+    def _link_event(self, event: ChairEvent) -> None:
         # A lost link is a stop the chair did not ask for: the session reconnects, releases
         # the chair and reports whether it is safe; the screens show each stage.
         self.faults.on_event(event)
         if self._stopping is None:
-            if event.kind is EventKind.LINK_LOST:
-                self._set_stop(StopState.STOPPING)
-            elif event.kind is EventKind.RECONNECTED:
-                safe = event.detail == "safe"
-                self._set_stop(StopState.STOPPED if safe else StopState.UNCONFIRMED)
-            elif event.kind is EventKind.RECONNECT_FAILED:
-                self._set_stop(StopState.UNCONFIRMED)
+            match event:
+                case LinkLost():
+                    self._set_stop(StopState.STOPPING)
+                case Reconnected(safe=safe):
+                    self._set_stop(StopState.STOPPED if safe else StopState.UNCONFIRMED)
+                case ReconnectFailed():
+                    self._set_stop(StopState.UNCONFIRMED)
+                case _:
+                    pass
         if self._on_link is not None:
             self._on_link(event)

@@ -52,6 +52,7 @@ from chairctl.services.people import load_profile, open_store
 from chairctl.services.safetext import printable
 from chairctl.services.session import ChairControl, StopOutcome, StopState
 from chairctl.store import Store
+from chairctl.tui.messages import ChairNews
 from chairctl.tui.screens.connect import ChairChoice, ConnectScreen, Scanner
 from chairctl.tui.screens.history import HistoryScreen
 from chairctl.tui.screens.library import LibraryScreen
@@ -62,8 +63,14 @@ from chairctl.tui.screens.safety_notice import NOTICE, NOTICE_VERSION, SafetyNot
 from chairctl.tui.screens.session import STOP_WORDS, SessionScreen
 from chairctl.tui.terminal import guarded
 from chairctl.vocabulary import ChairctlError, ChairFault
+from chairctl.vocabulary.chair_events import (
+    ChairEvent,
+    FaultLatched,
+    LinkLost,
+    Reconnected,
+    ReconnectFailed,
+)
 from drivers.models import ChairModel
-from drivers.session import EventKind, SessionEvent
 
 
 class ChairctlApp(App[None]):
@@ -466,38 +473,46 @@ class ChairctlApp(App[None]):
 
     # -- the chair's own news ----------------------------------------------------------------------
 
-    def _on_link(self, event: SessionEvent) -> None:
+    def _on_link(self, event: ChairEvent) -> None:
+        self.post_message(ChairNews(event))
+
+    def on_chair_news(self, message: ChairNews) -> None:
+        event = message.event
         if self.session_screen is not None:
-            self.session_screen.on_link_event(event)
-        if event.kind is EventKind.LINK_LOST:
-            self.notify(
-                "Connection lost · stopping the chair as soon as it answers again.",
-                severity="error",
-                timeout=10,
-            )
-        elif event.kind is EventKind.RECONNECTED:
-            safe = event.detail == "safe"
-            self.notify(
-                "Connection lost · chair stopped. Press r on the session screen (or c) to go on."
-                if safe
-                else "Reconnected, but the chair did not confirm its safe state: use its remote.",
-                severity="warning" if safe else "error",
-                timeout=20,
-            )
-        elif event.kind is EventKind.RECONNECT_FAILED:
-            self.notify(
-                "Connection lost · the chair could not be reached, so it may still be working. "
-                f"{self.control.left_to_itself()} Press c to connect again.",
-                severity="error",
-                timeout=30,
-            )
-        elif event.kind is EventKind.FAULT:
-            self.notify(
-                f"The chair reported a fault: {event.detail}. It is stopped; check it before "
-                "clearing the fault.",
-                severity="error",
-                timeout=30,
-            )
+            self.session_screen.on_chair_event(event)
+        match event:
+            case LinkLost():
+                self.notify(
+                    "Connection lost · stopping the chair as soon as it answers again.",
+                    severity="error",
+                    timeout=10,
+                )
+            case Reconnected(safe=safe):
+                self.notify(
+                    "Connection lost · chair stopped. Press r on the session screen (or c) to "
+                    "go on."
+                    if safe
+                    else "Reconnected, but the chair did not confirm its safe state: use its "
+                    "remote.",
+                    severity="warning" if safe else "error",
+                    timeout=20,
+                )
+            case ReconnectFailed():
+                self.notify(
+                    "Connection lost · the chair could not be reached, so it may still be "
+                    f"working. {self.control.left_to_itself()} Press c to connect again.",
+                    severity="error",
+                    timeout=30,
+                )
+            case FaultLatched(message=fault):
+                self.notify(
+                    f"The chair reported a fault: {fault}. It is stopped; check it before "
+                    "clearing the fault.",
+                    severity="error",
+                    timeout=30,
+                )
+            case _:
+                pass
 
     def _on_stop(self, state: StopState) -> None:
         words = STOP_WORDS.get(state)

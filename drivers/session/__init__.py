@@ -4,22 +4,18 @@ paced key sender, and the records a session reports (config, stops, interruption
 from drivers.session.feed import StatusFeed, StatusSubscription
 from drivers.session.keys import KeySender
 from drivers.session.records import (
-    EventKind,
     Interruption,
     LinkState,
     SessionConfig,
-    SessionEvent,
     StopReport,
     UnsafeStop,
 )
 
 __all__ = [
-    "EventKind",
     "Interruption",
     "KeySender",
     "LinkState",
     "SessionConfig",
-    "SessionEvent",
     "StatusFeed",
     "StatusSubscription",
     "StopReport",

@@ -94,24 +94,3 @@ class Interruption:
     def safe(self) -> bool:
         """The chair confirmed its safe state after the drop."""
         return self.report is not None and self.report.safe
-
-
-class EventKind(StrEnum):
-    """What happened to a session."""
-
-    CONNECTED = "connected"
-    LINK_LOST = "link_lost"
-    RECONNECTED = "reconnected"
-    RECONNECT_FAILED = "reconnect_failed"
-    FAULT = "fault"
-    FAULT_CLEARED = "fault_cleared"
-    STOPPED = "stopped"
-
-
-@dataclass(frozen=True)
-class SessionEvent:
-    """One thing that happened, at a time on the session's clock, for front ends and logs."""
-
-    kind: EventKind
-    at: float
-    detail: str = ""

@@ -19,8 +19,9 @@ from chairctl.services.chairs import parse_chair
 from chairctl.services.session import ChairControl, StopState, chair_title
 from chairctl.store import Store
 from chairctl.vocabulary import ChairctlError, LinkError, Region, Setpoint, Technique
+from chairctl.vocabulary.chair_events import ChairEvent, Connected, LinkLost, Reconnected
 from drivers.models import get_model
-from drivers.session import EventKind, LinkState, SessionEvent
+from drivers.session import LinkState
 from simulator.faults import LinkDrop
 
 MODEL = get_model("rongtai-rt8600s")
@@ -34,7 +35,7 @@ def plan_of(seconds: float, setpoint: Setpoint = KNEAD_MID) -> Plan:
 class Recorder:
     def __init__(self) -> None:
         self.stops: list[StopState] = []
-        self.links: list[SessionEvent] = []
+        self.links: list[ChairEvent] = []
         self.events: list[Event] = []
 
     def event(self, event: Event) -> None:
@@ -194,8 +195,8 @@ async def test_a_lost_link_is_shown_stage_by_stage_and_nothing_resumes(
         assert "link" in result.reason
 
     await clock.run(scenario())
-    kinds = [event.kind for event in seen.links if event.kind is not EventKind.CONNECTED]
-    assert kinds[:2] == [EventKind.LINK_LOST, EventKind.RECONNECTED]
+    kinds = [type(event) for event in seen.links if not isinstance(event, Connected)]
+    assert kinds[:2] == [LinkLost, Reconnected]
     assert seen.stops[-2:] == [StopState.STOPPING, StopState.STOPPED]
     assert chair_is_safe(control)
     # Nothing starts again until the person says so.

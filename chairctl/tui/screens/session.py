@@ -40,7 +40,8 @@ from chairctl.services.session import ChairControl, StopState
 from chairctl.store import region_figures
 from chairctl.tui.widgets.body_figure import BodyFigure
 from chairctl.vocabulary import AirbagZone, ChairctlError, ChairStatus, Heater, HeatLevel
-from drivers.session import EventKind, LinkState, SessionEvent
+from chairctl.vocabulary.chair_events import ChairEvent, FaultLatched, LinkLost
+from drivers.session import LinkState
 
 #: The one line after every session (reference/chair-domain.md 5.3: massage is passive; NICE
 #: NG59 and ACP 2017 pair it with exercise).
@@ -188,12 +189,15 @@ class SessionScreen(Screen[None]):
                 pass
         self.refresh_bindings()
 
-    def on_link_event(self, event: SessionEvent) -> None:
-        """A link event from the driver (lost, reconnected, gave up, fault)."""
-        if event.kind is EventKind.LINK_LOST:
-            self.link_lost = event.detail or "the link dropped"
-        elif event.kind is EventKind.FAULT:
-            self.fault = event.detail
+    def on_chair_event(self, event: ChairEvent) -> None:
+        """News of the link or the chair from the driver (lost, reconnected, gave up, fault)."""
+        match event:
+            case LinkLost(reason=reason):
+                self.link_lost = reason or "the link dropped"
+            case FaultLatched(message=message):
+                self.fault = message
+            case _:
+                pass
         self._show_chair()
         self.refresh_bindings()
 

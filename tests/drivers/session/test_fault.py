@@ -8,8 +8,8 @@ import pytest
 from sessionhelpers import KNEAD_LOWER_BACK, Rig, RigMaker, assert_released
 
 from chairctl.vocabulary import ChairFault, Technique, WorkState
+from chairctl.vocabulary.chair_events import ChairEvent, FaultLatched
 from drivers.models import ChairModel
-from drivers.session import EventKind
 from simulator import Overload
 from simulator.rongtai.codes import ErrorCode
 from simulator.rongtai.firmware import Phase
@@ -56,8 +56,8 @@ async def test_a_latched_fault_refuses_apply_and_sends_nothing(rig: Rig, model: 
 
 
 async def test_a_fault_is_latched_even_with_no_apply_under_way(make_rig: RigMaker) -> None:
-    events: list[EventKind] = []
-    session, chair, clock, _keys = await make_rig(on_event=lambda e: events.append(e.kind))
+    events: list[type[ChairEvent]] = []
+    session, chair, clock, _keys = await make_rig(on_event=lambda e: events.append(type(e)))
     await clock.run(session.apply(KNEAD_LOWER_BACK))
     await clock.advance(5)
 
@@ -65,7 +65,7 @@ async def test_a_fault_is_latched_even_with_no_apply_under_way(make_rig: RigMake
     await clock.advance(0.5)
 
     assert session.fault is not None
-    assert EventKind.FAULT in events
+    assert FaultLatched in events
 
 
 async def test_clear_fault_acknowledges_it_then_apply_runs_again(

@@ -17,8 +17,9 @@ from sessionhelpers import (
 )
 
 from chairctl.vocabulary import Interrupted, LinkError, Technique
+from chairctl.vocabulary.chair_events import ChairEvent, LinkLost
 from drivers.models import ChairModel
-from drivers.session import EventKind, LinkState, SessionConfig, SessionEvent
+from drivers.session import LinkState, SessionConfig
 from simulator import DropFrames, LinkDrop
 
 
@@ -93,7 +94,7 @@ async def test_a_drop_between_applies_is_seen_by_the_next_apply(rig: Rig) -> Non
 
 
 async def test_a_silent_chair_counts_as_a_dropped_link(make_rig: RigMaker) -> None:
-    events: list[SessionEvent] = []
+    events: list[ChairEvent] = []
     rig = await make_rig(on_event=events.append)
     session, chair, clock, _keys = rig
     await clock.run(session.apply(KNEAD_LOWER_BACK))
@@ -109,7 +110,7 @@ async def test_a_silent_chair_counts_as_a_dropped_link(make_rig: RigMaker) -> No
     assert interruption is not None
     assert "no status for 3 s" in interruption.reason
     assert interruption.safe
-    lost = next(e for e in events if e.kind is EventKind.LINK_LOST)
+    lost = next(e for e in events if isinstance(e, LinkLost))
     assert lost.at - went_quiet == pytest.approx(SessionConfig().status_timeout_s, abs=0.25)
     assert_released(chair)
 

@@ -20,9 +20,10 @@ from sessionhelpers import KNEAD_LOWER_BACK, assert_released
 from chairctl.clock import VirtualClock
 from chairctl.services.chairs import links_for, parse_chair
 from chairctl.vocabulary import LinkError, Technique
+from chairctl.vocabulary.chair_events import ChairEvent, Reconnected, ReconnectFailed
 from drivers.chair import ChairSession
 from drivers.models import ChairModel
-from drivers.session import EventKind, LinkState, SessionConfig, SessionEvent
+from drivers.session import LinkState, SessionConfig
 from simulator.ble import SimulatedAir, SimulatedPeripheral
 from simulator.families import simulated_chair
 
@@ -36,17 +37,17 @@ class TwoChairs:
     a: SimulatedPeripheral
     b: SimulatedPeripheral
     clock: VirtualClock
-    events: list[SessionEvent]
+    events: list[ChairEvent]
 
     @property
-    def said(self) -> list[tuple[EventKind, str]]:
-        return [(e.kind, e.detail) for e in self.events]
+    def said(self) -> list[type[ChairEvent]]:
+        return [type(e) for e in self.events]
 
 
 @pytest.fixture
 async def two(model: ChairModel) -> AsyncIterator[TwoChairs]:
     clock = VirtualClock()
-    events: list[SessionEvent] = []
+    events: list[ChairEvent] = []
     a_chair = simulated_chair(model, clock, transport="ble")
     b_chair = simulated_chair(model, clock, transport="ble")
     with SimulatedAir() as air:
@@ -86,7 +87,7 @@ async def test_a_dropped_link_reconnects_to_the_same_chair_and_releases_it(
     assert interruption is not None
     assert interruption.reconnected
     assert interruption.safe
-    assert (EventKind.RECONNECTED, "safe") in two.said
+    assert any(isinstance(e, Reconnected) and e.safe for e in two.events)
     # The safe release went to A, whose ground truth shows it at rest; B was never touched.
     assert_released(a.chair)
     assert b.writes == []
@@ -105,8 +106,8 @@ async def test_a_chair_that_does_not_come_back_fails_the_reconnection_honestly(
     assert interruption is not None
     assert not interruption.reconnected
     assert not interruption.safe
-    assert EventKind.RECONNECT_FAILED in [kind for kind, _ in two.said]
-    assert EventKind.RECONNECTED not in [kind for kind, _ in two.said]
+    assert ReconnectFailed in two.said
+    assert Reconnected not in two.said
     with pytest.raises(LinkError, match="use its remote"):
         await clock.run(session.stop())
     assert b.writes == []
