@@ -53,7 +53,7 @@ def test_a_bad_tuya_sum_is_one_line_and_exit_1(chairctl: Callable[..., Run]) -> 
 
 
 def test_an_ncni_status_becomes_the_normalised_status(chairctl: Callable[..., Run]) -> None:
-    frame = ChairImage(powered=True, running=True, mode="manual", region="neck", intensity=2)
+    frame = ChairImage(powered=True, running=True, manual=frozenset({"neck"}), intensity=2)
     code, out, err = chairctl("decode", "--model", "ncni-chair", frame.encode().hex())
     assert (code, err) == (0, "")
     decoded = json.loads(out)

@@ -5,11 +5,20 @@ zones, heat and zero gravity (:mod:`.targets`), reconciles them with the status 
 panel press at a time (:mod:`.reconciler`) and switches the chair off for the safe release
 (:mod:`.release`).
 
+Power starts the chair's auto profile A, so the first presses after a power-on take control of
+a chair that is already working (:mod:`.reconciler`); a chair found switched on is switched off
+and started afresh.
+
 What the chair's status cannot show, the adapter cannot confirm, and says so:
 
 - the technique and where the rollers work: a manual mode works its own band with its own
   techniques (the approximations name them);
-- roller speed and width, airbag pressure: neither set nor seen;
+- the airbags and the heat: the bits the chair sends for them are not trusted, so they are
+  followed by what was pressed since a power-on the adapter made (:attr:`NcniAdapter.believed`),
+  and nothing safe rests on them: a release is judged by the chair switching off alone;
+- the pressure while nothing runs, and what it presses (rollers or airbags): it is lowered
+  blind, with the neck mode only at level 1 and airbags only at a level not above theirs;
+- roller speed (shown in manual mode, not set) and width, airbag pressure: not set;
 - the zero-gravity posture: the key is a toggle the status does not reflect, so it is pressed
   only when the adapter's own belief differs from what is asked. The belief starts at upright
   when the adapter switches the chair on (switched off, the chair settles upright), follows

@@ -9,7 +9,11 @@ does), the mapping of Setpoints onto the model (:mod:`.targets`), the reconciler
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Final
+
 from chairctl.vocabulary import (
+    AirbagZone,
     ChairCapabilities,
     ChairStatus,
     NotConfirmed,
@@ -37,6 +41,7 @@ from drivers.protocols.ncni import (
     NO_KEY,
     SETTLE_WINDOW_S,
     TICK_S,
+    NcniStatus,
     StatusDecoder,
     code_press_ticks,
     to_chair_status,
@@ -47,22 +52,54 @@ from drivers.protocols.ncni import (
 DEFAULT_SETTLE_WINDOW_S = SETTLE_WINDOW_S
 #: Every key is a toggle or a step: one refutation is reported, never pressed through.
 DEFAULT_ATTEMPTS = 1
+#: The most statuses in a row a running flag that dropped is held as running, when nothing
+#: else says the chair stopped: about a second at the chair's 100 ms frames [assumed; upstream
+#: names the transient but not its length].
+TRANSIENT_STATUSES: Final = 10
+
+
+def _transient(last: NcniStatus, now: NcniStatus) -> bool:
+    """``now`` is the known transient of a chair that was running as ``last`` showed: its
+    running flag dropped while its mode and pressure stay and its foot-speed bucket is valid
+    (upstream's ``test_predkosc_masazu_stop_does_not_raise_false_unverified``)."""
+    return (
+        now.powered
+        and not now.running
+        and (now.mode, now.manual, now.auto_profile, now.pressure)
+        == (last.mode, last.manual, last.auto_profile, last.pressure)
+        and now.foot_speed is not None
+    )
 
 
 class NcniStatusDecoder:
     """The NCNI stream decoder (with its repeat rule), yielding normalised statuses; an off
-    status reads as a fault while ``watch`` says the chair switched itself off."""
+    status reads as a fault while ``watch`` says the chair switched itself off, and the
+    running flag's known transient drop is not taken for the chair stopping."""
 
     def __init__(self, watch: OffWatch | None = None) -> None:
         #: The codec's decoder, for its counters.
         self.frames = StatusDecoder()
         self.watch = watch or OffWatch()
+        self._running: NcniStatus | None = None
+        self._held = 0
 
     def feed(self, data: bytes) -> list[ChairStatus]:
-        return [self.watch.judge(to_chair_status(s)) for s in self.frames.feed(data)]
+        return [self.watch.judge(to_chair_status(self._steady(s))) for s in self.frames.feed(data)]
+
+    def _steady(self, status: NcniStatus) -> NcniStatus:
+        last = self._running
+        if status.running:
+            self._running, self._held = status, 0
+            return status
+        if last is not None and self._held < TRANSIENT_STATUSES and _transient(last, status):
+            self._held += 1
+            return replace(status, running=True)
+        self._running = None
+        return status
 
     def reset(self) -> None:
         self.frames.reset()
+        self._running = None
 
 
 class NcniAdapter(Adapter):
@@ -91,7 +128,15 @@ class NcniAdapter(Adapter):
         #: Where the rollers may be (see :meth:`_carriage`).
         self._rollers_in: frozenset[Region] = AFTER_SCAN
         self._watch = OffWatch()
-        self._reconciler = Reconciler(model, settle_window_s, attempts, self.key_name, self._watch)
+        self._reconciler = Reconciler(
+            model,
+            settle_window_s,
+            attempts,
+            self.key_name,
+            self._watch,
+            # A chair found on, whose hidden state is not known, is switched off first.
+            switch_off=self.release,
+        )
         self._releaser = Releaser(
             model,
             settle_window_s,
@@ -159,6 +204,12 @@ class NcniAdapter(Adapter):
         return self._watch
 
     @property
+    def believed(self) -> tuple[frozenset[AirbagZone] | None, bool | None]:
+        """The airbag zones on and the heat, as the adapter believes them from what it pressed
+        since a power-on of its own (None: not known); the status cannot show them."""
+        return self._reconciler.believed
+
+    @property
     def timer_minutes(self) -> int | None:
         """The timer step set after each power-on; None until :meth:`expect_session`."""
         index = self._reconciler.timer_target
@@ -185,14 +236,14 @@ class NcniAdapter(Adapter):
         return None
 
     def regions_worked(self, status: ChairStatus) -> frozenset[Region]:
-        # The selected mode's band while the chair works (its auto profiles work the back and
-        # waist band); its status shows no position within it.
+        # The bands of the modes on while the chair works (its auto profiles work them all:
+        # the neck and the back and waist); its status shows no position within them.
         view = view_of(status)
         if not view.running or view.mode is None:
             return frozenset()
-        mode = "back_waist" if view.mode == "auto" else view.mode
-        roller_mode = self.model.manual_modes.get(mode)  # type: ignore[call-overload]
-        return frozenset(roller_mode.regions) if roller_mode is not None else frozenset()
+        modes = self.model.manual_modes
+        names = set(modes) if view.mode in ("auto", "unknown") else view.manual
+        return frozenset(r for name, mode in modes.items() if name in names for r in mode.regions)
 
     def is_safe(self, status: ChairStatus) -> bool:
         return is_safe(status)

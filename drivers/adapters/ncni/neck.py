@@ -8,7 +8,8 @@ to reach the rollers and the status shows neither where they are nor how deep th
   key waits until the depth has had time to retract (the model's ``depth_travel_s`` per
   step of the travel);
 - **leaving the neck** (the neck mode switched for another, or the rollers stopped, and
-  parked, where the neck mode left them; and after power-on, whose scan may end anywhere):
+  parked, where the neck mode left them; and after power-on, whose scan may end anywhere and
+  whose auto program works the neck too):
   the level is raised only once a mode that keeps off the neck has been seen working long
   enough to carry the rollers out of the neck band, at the model's carriage speed.
 
@@ -46,8 +47,11 @@ class NeckGuard:
         self.retracted_at = -math.inf
 
     def works_neck(self, mode: str | None) -> bool:
-        """True for a mode that may take the rollers to the neck."""
-        return mode in self._neck_modes
+        """True for a mode that may take the rollers to the neck: a manual mode that works it
+        (alone or with another, ``back_waist+neck``), or auto, whose profiles all do."""
+        if mode is None:
+            return False
+        return mode == "auto" or any(part in self._neck_modes for part in mode.split("+"))
 
     def reset(self) -> None:
         """Where the rollers are is not known (power-on, a reconnect)."""

@@ -3,8 +3,8 @@
 Every key of this chair is a toggle or a step, so each turn reads the status, picks the one
 press that brings the chair closest to its :class:`~drivers.adapters.ncni.targets.Targets`,
 sends it once and lets the status judge it (the toggle rule of
-:mod:`drivers.adapters.confirm`), then reads again. Around that rule sit the two lessons of
-the project that recorded the protocol (``docs/protocols/ncni.md``):
+:mod:`drivers.adapters.confirm`), then reads again. Around that rule sit the lessons of the
+project that recorded the protocol (``docs/protocols/ncni.md``):
 
 - **optimistic fields**: a field a confirmed press changed keeps its new value, for planning,
   against statuses that arrive within :data:`~drivers.protocols.ncni.OPTIMISTIC_MUTE_S` of the
@@ -12,35 +12,45 @@ the project that recorded the protocol (``docs/protocols/ncni.md``):
 - **the boot-settle gate**: after power-on nothing is planned until at least
   :data:`~drivers.protocols.ncni.BOOT_SETTLE_MIN_S` has passed and
   :data:`~drivers.protocols.ncni.BOOT_SETTLE_FRAMES` powered statuses in a row arrived, or
-  anyway after :data:`~drivers.protocols.ncni.BOOT_SETTLE_FAIL_OPEN_S`.
+  anyway after :data:`~drivers.protocols.ncni.BOOT_SETTLE_FAIL_OPEN_S`;
+- **the posture blank**: for a second or so after a zero-gravity press the mode bytes read 0
+  while the mode is unchanged; statuses in :data:`~drivers.protocols.ncni.BLANK_AFTER_POSTURE_S`
+  after one keep the mode last shown;
+- **what the status cannot show is the panel's to know**: the airbags and the heat (their
+  status bits are not trusted), the posture and the timer are followed by what was pressed,
+  from a power-on the adapter made.
 
-And two of chairctl's own: a press the status confirmed is not sent again (the same key for
-the same purpose) until a status that arrived a settle window after it shows it undone; and
-the neck guard (:mod:`.neck`): a mode starts only once a lowered level has had time to reach
-the rollers, and the level rises only once the rollers are known to be off the neck.
+**Taking control.** Power starts auto profile A, which works the neck and the back at pressure
+2 with airbags and foot rollers, so the first presses after power-on take control of a chair
+that is already working: the back-and-waist key leaves auto (its status confirms it; the chair
+drops the profile's airbags and foot rollers with it), the pressure comes down to what is
+asked, and only then does anything else start. All of it falls within the chair's body scan,
+before the profile's work begins. A chair found switched on, whose airbags, heat and posture
+no press of ours explains, is switched off first and started afresh.
 
-Two things the status never shows are tracked by belief alone, and only from a power-on the
-adapter made itself (the chair settles upright with its timer at the first step whenever it is
-switched off): the zero-gravity posture (the key is pressed only when the belief differs from
-what is asked; an unknown belief presses nothing) and the session timer (the time key is
-pressed, counted from the power-on default, once per power-on).
+**The pressure.** The status shows the pressure only while the chair runs. Until it does, the
+reconciler knows only the most it can be: the top level after power-on, one less after each
+press of pressure − (which stops at 1). So it lowers by pressing pressure − until even the most
+is not above what is asked, and raises only with the level in sight. The neck mode starts only
+once the most is 1, and a lowered level has had time to reach the rollers; a level above the
+neck's rises only once the rollers are known to be off the neck (:mod:`.neck`).
 
-The status has no fault field: a chair that protects itself simply powers off. The
-reconciler arms the :class:`~drivers.adapters.ncni.watch.OffWatch` once the chair works for a
-setpoint (a mode or an airbag zone confirmed), and disarms it when a setpoint leaves the
-chair idle; an off status while it is armed reads as a fault, and the reconciler never
-switches a faulted chair on again: nothing resumes by itself.
+The status has no fault field: a chair that protects itself simply powers off. The reconciler
+arms the :class:`~drivers.adapters.ncni.watch.OffWatch` once the chair works for a setpoint (a
+mode or an airbag zone on), and disarms it when a setpoint leaves the chair idle; an off status
+while it is armed reads as a fault, and the reconciler never switches a faulted chair on again:
+nothing resumes by itself.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Final
 
 from chairctl.vocabulary import AirbagZone, ChairFault, ChairStatus, NotConfirmed, WorkState
-from drivers.adapters.base import Port
+from drivers.adapters.base import Port, Release
 from drivers.adapters.confirm import Confirmer
 from drivers.adapters.ncni.neck import NeckGuard
 from drivers.adapters.ncni.targets import AIRBAG_KEYS, Targets, neck_level
@@ -48,6 +58,8 @@ from drivers.adapters.ncni.watch import OffWatch
 from drivers.adapters.posture import PostureGoal
 from drivers.models.ncni import NcniModel
 from drivers.protocols.ncni import (
+    AIRBAG_ZONES,
+    BLANK_AFTER_POSTURE_S,
     BOOT_SETTLE_FAIL_OPEN_S,
     BOOT_SETTLE_FRAMES,
     BOOT_SETTLE_MIN_S,
@@ -55,14 +67,17 @@ from drivers.protocols.ncni import (
     OPTIMISTIC_MUTE_S,
 )
 
-#: More presses than any setpoint needs (two intensity steps each way, a mode switch, three
-#: airbag zones each way, heat, power, timer, posture); reaching it means something keeps
-#: undoing the adapter's work.
+#: More presses than any setpoint needs (taking control, two intensity steps each way, two
+#: mode keys, three airbag zones each way, heat, power, timer, posture); reaching it means
+#: something keeps undoing the adapter's work.
 _MAX_STEPS: Final = 40
 #: The reported intensity (1, 3, 5) -> the chair's level (1, 2, 3).
 _LEVEL_OF: Final = {reported: level for level, reported in INTENSITY_SCALE.items()}
-#: Airbag zones in the order of their status bits (shoulders, forearms, legs).
+#: Airbag zones in the order of their keys (shoulders, forearms, legs).
 _ZONES: Final = tuple(AIRBAG_KEYS)
+#: What power switches on with auto profile A (upstream's state code and its
+#: ``test_power_on_default_matches_manual``): the shoulder, forearm and leg airbags.
+POWER_ON_AIRBAGS: Final = frozenset(AIRBAG_ZONES.values())
 #: A press is given up on when no status at all comes this many settle windows after it
 #: (as :class:`~drivers.adapters.confirm.Confirmer` does).
 _SILENCE_WINDOWS: Final = 10
@@ -75,22 +90,26 @@ class View:
     powered: bool
     #: The status's ``[6] = 0F``: rollers, airbags or foot roller at work.
     running: bool
-    #: ``back_waist``, ``neck`` (manual), ``auto``, or None when no mode is selected.
+    #: ``auto``, the manual modes on (``back_waist``, ``neck``, ``back_waist+neck``),
+    #: ``unknown`` for mode bytes no source describes, or None when no mode is shown.
     mode: str | None
-    #: The chair's intensity level 1..3; None when off or not one the status encodes.
+    #: The chair's pressure level 1..3 as the status shows it: only while the chair runs.
     level: int | None
-    airbags: frozenset[AirbagZone]
-    heat: bool
+
+    @property
+    def manual(self) -> frozenset[str]:
+        """The manual modes on."""
+        if self.mode is None or self.mode in ("auto", "unknown"):
+            return frozenset()
+        return frozenset(self.mode.split("+"))
 
     def describe(self) -> str:
         """The view as people read it, for error messages."""
         if not self.powered:
             return "the chair off"
         mode = "no mode" if self.mode is None else f"mode {self.mode}"
-        level = "an unknown level" if self.level is None else f"level {self.level}"
-        bags = ", ".join(sorted(self.airbags)) or "none"
-        heat = "on" if self.heat else "off"
-        return f"the chair on, {mode}, {level}, airbags {bags}, heat {heat}"
+        level = "no level (not running)" if self.level is None else f"level {self.level}"
+        return f"the chair on, {mode}, {level}"
 
 
 def view_of(status: ChairStatus) -> View:
@@ -103,18 +122,24 @@ def view_of(status: ChairStatus) -> View:
         mode = program.removeprefix("manual ")
     elif program.startswith("auto"):
         mode = "auto"
+    elif program:
+        mode = "unknown"
     return View(
         powered=powered,
         running=status.work_state is WorkState.RUNNING,
-        mode=mode,
+        mode=mode if powered else None,
         level=_LEVEL_OF.get(status.intensity) if powered else None,
-        airbags=status.airbags_active,
-        heat=status.heat,
     )
+
+
+def _mode_name(modes: frozenset[str]) -> str | None:
+    return "+".join(sorted(modes)) or None
 
 
 Judge = Callable[[View], bool]
 Effect = Callable[[View], View]
+#: Switches the chair off and waits out its settle (the adapter's release).
+SwitchOff = Callable[[Port], Awaitable[Release]]
 
 
 @dataclass(frozen=True)
@@ -134,12 +159,26 @@ class Press:
     powers_on: bool = False
     #: Not sent before this clock time (the neck guard's bounds).
     not_before: float = -math.inf
-    #: A mode key: the mode it selects once taken (None: the rollers stop).
+    #: A mode key: the mode it leaves on once taken (None: the rollers stop).
     selects: bool = False
     mode: str | None = None
     #: A lower level with the rollers working: the depth retracts after it.
     retracts: bool = False
-    #: Puts the chair to work (a mode or an airbag zone): the off watch arms once it took.
+    #: Puts the chair to work (a mode on): the off watch arms once it took.
+    arms: bool = False
+    #: Leaves auto: the chair drops the profile's airbags with it.
+    leaves_auto: bool = False
+
+
+@dataclass(frozen=True)
+class Blind:
+    """Send one key the status cannot judge now; what it did is believed."""
+
+    key: int
+    label: str
+    #: The beliefs once it was sent.
+    done: Callable[[], None]
+    #: Puts the chair to work: the off watch arms.
     arms: bool = False
 
 
@@ -167,7 +206,12 @@ class SetTimer:
     index: int
 
 
-Step = Press | Await | ZeroGravity | SetTimer
+@dataclass(frozen=True)
+class Restart:
+    """Switch off a chair found on whose hidden state is not known, to start it afresh."""
+
+
+Step = Press | Blind | Await | ZeroGravity | SetTimer | Restart
 
 
 @dataclass(frozen=True)
@@ -189,6 +233,8 @@ class Reconciler:
         attempts: int,
         key_name: Callable[[int], str],
         watch: OffWatch,
+        *,
+        switch_off: SwitchOff | None = None,
     ) -> None:
         self.model = model
         self.watch = watch
@@ -196,8 +242,11 @@ class Reconciler:
         self.window_s = window_s
         self.attempts = attempts
         self.key_name = key_name
+        self._switch_off = switch_off
         # The scan time is an assumption of the model file, so it gets slack.
         self._scan_limit = 2 * model.mechanics.body_scan_s + window_s
+        self._levels = model.intensity_levels
+        self._period_s = model.protocol.status_period_ms / 1000
         #: Field -> the latest confirmed press's effect on it, muting older statuses.
         self._optimistic: dict[str, _Optimistic] = {}
         #: (key, label) -> when its press went out, for presses the status confirmed.
@@ -208,6 +257,14 @@ class Reconciler:
         self._timer_index: int | None = None
         #: The timer step to set after each power-on; None: leave the chair's own.
         self.timer_target: int | None = None
+        #: The airbag zones on and the heat, by what was pressed; None: not known.
+        self._bags: frozenset[AirbagZone] | None = None
+        self._heat_on: bool | None = None
+        #: The most the pressure level can be (the top until the status or presses say less).
+        self._level_max = self._levels
+        #: Statuses before this time that show no mode keep the last mode shown.
+        self._blank_until = -math.inf
+        self._last_mode: str | None = None
         self.neck = NeckGuard(model)
         self._neck_level = neck_level(model.intensity_levels)
 
@@ -216,22 +273,57 @@ class Reconciler:
         self._optimistic.clear()
         self._zero_g = None
         self._timer_index = None
+        self._bags = None
+        self._heat_on = None
+        self._level_max = self._levels
+        self._blank_until = -math.inf
+        self._last_mode = None
         self.watch.armed = False
         self.neck.reset()
+
+    def switched_on(self) -> None:
+        """The adapter's power press switched the chair on: what it hides is known again.
+        Power starts auto profile A, its airbags on and its heat off, the timer at its first
+        step; switched off, the chair had settled upright. The pressure is not believed until
+        the status shows it, and where the rollers are is not known."""
+        self.neck.reset()
+        self._zero_g = False
+        self._timer_index = 0
+        self._bags = POWER_ON_AIRBAGS
+        self._heat_on = False
+        self._level_max = self._levels
+        self._blank_until = -math.inf
+        self._last_mode = None
 
     @property
     def known_upright(self) -> bool:
         """True when the adapter knows the chair is upright (it has not taken it out)."""
         return self._zero_g is False
 
+    @property
+    def hidden_known(self) -> bool:
+        """True when the airbags and the heat are known from presses since a power-on the
+        adapter made (the status cannot show them)."""
+        return self._bags is not None and self._heat_on is not None
+
+    @property
+    def believed(self) -> tuple[frozenset[AirbagZone] | None, bool | None]:
+        """The airbag zones on and the heat, as the adapter believes them."""
+        return self._bags, self._heat_on
+
     def view(self, status: ChairStatus, at: float) -> View:
-        """``status`` (arrived at ``at``) with the optimistic fields still muted applied."""
+        """``status`` (arrived at ``at``) with the posture blank bridged and the optimistic
+        fields still muted applied."""
         self._optimistic = {f: o for f, o in self._optimistic.items() if o.until > at}
-        seen = view_of(status)
+        seen = self._bridged(view_of(status), at)
+        if seen.powered:
+            self._last_mode = seen.mode
         planned = seen
         for optimistic in self._optimistic.values():
             if not optimistic.taken(seen):
                 planned = optimistic.effect(planned)
+        if planned.level is not None:
+            self._level_max = planned.level
         return planned
 
     async def run(self, targets: Targets, port: Port) -> None:
@@ -271,6 +363,9 @@ class Reconciler:
                 "powered",
                 powers_on=True,
             )
+        if not self.hidden_known:
+            # On, with airbags and heat no press of ours explains: off, and afresh.
+            return Restart()
         if (
             self.timer_target is not None
             and self._timer_index is not None
@@ -281,8 +376,8 @@ class Reconciler:
         self.neck.seen(v.mode, v.running, now)
         return (
             self._rollers(t, v)
-            or self._airbags(t, v)
-            or self._heat(t, v)
+            or self._airbags(t)
+            or self._heat(t)
             or self._posture(t)
             or self._started(t, v)
         )
@@ -295,28 +390,30 @@ class Reconciler:
         raise NotConfirmed(f"the chair reports a mode it has no key for: {mode}")
 
     def _rollers(self, t: Targets, v: View) -> Step | None:
-        keys = self.keys
-        if t.mode is None:
-            if v.mode is None:
-                return None
-            if v.mode == "auto":
-                # No key stops an auto program: the back-and-waist key turns it into that
-                # manual mode, which the next turn stops.
-                return self._select(keys.back_waist, "leave auto mode", "back_waist")
-            return self._select(self._mode_key(v.mode), "rollers off", None)
-        wanted, level = t.mode, t.level
-        if v.level is None:
+        if v.mode == "unknown":
             raise NotConfirmed(
-                "intensity: the chair's status shows no intensity level chairctl knows, so "
-                "no pressure key is pressed"
+                "the chair's status shows mode bytes chairctl does not know, so no mode key "
+                "is pressed"
             )
-        # Lower the intensity before a mode switch, raise it after: a mode never starts
-        # deeper than asked (the neck mode above all).
-        if level is not None and v.level > level:
-            return self._step_level(v.level - 1, keys.pressure_down, retracts=v.mode is not None)
-        if v.mode != wanted:
-            return self._select(self._mode_key(wanted), f"{wanted} mode", wanted)
-        if level is not None and v.level < level:
+        if v.mode == "auto":
+            # Taking control: only the back-and-waist key leaves auto without the neck.
+            return self._toggle("back_waist", frozenset(), leaves_auto=True)
+        most = t.most
+        highest = v.level if v.level is not None else self._level_max
+        if most is not None and highest > most:
+            # Lower first: a mode never starts, nor an airbag, deeper than asked.
+            return self._lower(v)
+        wanted = frozenset({t.mode}) if t.mode is not None else frozenset()
+        on = v.manual
+        # Modes not asked go off first, the neck before the other.
+        for name in sorted(on - wanted, key=lambda m: not self.neck.works_neck(m)):
+            return self._toggle(name, on)
+        for name in wanted - on:
+            if self.neck.works_neck(name) and highest > self._neck_level:
+                raise NotConfirmed("the neck mode is asked at a level above its cap")
+            return self._toggle(name, on)
+        level = t.level
+        if level is not None and v.level is not None and v.level < level:
             goal = v.level + 1
             not_before = -math.inf
             if goal > self._neck_level:
@@ -325,22 +422,44 @@ class Reconciler:
                     # Not yet seen working off the neck (the scan still runs, or it just
                     # switched): deeper only once the rollers are known to be clear of it.
                     return None
-            return self._step_level(goal, keys.pressure_up, not_before=not_before)
+            return self._step_level(goal, self.keys.pressure_up, not_before=not_before)
         return None
 
-    def _select(self, key: int, label: str, mode: str | None) -> Press:
+    def _toggle(self, name: str, on: frozenset[str], *, leaves_auto: bool = False) -> Press:
+        """The key of manual mode ``name``, from the manual modes ``on`` (from auto: none)."""
+        going = leaves_auto or name not in on
+        after = frozenset({name}) if leaves_auto else on ^ {name}
+        mode = _mode_name(after)
+        # Labelled by the state it brings about: leaving auto for the back and waist and
+        # switching it on are one purpose, and one confirmed press of it is not repeated
+        # within the settle window (the toggle rule).
+        label = f"{mode or 'no'} mode"
         return Press(
-            key,
+            self._mode_key(name),
             label,
             lambda x: x.mode == mode,
             lambda x: replace(x, mode=mode),
             "mode",
             # A mode starts no deeper than the level last lowered to.
-            not_before=self.neck.retracted_at if mode is not None else -math.inf,
+            not_before=self.neck.retracted_at if going else -math.inf,
             selects=True,
             mode=mode,
             arms=mode is not None,
+            leaves_auto=leaves_auto,
         )
+
+    def _lower(self, v: View) -> Step:
+        key = self.keys.pressure_down
+        if v.level is not None:
+            return self._step_level(v.level - 1, key, retracts=bool(v.manual))
+        goal = max(1, self._level_max - 1)
+
+        def lowered() -> None:
+            self._level_max = goal
+
+        # Not running: the status shows no level. Pressure − stops at 1, so pressing it from
+        # the most the level can be brings the most down, whatever the level is.
+        return Blind(key, f"intensity at most {goal}", lowered)
 
     @staticmethod
     def _step_level(
@@ -356,39 +475,36 @@ class Reconciler:
             retracts=retracts,
         )
 
-    def _airbags(self, t: Targets, v: View) -> Step | None:
+    def _airbags(self, t: Targets) -> Step | None:
+        bags = self._bags or frozenset()
         # Zones off before zones on: the airbag cycle never holds more than is asked.
         for wanted in (False, True):
             for zone in _ZONES:
-                if (zone in t.airbags) is wanted and (zone in v.airbags) is not wanted:
+                if (zone in t.airbags) is wanted and (zone in bags) is not wanted:
                     return self._airbag(zone, wanted)
         return None
 
-    def _airbag(self, zone: AirbagZone, wanted: bool) -> Press:
-        def effect(x: View) -> View:
-            bags = x.airbags | {zone} if wanted else x.airbags - {zone}
-            return replace(x, airbags=frozenset(bags))
+    def _airbag(self, zone: AirbagZone, wanted: bool) -> Blind:
+        def toggled() -> None:
+            bags = self._bags or frozenset()
+            self._bags = bags | {zone} if wanted else bags - {zone}
 
-        return Press(
+        return Blind(
             getattr(self.keys, AIRBAG_KEYS[zone]),
             f"{zone} airbags {'on' if wanted else 'off'}",
-            lambda x: (zone in x.airbags) is wanted,
-            effect,
-            f"airbags {zone}",
+            toggled,
             arms=wanted,
         )
 
-    def _heat(self, t: Targets, v: View) -> Step | None:
-        if v.heat is t.heat:
+    def _heat(self, t: Targets) -> Step | None:
+        if self._heat_on is t.heat:
             return None
         wanted = t.heat
-        return Press(
-            self.keys.heat,
-            f"heat {'on' if wanted else 'off'}",
-            lambda x: x.heat is wanted,
-            lambda x: replace(x, heat=wanted),
-            "heat",
-        )
+
+        def toggled() -> None:
+            self._heat_on = wanted
+
+        return Blind(self.keys.heat, f"heat {'on' if wanted else 'off'}", toggled)
 
     def _posture(self, t: Targets) -> Step | None:
         if t.posture is PostureGoal.KEEP or self._zero_g is None:
@@ -400,7 +516,7 @@ class Reconciler:
     def _started(self, t: Targets, v: View) -> Step | None:
         if t.mode is None or v.running:
             return None
-        mode = t.mode
+        mode = v.mode
         # The rollers start once the body scan after power-on ends.
         return Await(
             "the rollers to start (the body scan)",
@@ -414,6 +530,19 @@ class Reconciler:
         match step:
             case Press():
                 await self._press(step, port, confirmer)
+            case Blind(key=key, done=after, arms=arms):
+                # Not known while the press is on its way: one cut short may or may not have
+                # reached the chair, and whatever it toggled cannot be seen.
+                airbags, heat, self._bags, self._heat_on = self._bags, self._heat_on, None, None
+                sent = await port.press(key)
+                self._bags, self._heat_on = airbags, heat
+                after()
+                if arms:
+                    self.watch.armed = True
+                # Let the statuses of the chair after the key come in, so the session's latest
+                # is not older than the press (they prove nothing: its bits are not trusted).
+                caught_up = sent + 2 * self._period_s
+                await port.wait(lambda _s, at: at >= caught_up, deadline=sent + self.window_s)
             case Await():
                 done = step.done
                 got = await port.wait(
@@ -425,16 +554,30 @@ class Reconciler:
                         f"{view_of(port.status).describe()}"
                     )
             case ZeroGravity(going=going):
-                # Unknown while the press is on its way: a press cut short may or may not
-                # have reached the chair.
                 self._zero_g = None
-                await port.press(self.keys.zero_gravity)
+                sent = await port.press(self.keys.zero_gravity)
                 self._zero_g = going
+                self._blank_until = sent + BLANK_AFTER_POSTURE_S
             case SetTimer(presses=presses, index=index):
                 self._timer_index = None
                 for _ in range(presses):
                     await port.press(self.keys.time)
                 self._timer_index = index
+            case Restart():
+                await self._restart(port)
+
+    async def _restart(self, port: Port) -> None:
+        if self._switch_off is None:
+            raise NotConfirmed(
+                "the chair is on, and what its airbags and heat do cannot be seen: it has to "
+                "be switched off first"
+            )
+        released = await self._switch_off(port)
+        if not released.safe:
+            raise NotConfirmed(
+                "the chair was found on, and switching it off to start afresh did not take: "
+                + "; ".join(released.notes)
+            )
 
     async def _press(self, step: Press, port: Port, confirmer: Confirmer) -> None:
         confirmed_at = self._confirmed.get((step.key, step.label))
@@ -449,30 +592,39 @@ class Reconciler:
                 return
         await port.clock.sleep_until(step.not_before)
         taken = step.taken
+
+        def judged(s: ChairStatus) -> bool:
+            return taken(self._bridged(view_of(s), port.clock.now()))
+
         try:
-            sent, status = await confirmer.press(
-                port, step.key, step.label, lambda s: taken(view_of(s))
-            )
+            sent, status = await confirmer.press(port, step.key, step.label, judged)
         except NotConfirmed as error:
             raise NotConfirmed(
                 f"{error}; the status showed {view_of(port.status).describe()}"
             ) from error
-        if not taken(view_of(status)):
+        if not judged(status):
             return  # refuted (attempts left): plan again from this status
         self._confirmed[step.key, step.label] = sent
         self._optimistic[step.field] = _Optimistic(sent + OPTIMISTIC_MUTE_S, taken, step.effect)
         if step.arms:
             self.watch.armed = True
+        if step.leaves_auto:
+            self._bags = frozenset()
         if step.selects:
             self.neck.selected(step.mode, sent)
         if step.retracts:
             self.neck.lowered(sent)
         if step.powers_on:
-            self.neck.reset()
-            # Switched off, the chair settled upright with its timer at the first step.
-            self._zero_g = False
-            self._timer_index = 0
+            self.switched_on()
             await self._boot_gate(port, sent)
+
+    def _bridged(self, seen: View, at: float) -> View:
+        """``seen`` (a status that arrived at ``at``) with the posture blank bridged: for a
+        second or so after a zero-gravity press the mode bytes read 0 though the mode is
+        unchanged, so such a status keeps the mode last shown."""
+        if seen.powered and seen.mode is None and at < self._blank_until:
+            return replace(seen, mode=self._last_mode)
+        return seen
 
     async def _boot_gate(self, port: Port, powered_at: float) -> None:
         """Wait until statuses after power-on may be believed (fail-open, bounded)."""

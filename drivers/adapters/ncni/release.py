@@ -8,8 +8,12 @@ cannot be seen, so the release waits out the longest it can take by the model's 
 airbags' venting, and the actuators' travel unless the adapter knows the chair was upright.
 
 Power is a toggle: it is pressed once, only while the status shows the chair on, and pressed
-again only after a status a settle window later still shows it on (and not more often than
-the adapter's ``attempts``). A chair that protected itself (a motor overload or an actuator
+again only after a status a settle window later still shows it on (at most twice, or the
+adapter's ``attempts`` if more). The second press is what saves the race a status cannot
+close: a chair that switched itself off (its idle sleep, its timer) just before the press
+shows on until its next frames, and the press then switches it on again, into its auto
+program's body scan; a status a window later shows it on, and the second press switches it
+off before the scan is over. A chair that protected itself (a motor overload or an actuator
 watchdog) is already off (its status reads as a fault, :mod:`.watch`), and nothing is
 pressed: a press would switch it on again. It stops where it is, retracts and vents; the
 longer of those two is waited out.
@@ -49,7 +53,8 @@ class Releaser:
     ) -> None:
         self.power = model.keys.power
         self.window_s = window_s
-        self.attempts = attempts
+        #: A refuted switch-off is pressed again once (see the module's notes).
+        self.attempts = max(attempts, 2)
         self.key_name = key_name
         self.watch = watch
         #: True when the adapter knows the backrest and leg rest are home already.

@@ -16,6 +16,13 @@ Intensity: a Setpoint's intensity is on the vocabulary's 1..5, the chair's on 1.
 chair's status reports its levels as 1, 3 and 5 (:data:`INTENSITY_SCALE`). A setpoint gets the
 strongest chair level whose reported value is not above what it asked (1, 2 -> 1; 3, 4 -> 2;
 5 -> 3), so the status never reads stronger than the setpoint.
+
+What that level presses is not known: the panel's "pressure" may set the rollers' depth or the
+airbags' pressure (:data:`~drivers.models.ncni.PressureReading`). The rules hold either way:
+the neck mode runs only at level 1, and with airbags on the level is at most the one whose
+reported value is not above the airbag level asked, so the airbags never squeeze harder than
+asked whichever the pressure sets. A model that says the pressure sets the airbags never gets
+the neck mode: nothing would bound the rollers' depth there.
 """
 
 from __future__ import annotations
@@ -62,6 +69,16 @@ class Targets:
     posture: PostureGoal
     #: What the chair can only approximate, one sentence each.
     notes: tuple[str, ...] = ()
+    #: The most the pressure may be (the level, or lower for the airbags' sake); None when
+    #: nothing depends on it.
+    level_cap: int | None = None
+
+    @property
+    def most(self) -> int | None:
+        """The highest pressure level allowed now: the cap, else the level."""
+        if self.level_cap is None:
+            return self.level
+        return self.level_cap if self.level is None else min(self.level, self.level_cap)
 
     @property
     def needs_power(self) -> bool:
@@ -166,6 +183,14 @@ class TargetMapper:
         notes: list[str] = []
         mode, level = self._rollers(setpoint, notes, carriage)
         airbags = self._airbags(setpoint, notes)
+        cap = self._airbag_cap(setpoint, airbags)
+        if cap is not None and level is not None and level > cap:
+            notes.append(
+                f"intensity {setpoint.intensity}: this chair's level {cap}, not {level}, while "
+                "its airbags work: its pressure keys may set the airbags, which must not "
+                "squeeze harder than asked"
+            )
+            level = cap
         heat = self._heat(setpoint, notes)
         if setpoint.foot_rollers:
             raise Unsupported(
@@ -173,7 +198,15 @@ class TargetMapper:
                 "whether they turn"
             )
         posture = self._posture(setpoint, notes)
-        return Targets(mode, level, airbags, heat, posture, tuple(notes))
+        return Targets(mode, level, airbags, heat, posture, tuple(notes), cap)
+
+    def _airbag_cap(self, setpoint: Setpoint, airbags: frozenset[AirbagZone]) -> int | None:
+        """With airbags on, the highest level whose reported value is not above the gentlest
+        airbag level asked: what keeps them within it if the pressure sets them."""
+        if not airbags:
+            return None
+        asked = min(setpoint.airbags[zone] for zone in airbags)
+        return chair_level(asked, self.model.intensity_levels)
 
     # -- rollers ------------------------------------------------------------------------------
 
@@ -189,9 +222,17 @@ class TargetMapper:
             notes.append(f"{technique}: no region is asked, so the rollers rest")
             return None, None
         model = self.model
-        name = choose_mode(
-            model.manual_modes, technique, setpoint.regions, setpoint.keep_off, carriage
-        )
+        modes = model.manual_modes
+        if model.pressure == "airbag_pressure":
+            # The pressure may not reach the rollers: nothing bounds their depth at the neck.
+            modes = {n: m for n, m in modes.items() if NECK not in m.regions}
+            if NECK in setpoint.regions and not set(setpoint.regions) - {NECK}:
+                notes.append(
+                    "the rollers rest here: this chair's pressure keys set its airbags, so "
+                    "nothing would keep its rollers gentle at the neck"
+                )
+                return None, None
+        name = choose_mode(modes, technique, setpoint.regions, setpoint.keep_off, carriage)
         if name is None:
             notes.append(rest_note(setpoint.keep_off))
             return None, None
@@ -217,8 +258,8 @@ class TargetMapper:
             )
         if setpoint.speed != DEFAULT_SPEED:
             notes.append(
-                f"speed {setpoint.speed}: this chair's roller speed can be neither set nor "
-                "seen from here, so it keeps its own"
+                f"speed {setpoint.speed}: this chair's roller speed is not set from here "
+                "(its status shows it only in a manual mode), so it keeps its own"
             )
         if setpoint.width is not Width.MEDIUM:
             notes.append(

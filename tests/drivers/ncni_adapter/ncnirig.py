@@ -17,6 +17,7 @@ from drivers.chair import ChairSession
 from drivers.links import Link
 from drivers.models import get_model
 from drivers.models.ncni import NcniModel
+from drivers.protocols.ncni import Key, press_ticks
 from simulator import SimulatedChair, Sitter
 from simulator.families import simulated_chair
 from simulator.reach import links_to
@@ -54,17 +55,23 @@ async def ncni_rig(
     sitter: Sitter | None = None,
     settle_window_s: float = DEFAULT_SETTLE_WINDOW_S,
     attempts: int = 1,
+    model: NcniModel = MODEL,
+    on_for_s: float | None = None,
 ) -> AsyncIterator[NcniRig]:
     """A session connected to a simulated NCNI chair in standby (``chair_model``: the chair's
-    own model, when a test needs a chair that differs from what the driver believes;
-    ``sitter``: who sits in it)."""
+    own model, when a test needs a chair that differs from what the driver believes (``model``);
+    ``sitter``: who sits in it; ``on_for_s``: switched on at its own panel that long before the
+    session connects)."""
     clock = VirtualClock()
-    chair = simulated_chair(chair_model or MODEL, clock, sitter=sitter)
+    chair = simulated_chair(chair_model or model, clock, sitter=sitter)
     try:
-        async with links_to("memory", MODEL, chair, clock) as links:
-            adapter = NcniAdapter(MODEL, settle_window_s=settle_window_s, attempts=attempts)
+        if on_for_s is not None:
+            chair.receive(press_ticks(Key.POWER))
+            await clock.advance(on_for_s)
+        async with links_to("memory", model, chair, clock) as links:
+            adapter = NcniAdapter(model, settle_window_s=settle_window_s, attempts=attempts)
             rig = NcniRig(
-                ChairSession(MODEL, lambda: _logged(links(), rig), clock, adapter=adapter),
+                ChairSession(model, lambda: _logged(links(), rig), clock, adapter=adapter),
                 adapter,
                 chair,
                 clock,

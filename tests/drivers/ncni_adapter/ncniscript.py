@@ -18,8 +18,8 @@ from drivers.adapters.base import Accept
 from drivers.session.feed import StatusFeed
 
 OFF = ChairStatus()
-#: On, idle, level 1: what the chair shows right after power-on.
-ON = ChairStatus(running=True, work_state=WorkState.WAITING, intensity=1)
+#: On with no mode and nothing running (its level not shown): a chair found on.
+ON = ChairStatus(running=True, work_state=WorkState.WAITING)
 
 
 @dataclass
@@ -39,6 +39,9 @@ class ScriptedPort:
     stale: list[tuple[float, ChairStatus]] = field(default_factory=list)
     #: What the decoder makes of each status (the adapter's off watch, say).
     judge: Callable[[ChairStatus], ChairStatus] = lambda status: status
+    #: When set, what the chair shows now (a chair whose status changes by itself), read
+    #: instead of :attr:`shown` at each status and after each press.
+    source: Callable[[], ChairStatus] | None = None
     feed: StatusFeed = field(init=False)
     _task: asyncio.Task[None] | None = field(init=False, default=None)
 
@@ -58,11 +61,17 @@ class ScriptedPort:
             now = self.clock.now()
             if now >= self.silent_until:
                 self.stale = [(until, s) for until, s in self.stale if until > now]
+                if self.source is not None:
+                    self.shown = self.source()
                 self.feed.push(self.judge(self.stale[0][1] if self.stale else self.shown))
             await self.clock.sleep(self.period_s)
 
     def sent(self) -> list[int]:
         return [key for _at, key in self.pressed]
+
+    def when(self, key: int) -> list[float]:
+        """When each press of ``key`` was sent."""
+        return [at for at, pressed in self.pressed if pressed == key]
 
     # -- the Port --------------------------------------------------------------------------
 
@@ -80,6 +89,8 @@ class ScriptedPort:
         effect = self.effects.get(key)
         if effect is not None:
             self.shown = effect(self.shown)
+        if self.source is not None:
+            self.shown = self.source()
         await self.clock.sleep(0.3)
         sent = self.clock.now()
         self.pressed.append((sent, key))

@@ -293,3 +293,66 @@ def test_zero_gravity_is_pressed_but_said_to_be_unconfirmed() -> None:
         "posture, so the posture is not confirmed",
     )
     assert MAPPER.targets(Setpoint()).posture is PostureGoal.UPRIGHT
+
+
+# -- the pressure, whatever it presses ------------------------------------------------------------
+
+
+@given(st.integers(1, 5), st.integers(3, 5))
+def test_with_airbags_on_the_level_reads_no_higher_than_either_reading_allows(
+    intensity: int, airbag: int
+) -> None:
+    targets = MAPPER.targets(
+        Setpoint(
+            technique=Technique.KNEAD,
+            regions=(Region.MID_BACK,),
+            intensity=intensity,
+            airbags={AirbagZone.CALVES: airbag},
+        )
+    )
+    assert targets.level is not None
+    # As the rollers' depth, not above the intensity; as the airbags' pressure, not above
+    # the airbag level asked.
+    assert INTENSITY_SCALE[targets.level] <= intensity
+    assert INTENSITY_SCALE[targets.level] <= airbag
+    assert targets.most == targets.level
+
+
+def test_a_strong_setpoint_with_airbags_is_held_to_the_airbags_level_and_says_so() -> None:
+    targets = MAPPER.targets(
+        Setpoint(
+            technique=Technique.KNEAD,
+            regions=(Region.MID_BACK,),
+            intensity=5,
+            airbags={AirbagZone.CALVES: 3},
+        )
+    )
+    assert (targets.level, targets.level_cap) == (2, 2)
+    assert (
+        "intensity 5: this chair's level 2, not 3, while its airbags work: its pressure keys "
+        "may set the airbags, which must not squeeze harder than asked"
+    ) in targets.notes
+
+
+def test_airbags_alone_cap_the_pressure_with_the_rollers_at_rest() -> None:
+    targets = MAPPER.targets(Setpoint(airbags={AirbagZone.CALVES: 3}))
+    assert (targets.mode, targets.level, targets.level_cap, targets.most) == (None, None, 2, 2)
+    assert MAPPER.targets(Setpoint()).most is None
+
+
+def test_with_the_pressure_read_as_the_airbags_the_neck_mode_is_never_chosen() -> None:
+    mapper = TargetMapper(MODEL.model_copy(update={"pressure": "airbag_pressure"}))
+    neck = mapper.targets(Setpoint(technique=Technique.KNEAD, regions=(Region.NECK,)))
+    assert neck.mode is None
+    assert neck.notes == (
+        "the rollers rest here: this chair's pressure keys set its airbags, so nothing would "
+        "keep its rollers gentle at the neck",
+    )
+    with_back = mapper.targets(
+        Setpoint(technique=Technique.KNEAD, regions=(Region.NECK, Region.SHOULDERS))
+    )
+    assert with_back.mode == "back_waist"
+    # Read as the rollers' depth (the shipped model's assumption), the neck gets its mode.
+    assert MAPPER.targets(Setpoint(technique=Technique.KNEAD, regions=(Region.NECK,))).mode == (
+        "neck"
+    )
