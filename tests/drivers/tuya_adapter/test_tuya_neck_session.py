@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from chairctl.clock import VirtualClock
-from chairctl.vocabulary import ModelMismatch, Region, Setpoint, Technique, WorkState
+from chairctl.vocabulary import ChairFault, ModelMismatch, Region, Setpoint, Technique, WorkState
 from drivers.adapters.tuya import TuyaAdapter
 from drivers.chair import ChairSession
 from drivers.models import get_model
@@ -203,4 +203,18 @@ async def test_a_wire_type_the_chair_contradicts_stops_before_anything_is_sent(
         "reports an enum; nothing was sent to the chair"
     )
     assert rig.delivers() == []
+    assert rig.chair.values["switch"] is False  # type: ignore[attr-defined]
+
+
+async def test_a_type_that_changes_after_connecting_latches_and_nothing_more_is_sent(
+    make_rig: RigMaker,
+) -> None:
+    rig = await make_rig()
+    # The MCU now reports DP 102 as a bool (another product's firmware on the same line).
+    rig.chair.send_frame(bytes.fromhex("55 aa 03 07 00 05 66 01 00 01 01 77"))
+    await rig.clock.advance(0)
+    mark = len(rig.sent)
+    with pytest.raises(ChairFault, match=r"DP 102 \(heat\): .* says it is an enum DP, the chair"):
+        await rig.clock.run(rig.session.apply(NECK_KNEAD))
+    assert rig.delivers(mark) == []
     assert rig.chair.values["switch"] is False  # type: ignore[attr-defined]
