@@ -7,7 +7,7 @@ release. A hold key (backrest up/down) is its key code on every tick for as long
 is held, at most :data:`MAX_HOLD_TICKS` (8 s), then the same release gap.
 
 Every key except the two backrest holds is a **toggle or a cycle** (power, heat, auto profile
-B→C→D→A, time 15/20/25/30 min, ...): pressing it twice undoes or skips what once did. So a
+A→B→C→D→A, time 15/20/25/30 min, ...): pressing it twice undoes or skips what once did. So a
 press is never retried blindly. The adapter that comes later confirms each press closed-loop
 against the status frames: an acknowledgement within :data:`ACK_TIMEOUT_S`, the change itself
 within :data:`DONE_TIMEOUT_S`, and no second press of the same key until the status has been
@@ -52,7 +52,8 @@ class Key(IntEnum):
     FOOT_SPEED = 0x02
     HEAT = 0x03
     FULL_BODY = 0x04
-    #: Cycles the auto profiles B → C → D → A.
+    #: From manual, starts auto profile A; in auto, cycles A → B → C → D → A (upstream's state
+    #: code; its command table lists the cycle from B).
     AUTO = 0x05
     #: Hold key.
     BACKREST_DOWN = 0x06
