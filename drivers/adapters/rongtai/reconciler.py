@@ -384,8 +384,13 @@ class Reconciler:
             # start where they should and never sweep where they should not.
             start = t.approach if near_neck and t.approach is not None else technique
             # A key not yet seen to do what the model file says is first tried clear of the
-            # neck, in the point range: were the file wrong, it could be percussion.
-            trial = t.verify_at is not None and start.status_code not in self._verified
+            # neck, in the point range: were the file wrong, it could be percussion. Whether
+            # to try one does not hang on where the carriage shows (near the neck, the gentle
+            # approach starts; clear of it, the technique): a carriage just below the line
+            # would flip between the two, and between the trial's band and the target's.
+            keys = [technique] if t.approach is None else [technique, t.approach]
+            untried = [k for k in keys if k.status_code not in self._verified]
+            trial = t.verify_at is not None and bool(untried)
             resting_range = MassageRange.POINT if trial else t.massage_range
             if resting_range is not None and self._range_at_rest is not resting_range:
                 return SetRange(self._ranges[resting_range], resting_range)
@@ -394,7 +399,7 @@ class Reconciler:
                 return Walk(place, self._room_up(t))
             # Start gently where the rollers are: percussion only once clear of the neck.
             if trial:
-                start = technique if technique.status_code not in self._verified else start
+                start = untried[0]
             return self._technique(start)
         code = technique.status_code
         if t.neck_clear_below is None and s.technique_code != code:

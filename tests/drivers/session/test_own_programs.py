@@ -1,4 +1,5 @@
-"""A Rongtai chair running a program of its own when a setpoint arrives: taken over safely.
+"""A Rongtai chair as real ones are: its own programs taken over safely, and rollers placed
+for anyone in the scan window, since real chairs do not report what their scan found.
 
 Real chairs (RT6923 ``Main_Start_Auto``; real frames of built-in programs with b12 0x40 and
 b10 0x20) run a built-in program with the full-body airbags, the foot roller and the slide,
@@ -10,7 +11,7 @@ from __future__ import annotations
 import pytest
 from sessionhelpers import KNEAD_LOWER_BACK, Rig, occupancy_share
 
-from chairctl.vocabulary import AirbagZone, Region
+from chairctl.vocabulary import AirbagZone, Region, Technique
 from drivers.models import ChairModel
 from drivers.models.rongtai import RongtaiModel
 
@@ -48,3 +49,36 @@ async def test_a_program_started_on_the_remote_is_taken_over_with_a_restart(
     start = clock.now()
     await clock.advance(30)
     assert occupancy_share(chair, [Region.LOWER_BACK], start, clock.now()) >= 0.9
+
+
+async def test_an_untried_percussion_key_just_below_the_neck_line_is_tried_and_started(
+    rig: Rig, model: ChairModel
+) -> None:
+    # Placed for anyone in the scan window (real chairs keep their scan to themselves), a
+    # knock on the upper and mid back with the lower back kept off centres a hair below where
+    # percussion must stay clear of the shortest sitter's neck. Once the chair rested there
+    # (crossing the lower back), the carriage showed a position above the line: the gentle
+    # approach (tried) and the knock (untried) took turns, and the reconciler gave up after
+    # 60 actions. Whether to try the knock first no longer hangs on that.
+    session, chair, clock, _keys = rig
+    keep = frozenset({Region.LOWER_BACK})
+    for setpoint in (
+        KNEAD_LOWER_BACK.model_copy(update={"regions": (Region.MID_BACK,), "keep_off": keep}),
+        KNEAD_LOWER_BACK.model_copy(
+            update={
+                "technique": Technique.ROLL,
+                "regions": (Region.SACRUM_GLUTES,),
+                "keep_off": keep,
+            }
+        ),
+        KNEAD_LOWER_BACK.model_copy(
+            update={
+                "technique": Technique.KNOCK,
+                "regions": (Region.UPPER_BACK, Region.MID_BACK),
+                "keep_off": keep,
+            }
+        ),
+    ):
+        await clock.run(session.apply(setpoint))
+        await clock.advance(20)
+    assert chair.state().roller_technique is Technique.KNOCK
