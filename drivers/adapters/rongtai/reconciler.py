@@ -388,8 +388,8 @@ class Reconciler:
             # to try one does not hang on where the carriage shows (near the neck, the gentle
             # approach starts; clear of it, the technique): a carriage just below the line
             # would flip between the two, and between the trial's band and the target's.
-            keys = [technique] if t.approach is None else [technique, t.approach]
-            untried = [k for k in keys if k.status_code not in self._verified]
+            choices = [technique] if t.approach is None else [technique, t.approach]
+            untried = [k for k in choices if k.status_code not in self._verified]
             trial = t.verify_at is not None and bool(untried)
             resting_range = MassageRange.POINT if trial else t.massage_range
             if resting_range is not None and self._range_at_rest is not resting_range:
