@@ -179,12 +179,6 @@ def test_upstream_s_power_on_frame_is_auto_profile_a_at_pressure_2() -> None:
     )
 
 
-def test_upstream_s_off_frame_is_off() -> None:
-    # frame(payload_zero=True): AA 55 and 31 zeros.
-    status = to_chair_status(parse_status(b"\xaa\x55" + bytes(31)))
-    assert (status.running, status.work_state) == (False, WorkState.STANDBY)
-
-
 def test_auto_mode_profile_b() -> None:
     s = parse_status(AUTO_B)
     assert (s.powered, s.running, s.mode, s.auto_profile) == (True, True, "auto", "B")
@@ -209,12 +203,9 @@ def test_auto_mode_profile_b() -> None:
     ],
 )
 def test_auto_profile_tails(signature: tuple[int, int, int, int], profile: str | None) -> None:
-    assert parse_status(upstream(tail=signature)).auto_profile == profile
-
-
-def test_an_unknown_tail_is_auto_without_a_profile() -> None:
-    status = to_chair_status(parse_status(upstream(tail=(0x0A, 0x02, 0x0E, 0x08))))
-    assert status.program == "auto"
+    s = parse_status(upstream(tail=signature))
+    assert s.auto_profile == profile
+    assert to_chair_status(s).program == (f"auto {profile}" if profile else "auto")
 
 
 def test_a_profile_signature_outside_auto_mode_is_not_a_profile() -> None:

@@ -24,11 +24,19 @@ async def test_power_starts_auto_profile_a_and_sends_upstream_s_default_frame(
     panel: Panel, ncni_chair: NcniChair, ncni: NcniModel
 ) -> None:
     await panel.press(ncni.keys.power)
-    # During the scan the frame already shows profile A, not yet running.
+    on_at = panel.clock.now() - 3 * TICK
+    # During the scan the frame already shows profile A, not yet running, and nothing works.
     scanning = bytearray(UPSTREAM_DEFAULT_A)
     scanning[6] = scanning[12] = 0x00
     assert panel.frames[-1][1] == bytes(scanning)
-    await panel.wait(ncni.mechanics.body_scan_s)
+    await panel.wait(ncni.mechanics.body_scan_s - 1.0)
+    before = panel.clock.now()
+    assert all(a is None for _, _, a in ncni_chair.trace.activity.spans(on_at, before))
+    assert all(
+        p == 0.0 for s in ncni_chair.trace.samples(0.1, on_at, before) for p in s.airbags.values()
+    )
+    assert ncni_chair.state().foot_roller == 0
+    await panel.wait(1.0)
     assert panel.frames[-1][1] == UPSTREAM_DEFAULT_A
 
     # What it does: pressure 2 over the neck and the back, the three airbag zones at the one
@@ -53,20 +61,6 @@ async def test_power_starts_auto_profile_a_and_sends_upstream_s_default_frame(
     assert not ncni_chair.state().heat_on
     on_at = next(t for t, s in ncni_chair.trace.work_state.changes() if s is WorkState.RESETTING)
     assert ncni_chair.board.session_end == pytest.approx(on_at + 15 * 60)
-
-
-async def test_nothing_works_before_the_scan_ends(
-    panel: Panel, ncni_chair: NcniChair, ncni: NcniModel
-) -> None:
-    await panel.press(ncni.keys.power)
-    on_at = panel.clock.now() - 3 * TICK
-    await panel.wait(ncni.mechanics.body_scan_s - 1.0)
-    now = panel.clock.now()
-    assert all(a is None for _, _, a in ncni_chair.trace.activity.spans(on_at, now))
-    assert all(
-        p == 0.0 for s in ncni_chair.trace.samples(0.1, on_at, now) for p in s.airbags.values()
-    )
-    assert ncni_chair.state().foot_roller == 0
 
 
 @pytest.mark.parametrize("posture", ["zero_gravity", "backrest_down"])
