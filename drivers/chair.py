@@ -22,10 +22,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING
 
-from chairctl.clock import Clock, TimerHandle
+from chairctl.clock import Clock
 from chairctl.vocabulary import (
     Chair,
     ChairCapabilities,
@@ -50,8 +49,9 @@ from chairctl.vocabulary.chair_events import (
     StopConfirmed,
 )
 from drivers.adapters import Accept, Adapter, Release, adapter_for
-from drivers.links import Link, LinkFactory
+from drivers.links import LinkFactory
 from drivers.models.schema import ChairModel
+from drivers.session.connection import LinkHooks, LinkKeeper
 from drivers.session.feed import StatusFeed, StatusSubscription
 from drivers.session.keys import KeySender
 from drivers.session.records import (
@@ -143,18 +143,29 @@ class ChairSession:
         )
         #: The last stop's report, None before the first.
         self.last_stop: StopReport | None = None
-        self._links = links
-        self._decoder = self.adapter.decoder()
         self._on_event = on_event
-        self._state = LinkState.DISCONNECTED
-        self._link: Link | None = None
-        self._closing: set[asyncio.Task[None]] = set()
         self._operation = asyncio.Lock()
         self._interrupt: asyncio.Future[ChairctlError] | None = None
         self._fault: ChairFault | None = None
         self._interruption: Interruption | None = None
-        self._recovery: asyncio.Task[Interruption] | None = None
-        self._watchdog: TimerHandle | None = None
+        #: The link's half of the session: open, watch, lose, reconnect.
+        self.connection = LinkKeeper(
+            links,
+            clock,
+            self.config,
+            decoder=self.adapter.decoder(),
+            feed=self.feed,
+            keys=self.keys,
+            hooks=LinkHooks(
+                mismatch=self.adapter.mismatch,
+                on_status=self._on_status,
+                on_lost=self._on_lost,
+                on_dropped=self._on_dropped,
+                release=self._release_after_reconnect,
+                on_recovered=self._on_recovered,
+                on_gave_up=self._on_gave_up,
+            ),
+        )
 
     # -- the Chair interface ------------------------------------------------------------------
 
@@ -250,23 +261,23 @@ class ChairSession:
         """
         self._interrupt_apply(Interrupted("stopped"))
         while True:
-            recovery = self._recovery
+            recovery = self.connection.recovery
             if recovery is not None and not recovery.done():
                 # The reconnection releases the chair itself; its report is this stop's.
                 await self._stop_after(recovery)
                 return
-            if self._state is not LinkState.CONNECTED:
+            if self.link_state is not LinkState.CONNECTED:
                 raise LinkError(
-                    f"not connected to the chair ({self._state}): it cannot be stopped from "
-                    "here; use its remote"
+                    f"not connected to the chair ({self.link_state}): it cannot be stopped "
+                    "from here; use its remote"
                 )
             async with self._operation:
-                if self._state is not LinkState.CONNECTED:
+                if self.link_state is not LinkState.CONNECTED:
                     continue
                 try:
                     report = await self._release_now()
                 except LinkError:
-                    if self._recovery is not None and not self._recovery.done():
+                    if self.connection.recovering:
                         continue
                     raise
             self._stopped(report)
@@ -277,7 +288,7 @@ class ChairSession:
     @property
     def link_state(self) -> LinkState:
         """Where the link stands."""
-        return self._state
+        return self.connection.state
 
     async def connect(self) -> None:
         """Open a link and wait (bounded) for the chair's first status; sends nothing.
@@ -291,15 +302,15 @@ class ChairSession:
         stays connected with the fault latched, so that :meth:`clear_fault` can acknowledge
         it on the chair; a caller that will not, closes the session.
         """
-        if self._state is LinkState.CLOSED:
+        if self.link_state is LinkState.CLOSED:
             raise LinkError("the session is closed")
-        if self._state is not LinkState.DISCONNECTED:
+        if self.link_state is not LinkState.DISCONNECTED:
             return
-        await self._open()
+        await self.connection.open()
         first = self.feed.latest
         faulted_at_connect = first is not None and first.work_state is WorkState.FAULT
-        self._state = LinkState.CONNECTED
-        self._emit(Connected(self.clock.now(), self._link.description if self._link else ""))
+        self.connection.state = LinkState.CONNECTED
+        self._emit(Connected(self.clock.now(), self.connection.description))
         interruption = self._interruption
         if self.keys.held or (interruption is not None and not interruption.safe):
             async with self._operation:
@@ -323,32 +334,22 @@ class ChairSession:
 
     async def close(self) -> None:
         """Send the STOPs still owed and close the link. Not a stop: call :meth:`stop` first."""
-        if self._state is LinkState.CLOSED:
+        if self.link_state is LinkState.CLOSED:
             return
         self._interrupt_apply(Interrupted("the session was closed"))
-        recovery = self._recovery
-        if recovery is not None and not recovery.done():
-            recovery.cancel()
-            await asyncio.wait({recovery})
+        await self.connection.stop_recovering()
         async with self._operation:
-            if self._link is not None:
+            if self.connection.link is not None:
                 with contextlib.suppress(LinkError):
                     await self.keys.release_all()
-            self._state = LinkState.CLOSED
-            link, self._link = self._link, None
-            self.keys.attach(None)
-            self._disarm_watchdog()
-            self.feed.close("the session is closed")
-            if link is not None:
-                await link.close()
-        if self._closing:
-            await asyncio.wait(self._closing)
+            await self.connection.close()
+        await self.connection.closed()
 
     async def wait_recovery(self) -> Interruption | None:
         """Wait for a reconnection under way to end; the latest interruption, if any."""
-        recovery = self._recovery
+        recovery = self.connection.recovery
         if recovery is not None and not recovery.done():
-            return await asyncio.shield(recovery)
+            await asyncio.shield(recovery)
         return self._interruption
 
     # -- latched states -----------------------------------------------------------------------
@@ -372,7 +373,7 @@ class ChairSession:
         if self._fault is None:
             return
         async with self._operation:
-            if self._state is not LinkState.CONNECTED:
+            if self.link_state is not LinkState.CONNECTED:
                 raise LinkError("not connected to the chair: the fault cannot be cleared")
             status = self.feed.latest
             if status is not None and status.work_state is WorkState.FAULT:
@@ -388,7 +389,7 @@ class ChairSession:
 
     def acknowledge_interruption(self) -> None:
         """The user's word to go on after a link drop; the next :meth:`apply` may run."""
-        if self._recovery is not None and not self._recovery.done():
+        if self.connection.recovering:
             raise Interrupted("the session is still reconnecting")
         self._interruption = None
 
@@ -403,14 +404,14 @@ class ChairSession:
 
     def _ready(self) -> None:
         """Raise why an apply may not run now."""
-        if self._state is LinkState.CLOSED:
+        if self.link_state is LinkState.CLOSED:
             raise LinkError("the session is closed")
         if self._fault is not None:
             raise ChairFault(
                 f"{self._fault} (latched: clear_fault() once it is dealt with)",
                 error_code=self._fault.error_code,
             )
-        if self._state is LinkState.RECONNECTING:
+        if self.link_state is LinkState.RECONNECTING:
             raise LinkError("the link to the chair dropped; reconnecting")
         if self._interruption is not None:
             state = "made safe" if self._interruption.safe else "NOT confirmed safe"
@@ -418,7 +419,7 @@ class ChairSession:
                 f"the link dropped ({self._interruption.reason}); the chair was {state} and "
                 "waits: acknowledge_interruption() to go on"
             )
-        if self._state is not LinkState.CONNECTED:
+        if self.link_state is not LinkState.CONNECTED:
             raise LinkError("not connected to the chair")
 
     def _interrupt_apply(self, error: ChairctlError) -> None:
@@ -432,7 +433,7 @@ class ChairSession:
         await asyncio.wait({work})
         if not work.cancelled():
             work.exception()  # retrieved: it was raised already, or superseded by the cause
-        if self.keys.held and self._link is not None:
+        if self.keys.held and self.connection.link is not None:
             # Not sent now (link down)? They stay owed and go out on the next link.
             with contextlib.suppress(LinkError):
                 await self.keys.release_all()
@@ -479,14 +480,17 @@ class ChairSession:
                 self._latch(error)
             raise error
 
-    async def _stop_after(self, recovery: asyncio.Task[Interruption]) -> None:
+    async def _stop_after(self, recovery: asyncio.Task[None]) -> None:
         try:
-            interruption = await asyncio.shield(recovery)
+            await asyncio.shield(recovery)
         except asyncio.CancelledError:
             task = asyncio.current_task()
             if recovery.cancelled() and (task is None or not task.cancelling()):
                 raise LinkError("the session was closed while it reconnected") from None
             raise
+        interruption = self._interruption
+        if interruption is None:
+            raise LinkError("the link to the chair dropped and its outcome is unknown")
         if interruption.report is None:
             raise LinkError(
                 f"the link to the chair dropped ({interruption.reason}) and did not come back: "
@@ -495,65 +499,7 @@ class ChairSession:
             )
         self._stopped(interruption.report)
 
-    # -- internals: the link ------------------------------------------------------------------
-
-    async def _open(self) -> None:
-        """A fresh link, open, with a first status in hand; the watchdog armed."""
-        if self._closing:
-            await asyncio.wait(self._closing)
-        link = self._links()
-        self._decoder.reset()
-        self.feed.revive()
-        self._link = link
-        try:
-            await self.clock.wait_for(
-                link.open(partial(self._on_data, link), partial(self._on_lost, link)),
-                self.config.open_timeout_s,
-            )
-        except TimeoutError:
-            self._abandon(link)
-            raise LinkError(
-                f"{link.description} did not open within {self.config.open_timeout_s:g} s"
-            ) from None
-        except BaseException:
-            self._abandon(link)
-            raise
-        if self._link is not link:
-            raise LinkError(f"{link.description} dropped while it opened")
-        self.keys.attach(link)
-        first = await self.feed.wait(
-            lambda _s, _at: True, deadline=self.clock.now() + self.config.first_status_timeout_s
-        )
-        if first is None:
-            self._abandon(link)
-            raise LinkError(
-                f"no status from the chair within {self.config.first_status_timeout_s:g} s of "
-                f"opening {link.description}"
-            )
-        mismatch = self.adapter.mismatch(first)
-        if mismatch is not None:
-            # Before anything is sent: a model file that does not fit the chair drives nothing.
-            self._abandon(link)
-            raise ModelMismatch(f"{mismatch}; nothing was sent to the chair")
-        self._arm_watchdog()
-
-    def _abandon(self, link: Link) -> None:
-        if self._link is link:
-            self._link = None
-            self.keys.attach(None)
-            self.feed.fail(f"{link.description} was given up")
-        self._close_later(link)
-
-    def _close_later(self, link: Link) -> None:
-        task = asyncio.ensure_future(_close_quietly(link))
-        self._closing.add(task)
-        task.add_done_callback(self._closing.discard)
-
-    def _on_data(self, link: Link, data: bytes) -> None:
-        if link is not self._link:
-            return  # a link we gave up: its bytes are not about the chair any more
-        for status in self._decoder.feed(data):
-            self._on_status(status)
+    # -- internals: what the link's life means for the session -----------------------------------
 
     def _on_status(self, status: ChairStatus) -> None:
         mismatch = self.adapter.mismatch(status) if self._fault is None else None
@@ -573,73 +519,27 @@ class ChairSession:
         self._interrupt_apply(fault)
         self._emit(FaultLatched(self.clock.now(), str(fault)))
 
-    def _on_lost(self, link: Link, reason: str) -> None:
-        if link is self._link:
-            self._lose(reason)
-
-    def _lose(self, reason: str) -> None:
-        """The link is gone (it dropped, or the watchdog gave up on it)."""
-        link, self._link = self._link, None
-        self.keys.attach(None)
-        self._disarm_watchdog()
-        self.feed.fail(f"the link to the chair dropped: {reason}")
+    def _on_lost(self, reason: str) -> None:
         self.adapter.forget()
         self._interrupt_apply(LinkError(f"the link to the chair dropped: {reason}"))
-        if link is not None:
-            self._close_later(link)
-        if self._state is not LinkState.CONNECTED:
-            return  # connecting (the caller hears it) or reconnecting (the attempt fails)
-        lost_at = self.clock.now()
-        self._state = LinkState.RECONNECTING
+
+    def _on_dropped(self, reason: str, lost_at: float) -> None:
         self._interruption = Interruption(reason, lost_at, False, None)
         self._emit(LinkLost(self.clock.now(), reason))
-        self._recovery = asyncio.ensure_future(self._recover(reason, lost_at))
 
-    async def _recover(self, reason: str, lost_at: float) -> Interruption:
-        """Reconnect with backoff; then the STOPs owed and the safe release. Never resumes."""
-        config = self.config
-        for attempt in range(config.reconnect_attempts):
-            await self.clock.sleep(config.backoff(attempt))
-            try:
-                await self._open()
-                async with self._operation:
-                    report = await self._release_now()
-            except LinkError:
-                continue
-            interruption = Interruption(reason, lost_at, True, report)
-            self._interruption = interruption
-            self._state = LinkState.CONNECTED
-            self._emit(Reconnected(self.clock.now(), report.safe))
-            if not report.safe and self._fault is None:
-                self._latch(UnsafeStop(report))
-            return interruption
-        interruption = Interruption(reason, lost_at, False, None)
-        self._interruption = interruption
-        self._state = LinkState.DISCONNECTED
-        self._emit(ReconnectFailed(self.clock.now(), config.reconnect_attempts))
-        return interruption
+    async def _release_after_reconnect(self) -> StopReport:
+        async with self._operation:
+            return await self._release_now()
 
-    def _arm_watchdog(self) -> None:
-        self._disarm_watchdog()
-        due = self.feed.latest_at + self.config.status_timeout_s
-        self._watchdog = self.clock.call_at(due, self._watchdog_due)
+    def _on_recovered(self, reason: str, lost_at: float, report: StopReport) -> None:
+        self._interruption = Interruption(reason, lost_at, True, report)
+        self._emit(Reconnected(self.clock.now(), report.safe))
+        if not report.safe and self._fault is None:
+            self._latch(UnsafeStop(report))
 
-    def _disarm_watchdog(self) -> None:
-        if self._watchdog is not None:
-            self._watchdog.cancel()
-            self._watchdog = None
-
-    def _watchdog_due(self) -> None:
-        # One timer per timeout period rather than one per status: it re-arms from the
-        # latest status whenever one came in time.
-        self._watchdog = None
-        if self._link is None:
-            return
-        due = self.feed.latest_at + self.config.status_timeout_s
-        if self.clock.now() >= due:
-            self._lose(f"no status for {self.config.status_timeout_s:g} s")
-        else:
-            self._watchdog = self.clock.call_at(due, self._watchdog_due)
+    def _on_gave_up(self, reason: str, lost_at: float) -> None:
+        self._interruption = Interruption(reason, lost_at, False, None)
+        self._emit(ReconnectFailed(self.clock.now(), self.config.reconnect_attempts))
 
     def _emit(self, event: ChairEvent) -> None:
         if self._on_event is not None:
@@ -651,8 +551,3 @@ if TYPE_CHECKING:
     def _is_a_chair(session: ChairSession) -> Chair:
         # mypy checks here that a session is the Chair the engine expects.
         return session
-
-
-async def _close_quietly(link: Link) -> None:
-    with contextlib.suppress(ChairctlError, OSError):
-        await link.close()
