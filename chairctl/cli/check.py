@@ -113,7 +113,11 @@ async def _run(
     assert chair is not None  # a "sim" address always builds one
     for fault in faults:
         chair.schedule(fault)
-    control = ChairControl(address, model, clock, connection=connection)
+    # The average sitter of the program as written has their shoulder line measured in their
+    # profile, so fidelity is the program's; everyone else in a population is judged with no
+    # line known, where the driver places the rollers for every body the window allows.
+    known = body.shoulder_position if sitter.as_written else None
+    control = ChairControl(address, model, clock, connection=connection, shoulder_position=known)
     approximations = {
         entry: tuple(control.session.approximations(entry.setpoint)) for entry in plan.entries
     }

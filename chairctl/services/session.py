@@ -230,7 +230,10 @@ class ChairControl:
             raise ChairctlError("a session is already running")
         profile_name = profile.name if profile is not None else None
         self.check_allowance(plan, store=store, profile=profile)
-        self.session.use_profile_shoulder(profile.shoulder_position if profile else None)
+        if profile is not None:
+            # Their measured shoulder line places the rollers (a chair does not report its
+            # own scan); without a profile, the line given when the control was made stands.
+            self.session.use_profile_shoulder(profile.shoulder_position)
         if self.session.fault is not None:
             raise ChairctlError(
                 f"the chair's fault is still latched ({self.session.fault}); clear it first"
