@@ -210,6 +210,11 @@ class Keys(Strict):
     backrest: HoldKeys | None = Field(None, description="Backrest actuator.")
     leg_rest: HoldKeys | None = Field(None, description="Leg-rest actuator.")
     zero_gravity: KeyCode | None = Field(None, description="Zero-gravity toggle.")
+    anion_toggle: KeyCode | None = Field(
+        None,
+        description="Toggles the anion (ionizer). The driver never presses it; a person may, "
+        "at the remote, and the status shows it.",
+    )
 
     def all_codes(self) -> list[tuple[str, int]]:
         """Every key code with the name of its function."""
@@ -221,6 +226,7 @@ class Keys(Strict):
             "airbag_off": self.airbag_off,
             "foot_roller_off": self.foot_roller_off,
             "zero_gravity": self.zero_gravity,
+            "anion_toggle": self.anion_toggle,
         }
         codes += [(name, code) for name, code in singles.items() if code is not None]
         codes += [(f"speed {i}", code) for i, code in enumerate(self.speeds, 1)]

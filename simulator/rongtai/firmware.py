@@ -54,6 +54,7 @@ from simulator.rongtai.keymap import (
     StartAuto,
     ToggleAirbagGroup,
     ToggleHeat,
+    ToggleAnion,
     ZeroGravity,
     build_keymap,
 )
@@ -116,6 +117,8 @@ class Session:
     #: The full-body airbag program (b12 bit 6) a built-in program switched to: every group
     #: works, and a group key leaves it for that group alone (RT6923: AIRBAG_LOCATE_AUTO).
     airbag_full: bool = False
+    #: The anion (ionizer) is on (b3 bit 6): a remote's key, off again at power-off.
+    anion: bool = False
     foot_speed: int = 0
     #: Where partial and point massage centre, in carriage units.
     focus: float | None = None
@@ -289,6 +292,8 @@ class Mainboard:
                 self.posture.start(command.part, command.up, now)
             case ZeroGravity():
                 self.posture.zero_gravity(now)
+            case ToggleAnion():
+                session.anion = not session.anion
 
     # -- states -----------------------------------------------------------------------------
 

@@ -121,6 +121,11 @@ class ZeroGravity:
     """The zero-gravity toggle."""
 
 
+@dataclass(frozen=True, slots=True)
+class ToggleAnion:
+    """The anion (ionizer) toggle."""
+
+
 Command = (
     Power
     | SelectTechnique
@@ -137,6 +142,7 @@ Command = (
     | StartAuto
     | Hold
     | ZeroGravity
+    | ToggleAnion
 )
 
 
@@ -178,6 +184,8 @@ def build_keymap(keys: Keys) -> dict[int, Command]:
         entries += _hold_entries(Part.LEG_REST, keys.leg_rest)
     if keys.zero_gravity is not None:
         entries.append((keys.zero_gravity, ZeroGravity(), "zero_gravity"))
+    if keys.anion_toggle is not None:
+        entries.append((keys.anion_toggle, ToggleAnion(), "anion_toggle"))
 
     table: dict[int, Command] = {}
     names: dict[int, str] = {}

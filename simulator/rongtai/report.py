@@ -81,6 +81,7 @@ def status_image(board: Mainboard, t: float) -> StatusImage:
         foot_roller_on=foot > 0,
         heat_on=body.heater.on,
         airbag_level=airbag_level,
+        anion=session.anion,
         timer=min(timer if timer is not None else board.remaining(t), 0xFFF),
         massage_range=_range_code(settings.massage_range) if technique else 0,
         airbags_b6=airbags_b6,

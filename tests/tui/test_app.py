@@ -187,6 +187,21 @@ async def test_space_pauses_and_plus_makes_it_stronger(tmp_path: Path) -> None:
         assert chair_is_safe(app)
 
 
+async def test_the_anion_switched_on_at_the_remote_is_shown(tmp_path: Path) -> None:
+    # Real Infinity frames carry it in b3 bit 6 (hass-infinity-chair tests/test_protocol.py,
+    # test_parse_ionizer); programs never switch it on, the chair's own remote can.
+    async with running(tmp_path, 90) as (app, pilot, clock):
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        assert "anion" not in str(session.query_one("#session-chair").render())
+        simulated(app).press(0x38)  # the remote's anion key (RTCommand.h)
+        await advance(pilot, clock, 2)
+        assert "anion on" in str(session.query_one("#session-chair").render())
+        await pilot.press("escape")
+        await advance(pilot, clock, 10)
+        assert chair_is_safe(app)
+
+
 async def test_a_lost_link_says_so_and_offers_to_reconnect(tmp_path: Path) -> None:
     async with running(tmp_path, 70) as (app, pilot, clock):
         simulated(app).inject(LinkDrop())

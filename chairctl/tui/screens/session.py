@@ -267,6 +267,9 @@ class SessionScreen(Screen[None]):
         else:
             work = status.work_state.value if status is not None else "no status yet"
             line.append(f"Chair: {work} · link {state.value}")
+            if status is not None and status.anion:
+                # Programs never ask for it; a person who switched it on at the remote sees it.
+                line.append(" · anion on")
         if self.fault is not None:
             line.append("\nThe chair reported: ", style="bold")
             line.append(self.fault)
@@ -453,6 +456,7 @@ def _shown(status: ChairStatus) -> tuple[object, ...]:
         status.airbags_active,
         status.airbag_level,
         status.heat,
+        status.anion,
         status.error_code,
     )
 
