@@ -23,6 +23,12 @@ TUYA = BUILTIN_MODELS / "tuya-amy-example.yaml"
 FIVE_MINUTE_RESET = str(Path(__file__).parents[2] / "programs" / "five-minute-reset.yaml")
 
 
+def line_of(source: Path, text: str) -> int:
+    """The (1-based) line of ``source`` that holds ``text``: locations follow the file as it
+    is, not a line number written down once."""
+    return next(n for n, line in enumerate(source.read_text().splitlines(), 1) if text in line)
+
+
 def problems_after(tmp_path: Path, source: Path, old: str, new: str) -> list[str]:
     """The problems of ``source`` with ``old`` replaced by ``new``, each as 'line:col: text'."""
     text = source.read_text(encoding="utf-8")
@@ -72,7 +78,8 @@ def test_numbers_are_finite_and_sensible(tmp_path: Path, old: str, new: str, mes
 
 def test_tuya_timings_are_finite(tmp_path: Path) -> None:
     problems = problems_after(tmp_path, TUYA, "  heartbeat_s: 15.0", "  heartbeat_s: .inf")
-    assert any(p.startswith("28:16:") and "must be a finite number" in p for p in problems)
+    where = f"{line_of(TUYA, 'heartbeat_s: 15.0')}:16:"
+    assert any(p.startswith(where) and "must be a finite number" in p for p in problems)
 
 
 def test_an_infinite_travel_time_stops_at_the_model_not_in_the_simulator(
@@ -88,7 +95,8 @@ def test_an_infinite_travel_time_stops_at_the_model_not_in_the_simulator(
     )
     done = chairctl("check", "--model", "slow-chair", FIVE_MINUTE_RESET)
     assert done.code == 1
-    assert f"{models / 'slow-chair.yaml'}:117:17: settle_cap_s: must be a finite" in done.err
+    line = line_of(RONGTAI, "  settle_cap_s: 120.0")
+    assert f"{models / 'slow-chair.yaml'}:{line}:17: settle_cap_s: must be a finite" in done.err
     assert "Traceback" not in done.out + done.err
 
 
@@ -102,9 +110,10 @@ def test_a_rongtai_preset_longer_than_a_session_is_refused(tmp_path: Path) -> No
         "session_presets: {10: 0x50, 20: 0x51, 30: 0x52}",
         "session_presets: {10: 0x50, 20: 0x51, 999: 0x52}",
     )
+    line = line_of(RONGTAI, "session_presets: {10: 0x50")
     assert problems == [
-        "70:41: session_presets key: a 999-minute timer outlasts the 30-minute session cap: "
-        "the chair would run on by itself after chairctl is gone"
+        f"{line}:41: session_presets key: a 999-minute timer outlasts the 30-minute session "
+        "cap: the chair would run on by itself after chairctl is gone"
     ]
 
 
@@ -112,16 +121,18 @@ def test_a_rongtai_preset_of_no_minutes_is_refused(tmp_path: Path) -> None:
     problems = problems_after(
         tmp_path, RONGTAI, "{10: 0x50, 20: 0x51, 30: 0x52}", "{0: 0x50, 20: 0x51, 30: 0x52}"
     )
-    assert any(p.startswith("70:21:") and "is no timer" in p for p in problems), problems
+    where = f"{line_of(RONGTAI, 'session_presets: {10: 0x50')}:21:"
+    assert any(p.startswith(where) and "is no timer" in p for p in problems), problems
 
 
 def test_an_ncni_timer_step_longer_than_a_session_is_refused(tmp_path: Path) -> None:
     problems = problems_after(
         tmp_path, NCNI, "session_minutes: [15, 20, 25, 30]", "session_minutes: [15, 20, 90]"
     )
+    line = line_of(NCNI, "session_minutes: [15, 20, 25, 30]")
     assert problems == [
-        "49:27: session_minutes: a 90-minute timer outlasts the 30-minute session cap: the "
-        "chair would run on by itself after chairctl is gone"
+        f"{line}:27: session_minutes: a 90-minute timer outlasts the 30-minute session cap: "
+        "the chair would run on by itself after chairctl is gone"
     ]
 
 
@@ -138,24 +149,24 @@ def test_the_default_timer_is_no_longer_than_a_session(tmp_path: Path, source: P
 @pytest.mark.parametrize(
     ("old", "new", "where", "message"),
     [
-        ("  power: 0x01", "  power: 0x7E", "44:10:", "power: key 0x7E is the reset key"),
-        ("  heat_toggle: 0x27", "  heat_toggle: 0x7E", "57:16:", "heat_toggle: key 0x7E"),
-        ("  zero_gravity: 0x70", "  zero_gravity: 0x7F", "81:17:", "key 0x7F is the idle code"),
+        ("  power: 0x01", "  power: 0x7E", "10:", "power: key 0x7E is the reset key"),
+        ("  heat_toggle: 0x27", "  heat_toggle: 0x7E", "16:", "heat_toggle: key 0x7E"),
+        ("  zero_gravity: 0x70", "  zero_gravity: 0x7F", "17:", "key 0x7F is the idle code"),
         (
             "    knead: {key: 0x20, status_code: 1}",
             "    knead: {key: 0x7E, status_code: 1}",
-            "46:18:",
+            "18:",
             "key: key 0x7E is the reset key",
         ),
         (
             "  walk: {up_start: 0x60,",
             "  walk: {up_start: 0x7E,",
-            "78:20:",
+            "20:",
             "up_start: key 0x7E is the reset key",
         ),
-        ("session_presets: {10: 0x50,", "session_presets: {10: 0x7E,", "70:25:", "0x7E"),
-        ("  device_byte: 0x83", "  device_byte: 0xA5", "29:16:", "writes the chair's flash"),
-        ("  device_byte: 0x83", "  device_byte: 0xBD", "29:16:", "engineering/test identity"),
+        ("session_presets: {10: 0x50,", "session_presets: {10: 0x7E,", "25:", "0x7E"),
+        ("  device_byte: 0x83", "  device_byte: 0xA5", "16:", "writes the chair's flash"),
+        ("  device_byte: 0x83", "  device_byte: 0xBD", "16:", "engineering/test identity"),
     ],
     ids=["power", "heat", "idle", "technique", "hold", "preset", "download", "engineering"],
 )
@@ -163,6 +174,7 @@ def test_a_refused_key_anywhere_is_located(
     tmp_path: Path, old: str, new: str, where: str, message: str
 ) -> None:
     problems = problems_after(tmp_path, RONGTAI, old, new)
+    where = f"{line_of(RONGTAI, old)}:{where}"
     assert any(p.startswith(where) and message in p for p in problems), problems
 
 
@@ -172,10 +184,10 @@ def test_a_refused_key_anywhere_is_located(
 @pytest.mark.parametrize(
     ("old", "new", "where", "char"),
     [
-        ("name: Rongtai RT8600S", 'name: "Rongtai\\e[2J"', "6:7:", "U+001B (ESC)"),
-        ("maker: Rongtai", 'maker: "Rong\\e]52;c;aGk=\\a"', "7:8:", "U+001B (ESC)"),
-        ("name: fatigue recovery", 'name: "fatigue\\x9b31m"', "72:41:", "U+009B"),
-        ('ble_names: ["RT8600S"', 'ble_names: ["RT8600S\\e]0;x\\a"', "14:15:", "U+001B"),
+        ("name: Rongtai RT8600S", 'name: "Rongtai\\e[2J"', "7:", "U+001B (ESC)"),
+        ("maker: Rongtai", 'maker: "Rong\\e]52;c;aGk=\\a"', "8:", "U+001B (ESC)"),
+        ("name: fatigue recovery", 'name: "fatigue\\x9b31m"', "41:", "U+009B"),
+        ('ble_names: ["RT8600S"', 'ble_names: ["RT8600S\\e]0;x\\a"', "15:", "U+001B"),
     ],
     ids=["name", "maker", "auto program", "ble name"],
 )
@@ -183,5 +195,6 @@ def test_names_with_control_characters_are_refused(
     tmp_path: Path, old: str, new: str, where: str, char: str
 ) -> None:
     problems = problems_after(tmp_path, RONGTAI, old, new)
+    where = f"{line_of(RONGTAI, old)}:{where}"
     assert any(p.startswith(where) and f"control character {char}" in p for p in problems), problems
     assert not any("\x1b" in p or "\x9b" in p for p in problems)
