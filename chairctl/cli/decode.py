@@ -86,6 +86,7 @@ def status_json(status: ChairStatus) -> dict[str, Any]:
         "has_leg_extension": status.has_leg_extension,
         "anion": status.anion,
         "mode_3d": status.mode_3d,
+        "unconfirmed": sorted(status.unconfirmed),
     }
 
 

@@ -157,6 +157,11 @@ class ChairStatus(BaseModel):
     anion: bool | None = Field(
         None, description="The anion (ionizer) is on; None when the chair does not report one."
     )
+    unconfirmed: frozenset[str] = Field(
+        frozenset(),
+        description="The names of fields this chair's status reports but cannot be believed "
+        "for (its own bits are known to lag or lie): shown as such, never as the chair's word.",
+    )
     mode_3d: int | None = Field(
         None,
         ge=0,

@@ -16,6 +16,7 @@ from chairctl.clock import VirtualClock
 from chairctl.engine import Finished, Outcome, SessionStarted
 from chairctl.program import load_program
 from chairctl.safety.profile import Condition, HealthScreening, Profile
+from chairctl.services.chairs import parse_chair
 from chairctl.services.session import StopState
 from chairctl.store import Store, database_path
 from chairctl.tui.app import ChairctlApp
@@ -27,6 +28,7 @@ from chairctl.tui.screens.profile_form import ProfileFormScreen
 from chairctl.tui.screens.profiles import ConfirmScreen, ProfilesScreen
 from chairctl.tui.screens.safety_notice import NOTICE, NOTICE_VERSION, SafetyNoticeScreen
 from chairctl.tui.screens.session import COMPANION, SessionScreen
+from chairctl.tui.widgets.body_figure import BodyFigure
 from chairctl.vocabulary import Posture
 from drivers.session import LinkState
 from simulator.faults import LinkDrop, Overload
@@ -199,6 +201,33 @@ async def test_the_anion_switched_on_at_the_remote_is_shown(tmp_path: Path) -> N
         assert "anion on" in str(session.query_one("#session-chair").render())
         await pilot.press("escape")
         await advance(pilot, clock, 10)
+        assert chair_is_safe(app)
+
+
+async def test_airbags_a_chair_cannot_show_reliably_are_not_drawn_as_its_word(
+    tmp_path: Path,
+) -> None:
+    # The NCNI project no longer trusts its frame's airbag and heat bits ([21], [23]; upstream
+    # bridge/state.py): the app draws neither from them, and says so.
+    saved_profile(tmp_path, ADULT)
+    clock = VirtualClock()
+    app = make_app(tmp_path, clock, address=parse_chair("sim:ncni-chair"))
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, clock, 1)
+        app.start_session(load_program(PROGRAMS / "five-minute-reset.yaml"))
+        # A second after POWER the chair's own profile A lights its airbag bits, before it
+        # has inflated anything (and before the driver takes control of it).
+        await advance(pilot, clock, 1.5, step=0.25)
+        session = app.screen
+        assert isinstance(session, SessionScreen)
+        assert session.status is not None
+        assert session.status.airbags_active
+        assert session.status.unconfirmed == {"airbags_active", "heat"}
+        chair_line = str(session.query_one("#session-chair").render())
+        assert "does not show its airbags and heat reliably" in chair_line
+        assert not session.query_one(BodyFigure).airbags
+        await pilot.press("escape")
+        await advance(pilot, clock, 30)
         assert chair_is_safe(app)
 
 

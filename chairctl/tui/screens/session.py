@@ -244,8 +244,11 @@ class SessionScreen(Screen[None]):
         airbags: dict[AirbagZone, int] = {}
         heat: dict[Heater, HeatLevel] = {}
         if status is not None:
-            airbags = dict.fromkeys(status.airbags_active, max(status.airbag_level, 1))
-            if status.heat and step is not None:
+            # A chair whose airbag or heat bits cannot be believed shows neither: the figure
+            # draws only what the chair confirmed.
+            if "airbags_active" not in status.unconfirmed:
+                airbags = dict.fromkeys(status.airbags_active, max(status.airbag_level, 1))
+            if status.heat and "heat" not in status.unconfirmed and step is not None:
                 # The status says only that some heater is on; the step says which.
                 heat = dict(step.entry.setpoint.heat)
         self.query_one(BodyFigure).show_state(
@@ -270,6 +273,11 @@ class SessionScreen(Screen[None]):
             if status is not None and status.anion:
                 # Programs never ask for it; a person who switched it on at the remote sees it.
                 line.append(" · anion on")
+            if status is not None and status.unconfirmed:
+                unseen = " and ".join(
+                    _UNCONFIRMED_WORDS.get(name, name) for name in sorted(status.unconfirmed)
+                )
+                line.append(f"\nThis chair does not show its {unseen} reliably: not drawn.")
         if self.fault is not None:
             line.append("\nThe chair reported: ", style="bold")
             line.append(self.fault)
@@ -445,6 +453,10 @@ class SessionScreen(Screen[None]):
             self.dismiss(None)
         else:
             self._not_started = True
+
+
+#: The status fields a chair may report unreliably, as people say them.
+_UNCONFIRMED_WORDS: Final = {"airbags_active": "airbags", "heat": "heat"}
 
 
 def _shown(status: ChairStatus) -> tuple[object, ...]:

@@ -258,4 +258,6 @@ def to_chair_status(s: NcniStatus) -> ChairStatus:
         heat=s.heat,
         airbags_active=frozenset(AIRBAG_ZONES[a] for a in s.airbags),
         program=program_name(s),
+        # Upstream trusts neither [21] nor [23] any more: reported, never the chair's word.
+        unconfirmed=frozenset({"airbags_active", "heat"}),
     )
