@@ -32,7 +32,7 @@ def test_a_tuya_report_names_each_data_point_by_the_models_map(
     decoded = json.loads(out)
     assert decoded["command"] == "dp_report"
     assert decoded["dps"] == [
-        {"dp": 1, "code": "switch", "type": "bool", "value": True},
+        {"dp": 1, "code": "switch", "type": "bool", "value": True, "meaning": "on"},
         {"dp": 12, "code": "manual_mode", "type": "enum", "value": 3, "meaning": "shiatsu"},
         # A DP the map does not name is shown as it came: how a product's own map is found.
         {"dp": 99, "code": None, "type": "int", "value": 7},
