@@ -33,6 +33,10 @@ Decisions the driver must agree with (``docs/protocols/ncni.md``):
   while the rest of the frame stays (upstream's overlay; its mode is unchanged).
 - The full-body, buttocks and forward/back keys are taken and do nothing modelled: what they
   do on the real chair is not known.
+- With :attr:`Board.pressure_needs_airbags` (off by default), the pressure keys are ignored
+  unless an airbag zone is selected: upstream's panel shows its pressure control only while
+  one is, and a real chair may take the keys only then. A driver that lowers the pressure
+  blind on such a chair lowers nothing.
 - A protective power-off stops rollers and actuators where they are, retracts the 3D depth
   (it presses on the person), vents, turns heat and foot roller off, and records a FAULT in
   the trace; the status shows the chair off. Power then starts it afresh.
@@ -96,6 +100,9 @@ class KeyStats:
     accepted: int = 0
     #: Keys that arrived while the chair was off (only power acts then).
     ignored: int = 0
+    #: Pressure keys ignored because no airbag zone was selected
+    #: (:attr:`Board.pressure_needs_airbags`).
+    pressure_ignored: int = 0
 
 
 class Board:
@@ -111,6 +118,9 @@ class Board:
         self.stats = KeyStats()
         #: Why the chair last protected itself, None until it has.
         self.fault: str | None = None
+        #: The pressure keys act only while an airbag zone is selected (a chair whose panel
+        #: shows its pressure control only then, as upstream's does) [assumed: off].
+        self.pressure_needs_airbags = False
         #: The shoulder line the last body scan found.
         self.shoulder = body.shoulder
         #: When the session timer and the auto program run out (inf when not running).
@@ -185,9 +195,20 @@ class Board:
         if not self.powered:
             self.stats.ignored += 1
             return
+        if self._pressure_ignored(name):
+            self.stats.pressure_ignored += 1
+            return
         self.stats.accepted += 1
         self._select(name, now)
         self._apply(now)
+
+    def _pressure_ignored(self, name: str) -> bool:
+        """True for a pressure key this chair ignores now: no airbag zone selected."""
+        return (
+            self.pressure_needs_airbags
+            and name in ("pressure_up", "pressure_down")
+            and not self.selection.airbags
+        )
 
     def hold_start(self, code: int) -> None:
         """A backrest key's first tick: the backrest moves until :meth:`hold_end`."""

@@ -20,6 +20,7 @@ from drivers.models.ncni import NcniModel
 from drivers.protocols.ncni import Key, press_ticks
 from simulator import SimulatedChair, Sitter
 from simulator.families import simulated_chair
+from simulator.ncni.chair import NcniChair
 from simulator.reach import links_to
 
 MODEL = get_model("ncni-chair")
@@ -57,13 +58,17 @@ async def ncni_rig(
     attempts: int = 1,
     model: NcniModel = MODEL,
     on_for_s: float | None = None,
+    pressure_needs_airbags: bool = False,
 ) -> AsyncIterator[NcniRig]:
     """A session connected to a simulated NCNI chair in standby (``chair_model``: the chair's
     own model, when a test needs a chair that differs from what the driver believes (``model``);
     ``sitter``: who sits in it; ``on_for_s``: switched on at its own panel that long before the
-    session connects)."""
+    session connects; ``pressure_needs_airbags``: a chair whose pressure keys act only while an
+    airbag zone is selected)."""
     clock = VirtualClock()
     chair = simulated_chair(chair_model or model, clock, sitter=sitter)
+    assert isinstance(chair, NcniChair)
+    chair.board.pressure_needs_airbags = pressure_needs_airbags
     try:
         if on_for_s is not None:
             chair.receive(press_ticks(Key.POWER))

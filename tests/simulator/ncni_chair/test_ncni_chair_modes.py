@@ -94,6 +94,29 @@ async def test_pressure_is_clamped_at_both_ends(
     assert ncni_chair.state().depth == pytest.approx(1.0, abs=0.01)
 
 
+async def test_a_chair_heeding_the_pressure_only_with_airbags_ignores_it_without_one(
+    panel: Panel, ncni_chair: NcniChair, ncni: NcniModel
+) -> None:
+    ncni_chair.board.pressure_needs_airbags = True
+    await power_on(panel, ncni)
+    # In auto, with its airbags on, the keys act.
+    await panel.press(ncni.keys.pressure_down)
+    assert panel.seen.intensity == 1
+    await panel.press(ncni.keys.pressure_up)
+    # Leaving auto drops the airbags: the keys do nothing now, and are counted.
+    await panel.press(ncni.keys.back_waist)
+    await panel.press(ncni.keys.pressure_down)
+    await panel.press(ncni.keys.pressure_down)
+    assert (panel.seen.mode, panel.seen.intensity) == ("back_waist", 2)
+    assert ncni_chair.board.stats.pressure_ignored == 2
+    # An airbag zone on: they act again.
+    await panel.press(ncni.keys.legs)
+    await panel.press(ncni.keys.pressure_down)
+    assert panel.seen.intensity == 1
+    await panel.wait(5.0)
+    assert ncni_chair.state().depth == pytest.approx(1.0, abs=0.01)
+
+
 async def test_speed_keys_set_the_roller_speed_clamped_and_the_status_shows_it(
     panel: Panel, ncni_chair: NcniChair, ncni: NcniModel
 ) -> None:
