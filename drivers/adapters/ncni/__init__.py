@@ -17,7 +17,9 @@ What the chair's status cannot show, the adapter cannot confirm, and says so:
   followed by what was pressed since a power-on the adapter made (:attr:`NcniAdapter.believed`),
   and nothing safe rests on them: a release is judged by the chair switching off alone;
 - the pressure while nothing runs, and what it presses (rollers or airbags): it is lowered
-  blind, with the neck mode only at level 1 and airbags only at a level not above theirs;
+  blind, but the neck mode starts only while a running status the chair sent a settle window
+  after the last pressure key shows level 1 (another mode works first to show it, or the
+  rollers rest), and airbags only at a level not above theirs;
 - roller speed (shown in manual mode, not set) and width, airbag pressure: not set;
 - the zero-gravity posture: the key is a toggle the status does not reflect, so it is pressed
   only when the adapter's own belief differs from what is asked. The belief starts at upright

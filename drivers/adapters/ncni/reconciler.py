@@ -31,9 +31,16 @@ no press of ours explains, is switched off first and started afresh.
 **The pressure.** The status shows the pressure only while the chair runs. Until it does, the
 reconciler knows only the most it can be: the top level after power-on, one less after each
 press of pressure − (which stops at 1). So it lowers by pressing pressure − until even the most
-is not above what is asked, and raises only with the level in sight. The neck mode starts only
-once the most is 1, and a lowered level has had time to reach the rollers; a level above the
-neck's rises only once the rollers are known to be off the neck (:mod:`.neck`).
+is not above what is asked, and raises only with the level in sight. A blind press may not
+take (a chair may heed the pressure keys only while an airbag zone is on, as upstream's panel
+suggests), so nothing at the neck rests on one: the neck key is pressed only while a status
+the chair sent, running and arrived a settle window after the last pressure key, shows the
+neck's level (``View.level_trusted``). Until one does, the mode the targets name to go first
+(:attr:`~drivers.adapters.ncni.targets.Targets.via`, one that keeps off the neck) works at the
+level asked, so the status shows the pressure; the neck mode comes on while it works, and it
+goes off after. With no such mode the rollers rest. A lowered level has had time to reach the
+rollers before the neck mode starts, and a level above the neck's rises only once the rollers
+are known to be off the neck (:mod:`.neck`).
 
 The status has no fault field: a chair that protects itself simply powers off. The reconciler
 arms the :class:`~drivers.adapters.ncni.watch.OffWatch` once the chair works for a setpoint (a
@@ -45,7 +52,8 @@ nothing resumes by itself.
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Final
 
@@ -95,6 +103,9 @@ class View:
     mode: str | None
     #: The chair's pressure level 1..3 as the status shows it: only while the chair runs.
     level: int | None
+    #: The level is the chair's own reading, not one a press is believed to have made: from a
+    #: running status that arrived at least a settle window after the last pressure key.
+    level_trusted: bool = False
 
     @property
     def manual(self) -> frozenset[str]:
@@ -189,6 +200,8 @@ class Await:
     label: str
     done: Judge
     limit_s: float
+    #: Only a status that arrived at this time or later counts.
+    after: float = -math.inf
 
 
 @dataclass(frozen=True)
@@ -267,6 +280,10 @@ class Reconciler:
         self._last_mode: str | None = None
         self.neck = NeckGuard(model)
         self._neck_level = neck_level(model.intensity_levels)
+        self._pressure_keys = frozenset({self.keys.pressure_up, self.keys.pressure_down})
+        #: When the last pressure key went out (inf while one is on its way): a status shows
+        #: the level it left only a settle window later.
+        self._pressure_at = -math.inf
 
     def forget(self) -> None:
         """Forget what the status does not show (after a reconnect or a fault)."""
@@ -324,7 +341,13 @@ class Reconciler:
                 planned = optimistic.effect(planned)
         if planned.level is not None:
             self._level_max = planned.level
-        return planned
+        trusted = (
+            planned.running
+            and planned.level is not None
+            and planned.level == seen.level
+            and at >= self._pressure_at + self.window_s
+        )
+        return replace(planned, level_trusted=trusted)
 
     async def run(self, targets: Targets, port: Port) -> None:
         """Act until the status matches ``targets``; :class:`NotConfirmed` if it will not."""
@@ -340,7 +363,8 @@ class Reconciler:
             step = self.next_step(targets, view, port.clock.now())
             if step is None:
                 # Working now, an off status is the chair's own doing; idle, it may sleep.
-                self.watch.armed = targets.mode is not None or bool(targets.airbags)
+                reached = self._reachable(targets, view)
+                self.watch.armed = reached.mode is not None or bool(reached.airbags)
                 return
             await self._perform(step, port, confirmer)
         raise NotConfirmed(
@@ -374,12 +398,60 @@ class Reconciler:
             steps = len(self.model.session_minutes)
             return SetTimer((self.timer_target - self._timer_index) % steps, self.timer_target)
         self.neck.seen(v.mode, v.running, now)
+        shown = self._level_showing(t, v, now)
+        if shown is not None:
+            return shown
+        t = self._reachable(t, v)
         return (
             self._rollers(t, v)
             or self._airbags(t)
             or self._heat(t)
             or self._posture(t)
             or self._started(t, v)
+        )
+
+    # -- the neck waits for the level it shows ---------------------------------------------------
+
+    def _neck_pending(self, t: Targets, v: View) -> bool:
+        """True when ``t`` asks a mode that works the neck and the status does not show it on."""
+        return t.mode is not None and self.neck.works_neck(t.mode) and t.mode not in v.manual
+
+    def _neck_shown(self, v: View) -> bool:
+        """True when ``v`` is a status the chair sent, running, after the last pressure key had
+        its settle window, and it shows the pressure at the neck's level: the one thing the
+        neck key may rest on."""
+        return v.level_trusted and v.level is not None and v.level <= self._neck_level
+
+    def _reachable(self, t: Targets, v: View) -> Targets:
+        """``t`` as it may be brought about from ``v`` now. A mode that works the neck is to
+        come on only once the status shows the neck's level; until then the targets' ``via``
+        works in its place at the level asked, so the status shows the pressure, or, with no
+        ``via``, the rollers rest."""
+        if not self._neck_pending(t, v) or self._neck_shown(v):
+            return t
+        if t.via is None:
+            return replace(t, mode=None, level=None)
+        return replace(t, mode=t.via)
+
+    def _level_showing(self, t: Targets, v: View, now: float) -> Step | None:
+        """Wait for the chair's own reading when only time keeps the neck key back: the
+        chair runs, out of auto, showing the neck's level, but no settle window has passed
+        since the last pressure key (the level that key left may not show yet)."""
+        if (
+            not self._neck_pending(t, v)
+            or v.mode in ("auto", "unknown")
+            or not v.running
+            or v.level is None
+            or v.level > self._neck_level
+            or v.level_trusted
+        ):
+            return None
+        after = self._pressure_at + self.window_s
+        return Await(
+            "a status showing the pressure after its last key",
+            lambda _x: True,
+            max(0.0, after - now) + self.window_s,
+            after=after,
         )
 
     def _mode_key(self, mode: str) -> int:
@@ -405,12 +477,23 @@ class Reconciler:
             return self._lower(v)
         wanted = frozenset({t.mode}) if t.mode is not None else frozenset()
         on = v.manual
-        # Modes not asked go off first, the neck before the other.
+        neck_next = any(self.neck.works_neck(name) for name in wanted - on)
+        # Modes not asked go off first, the neck before the other; but while the neck mode is
+        # still to come on, one that keeps off the neck stays on: its working is what shows
+        # the pressure the neck key rests on.
         for name in sorted(on - wanted, key=lambda m: not self.neck.works_neck(m)):
+            if neck_next and not self.neck.works_neck(name):
+                continue
             return self._toggle(name, on)
         for name in wanted - on:
-            if self.neck.works_neck(name) and highest > self._neck_level:
-                raise NotConfirmed("the neck mode is asked at a level above its cap")
+            if self.neck.works_neck(name):
+                if highest > self._neck_level:
+                    raise NotConfirmed("the neck mode is asked at a level above its cap")
+                if not self._neck_shown(v):
+                    raise NotConfirmed(
+                        "the neck mode is asked before a status showed the pressure at level "
+                        f"{self._neck_level}"
+                    )
             return self._toggle(name, on)
         level = t.level
         if level is not None and v.level is not None and v.level < level:
@@ -534,7 +617,9 @@ class Reconciler:
                 # Not known while the press is on its way: one cut short may or may not have
                 # reached the chair, and whatever it toggled cannot be seen.
                 airbags, heat, self._bags, self._heat_on = self._bags, self._heat_on, None, None
-                sent = await port.press(key)
+                with self._pressing(port, key):
+                    sent = await port.press(key)
+                self._pressed(key, sent)
                 self._bags, self._heat_on = airbags, heat
                 after()
                 if arms:
@@ -544,9 +629,10 @@ class Reconciler:
                 caught_up = sent + 2 * self._period_s
                 await port.wait(lambda _s, at: at >= caught_up, deadline=sent + self.window_s)
             case Await():
-                done = step.done
+                done, since = step.done, step.after
                 got = await port.wait(
-                    lambda s, _at: done(view_of(s)), deadline=port.clock.now() + step.limit_s
+                    lambda s, at: at >= since and done(view_of(s)),
+                    deadline=port.clock.now() + step.limit_s,
                 )
                 if got is None:
                     raise NotConfirmed(
@@ -597,11 +683,13 @@ class Reconciler:
             return taken(self._bridged(view_of(s), port.clock.now()))
 
         try:
-            sent, status = await confirmer.press(port, step.key, step.label, judged)
+            with self._pressing(port, step.key):
+                sent, status = await confirmer.press(port, step.key, step.label, judged)
         except NotConfirmed as error:
             raise NotConfirmed(
                 f"{error}; the status showed {view_of(port.status).describe()}"
             ) from error
+        self._pressed(step.key, sent)
         if not judged(status):
             return  # refuted (attempts left): plan again from this status
         self._confirmed[step.key, step.label] = sent
@@ -617,6 +705,25 @@ class Reconciler:
         if step.powers_on:
             self.switched_on()
             await self._boot_gate(port, sent)
+
+    @contextmanager
+    def _pressing(self, port: Port, key: int) -> Iterator[None]:
+        """Around the press of ``key``: while a pressure key is on its way no status is the
+        chair's own reading of the level, and one cut short may have reached the chair."""
+        if key not in self._pressure_keys:
+            yield
+            return
+        self._pressure_at = math.inf
+        try:
+            yield
+        finally:
+            self._pressure_at = port.clock.now()
+
+    def _pressed(self, key: int, sent: float) -> None:
+        """``key`` went out at ``sent``: for a pressure key, a status shows the level it left
+        from a settle window after that."""
+        if key in self._pressure_keys:
+            self._pressure_at = sent
 
     def _bridged(self, seen: View, at: float) -> View:
         """``seen`` (a status that arrived at ``at``) with the posture blank bridged: for a

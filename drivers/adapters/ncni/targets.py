@@ -23,6 +23,13 @@ the neck mode runs only at level 1, and with airbags on the level is at most the
 reported value is not above the airbag level asked, so the airbags never squeeze harder than
 asked whichever the pressure sets. A model that says the pressure sets the airbags never gets
 the neck mode: nothing would bound the rollers' depth there.
+
+The neck mode starts only once a status the chair sent shows the pressure at the neck's level,
+and the status shows the pressure only while something works. So a setpoint for the neck mode
+names the mode that may work first to show it (:attr:`Targets.via`): one that keeps off the
+neck and is itself allowed for the setpoint (no percussion for gentle work, no region kept off
+on its band or on the way to the neck). When none is, the rollers rest until the chair shows
+the level some other way, and the notes say so.
 """
 
 from __future__ import annotations
@@ -72,6 +79,9 @@ class Targets:
     #: The most the pressure may be (the level, or lower for the airbags' sake); None when
     #: nothing depends on it.
     level_cap: int | None = None
+    #: For a mode that works the neck: the mode that may work first, at the same level, so
+    #: the status shows the pressure before the neck mode starts; None: none may.
+    via: ManualModeName | None = None
 
     @property
     def most(self) -> int | None:
@@ -198,7 +208,36 @@ class TargetMapper:
                 "whether they turn"
             )
         posture = self._posture(setpoint, notes)
-        return Targets(mode, level, airbags, heat, posture, tuple(notes), cap)
+        via = None
+        if mode is not None and NECK in self.model.manual_modes[mode].regions:
+            via = self._via(setpoint, carriage, notes)
+        return Targets(mode, level, airbags, heat, posture, tuple(notes), cap, via)
+
+    def _via(
+        self, setpoint: Setpoint, carriage: frozenset[Region], notes: list[str]
+    ) -> ManualModeName | None:
+        """The mode that may work before the neck mode starts, so that the status shows the
+        pressure: one that keeps off the neck, never percussive for gentle work, whose band
+        and the way from the rollers to it and on to the neck touch no region kept off (the
+        fewest regions first). None, said in the notes, when there is none."""
+        percussive_work = setpoint.technique in PERCUSSION
+        allowed = [
+            (len(mode.regions), name)
+            for name, mode in self.model.manual_modes.items()
+            if NECK not in mode.regions
+            and (percussive_work or not mode.percussive)
+            and kept_off_on_the_way((*carriage, NECK), mode.regions, setpoint.keep_off) is None
+        ]
+        if allowed:
+            return min(allowed)[1]
+        kept = ", ".join(sorted(_name(r) for r in setpoint.keep_off))
+        notes.append(
+            "the rollers rest here unless the chair's status already shows its pressure at "
+            f"level {neck_level(self.model.intensity_levels)}: its neck mode starts only then, "
+            "the status shows the pressure only while something works, and no other mode of "
+            "this chair may work first" + (f" ({kept} kept off)" if kept else "")
+        )
+        return None
 
     def _airbag_cap(self, setpoint: Setpoint, airbags: frozenset[AirbagZone]) -> int | None:
         """With airbags on, the highest level whose reported value is not above the gentlest

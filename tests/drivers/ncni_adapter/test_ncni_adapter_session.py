@@ -130,12 +130,13 @@ async def test_the_neck_is_worked_by_its_own_mode_and_never_deeper_than_its_cap(
         end = rig.clock.now()
 
         rest = [KEYS.shoulders_arms, KEYS.legs, KEYS.heat]
-        # Shallower before the neck mode starts (the back and waist off before the neck on),
-        # deeper only once back off the neck.
+        # Shallower before the neck mode starts, and the neck on while the back and waist
+        # still works, its status showing level 1, then the back and waist off; deeper only
+        # once back off the neck.
         assert rig.heard_keys(neck_from) == [
             KEYS.pressure_down,
-            KEYS.back_waist,
             KEYS.neck,
+            KEYS.back_waist,
             *rest,
             KEYS.neck,
             KEYS.back_waist,

@@ -270,18 +270,21 @@ async def test_power_s_auto_program_is_left_by_the_back_and_waist_and_the_level_
 ) -> None:
     await clock.run(NcniAdapter(MODEL).reconcile(NECK, port), limit=60)
 
-    # Auto left by the back and waist, never the neck; the level brought down while the
-    # status cannot show it (from the top, twice: pressure − stops at 1); the neck only then.
+    # Auto left by the back and waist, never the neck, within the scan; the level brought
+    # down while the status cannot show it (from the top, twice: pressure − stops at 1); the
+    # neck only once the back and waist works and a status a settle window after the last
+    # pressure key shows level 1, and the back and waist off after.
     assert port.sent() == [
         KEYS.power,
         KEYS.back_waist,
         KEYS.pressure_down,
         KEYS.pressure_down,
-        KEYS.back_waist,
         KEYS.neck,
+        KEYS.back_waist,
     ]
     (powered,) = port.when(KEYS.power)
-    assert port.when(KEYS.neck)[0] < powered + chair.scan_s + 3
+    assert port.when(KEYS.back_waist)[0] < powered + chair.scan_s
+    assert port.when(KEYS.neck)[0] - 0.6 >= port.when(KEYS.pressure_down)[-1] + WINDOW
     assert (chair.manual, chair.level) == ({"neck"}, 1)
 
 
@@ -342,12 +345,38 @@ async def test_the_intensity_goes_down_before_the_switch_to_the_neck_and_up_afte
     assert chair.level == 3
 
     await clock.run(adapter.reconcile(NECK, port), limit=60)
-    # Level 1 first, then the back and waist off, the neck on.
-    assert port.sent() == [KEYS.pressure_down, KEYS.pressure_down, KEYS.back_waist, KEYS.neck]
+    # Level 1 first, then the neck on while the back and waist shows it, the back and waist off.
+    assert port.sent() == [KEYS.pressure_down, KEYS.pressure_down, KEYS.neck, KEYS.back_waist]
 
     port.pressed.clear()
     await clock.run(adapter.reconcile(KNEAD_BACK, port), limit=60)
     assert port.sent() == [KEYS.neck, KEYS.back_waist, KEYS.pressure_up, KEYS.pressure_up]
+
+
+async def test_the_neck_key_goes_only_while_the_status_shows_level_1_after_the_pressure_keys(
+    clock: VirtualClock, port: ScriptedPort, chair: Chair
+) -> None:
+    adapter = NcniAdapter(MODEL)
+    await _working(clock, port, adapter)
+    # What the adapter had seen when its neck press reached the chair.
+    seen: list[tuple[float, ChairStatus]] = []
+    neck = port.effects[KEYS.neck]
+
+    def watched(status: ChairStatus) -> ChairStatus:
+        seen.append((port.status_at, port.status))
+        return neck(status)
+
+    port.effects[KEYS.neck] = watched
+
+    await clock.run(adapter.reconcile(NECK, port), limit=60)
+
+    # A running status at level 1, sent a settle window after the last pressure key: the
+    # chair's own reading, not the level the presses were believed to leave.
+    ((at, status),) = seen
+    assert status.work_state is WorkState.RUNNING
+    assert status.intensity == INTENSITY_SCALE[1]
+    assert at >= port.when(KEYS.pressure_down)[-1] + WINDOW
+    assert (chair.manual, chair.level) == ({"neck"}, 1)
 
 
 async def test_rollers_off_presses_the_selected_mode_s_key(

@@ -7,7 +7,9 @@ presses take control of it, and the chair's ground truth, judged from the power 
 shows nothing the setpoint does not ask: no airbag, no foot roller, no roller deeper than asked,
 nothing at the neck. A chair found switched on is switched off and started afresh. What the
 status cannot show (airbags, heat) is followed by what was pressed, and the second of blank
-mode bytes after a posture key is not taken for a mode switched off.
+mode bytes after a posture key is not taken for a mode switched off. The neck mode rests on the
+pressure the chair showed, never on a blind press, also on a chair that heeds the pressure keys
+only while an airbag zone is on.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from __future__ import annotations
 import pytest
 from ncnirig import MODEL, NcniRig, ncni_rig
 
+from chairctl.clock import TimerHandle
 from chairctl.vocabulary import (
     AirbagZone,
     Heater,
     HeatLevel,
+    NotConfirmed,
     Posture,
     Region,
     Setpoint,
@@ -28,6 +32,7 @@ from chairctl.vocabulary import (
 from drivers.models.ncni import NcniModel
 from simulator import SimulatedChair, Sitter
 from simulator.judge import safety_violations
+from simulator.ncni.chair import NcniChair
 
 KEYS = MODEL.keys
 #: Gentle kneading of the lower back: level 1.
@@ -101,14 +106,15 @@ async def test_a_neck_setpoint_after_power_never_takes_the_neck_above_level_1() 
         end = rig.clock.now()
 
         # Never the neck key from auto: the back and waist leaves it, the pressure comes
-        # down, and only then does the back and waist give way to the neck.
+        # down, and only once the back and waist works, its status showing level 1, does it
+        # give way to the neck.
         assert rig.heard_keys() == [
             KEYS.power,
             KEYS.back_waist,
             KEYS.pressure_down,
             KEYS.pressure_down,
-            KEYS.back_waist,
             KEYS.neck,
+            KEYS.back_waist,
         ]
         assert all(s.depth <= 1.0 for s in rig.chair.trace.samples(0.1, start, end))
         assert _pressed(rig.chair, start, end) == set()
@@ -207,3 +213,84 @@ async def test_with_the_pressure_read_as_airbag_pressure_the_rules_hold_too() ->
         peaks = [s.airbags[AirbagZone.CALVES] for s in rig.chair.trace.samples(0.1, start, end)]
         assert max(peaks) == pytest.approx(3.0)
         assert KEYS.neck not in rig.heard_keys()
+
+
+class _NeckTruth:
+    """The simulated chair's own state every 0.1 s: when its neck mode works, at which
+    pressure (its firmware's, not what the driver read)."""
+
+    def __init__(self, rig: NcniRig) -> None:
+        assert isinstance(rig.chair, NcniChair)
+        self.board = rig.chair.board
+        self.clock = rig.clock
+        #: (time, pressure) whenever the neck mode worked.
+        self.neck: list[tuple[float, int]] = []
+        self._timer: TimerHandle | None = None
+        self._sample()
+
+    def _sample(self) -> None:
+        selection = self.board.selection
+        if self.board.running and selection.mode == "manual" and "neck" in selection.manual:
+            self.neck.append((self.clock.now(), selection.intensity))
+        self._timer = self.clock.call_later(0.1, self._sample)
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+def _at_the_neck(chair: SimulatedChair, start: float, end: float) -> list[float]:
+    """The depths of the rollers while they worked at the neck, by the chair's trace."""
+    return [
+        s.depth
+        for s in chair.trace.samples(0.05, start, end)
+        if s.roller_technique is not None and s.region is Region.NECK
+    ]
+
+
+async def test_on_a_chair_heeding_the_pressure_keys_only_with_airbags_the_neck_stays_at_1() -> None:
+    # Upstream's panel shows its pressure control only while an airbag zone is on. A chair
+    # that heeds the pressure keys only then ignores the blind lowering after power-on (auto
+    # is left first, and its airbags with it): its rollers would start at power's pressure 2.
+    async with ncni_rig(sitter=SHORTEST, pressure_needs_airbags=True) as rig:
+        truth = _NeckTruth(rig)
+        start = rig.clock.now()
+        with pytest.raises(NotConfirmed, match="intensity level 1 did not take"):
+            await _apply(rig, NECK)
+        await rig.clock.run(rig.session.stop(), limit=180)
+        end = rig.clock.now()
+        truth.stop()
+
+        board = truth.board
+        assert board.stats.pressure_ignored >= 2, "the chair heeded the blind presses"
+        # By the chair's own state: its neck mode never worked above pressure 1 (here: never,
+        # since the pressure never showed 1), and its rollers never pressed deeper at the neck.
+        assert [(at, level) for at, level in truth.neck if level > 1] == []
+        assert [depth for depth in _at_the_neck(rig.chair, start, end) if depth > 1.0] == []
+        assert KEYS.neck not in rig.heard_keys()
+        problems = safety_violations(rig.chair.trace, MODEL, session_start=start, session_end=end)
+        assert [p for p in problems if "neck" in p] == []
+        # Refused and released: the chair is off.
+        assert rig.chair.work_state is WorkState.STANDBY
+
+
+async def test_a_neck_setpoint_no_other_mode_may_lead_into_rests_and_says_so() -> None:
+    # The lower back kept off: the back and waist may not work to show the pressure, so the
+    # neck mode, which waits for the status to show level 1, does not start.
+    kept_off = NECK.model_copy(update={"keep_off": frozenset({Region.LOWER_BACK})})
+    async with ncni_rig(sitter=SHORTEST) as rig:
+        notes = rig.session.approximations(kept_off)
+        assert any(
+            n.startswith("the rollers rest here unless the chair's status already shows")
+            for n in notes
+        )
+        start = rig.clock.now()
+        await _apply(rig, kept_off)
+        await rig.clock.advance(60)
+        end = rig.clock.now()
+
+        assert KEYS.neck not in rig.heard_keys()
+        assert rig.chair.trace.activity.at(end) is None
+        assert Region.LOWER_BACK not in _regions(rig.chair, start, end)
+        assert rig.session.status is not None
+        assert rig.session.status.program is None
