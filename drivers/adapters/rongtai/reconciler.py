@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from chairctl.vocabulary import (
@@ -68,6 +68,13 @@ class Press:
     #: technique key does not: the chair keeps the band where the walk left it [assumed: as
     #: the firmware's partial range keeps its focus].
     moves_band: bool = False
+    #: Levels the depth of working rollers comes down when the key takes. The status shows
+    #: the new level at once, the 3D axis takes its travel time to get there: nothing
+    #: carries the rollers' work anywhere new until it has had that time.
+    lowers_depth: int = 0
+    #: The key carries working rollers' band somewhere new (a range key), so it waits, as
+    #: a walk does, for a lowered depth to have retracted.
+    carries: bool = False
 
 
 @dataclass(frozen=True)
@@ -196,6 +203,10 @@ class Reconciler:
         #: the status reports.
         self._walk_speed = self._top / mechanics.roller_travel_s
         self._actuator_limit = mechanics.actuator_timeout_s + window_s
+        #: The time the 3D axis takes to travel one level.
+        self._level_s = mechanics.depth_travel_s / max(1, self._levels - 1)
+        #: When a depth lowered with the rollers working has had time to get there.
+        self._retracted_at = -math.inf
         #: Where the partial/point band was last centred by a walk; None when not known.
         self._focus: float | None = None
         #: True while the chair is in zero gravity because we put it there.
@@ -328,7 +339,8 @@ class Reconciler:
         if depth is None or s.intensity <= depth:
             return None
         if s.intensity >= self._levels:
-            return self._cycle(s)
+            # The status confirms level 1 at once; the depth retracts on its own time.
+            return replace(self._cycle(s), lowers_depth=s.intensity - 1)
         return self._switch_off("switch off to lower the intensity")
 
     def _technique(self, spec: TechniqueKey) -> Press:
@@ -417,6 +429,7 @@ class Reconciler:
                 "massage range",
                 lambda x: x.massage_range is massage_range,
                 moves_band=True,
+                carries=True,
             )
         if near_neck:
             clear = t.neck_clear_below
@@ -458,6 +471,7 @@ class Reconciler:
                 "massage range",
                 lambda x: x.massage_range is wanted,
                 moves_band=True,
+                carries=True,
             )
         if t.crosses(self._here(s), target):
             return self._switch_off(
@@ -578,6 +592,8 @@ class Reconciler:
     async def _perform(self, step: Step, port: Port, confirmer: Confirmer) -> None:
         match step:
             case Press():
+                if step.carries:
+                    await port.clock.sleep_until(self._retracted_at)
                 if step.mode:
                     # The vendor app waits this long after POWER before a mode key.
                     await port.clock.sleep_until(
@@ -604,6 +620,10 @@ class Reconciler:
                     )
                 if step.powers_on:
                     self._powered_at = sent
+                if step.lowers_depth and step.taken(status):
+                    self._retracted_at = (
+                        max(self._retracted_at, sent) + step.lowers_depth * self._level_s
+                    )
             case Await():
                 done = step.done
                 got = await port.wait(
@@ -615,6 +635,9 @@ class Reconciler:
                         f"reports {port.status.work_state}"
                     )
             case Walk(target=target, up=step_up):
+                # Not with a depth still coming down: it would be carried where it is not
+                # allowed (to the neck, from deep work below it).
+                await port.clock.sleep_until(self._retracted_at)
                 await self._walk(target, port, step_up=step_up)
             case ZeroGravity(going=going):
                 await self._zero_gravity(going, port, confirmer)

@@ -10,6 +10,7 @@ import pytest
 from sessionhelpers import (
     KNEAD_LOWER_BACK,
     Rig,
+    RigMaker,
     assert_released,
     hold_pairs,
     max_depth,
@@ -18,6 +19,7 @@ from sessionhelpers import (
 )
 
 from chairctl.vocabulary import (
+    MAX_INTENSITY,
     AirbagZone,
     ChairStatus,
     Heater,
@@ -25,12 +27,15 @@ from chairctl.vocabulary import (
     MassageRange,
     Posture,
     Region,
+    Setpoint,
     Technique,
     Width,
     WorkState,
+    scale_level,
 )
+from chairctl.vocabulary.limits import NECK_MAX_INTENSITY
 from drivers.models import ChairModel
-from simulator import SimulatedChair
+from simulator import SimulatedChair, Sitter
 
 # Rongtai only: each change's status and keys are the H10's; test_any_family judges every family.
 pytestmark = pytest.mark.families("rongtai-h10")
@@ -304,3 +309,31 @@ async def test_percussion_still_waits_for_the_rollers_to_be_placed(
     tap = model.keys.techniques[Technique.TAP].key
     assert tap in received
     assert received[0] != tap
+
+
+async def test_deep_work_goes_to_the_neck_only_once_its_depth_has_come_down(
+    make_rig: RigMaker, model: ChairModel
+) -> None:
+    # Shiatsu below the neck at the deepest level, then on the neck: the cycling key wraps the
+    # depth to its gentlest and the status shows that at once, but the 3D axis takes its
+    # travel time to get there. Walked up at once, the rollers would reach a short sitter's
+    # neck still pressing deeper than the neck allows.
+    low, _high = model.shoulder_window
+    session, chair, clock, _keys = await make_rig(sitter=Sitter(shoulder_position=low))
+    spot = Setpoint(technique=Technique.SHIATSU, regions=(Region.UPPER_BACK,), intensity=5)
+    await clock.run(session.apply(spot))
+    await clock.advance(10)
+    since = clock.now()
+
+    neck = spot.model_copy(update={"regions": (Region.NECK,), "intensity": NECK_MAX_INTENSITY})
+    await clock.run(session.apply(neck))
+    await clock.advance(10)
+
+    at_neck = [
+        state.depth
+        for state in chair.trace.samples(0.05, since, clock.now())
+        if state.region is Region.NECK and state.roller_technique is not None
+    ]
+    assert at_neck  # the rollers did reach the neck
+    deepest = scale_level(NECK_MAX_INTENSITY, MAX_INTENSITY, model.intensity_levels)
+    assert max(at_neck) <= deepest
