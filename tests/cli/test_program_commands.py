@@ -83,7 +83,7 @@ def test_show_for_a_model_lists_its_approximations(capsys: pytest.CaptureFixture
 @pytest.mark.parametrize(
     ("model_id", "says"),
     [
-        ("rongtai-rt8600s", "the chair's partial range works a band of its own size"),
+        ("rongtai-rt8600s", "the chair's full range sweeps from the seat line"),
         ("tuya-amy-example", "cannot place its rollers: its waist_relax mode works the lower back"),
         ("ncni-chair", "chooses its own technique: its back and waist mode"),
     ],

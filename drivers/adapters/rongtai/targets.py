@@ -11,7 +11,8 @@ Regions are placed on the sitter's shoulder line, known as an interval
 (:class:`~drivers.adapters.body.ShoulderLine`): a band that must stay clear of the neck or of a
 region the person keeps off stays clear of it for every shoulder line in the interval, with a
 margin; a region is worked where the middle of the interval puts it, and neck work where the
-tallest sitter's neck is.
+tallest sitter's neck is. The chair sweeps a whole band, so a band kept clear that would
+sweep further off the regions asked than where it was wanted gives way to the point range.
 """
 
 from __future__ import annotations
@@ -30,10 +31,8 @@ from chairctl.vocabulary import (
     Unsupported,
     Width,
     are_adjacent_span,
-    region_at,
     scale_level,
     track_position,
-    track_s,
 )
 from chairctl.vocabulary.limits import NECK, NECK_MAX_INTENSITY
 from drivers.adapters.body import ShoulderLine, scan_window_line
@@ -129,6 +128,10 @@ class _Rollers:
 #: (:class:`~drivers.adapters.body.ShoulderLine`), not this margin.
 NECK_MARGIN = 0.4
 
+
+#: How much further off its span a band kept clear may stray than where it was wanted and
+#: still count as placed there, in carriage positions: rounding, not placement.
+_ON_SPAN_SLACK = 1e-6
 
 #: Levels are mapped by the vocabulary's one rule (ties toward the gentler level).
 scale = scale_level
@@ -341,6 +344,7 @@ class TargetMapper:
         # first, and the band centres on its middle; neck work on the tallest sitter's neck.
         low_s, high_s = REGION_BANDS[regions[-1]][0], REGION_BANDS[regions[0]][1]
         shoulder = self.shoulder.high if NECK in regions else self.shoulder.middle
+        span_at = (self._at(low_s, shoulder), self._at(high_s, shoulder))
         exact = self._at((low_s + high_s) / 2, shoulder)
         wanted = min(float(self.top_position), max(0.0, exact))
         if abs(exact - wanted) > 0.5:
@@ -353,17 +357,27 @@ class TargetMapper:
             if len(regions) == 1 and technique is Technique.SHIATSU
             else [MassageRange.PARTIAL, MassageRange.POINT]
         )
+        # The widest range whose band, kept clear, strays off the span no more than it does
+        # where it was wanted (what its size and the ends of the track make it); else the
+        # band most on the span. Its centre on the span is not enough: the chair sweeps the
+        # whole band, and a partial band pushed down off the neck by its margin can have its
+        # centre on the shoulders and over a third of its sweep on the upper back, where a
+        # spot would have stayed on them.
         best: tuple[MassageRange, float] | None = None
+        best_share = -1.0
         for massage_range in ranges:
             half = self._half(massage_range)
             position = self._nearest_clear(wanted, half, keep_clear, clear_below - half)
             if position is None:
                 continue
-            if best is None:
-                best = (massage_range, position)
-            if region_at(track_s(position, self.seat_position, shoulder)) in regions:
+            _on, unavoidable = self._on_span(wanted, half, span_at)
+            on, off = self._on_span(position, half, span_at)
+            if off <= unavoidable + _ON_SPAN_SLACK:
                 best = (massage_range, position)
                 break
+            share = on / (on + off) if on + off > 0 else 0.0
+            if share > best_share:
+                best, best_share = (massage_range, position), share
         if best is None:
             raise Unsupported(
                 f"{span}: the rollers cannot work it and stay clear of "
@@ -381,7 +395,8 @@ class TargetMapper:
         )
         if massage_range is MassageRange.POINT and MassageRange.POINT not in ranges[:1]:
             notes.append(
-                f"{span}: the chair works one spot, since its partial band would reach {kept}"
+                f"{span}: the chair works one spot, since its partial band, kept clear of "
+                f"{kept}, would sweep beyond it"
             )
         if len(regions) > 1 and massage_range is MassageRange.PARTIAL:
             notes.append(
@@ -391,6 +406,17 @@ class TargetMapper:
         if abs(position - wanted) > 1e-6:
             notes.append(f"{span}: the rollers are kept clear of {kept or 'the end of the track'}")
         return massage_range, position
+
+    def _on_span(
+        self, position: float, half: float, span: tuple[float, float]
+    ) -> tuple[float, float]:
+        """How much of a band of ``half`` each way around ``position`` the chair sweeps on
+        ``span``, and how much off it (in carriage positions; the band ends at the ends of
+        the track)."""
+        band_low = max(0.0, position - half)
+        band_high = min(float(self.top_position), position + half)
+        on = max(0.0, min(band_high, span[1]) - max(band_low, span[0]))
+        return on, max(0.0, band_high - band_low - on)
 
     def _nearest_clear(
         self,

@@ -88,3 +88,24 @@ async def test_the_shoulder_line_of_the_sitter_places_the_regions(
     for shoulder in (low, high):
         unknown = await make_rig(sitter=Sitter(shoulder_position=shoulder))
         assert await _worked(unknown, tapping, [Region.NECK]) == 0.0
+
+
+@pytest.mark.parametrize("where", ["shortest", "average", "tallest"])
+async def test_a_measured_shoulder_line_keeps_tapping_on_the_shoulders(
+    make_rig: RigMaker, model: ChairModel, where: str
+) -> None:
+    # With the line known exactly, the band kept clear of the neck can sit right under it. A
+    # partial band pushed down there still has its centre on the shoulders, but its sweep
+    # reaches a third of the way into the upper back; one spot stays on the shoulders.
+    low, high = model.shoulder_window
+    line = {"shortest": low, "average": model.mechanics.default_shoulder_position, "tallest": high}
+    fitted = await make_rig(
+        sitter=Sitter(shoulder_position=line[where]), shoulder_position=line[where]
+    )
+    tapping = Setpoint(technique=Technique.TAP, regions=(Region.SHOULDERS,), intensity=3)
+    session, chair, clock, _keys = fitted
+    await clock.run(session.apply(tapping))
+    start = clock.now()
+    await clock.advance(WATCH_S)
+    assert occupancy_share(chair, [Region.SHOULDERS], start, clock.now()) >= 0.95
+    assert occupancy_share(chair, [Region.NECK], start, clock.now()) == 0.0
