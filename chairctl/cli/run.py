@@ -211,6 +211,7 @@ async def _run(
     ending: SessionEnding,
     store: Store,
     profile: Profile | None,
+    profile_key: str | None,
     screening: Screening | None,
     fault_checked: bool,
 ) -> _Ended:
@@ -258,7 +259,12 @@ async def _run(
                 events_out.write(json.dumps(event_json(event)) + "\n")
 
             result = await control.run(
-                program, plan, store=store, profile=profile, listener=write_event
+                program,
+                plan,
+                store=store,
+                profile=profile,
+                profile_key=profile_key,
+                listener=write_event,
             )
         else:
             progress = _Progress(plan, control)
@@ -269,7 +275,12 @@ async def _run(
                     live.update(progress.render())
 
                 result = await control.run(
-                    program, plan, store=store, profile=profile, listener=show
+                    program,
+                    plan,
+                    store=store,
+                    profile=profile,
+                    profile_key=profile_key,
+                    listener=show,
                 )
             if not console.is_terminal:
                 console.print()  # the last progress line ends without one off a terminal
@@ -420,6 +431,7 @@ def run(
                         ending=ending,
                         store=store,
                         profile=profile,
+                        profile_key=profile_name,
                         screening=screening,
                         fault_checked=fault_checked,
                     ),

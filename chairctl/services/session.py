@@ -204,11 +204,20 @@ class ChairControl:
                 ) from None
         return list(notes)
 
-    def check_allowance(self, plan: Plan, *, store: Store | None, profile: Profile | None) -> None:
+    def check_allowance(
+        self,
+        plan: Plan,
+        *,
+        store: Store | None,
+        profile: Profile | None,
+        profile_key: str | None = None,
+    ) -> None:
         """Raise :class:`~chairctl.store.SessionNotYet` when ``profile``'s rest between sessions
-        or daily cap does not allow ``plan`` now (a guest, or no store: nothing to go by)."""
-        if store is not None and profile is not None:
-            check_allowance(store, profile.name, plan.total_s)
+        or daily cap does not allow ``plan`` now (no store: nothing to go by). ``profile_key``
+        is the name the store keeps them under, when it is not the profile's own."""
+        key = _key(profile, profile_key)
+        if store is not None and key is not None:
+            check_allowance(store, key, plan.total_s)
 
     async def run(
         self,
@@ -218,6 +227,7 @@ class ChairControl:
         store: Store | None,
         profile: Profile | None,
         listener: Callable[[Event], None],
+        profile_key: str | None = None,
     ) -> Result:
         """Run ``plan`` to its end (or a stop, or a fault); the chair is released however it
         ends, and the session is logged in ``store`` as it runs.
@@ -228,8 +238,9 @@ class ChairControl:
         """
         if self.engine is not None:
             raise ChairctlError("a session is already running")
-        profile_name = profile.name if profile is not None else None
-        self.check_allowance(plan, store=store, profile=profile)
+        # Sessions, rest and the daily cap are kept under the name the store knows them by.
+        profile_name = _key(profile, profile_key)
+        self.check_allowance(plan, store=store, profile=profile, profile_key=profile_name)
         if profile is not None:
             # Their measured shoulder line places the rollers (a chair does not report its
             # own scan); without a profile, the line given when the control was made stands.
@@ -376,3 +387,10 @@ class ChairControl:
                     pass
         if self._on_link is not None:
             self._on_link(event)
+
+
+def _key(profile: Profile | None, profile_key: str | None) -> str | None:
+    """The name the store keeps a person's sessions under."""
+    if profile_key is not None:
+        return profile_key
+    return profile.name if profile is not None else None
