@@ -53,8 +53,8 @@ from simulator.rongtai.keymap import (
     SetWidth,
     StartAuto,
     ToggleAirbagGroup,
-    ToggleHeat,
     ToggleAnion,
+    ToggleHeat,
     ZeroGravity,
     build_keymap,
 )
