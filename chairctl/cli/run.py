@@ -253,6 +253,10 @@ async def _run(
             return _Ended(Outcome.STOPPED, True, ending.reason)
         # The session is logged as it runs: a process killed now leaves a row that the next
         # start marks interrupted; the log's trouble, if any, arrives as a warning.
+        # The log's trouble is said after the chair's release, on the person's side (stderr
+        # with --json), once.
+        unlogged: list[str] = []
+        say_later = unlogged.append
         if as_json:
 
             def write_event(event: Event) -> None:
@@ -265,6 +269,7 @@ async def _run(
                 profile=profile,
                 profile_key=profile_key,
                 listener=write_event,
+                on_log_problem=say_later,
             )
         else:
             progress = _Progress(plan, control)
@@ -281,11 +286,14 @@ async def _run(
                     profile=profile,
                     profile_key=profile_key,
                     listener=show,
+                    on_log_problem=say_later,
                 )
             if not console.is_terminal:
                 console.print()  # the last progress line ends without one off a terminal
             for note in progress.notes:
                 console.print(f"[yellow]•[/] {escaped(note)}")
+        for said in unlogged:
+            console.print(plain(f"• {said}", "yellow"))
         return _Ended(
             result.outcome,
             result.chair_safe,

@@ -228,9 +228,13 @@ class ChairControl:
         profile: Profile | None,
         listener: Callable[[Event], None],
         profile_key: str | None = None,
+        on_log_problem: Callable[[str], None] | None = None,
     ) -> Result:
         """Run ``plan`` to its end (or a stop, or a fault); the chair is released however it
         ends, and the session is logged in ``store`` as it runs.
+
+        A log that could not be written in full is said once, after the release: to
+        ``on_log_problem`` when given, else as a warning event.
 
         Refused before anything moves (:class:`~chairctl.store.SessionNotYet`) when the
         person's rest between sessions or daily cap does not allow it; their measured shoulder
@@ -282,7 +286,11 @@ class ChairControl:
             # get a bounded wait, and the person hears once if they did not all make it.
             problem = await log.drain(self.clock)
             if problem is not None:
-                listener(Warned(result.session_s, f"The session log: {problem}"))
+                said = f"The session log: {problem}"
+                if on_log_problem is not None:
+                    on_log_problem(said)
+                else:
+                    listener(Warned(result.session_s, said))
         return result
 
     async def pause(self) -> None:
