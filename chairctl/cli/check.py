@@ -49,7 +49,7 @@ from chairctl.program.library import library_dir
 from chairctl.safety.screening import Screening, contraindicated_for
 from chairctl.services.chairs import ChairAddress, links_for
 from chairctl.services.session import ChairControl
-from chairctl.vocabulary import ChairctlError, PlanError, ProgramError, Region
+from chairctl.vocabulary import ChairctlError, PlanError, ProgramError, Region, Unsupported
 from drivers.models import DEFAULT_MODEL, ChairModel, get_model
 from drivers.models.registry import builtin_registry
 from simulator.config import Sitter
@@ -275,6 +275,18 @@ def check_program(
         check = asyncio.run(_run(path, model, person, faults or [], sitter, simulated or model))
     except ProgramError:
         raise
+    except Unsupported as error:
+        # The chair has no way to do what the plan asks for this person: the driver says so
+        # before anything moves, as the compiler does for everyone.
+        check = ProgramCheck(
+            path,
+            path.stem,
+            0.0,
+            "unsupported",
+            str(error),
+            problems=[str(error)],
+            person=sitter.label,
+        )
     except ChairctlError as error:
         check = ProgramCheck(
             path, path.stem, 0.0, "error", str(error), problems=[str(error)], person=sitter.label

@@ -117,3 +117,23 @@ def test_the_library_runs_on_the_other_families_and_says_how_it_approximates(
         assert 0 <= program["fidelity"] <= 1
     # Honest fidelity: a chair that cannot place its rollers does not pass a 90% threshold.
     assert code == 1
+
+
+def test_a_program_the_driver_has_no_mode_for_is_unsupported_not_an_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The neck massager (Tuya's public demo) has no mode that works the lower back: its driver
+    # says so before anything moves. With --safety-only that is listed, like a track that
+    # cannot reach a region; without it, it fails.
+    program = str(PROGRAMS / "evening-wind-down.yaml")
+    code, out, _ = check(
+        capsys, program, "--model", "tuya-neck-massager", "--safety-only", "--json"
+    )
+    (result,) = json.loads(out)["programs"]
+    assert (result["outcome"], result["passed"]) == ("unsupported", True), result
+    assert code == 0
+    code, out, _ = check(capsys, program, "--model", "tuya-neck-massager", "--json")
+    (result,) = json.loads(out)["programs"]
+    assert result["outcome"] == "unsupported"
+    assert "no mode" in result["failures"][0]
+    assert code == 1
