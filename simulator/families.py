@@ -1,15 +1,36 @@
-"""The simulated chair for a model: one per protocol family, built by :func:`simulated_chair`."""
+"""The registry of simulated chairs: one line per protocol family, built by :func:`simulated_chair`.
+
+Each family's simulated firmware lives in its own folder (``simulator/F``) and offers a
+``simulate`` function; this is the one place that names them all (the driver's side is
+:mod:`drivers.families`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
 from chairctl.clock import Clock
-from drivers.models.schema import ChairModel, NcniModel, RongtaiModel, Transport, TuyaModel
+from drivers.models.schema import ChairModel, Transport
 from simulator.chair import SimulatedChair
 from simulator.config import ChairOptions, Sitter
 from simulator.errors import SimulatorError
-from simulator.ncni.chair import NcniChair
-from simulator.rongtai.chair import RongtaiChair
-from simulator.tuya.chair import TuyaChair
+from simulator.ncni import chair as ncni
+from simulator.rongtai import chair as rongtai
+from simulator.tuya import chair as tuya
+
+#: How a family's simulated chair is made: (model, clock, transport, sitter, options).
+Simulate = Callable[[Any, Clock, Transport, Sitter | None, ChairOptions | None], SimulatedChair]
+
+#: Protocol family name -> its simulated chair.
+SIMULATED: Final[Mapping[str, Simulate]] = MappingProxyType(
+    {
+        "rongtai-h10": rongtai.simulate,
+        "tuya-mcu": tuya.simulate,
+        "ncni": ncni.simulate,
+    }
+)
 
 
 def simulated_chair(
@@ -25,11 +46,7 @@ def simulated_chair(
     chosen: Transport = transport or ("ble" if "ble" in model.transports else "wired")
     if chosen not in model.transports:
         raise SimulatorError(f"chair model {model.id} cannot be reached over {chosen}")
-    match model:
-        case RongtaiModel():
-            return RongtaiChair(model, clock, form=chosen, sitter=sitter, options=options)
-        case TuyaModel():
-            return TuyaChair(model, clock, sitter=sitter, options=options)
-        case NcniModel():
-            return NcniChair(model, clock, sitter=sitter, options=options)
-    raise SimulatorError(f"no simulated firmware for protocol {model.family}")
+    simulate = SIMULATED.get(model.family)
+    if simulate is None:
+        raise SimulatorError(f"no simulated firmware for protocol {model.family}")
+    return simulate(model, clock, chosen, sitter, options)

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from chairctl.clock import Clock, RealClock, ScaledClock
 from chairctl.vocabulary import WorkState
+from drivers.families import FAMILIES
 from drivers.models import get_model
 from simulator.chair import PhysicalState, SimulatedChair
 from simulator.families import simulated_chair
@@ -36,7 +37,8 @@ from simulator.serve import PtyServer
 T = TypeVar("T")
 
 #: Every family, by a model that ships with it.
-FAMILY_MODELS = ("rongtai-rt8600s", "tuya-amy-example", "ncni-chair")
+#: One chair of each registered family.
+FAMILY_MODELS = tuple(family.example_model for family in FAMILIES.values())
 
 
 def at_rest(state: PhysicalState) -> bool:

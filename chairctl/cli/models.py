@@ -15,7 +15,12 @@ import click
 from rich.console import Console, Group
 from rich.table import Table
 
-from chairctl.cli.model_details import built_in_programs, family_tables, protocol_rows
+from chairctl.cli.model_details import (
+    built_in_programs,
+    details,
+    family_tables,
+    protocol_rows,
+)
 from chairctl.services.safetext import escaped, printable
 from chairctl.vocabulary import Location, ModelError, Problem, Technique
 from drivers.models import (
@@ -26,7 +31,7 @@ from drivers.models import (
     registry,
     user_models_dir,
 )
-from drivers.models.schema import RongtaiModel, SerialSettings
+from drivers.models.schema import SerialSettings
 
 
 def _values(items: Iterable[StrEnum]) -> list[str]:
@@ -54,7 +59,7 @@ def model_summary(model: ChairModel) -> dict[str, Any]:
         "name": model.name,
         "maker": model.maker,
         "protocol": model.family,
-        "device_byte": model.protocol.device_byte if isinstance(model, RongtaiModel) else None,
+        "device_byte": details(model).summary.get("device_byte"),
         "track": model.track.value,
         "techniques": _values(caps.techniques - {Technique.NONE}),
         "intensity_levels": model.intensity_levels,

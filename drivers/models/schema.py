@@ -5,7 +5,9 @@ it (its protocol family, and what that family needs: key codes, or a data-point 
 can do, how its mechanics behave (travel times, used by the simulator) and how fast it may be
 driven. Supporting a new chair of a known protocol family is a new file.
 
-:data:`ChairModel` is any family's model; ``protocol.family`` says which (:data:`FAMILIES`).
+:data:`ChairModel` is any family's model; ``protocol.family`` says which
+(:data:`MODEL_CLASSES`, the file format's side of the family registry; the behaviour's side is
+:mod:`drivers.families`).
 The parts every family shares are in :mod:`drivers.models.common`, each family's own in
 :mod:`drivers.models.rongtai`, :mod:`drivers.models.tuya` and :mod:`drivers.models.ncni`.
 """
@@ -49,11 +51,13 @@ from drivers.models.tuya import (
     TuyaProtocol,
 )
 
-#: A chair model of any protocol family.
-ChairModel = RongtaiModel | TuyaModel | NcniModel
+#: A chair model of any protocol family: what the family's own code narrows to its class.
+ChairModel = ModelBase
 
-#: Protocol family name -> the model class of its files.
-FAMILIES: Final[Mapping[str, type[ChairModel]]] = MappingProxyType(
+#: Protocol family name -> the model class of its files: one line per family. (The simulator
+#: reads model files too, so this side of the registry lives with the models, not with the
+#: adapters of :mod:`drivers.families`.)
+MODEL_CLASSES: Final[Mapping[str, type[ChairModel]]] = MappingProxyType(
     {"rongtai-h10": RongtaiModel, "tuya-mcu": TuyaModel, "ncni": NcniModel}
 )
 
@@ -66,14 +70,14 @@ def model_class_for(data: Any) -> type[ChairModel] | str:
     family = protocol.get("family") if isinstance(protocol, dict) else None
     if family is None:
         return RongtaiModel
-    if isinstance(family, str) and family in FAMILIES:
-        return FAMILIES[family]
-    return f"unknown protocol family {family!r}; known: {', '.join(FAMILIES)}"
+    if isinstance(family, str) and family in MODEL_CLASSES:
+        return MODEL_CLASSES[family]
+    return f"unknown protocol family {family!r}; known: {', '.join(MODEL_CLASSES)}"
 
 
 __all__ = [
     "CODE_KINDS",
-    "FAMILIES",
+    "MODEL_CLASSES",
     "SWITCHES",
     "AirbagGroup",
     "AutoProgram",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from chairctl.clock import Clock
 from chairctl.vocabulary import WorkState
+from drivers.models.common import Transport
 from drivers.models.ncni import NcniModel
 from simulator.chair import SimulatedChair
 from simulator.config import ChairOptions, Sitter
@@ -78,3 +79,15 @@ class NcniChair(SimulatedChair):
     def shutdown(self) -> None:
         self.line.shutdown()
         self.board.shutdown()
+
+
+def simulate(
+    model: NcniModel,
+    clock: Clock,
+    transport: Transport,
+    sitter: Sitter | None,
+    options: ChairOptions | None,
+) -> NcniChair:
+    """The simulated chair of ``model`` (:mod:`simulator.families` registers it)."""
+    del transport  # one wired port
+    return NcniChair(model, clock, sitter=sitter, options=options)

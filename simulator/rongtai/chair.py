@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from chairctl.clock import Clock
 from chairctl.vocabulary import WorkState
+from drivers.models.common import Transport
 from drivers.models.rongtai import RongtaiModel
 from simulator.chair import SimulatedChair
 from simulator.config import ChairOptions, Sitter
@@ -83,3 +84,14 @@ class RongtaiChair(SimulatedChair):
 
     def shutdown(self) -> None:
         self.board.shutdown()
+
+
+def simulate(
+    model: RongtaiModel,
+    clock: Clock,
+    transport: Transport,
+    sitter: Sitter | None,
+    options: ChairOptions | None,
+) -> RongtaiChair:
+    """The simulated chair of ``model`` (:mod:`simulator.families` registers it)."""
+    return RongtaiChair(model, clock, form=transport, sitter=sitter, options=options)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 
 from chairctl.clock import Clock, TimerHandle
 from chairctl.vocabulary import ProtocolError, WorkState
+from drivers.models.common import Transport
 from drivers.models.tuya import TuyaModel
 from simulator.chair import SimulatedChair
 from simulator.config import ChairOptions, Sitter
@@ -184,3 +185,15 @@ class TuyaChair(SimulatedChair):
             self._flush = None
         self._outbox.clear()
         self.mcu.shutdown()
+
+
+def simulate(
+    model: TuyaModel,
+    clock: Clock,
+    transport: Transport,
+    sitter: Sitter | None,
+    options: ChairOptions | None,
+) -> TuyaChair:
+    """The simulated chair of ``model`` (:mod:`simulator.families` registers it)."""
+    del transport  # one wired port
+    return TuyaChair(model, clock, sitter=sitter, options=options)

@@ -26,13 +26,15 @@ from chairctl.plan import Plan, PlanEntry
 from chairctl.store import DATABASE_NAME, SessionLog, Store
 from chairctl.vocabulary import Region, Setpoint, Technique
 from drivers.chair import ChairSession
+from drivers.families import FAMILIES as REGISTERED
 from drivers.links import DataCallback, Endpoint, LostCallback, MemoryLink
 from drivers.models import get_model
 from simulator.chair import SimulatedChair
 from simulator.families import simulated_chair
 from simulator.faults import Overload, ScheduledFault
 
-FAMILIES = ["rongtai-rt8600s", "tuya-amy-example", "ncni-chair"]
+#: One chair of each registered family.
+FAMILIES = [family.example_model for family in REGISTERED.values()]
 
 #: Two gentle steps, ten minutes; the chair faults (a motor overload) ninety seconds in.
 PLAN = Plan(

@@ -18,6 +18,7 @@ from chairctl.vocabulary import (
     WorkState,
 )
 from drivers.chair import ChairSession, EventListener
+from drivers.families import FAMILIES
 from drivers.models import ChairModel
 from drivers.models.schema import RongtaiModel, Transport
 from drivers.session import LinkState, SessionConfig
@@ -211,11 +212,8 @@ def peak_pressures(chair: SimulatedChair, start: float, end: float) -> dict[Airb
 
 
 #: The model each protocol family is tested with.
-FAMILY_MODELS: dict[str, str] = {
-    "rongtai-h10": "rongtai-rt8600s",
-    "tuya-mcu": "tuya-amy-example",
-    "ncni": "ncni-chair",
-}
+#: One chair of each registered family: a family added to the registry joins every test here.
+FAMILY_MODELS: dict[str, str] = {name: f.example_model for name, f in FAMILIES.items()}
 
 
 @dataclass(frozen=True)
