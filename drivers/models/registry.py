@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import platformdirs
 
@@ -24,6 +25,7 @@ from chairctl.yamlsource import (
     suggest,
     validate_source,
 )
+from drivers.models.common import ModelBase
 from drivers.models.schema import ChairModel, model_class_for
 
 #: Where the models shipped with chairctl live.
@@ -176,3 +178,15 @@ def registry() -> ModelRegistry:
 def get_model(model_id: str = DEFAULT_MODEL) -> ChairModel:
     """A model by id, shipped or the user's (see :func:`registry`)."""
     return registry().get(model_id)
+
+
+M = TypeVar("M", bound=ModelBase)
+
+
+def get_model_as(model_id: str, kind: type[M]) -> M:
+    """A model by id that must be of ``kind``, its family's model class (for code that knows
+    which family it works with); :class:`~chairctl.vocabulary.UnknownModel` when it is not."""
+    model = get_model(model_id)
+    if not isinstance(model, kind):
+        raise UnknownModel(f"model {model_id} is a {model.family} chair, not a {kind.__name__}")
+    return model

@@ -17,9 +17,8 @@ from chairctl.store import DATABASE_NAME, Store
 from chairctl.store import store as store_module
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
-from store_helpers import HeldLock
-
 from tests.cli.test_run_command import SHORT, run
+from tests.store.store_helpers import HeldLock
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from typing import NamedTuple
 import pytest
 
 from chairctl.cli import main
-from drivers.models import ChairModel, get_model
+from drivers.models import ChairModel, get_model_as
+from drivers.models.rongtai import RongtaiModel
 
 #: Test data lives in the repository, so the suite runs from a plain clone.
 CAPTURE_FILE = Path(__file__).parents[1] / "data" / "rongtai-status-frames.txt"
@@ -49,7 +50,7 @@ def captures() -> list[Capture]:
 @pytest.fixture(scope="session")
 def model() -> ChairModel:
     """The shipped Rongtai RT8600S model."""
-    return get_model("rongtai-rt8600s")
+    return get_model_as("rongtai-rt8600s", RongtaiModel)
 
 
 class Run(NamedTuple):

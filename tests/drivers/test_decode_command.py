@@ -14,7 +14,7 @@ from drivers.protocols.rongtai import checksum
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from conftest import Capture, Run
+    from tests.drivers.conftest import Capture, Run
 
 
 def lines(out: str) -> list[dict[str, Any]]:

@@ -26,12 +26,13 @@ from chairctl.vocabulary import (
 )
 from drivers.chair import ChairSession
 from drivers.links import MemoryLink
-from drivers.models import BUILTIN_MODELS, ChairModel, get_model
+from drivers.models import BUILTIN_MODELS, ChairModel, get_model_as
 from drivers.models.registry import load_model_file
+from drivers.models.rongtai import RongtaiModel
 from simulator.families import simulated_chair
 from simulator.judge import safety_violations
 
-REAL = get_model("rongtai-rt8600s")
+REAL = get_model_as("rongtai-rt8600s", RongtaiModel)
 TEXT = (BUILTIN_MODELS / "rongtai-rt8600s.yaml").read_text(encoding="utf-8")
 
 

@@ -10,7 +10,7 @@ import pytest
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from conftest import Run
+    from tests.drivers.conftest import Run
 
 
 @pytest.mark.parametrize("columns", ["80", "200"])

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from chairctl.vocabulary import ChairStatus, ProtocolError
-from drivers.models import get_model
+from drivers.models import get_model_as
 from drivers.models.rongtai import RongtaiModel
 from drivers.protocols.rongtai import StatusCodes, decode_fields, decode_status
 
@@ -78,7 +78,7 @@ def _wanted(name: str, value: str) -> str:
 
 @pytest.fixture(scope="module")
 def model() -> RongtaiModel:
-    found = get_model("rongtai-rt8600s")
+    found = get_model_as("rongtai-rt8600s", RongtaiModel)
     assert isinstance(found, RongtaiModel)
     return found
 

@@ -14,7 +14,7 @@ from chairctl.vocabulary import AirbagZone, ChairStatus, Region, Setpoint, Techn
 from drivers.adapters.rongtai.reconciler import Await, Press, Reconciler, rollers_working
 from drivers.adapters.rongtai.release import is_safe
 from drivers.adapters.rongtai.targets import TargetMapper, Targets
-from drivers.models import get_model
+from drivers.models import get_model_as
 from drivers.models.rongtai import RongtaiModel
 from drivers.protocols.rongtai import decode_status
 
@@ -33,7 +33,7 @@ KNEAD = Setpoint(technique=Technique.KNEAD, regions=(Region.LOWER_BACK,), intens
 
 @pytest.fixture(scope="module")
 def model() -> RongtaiModel:
-    found = get_model("rongtai-rt8600s")
+    found = get_model_as("rongtai-rt8600s", RongtaiModel)
     assert isinstance(found, RongtaiModel)
     return found
 

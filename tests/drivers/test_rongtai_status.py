@@ -22,7 +22,7 @@ from drivers.models import ChairModel
 from drivers.protocols.rongtai import checksum, decode_status, technique_label
 
 if TYPE_CHECKING:
-    from conftest import Capture
+    from tests.drivers.conftest import Capture
 
 Z = AirbagZone
 # What the first six captures share: a chair with 3D, b12 preset code 3, the anion off and

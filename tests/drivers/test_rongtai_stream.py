@@ -18,7 +18,7 @@ from drivers.protocols.rongtai import (
 )
 
 if TYPE_CHECKING:
-    from conftest import Capture
+    from tests.drivers.conftest import Capture
 
 
 @st.composite

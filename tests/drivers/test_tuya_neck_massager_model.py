@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from chairctl.vocabulary import ModelError, Technique, WorkState
 from drivers.adapters.tuya import DpMap, TuyaDecoder
-from drivers.models import get_model
+from drivers.models import get_model_as
 from drivers.models.registry import load_model_file
 from drivers.models.tuya import TuyaModel
 from drivers.protocols.tuya import dp_deliver, encode_dps
@@ -34,7 +34,7 @@ G = golden_frames("tuya-neck-massager-frames.txt")
 
 
 def neck() -> TuyaModel:
-    model = get_model("tuya-neck-massager")
+    model = get_model_as("tuya-neck-massager", TuyaModel)
     assert isinstance(model, TuyaModel)
     return model
 
@@ -143,7 +143,7 @@ def test_the_products_own_reports_read_as_its_firmware_means_them() -> None:
 
 
 def test_the_shipped_standard_map_reads_as_before() -> None:
-    model = get_model("tuya-amy-example")
+    model = get_model_as("tuya-amy-example", TuyaModel)
     assert isinstance(model, TuyaModel)
     assert model.switch_values("switch") == (True, False)
     assert model.switch_values("heat") == (True, False)

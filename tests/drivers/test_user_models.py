@@ -16,12 +16,14 @@ from drivers.models import (
     BUILTIN_MODELS,
     builtin_registry,
     get_model,
+    get_model_as,
     registry,
     user_models_dir,
 )
+from drivers.models.rongtai import RongtaiModel
 
 if TYPE_CHECKING:
-    from conftest import Run
+    from tests.drivers.conftest import Run
 
 REFERENCE = BUILTIN_MODELS / "rongtai-rt8600s.yaml"
 FIVE_MINUTE_RESET = str(Path(__file__).parents[2] / "programs" / "five-minute-reset.yaml")
@@ -161,7 +163,7 @@ def test_a_user_file_with_a_shipped_id_replaces_it_and_says_so(
     chairctl: Callable[..., Run], models_dir: Path, wide: None
 ) -> None:
     path = install(models_dir, "rongtai-rt8600s", model_text(name="My Own RT8600S"))
-    assert get_model("rongtai-rt8600s").name == "My Own RT8600S"
+    assert get_model_as("rongtai-rt8600s", RongtaiModel).name == "My Own RT8600S"
     assert builtin_registry().get("rongtai-rt8600s").name == "Rongtai RT8600S"
 
     code, out, _ = chairctl("models")

@@ -12,7 +12,8 @@ from chairctl.engine import Engine, Event, StatusReceived
 from chairctl.plan import Plan
 from drivers.chair import ChairSession
 from drivers.links import DataCallback, Endpoint, LostCallback, MemoryLink
-from drivers.models import ChairModel, get_model
+from drivers.models import ChairModel, get_model_as
+from drivers.models.rongtai import RongtaiModel
 from simulator.chair import SimulatedChair
 from simulator.families import simulated_chair
 
@@ -36,7 +37,7 @@ class Rig:
 
 @pytest.fixture
 async def rig() -> AsyncIterator[Rig]:
-    model = get_model("rongtai-rt8600s")
+    model = get_model_as("rongtai-rt8600s", RongtaiModel)
     clock = VirtualClock()
     chair = simulated_chair(model, clock, transport="ble")
 

@@ -20,11 +20,13 @@ from chairctl.engine import (
 )
 from chairctl.plan import Personalisation, Plan, PlanEntry
 from chairctl.vocabulary import PERCUSSION, Region, Setpoint, Technique, WorkState
+from drivers.models import get_model_as
+from drivers.models.rongtai import RongtaiModel
 from simulator.families import simulated_chair
 from simulator.faults import LinkDrop, Overload, ScheduledFault
 
 if TYPE_CHECKING:
-    from conftest import Rig
+    from tests.engine.conftest import Rig
 
 KNEAD_MID = Setpoint(technique=Technique.KNEAD, regions=(Region.MID_BACK,), intensity=2)
 KNEAD_LOW = Setpoint(technique=Technique.KNEAD, regions=(Region.LOWER_BACK,), intensity=3)
@@ -221,9 +223,8 @@ async def test_a_step_due_at_one_minute_is_judged_at_one_minute(start: float) ->
     from chairctl.clock import VirtualClock
     from drivers.chair import ChairSession
     from drivers.links import MemoryLink
-    from drivers.models import get_model
 
-    model = get_model("rongtai-rt8600s")
+    model = get_model_as("rongtai-rt8600s", RongtaiModel)
     clock = VirtualClock(start)
     chair = simulated_chair(model, clock)
     session = ChairSession(

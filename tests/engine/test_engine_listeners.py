@@ -21,7 +21,7 @@ from chairctl.plan import Plan, PlanEntry
 from chairctl.vocabulary import Region, Setpoint, Technique
 
 if TYPE_CHECKING:
-    from conftest import Rig
+    from tests.engine.conftest import Rig
 
 KNEAD_MID = Setpoint(technique=Technique.KNEAD, regions=(Region.MID_BACK,), intensity=2)
 PLAN = Plan(

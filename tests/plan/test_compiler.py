@@ -30,7 +30,8 @@ from chairctl.vocabulary.limits import (
     START_MAX_INTENSITY,
     START_RAMP_S,
 )
-from drivers.models import get_model
+from drivers.models import get_model_as
+from drivers.models.rongtai import RongtaiModel
 from tests.conftest import MINIMAL, PROGRAMS
 
 LIBRARY = [load_program(path) for path in sorted(PROGRAMS.glob("*.yaml"))]
@@ -146,7 +147,7 @@ def test_a_chair_that_restarts_to_go_gentler_starts_gently_again(
   - {name: Softer, duration: 2m, technique: knead, region: mid_back, intensity: 3}
 """,
     )
-    rongtai = get_model("rongtai-rt8600s").capabilities
+    rongtai = get_model_as("rongtai-rt8600s", RongtaiModel).capabilities
     assert not rongtai.intensity_steps_down
     softer = [e for e in compile_program(program, chair=rongtai).entries if e.step == "Softer"]
     # Its intensity key only steps up: lowering it returns home and scans, a new contact that
@@ -364,6 +365,8 @@ def test_every_plan_respects_the_person_and_the_rules(
 
 @pytest.mark.parametrize("program", LIBRARY, ids=lambda p: p.id)
 def test_library_compiles_for_the_reference_chair(program: Program) -> None:
-    plan = compile_program(program, chair=get_model("rongtai-rt8600s").capabilities)
+    plan = compile_program(
+        program, chair=get_model_as("rongtai-rt8600s", RongtaiModel).capabilities
+    )
     _respects(plan, Personalisation())
     assert plan.seconds_per_region()

@@ -10,7 +10,8 @@ import pytest
 from chairctl.plan import Personalisation, compile_program
 from chairctl.program import Program, load_program
 from chairctl.vocabulary import AirbagZone, Region, Technique
-from drivers.models import get_model
+from drivers.models import get_model_as
+from drivers.models.rongtai import RongtaiModel
 from tests.conftest import MINIMAL
 
 
@@ -110,7 +111,7 @@ def test_a_zone_inflated_together_with_one_kept_off_goes_off_too(
 """,
     )
     person = Personalisation(airbags_off=frozenset({AirbagZone.THIGHS}))
-    grouped = get_model("rongtai-rt8600s").capabilities
+    grouped = get_model_as("rongtai-rt8600s", RongtaiModel).capabilities
     assert grouped.inflated_with(AirbagZone.SEAT) == {AirbagZone.SEAT, AirbagZone.THIGHS}
     plan = compile_program(program, person=person, chair=grouped)
     assert all(set(e.setpoint.airbags) == {AirbagZone.WAIST} for e in plan.entries)

@@ -39,11 +39,12 @@ from chairctl.vocabulary import (
     Region,
     Technique,
 )
-from drivers.models import get_model
+from drivers.models import get_model_as
+from drivers.models.rongtai import RongtaiModel
 from tests.conftest import PROGRAMS
 
 #: A chair whose airbags inflate in groups (seat with thighs, arms with shoulders, ...).
-RT8600S = get_model("rongtai-rt8600s").capabilities
+RT8600S = get_model_as("rongtai-rt8600s", RongtaiModel).capabilities
 
 LIBRARY = [load_program(path) for path in sorted(PROGRAMS.glob("*.yaml"))]
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from simhelpers import Controller
 
 from chairctl.clock import VirtualClock
-from drivers.models import ChairModel, get_model
+from drivers.models import ChairModel, get_model_as
+from drivers.models.rongtai import RongtaiModel
 from simulator.chair import SimulatedChair
 from simulator.families import simulated_chair
+from tests.simulator.simhelpers import Controller
 
 
 @pytest.fixture
 def model() -> ChairModel:
-    return get_model("rongtai-rt8600s")
+    return get_model_as("rongtai-rt8600s", RongtaiModel)
 
 
 @pytest.fixture

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from simhelpers import Controller, power_up, start_knead
 
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import AirbagZone, Region, Setpoint, Technique, Width
 from drivers.models import ChairModel
 from simulator.chair import SimulatedChair
 from simulator.judge import Expectation, Limits, judge, safety_violations
+from tests.simulator.simhelpers import Controller, power_up, start_knead
 
 
 def knead(*regions: Region, intensity: int = 3, **extra: object) -> Setpoint:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from simhelpers import Controller, start_knead
 
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import LinkError, ProtocolError, Technique, WorkState
@@ -22,6 +21,7 @@ from simulator.faults import (
 )
 from simulator.rongtai.codes import ErrorCode
 from simulator.rongtai.frames import StatusImage
+from tests.simulator.simhelpers import Controller, start_knead
 
 
 async def test_overload_faults_and_latches_until_power(

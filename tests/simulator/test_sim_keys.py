@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-from simhelpers import Controller, power_up, start_knead
 
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import AirbagZone, MassageRange, Region, Technique, Width
@@ -14,6 +13,7 @@ from simulator.chair import SimulatedChair
 from simulator.config import ChairOptions
 from simulator.families import simulated_chair
 from simulator.rongtai.frames import key_frame
+from tests.simulator.simhelpers import Controller, power_up, start_knead
 
 
 async def test_the_strength_key_cycles_one_to_five_and_wraps(

@@ -7,8 +7,6 @@ RT8600S, chair); firmware: wangqian2528/RT6923 ``Application/src/main.c`` (``Mai
 
 from __future__ import annotations
 
-from simhelpers import Controller, power_up, start_knead
-
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import AirbagZone, WorkState
 from drivers.models import ChairModel
@@ -17,6 +15,7 @@ from drivers.protocols.rongtai import decode_status
 from simulator.chair import SimulatedChair
 from simulator.families import simulated_chair
 from simulator.rongtai.firmware import SLIDE_TRAVEL_S
+from tests.simulator.simhelpers import Controller, power_up, start_knead
 
 
 async def test_a_built_in_program_runs_the_full_body_airbags_foot_roller_and_slide(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from simhelpers import Controller, power_up, start_knead
 
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import ActuatorMotion, Region, Technique, WorkState
@@ -11,6 +10,7 @@ from drivers.models import ChairModel
 from simulator.chair import SimulatedChair
 from simulator.config import Sitter
 from simulator.families import simulated_chair
+from tests.simulator.simhelpers import Controller, power_up, start_knead
 
 
 async def test_standby_power_scan_waiting_running(

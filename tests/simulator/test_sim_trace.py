@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from simhelpers import Controller, start_knead
 
 from chairctl.vocabulary import Region, Technique, region_at, track_s
 from drivers.models import ChairModel
 from simulator.chair import SimulatedChair
 from simulator.trace import Channel
+from tests.simulator.simhelpers import Controller, start_knead
 
 
 def test_a_channel_answers_for_any_time() -> None:

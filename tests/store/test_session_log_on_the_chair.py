@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from store_helpers import REPO, HeldLock
 
 from chairctl.clock import VirtualClock
 from chairctl.engine import Engine, Event, FaultRaised, Outcome, StatusReceived, Stopped
@@ -32,6 +31,7 @@ from drivers.models import get_model
 from simulator.chair import SimulatedChair
 from simulator.families import simulated_chair
 from simulator.faults import Overload, ScheduledFault
+from tests.store.store_helpers import REPO, HeldLock
 
 #: One chair of each registered family.
 FAMILIES = [family.example_model for family in REGISTERED.values()]
@@ -170,7 +170,7 @@ import asyncio, json, os, subprocess, sys
 from pathlib import Path
 
 sys.path.insert(0, sys.argv[2])
-from test_session_log_on_the_chair import PLAN, Chair, run_logged, ended_on_time
+from tests.store.test_session_log_on_the_chair import PLAN, Chair, run_logged, ended_on_time
 from chairctl.clock import VirtualClock
 from chairctl.store import Store
 from drivers.chair import ChairSession

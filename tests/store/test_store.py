@@ -11,7 +11,6 @@ from pathlib import Path
 
 import platformdirs
 import pytest
-from store_helpers import FIRST, SECOND, faulted_session, spawn, wait_for_line
 
 from chairctl.engine import AdjustmentMade, Finished, Outcome, StepStarted
 from chairctl.plan import Plan
@@ -23,6 +22,7 @@ from chairctl.store import (
     region_figures,
 )
 from chairctl.vocabulary import ChairctlError, Region, StoreError
+from tests.store.store_helpers import FIRST, SECOND, faulted_session, spawn, wait_for_line
 
 # -- where ----------------------------------------------------------------------------------------
 

@@ -17,13 +17,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from store_helpers import REPO, HeldLock, run_chairctl, without_root_override
 
 from chairctl.engine import AdjustmentMade, FaultRaised, Finished, Outcome, Stopped
 from chairctl.safety.profile import HealthScreening, Profile
 from chairctl.store import DATABASE_NAME, SessionNotYet, Store, check_allowance
 from chairctl.store import store as store_module
 from chairctl.vocabulary import ChairctlError, Region, StoreError
+from tests.store.store_helpers import REPO, HeldLock, run_chairctl, without_root_override
 
 SHORT = """\
 format: 1

@@ -8,7 +8,6 @@ import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from apphelpers import SIZE, advance, chair_is_safe, make_app, simulated
 from textual.pilot import Pilot
 from textual.widgets import Select, Switch
 
@@ -33,6 +32,7 @@ from chairctl.vocabulary import Posture
 from drivers.session import LinkState
 from simulator.faults import LinkDrop, Overload
 from tests.conftest import PROGRAMS
+from tests.tui.apphelpers import SIZE, advance, chair_is_safe, make_app, simulated
 
 
 def saved_profile(home: Path, profile: Profile, *, acknowledged: bool = True) -> None:

@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import pytest
-from apphelpers import SIZE, advance, chair_is_safe, make_app, simulated
 from textual.binding import Binding
 
 from chairctl.clock import VirtualClock
@@ -25,6 +24,7 @@ from chairctl.store import Store, database_path
 from chairctl.tui.app import ChairctlApp
 from chairctl.tui.screens.safety_notice import NOTICE, NOTICE_VERSION
 from tests.served import FAMILY_MODELS, ServedChair, Terminal, standing_by, switched_on
+from tests.tui.apphelpers import SIZE, advance, chair_is_safe, make_app, simulated
 
 ANN = Profile(name="Ann", health=HealthScreening(age=40, first_use=False))
 

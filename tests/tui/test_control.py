@@ -20,11 +20,12 @@ from chairctl.services.session import ChairControl, StopState, chair_title
 from chairctl.store import Store
 from chairctl.vocabulary import ChairctlError, LinkError, Region, Setpoint, Technique
 from chairctl.vocabulary.chair_events import ChairEvent, Connected, LinkLost, Reconnected
-from drivers.models import get_model
+from drivers.models import get_model, get_model_as
+from drivers.models.rongtai import RongtaiModel
 from drivers.session import LinkState
 from simulator.faults import LinkDrop
 
-MODEL = get_model("rongtai-rt8600s")
+MODEL = get_model_as("rongtai-rt8600s", RongtaiModel)
 KNEAD_MID = Setpoint(technique=Technique.KNEAD, regions=(Region.MID_BACK,), intensity=2)
 
 

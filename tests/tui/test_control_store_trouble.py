@@ -22,10 +22,11 @@ from chairctl.services.session import ChairControl, StopState
 from chairctl.store import DATABASE_NAME, Store
 from chairctl.store import sessions as sessions_module
 from chairctl.vocabulary import Region, Setpoint, Technique
-from drivers.models import get_model
+from drivers.models import get_model_as
+from drivers.models.rongtai import RongtaiModel
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
-from store_helpers import HeldLock
+from tests.store.store_helpers import HeldLock
 
 KNEAD_MID = Setpoint(technique=Technique.KNEAD, regions=(Region.MID_BACK,), intensity=2)
 PLAN = Plan("test", "Test", (PlanEntry(0.0, 180.0, KNEAD_MID, 7, "knead"),))
@@ -34,7 +35,7 @@ PLAN = Plan("test", "Test", (PlanEntry(0.0, 180.0, KNEAD_MID, 7, "knead"),))
 @pytest.fixture
 async def control() -> AsyncIterator[tuple[ChairControl, VirtualClock]]:
     clock = VirtualClock()
-    control = ChairControl(parse_chair("sim"), get_model("rongtai-rt8600s"), clock)
+    control = ChairControl(parse_chair("sim"), get_model_as("rongtai-rt8600s", RongtaiModel), clock)
     await clock.run(control.connect())
     yield control, clock
     await clock.run(control.close())

@@ -6,8 +6,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from apphelpers import SIZE, advance, make_app
-
 from chairctl.clock import VirtualClock
 from chairctl.safety.profile import HealthScreening, Profile
 from chairctl.store import Store, database_path
@@ -18,6 +16,7 @@ from chairctl.tui.screens.safety_notice import (
     NOTICE_VERSION,
     SafetyNoticeScreen,
 )
+from tests.tui.apphelpers import SIZE, advance, make_app
 
 #: Each version's text, by the start of its SHA-256. Changing the text: bump NOTICE_VERSION
 #: and add its hash here.

@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from apphelpers import advance, make_app, simulated
-from test_app import ADULT, saved_profile
 from textual.pilot import Pilot
 
 from chairctl.clock import VirtualClock
 from simulator.faults import LinkDrop
+from tests.tui.apphelpers import advance, make_app, simulated
+from tests.tui.test_app import ADULT, saved_profile
 
 SIZE = (110, 36)
 Compare = Callable[..., bool]

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from apphelpers import SIZE, advance, make_app
-from test_app import ADULT, opened, saved_profile
-
 from chairctl.clock import VirtualClock
 from chairctl.safety.profile import Condition, HealthScreening, Profile
 from chairctl.store import Store, database_path
@@ -19,6 +16,8 @@ from chairctl.tui.screens.personalise import PersonaliseScreen
 from chairctl.tui.screens.profiles import ProfilesScreen
 from chairctl.tui.screens.safety_notice import NOTICE, SafetyNoticeScreen
 from chairctl.tui.screens.session import SessionScreen
+from tests.tui.apphelpers import SIZE, advance, make_app
+from tests.tui.test_app import ADULT, opened, saved_profile
 
 
 def shown(app: ChairctlApp, selector: str) -> str:

@@ -15,7 +15,7 @@ from chairctl.clock import VirtualClock
 from drivers.adapters.ncni import DEFAULT_SETTLE_WINDOW_S, NcniAdapter
 from drivers.chair import ChairSession
 from drivers.links import Link
-from drivers.models import get_model
+from drivers.models import get_model_as
 from drivers.models.ncni import NcniModel
 from drivers.protocols.ncni import Key, press_ticks
 from simulator import SimulatedChair, Sitter
@@ -23,7 +23,7 @@ from simulator.families import simulated_chair
 from simulator.ncni.chair import NcniChair
 from simulator.reach import links_to
 
-MODEL = get_model("ncni-chair")
+MODEL = get_model_as("ncni-chair", NcniModel)
 assert isinstance(MODEL, NcniModel)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from ncnirig import MODEL, NcniRig, ncni_rig
 
 from chairctl.vocabulary import (
     AirbagZone,
@@ -22,6 +21,7 @@ from chairctl.vocabulary import (
 from drivers.protocols.ncni import NO_KEY, TICK_S
 from simulator import DropFrames, Sitter
 from simulator.judge import safety_violations
+from tests.drivers.ncni_adapter.ncnirig import MODEL, NcniRig, ncni_rig
 
 KEYS = MODEL.keys
 BACK = MODEL.manual_modes["back_waist"]

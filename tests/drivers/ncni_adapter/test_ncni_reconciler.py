@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import pytest
-from ncniscript import OFF, ON, ScriptedPort
 
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import (
@@ -27,7 +26,7 @@ from chairctl.vocabulary import (
 )
 from drivers.adapters.ncni import NcniAdapter, OffWatch, PostureGoal, Reconciler, Targets, View
 from drivers.adapters.ncni.reconciler import POWER_ON_AIRBAGS, Blind
-from drivers.models import get_model
+from drivers.models import get_model_as
 from drivers.models.ncni import NcniModel
 from drivers.protocols.ncni import (
     BOOT_SETTLE_FAIL_OPEN_S,
@@ -35,8 +34,9 @@ from drivers.protocols.ncni import (
     INTENSITY_SCALE,
     OPTIMISTIC_MUTE_S,
 )
+from tests.drivers.ncni_adapter.ncniscript import OFF, ON, ScriptedPort
 
-MODEL = get_model("ncni-chair")
+MODEL = get_model_as("ncni-chair", NcniModel)
 assert isinstance(MODEL, NcniModel)
 KEYS = MODEL.keys
 WINDOW = 2.5

@@ -15,7 +15,6 @@ only while an airbag zone is on.
 from __future__ import annotations
 
 import pytest
-from ncnirig import MODEL, NcniRig, ncni_rig
 
 from chairctl.clock import TimerHandle
 from chairctl.vocabulary import (
@@ -33,6 +32,7 @@ from drivers.models.ncni import NcniModel
 from simulator import SimulatedChair, Sitter
 from simulator.judge import safety_violations
 from simulator.ncni.chair import NcniChair
+from tests.drivers.ncni_adapter.ncnirig import MODEL, NcniRig, ncni_rig
 
 KEYS = MODEL.keys
 #: Gentle kneading of the lower back: level 1.

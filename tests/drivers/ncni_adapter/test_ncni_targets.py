@@ -27,12 +27,12 @@ from drivers.adapters.ncni import (
     choose_mode,
     neck_level,
 )
-from drivers.models import get_model
+from drivers.models import get_model_as
 from drivers.models.common import RollerMode
 from drivers.models.ncni import NcniModel
 from drivers.protocols.ncni import INTENSITY_SCALE
 
-MODEL = get_model("ncni-chair")
+MODEL = get_model_as("ncni-chair", NcniModel)
 assert isinstance(MODEL, NcniModel)
 MAPPER = TargetMapper(MODEL)
 

@@ -22,14 +22,6 @@ import contextlib
 from collections.abc import AsyncIterator, Iterable
 
 import pytest
-from sessionhelpers import (
-    FAMILY_MODELS,
-    LINK_KINDS,
-    KeyLog,
-    Rig,
-    RigMaker,
-    assert_every_start_stopped,
-)
 
 from chairctl.clock import VirtualClock
 from drivers.chair import ChairSession, EventListener
@@ -39,6 +31,14 @@ from drivers.session import LinkState, SessionConfig
 from simulator import ChairOptions, SimulatedChair, Sitter
 from simulator.families import simulated_chair
 from simulator.reach import links_to
+from tests.drivers.session.sessionhelpers import (
+    FAMILY_MODELS,
+    LINK_KINDS,
+    KeyLog,
+    Rig,
+    RigMaker,
+    assert_every_start_stopped,
+)
 
 #: How long the pty stays silent after the chair drops the link (chair seconds). A pty cannot
 #: hang up, so the session notices a drop only by its status watchdog; the server's default

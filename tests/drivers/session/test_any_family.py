@@ -10,14 +10,6 @@ The family-specific ways (Rongtai's hold-to-move keys, its states) have their ow
 from __future__ import annotations
 
 import pytest
-from sessionhelpers import (
-    Rig,
-    RigMaker,
-    assert_released,
-    drop_link,
-    occupancy_share,
-    peak_pressures,
-)
 
 from chairctl.vocabulary import (
     AirbagZone,
@@ -31,6 +23,14 @@ from chairctl.vocabulary import (
 )
 from drivers.models import ChairModel
 from simulator.faults import DropFrames, Overload
+from tests.drivers.session.sessionhelpers import (
+    Rig,
+    RigMaker,
+    assert_released,
+    drop_link,
+    occupancy_share,
+    peak_pressures,
+)
 
 #: Gentle kneading of the lower back: every family can do it, exactly or nearly.
 WORK = Setpoint(technique=Technique.KNEAD, regions=(Region.LOWER_BACK,), intensity=2)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sessionhelpers import KNEAD_LOWER_BACK, Rig
 
 from chairctl.vocabulary import Interrupted, Region, Technique
 from drivers.models import ChairModel
+from tests.drivers.session.sessionhelpers import KNEAD_LOWER_BACK, Rig
 
 # Rongtai only: hold-to-move START/STOP pairs are Rongtai's.
 pytestmark = pytest.mark.families("rongtai-h10")

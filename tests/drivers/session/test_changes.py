@@ -7,16 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sessionhelpers import (
-    KNEAD_LOWER_BACK,
-    Rig,
-    RigMaker,
-    assert_released,
-    hold_pairs,
-    max_depth,
-    occupancy_share,
-    peak_pressures,
-)
 
 from chairctl.vocabulary import (
     MAX_INTENSITY,
@@ -36,6 +26,16 @@ from chairctl.vocabulary import (
 from chairctl.vocabulary.limits import NECK_MAX_INTENSITY
 from drivers.models import ChairModel
 from simulator import SimulatedChair, Sitter
+from tests.drivers.session.sessionhelpers import (
+    KNEAD_LOWER_BACK,
+    Rig,
+    RigMaker,
+    assert_released,
+    hold_pairs,
+    max_depth,
+    occupancy_share,
+    peak_pressures,
+)
 
 # Rongtai only: each change's status and keys are the H10's; test_any_family judges every family.
 pytestmark = pytest.mark.families("rongtai-h10")

@@ -30,7 +30,8 @@ from chairctl.vocabulary import (
 from drivers.adapters.rongtai import is_safe
 from drivers.chair import ChairSession
 from drivers.links import SerialLink
-from drivers.models import ChairModel, get_model
+from drivers.models import ChairModel, get_model, get_model_as
+from drivers.models.rongtai import RongtaiModel
 from drivers.session import LinkState, SessionConfig
 
 SPEED = 10
@@ -54,7 +55,7 @@ WITH_HEAT = LOWER_BACK_WAIST.model_copy(update={"heat": {Heater.LUMBAR: HeatLeve
 @pytest.fixture
 def model() -> ChairModel:
     """The Rongtai chair the first scenario's statuses are written for."""
-    return get_model("rongtai-rt8600s")
+    return get_model_as("rongtai-rt8600s", RongtaiModel)
 
 
 def latest(session: ChairSession) -> ChairStatus:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from sessionhelpers import KNEAD_LOWER_BACK, Rig, RigMaker
 
 from chairctl.vocabulary import Heater, HeatLevel, NotConfirmed, Technique, WorkState
 from drivers.adapters.rongtai import DEFAULT_SETTLE_WINDOW_S
 from drivers.models import ChairModel
 from simulator import CorruptFrames, DropFrames
 from simulator.rongtai.firmware import Phase
+from tests.drivers.session.sessionhelpers import KNEAD_LOWER_BACK, Rig, RigMaker
 
 # Rongtai only: the H10's toggle keys; test_any_family holds every family to the rule.
 pytestmark = pytest.mark.families("rongtai-h10")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sessionhelpers import KNEAD_LOWER_BACK, Rig, RigMaker, assert_released
 
 from chairctl.vocabulary import ChairFault, Technique, WorkState
 from chairctl.vocabulary.chair_events import ChairEvent, FaultLatched
@@ -13,6 +12,7 @@ from drivers.models import ChairModel
 from simulator import Overload
 from simulator.rongtai.codes import ErrorCode
 from simulator.rongtai.firmware import Phase
+from tests.drivers.session.sessionhelpers import KNEAD_LOWER_BACK, Rig, RigMaker, assert_released
 
 # Rongtai only: the H10's error codes and acknowledgement; test_any_family covers every family.
 pytestmark = pytest.mark.families("rongtai-h10")

@@ -14,7 +14,6 @@ here as a strict expected failure, so the day something shows the fault, the tes
 from __future__ import annotations
 
 import pytest
-from sessionhelpers import FAMILY_MODELS, KeyLog, actuators_still
 
 from chairctl.cli import main
 from chairctl.clock import VirtualClock
@@ -28,6 +27,7 @@ from simulator import Overload, SimulatedChair
 from simulator.families import simulated_chair
 from simulator.reach import links_to
 from tests.conftest import PROGRAMS
+from tests.drivers.session.sessionhelpers import FAMILY_MODELS, KeyLog, actuators_still
 
 #: The families whose status shows a fault; NCNI's cannot (see the module's notes).
 NCNI_CANNOT_TELL = pytest.mark.xfail(

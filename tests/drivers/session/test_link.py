@@ -6,7 +6,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sessionhelpers import (
+
+from chairctl.vocabulary import Interrupted, LinkError, Technique
+from chairctl.vocabulary.chair_events import ChairEvent, LinkLost
+from drivers.models import ChairModel
+from drivers.session import LinkState, SessionConfig
+from simulator import DropFrames, LinkDrop
+from tests.drivers.session.sessionhelpers import (
     KNEAD_LOWER_BACK,
     LINK_KINDS,
     Rig,
@@ -15,12 +21,6 @@ from sessionhelpers import (
     drop_link,
     hold_pairs,
 )
-
-from chairctl.vocabulary import Interrupted, LinkError, Technique
-from chairctl.vocabulary.chair_events import ChairEvent, LinkLost
-from drivers.models import ChairModel
-from drivers.session import LinkState, SessionConfig
-from simulator import DropFrames, LinkDrop
 
 
 async def _drop_mid_walk(rig: Rig, model: ChairModel) -> tuple[asyncio.Future[None], float]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from sessionhelpers import KNEAD_LOWER_BACK, Rig
 
 from chairctl.vocabulary import (
     AirbagZone,
@@ -18,6 +17,7 @@ from chairctl.vocabulary import (
 from drivers.adapters.body import ShoulderLine
 from drivers.adapters.rongtai import PostureGoal, TargetMapper, scale
 from drivers.models import ChairModel
+from tests.drivers.session.sessionhelpers import KNEAD_LOWER_BACK, Rig
 
 # Rongtai only: the Rongtai target mapping.
 pytestmark = pytest.mark.families("rongtai-h10")

@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
-from sessionhelpers import KNEAD_LOWER_BACK, assert_released
 
 from chairctl.clock import VirtualClock
 from chairctl.services.chairs import links_for, parse_chair
@@ -26,6 +25,7 @@ from drivers.models import ChairModel
 from drivers.session import LinkState, SessionConfig
 from simulator.ble import SimulatedAir, SimulatedPeripheral
 from simulator.families import simulated_chair
+from tests.drivers.session.sessionhelpers import KNEAD_LOWER_BACK, assert_released
 
 
 @dataclass

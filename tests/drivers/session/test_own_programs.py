@@ -9,11 +9,11 @@ and place the rollers themselves. The person may start one on the remote during 
 from __future__ import annotations
 
 import pytest
-from sessionhelpers import KNEAD_LOWER_BACK, Rig, occupancy_share
 
 from chairctl.vocabulary import AirbagZone, Region, Technique
 from drivers.models import ChairModel
 from drivers.models.rongtai import RongtaiModel
+from tests.drivers.session.sessionhelpers import KNEAD_LOWER_BACK, Rig, occupancy_share
 
 # Rongtai only: the built-in programs are this family's keys.
 pytestmark = pytest.mark.families("rongtai-h10")

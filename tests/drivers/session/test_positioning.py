@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sessionhelpers import Rig, RigMaker, occupancy_share
 
 from chairctl.vocabulary import MassageRange, Region, Setpoint, Technique
 from drivers.models import ChairModel
 from simulator import Sitter
+from tests.drivers.session.sessionhelpers import Rig, RigMaker, occupancy_share
 
 # Rongtai only: only a Rongtai chair reports and places its rollers.
 pytestmark = pytest.mark.families("rongtai-h10")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from sessionhelpers import KNEAD_LOWER_BACK, Rig, max_depth
 
 from chairctl.vocabulary import AirbagZone, Heater, HeatLevel, MassageRange, Technique, WorkState
 from drivers.models import ChairModel
 from simulator.rongtai.firmware import Phase
+from tests.drivers.session.sessionhelpers import KNEAD_LOWER_BACK, Rig, max_depth
 
 # Rongtai only: the H10's power, scan and mode key order.
 pytestmark = pytest.mark.families("rongtai-h10")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from sessionhelpers import Rig
 
 from chairctl.vocabulary import ChairStatus, LinkError
 from simulator.faults import LinkDrop
+from tests.drivers.session.sessionhelpers import Rig
 
 
 async def _take(reader: AsyncIterator[ChairStatus], n: int) -> list[ChairStatus]:

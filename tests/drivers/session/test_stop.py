@@ -7,7 +7,6 @@ import itertools
 from collections.abc import Awaitable, Callable
 
 import pytest
-from sessionhelpers import KNEAD_LOWER_BACK, Rig, RigMaker, assert_released, hold_pairs
 
 from chairctl.vocabulary import (
     ActuatorMotion,
@@ -25,6 +24,13 @@ from drivers.models import ChairModel
 from drivers.session import UnsafeStop
 from simulator import Overload
 from simulator.rongtai.firmware import Phase
+from tests.drivers.session.sessionhelpers import (
+    KNEAD_LOWER_BACK,
+    Rig,
+    RigMaker,
+    assert_released,
+    hold_pairs,
+)
 
 # Rongtai only: the H10's states and one-job keys; test_any_family stops every family.
 pytestmark = pytest.mark.families("rongtai-h10")

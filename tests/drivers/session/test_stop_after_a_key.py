@@ -11,9 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from sessionhelpers import KNEAD_LOWER_BACK, Received, Rig, assert_released
-
 from chairctl.vocabulary import ChairctlError, WorkState
+from tests.drivers.session.sessionhelpers import KNEAD_LOWER_BACK, Received, Rig, assert_released
 
 
 async def test_a_stop_as_the_chair_takes_power_switches_it_off_again(rig: Rig) -> None:

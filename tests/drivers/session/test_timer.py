@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sessionhelpers import KNEAD_LOWER_BACK, RigMaker
 
 from drivers.models import ChairModel
+from tests.drivers.session.sessionhelpers import KNEAD_LOWER_BACK, RigMaker
 
 # Rongtai only: the H10's session preset keys.
 pytestmark = pytest.mark.families("rongtai-h10")

@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 import pytest
-from tuyareports import example, variant
 
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import (
@@ -38,6 +37,7 @@ from simulator import LinkDrop, Overload, SimulatedChair
 from simulator.config import ChairOptions
 from simulator.families import simulated_chair
 from simulator.reach import links_to
+from tests.drivers.tuya_adapter.tuyareports import example, variant
 
 MODEL = example()
 BACK = (Region.SHOULDERS, Region.UPPER_BACK, Region.MID_BACK, Region.LOWER_BACK)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tuyareports import STANDBY, example, heartbeat_reply, report
 
 from chairctl.vocabulary import (
     ActuatorMotion,
@@ -18,6 +17,7 @@ from chairctl.vocabulary import (
 from drivers.adapters.tuya import DpValue, TuyaDecoder, status_of
 from drivers.models.tuya import CODE_KINDS, TuyaCode
 from drivers.protocols.tuya import Command, DataPoint, DpType, encode_dps, encode_frame
+from tests.drivers.tuya_adapter.tuyareports import STANDBY, example, heartbeat_reply, report
 
 MODEL = example()
 

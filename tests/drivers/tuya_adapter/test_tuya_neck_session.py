@@ -20,7 +20,7 @@ from chairctl.clock import VirtualClock
 from chairctl.vocabulary import ChairFault, ModelMismatch, Region, Setpoint, Technique, WorkState
 from drivers.adapters.tuya import TuyaAdapter
 from drivers.chair import ChairSession
-from drivers.models import get_model
+from drivers.models import get_model_as
 from drivers.models.tuya import TuyaModel
 from drivers.protocols.tuya import FrameDecoder, decode_dps
 from simulator import SimulatedChair
@@ -34,7 +34,7 @@ REST = Setpoint()
 
 
 def neck() -> TuyaModel:
-    model = get_model("tuya-neck-massager")
+    model = get_model_as("tuya-neck-massager", TuyaModel)
     assert isinstance(model, TuyaModel)
     return model
 

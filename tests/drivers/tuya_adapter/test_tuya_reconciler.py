@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from tuyareports import STANDBY, example
 
 from chairctl.vocabulary import (
     TRACK_ORDER,
@@ -26,6 +25,7 @@ from chairctl.vocabulary import (
 )
 from drivers.adapters.tuya import DpValue, Reconciler, SetDp, TargetMapper, Targets, status_of
 from drivers.models.tuya import CLOSE, CODE_KINDS, TuyaCode
+from tests.drivers.tuya_adapter.tuyareports import STANDBY, example
 
 MODEL = example()
 MAPPER = TargetMapper(MODEL)

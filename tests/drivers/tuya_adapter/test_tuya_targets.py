@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tuyareports import example, variant
 
 from chairctl.vocabulary import (
     PERCUSSION,
@@ -22,6 +21,7 @@ from chairctl.vocabulary import (
 )
 from chairctl.vocabulary.limits import NECK, NECK_MAX_INTENSITY
 from drivers.adapters.tuya import TargetMapper, Targets, TuyaAdapter, choose_rollers
+from tests.drivers.tuya_adapter.tuyareports import example, variant
 
 MODEL = example()
 MAPPER = TargetMapper(MODEL)

@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from ncnihelpers import Panel
 
 from chairctl.clock import VirtualClock
-from drivers.models import get_model
+from drivers.models import get_model_as
 from drivers.models.ncni import NcniModel
 from simulator.ncni.chair import NcniChair
+from tests.simulator.ncni_chair.ncnihelpers import Panel
 
 
 @pytest.fixture
 def ncni() -> NcniModel:
-    model = get_model("ncni-chair")
+    model = get_model_as("ncni-chair", NcniModel)
     assert isinstance(model, NcniModel)
     return model
 

@@ -4,12 +4,12 @@ backrest holds (moving only while held, stopped by the release or by a silent li
 from __future__ import annotations
 
 import pytest
-from ncnihelpers import TICK, Panel, manual_idle, power_on
 
 from chairctl.vocabulary import AirbagZone
 from drivers.models.ncni import NcniModel
 from simulator.config import ChairOptions
 from simulator.ncni.chair import NcniChair
+from tests.simulator.ncni_chair.ncnihelpers import TICK, Panel, manual_idle, power_on
 
 
 async def test_airbag_keys_toggle_their_zones_at_level_3(

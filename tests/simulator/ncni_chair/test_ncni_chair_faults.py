@@ -4,7 +4,6 @@ damaged and lost frames, a dropped link, a second controller, and codes it does 
 from __future__ import annotations
 
 import pytest
-from ncnihelpers import TICK, Panel, power_on, read_frame
 
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import ActuatorMotion, LinkError, WorkState
@@ -18,6 +17,7 @@ from simulator.faults import (
     ScheduledFault,
 )
 from simulator.ncni.chair import NcniChair
+from tests.simulator.ncni_chair.ncnihelpers import TICK, Panel, power_on, read_frame
 
 
 async def busy(panel: Panel, ncni: NcniModel) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from ncnihelpers import TICK, Panel, power_on
 
 from chairctl.vocabulary import REGION_BANDS, Region, Technique, WorkState, track_position
 from drivers.models.ncni import NcniModel
 from simulator.ncni.chair import NcniChair
+from tests.simulator.ncni_chair.ncnihelpers import TICK, Panel, power_on
 
 
 def band(chair: NcniChair, regions: list[Region]) -> tuple[float, float]:

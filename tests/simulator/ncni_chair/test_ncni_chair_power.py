@@ -4,18 +4,18 @@ timer, idle power-off, and the factory."""
 from __future__ import annotations
 
 import pytest
-from ncnihelpers import TICK, Panel, manual_idle, power_on
 
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import WorkState
-from drivers.models import get_model
+from drivers.models import get_model_as
 from drivers.models.ncni import NcniModel
 from simulator.families import simulated_chair
 from simulator.ncni.chair import NcniChair
+from tests.simulator.ncni_chair.ncnihelpers import TICK, Panel, manual_idle, power_on
 
 
 def test_the_factory_builds_the_ncni_chair(clock: VirtualClock) -> None:
-    model = get_model("ncni-chair")
+    model = get_model_as("ncni-chair", NcniModel)
     assert isinstance(model, NcniModel)
     chair = simulated_chair(model, clock)
     assert isinstance(chair, NcniChair)

@@ -5,11 +5,11 @@ second of blank mode bytes after a posture key."""
 from __future__ import annotations
 
 import pytest
-from ncnihelpers import TICK, Panel, power_on
 
 from chairctl.vocabulary import AirbagZone, Region, WorkState
 from drivers.models.ncni import NcniModel
 from simulator.ncni.chair import NcniChair
+from tests.simulator.ncni_chair.ncnihelpers import TICK, Panel, power_on
 
 #: ``tests/test_closed_loop.py``'s ``frame()`` with its defaults, which its
 #: ``test_power_on_default_matches_manual`` pairs with the chair after one power press: powered

@@ -4,12 +4,12 @@ half-received presses, and the status frames cross-checked with the driver's dec
 from __future__ import annotations
 
 import pytest
-from ncnihelpers import TICK, Panel, power_on, read_frame
 
 from chairctl.clock import VirtualClock
 from drivers.models.ncni import NcniKeys, NcniModel
 from drivers.protocols.ncni import Key, hold_ticks, parse_status, press_ticks
 from simulator.ncni.chair import NcniChair
+from tests.simulator.ncni_chair.ncnihelpers import TICK, Panel, power_on, read_frame
 
 
 async def test_a_press_is_heard_at_its_release_and_a_hold_at_its_start(

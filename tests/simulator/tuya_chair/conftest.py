@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from tuyahelpers import Module
 
 from chairctl.clock import VirtualClock
-from drivers.models import get_model
+from drivers.models import get_model_as
 from drivers.models.tuya import TuyaModel
 from simulator.tuya.chair import TuyaChair
+from tests.simulator.tuya_chair.tuyahelpers import Module
 
 
 @pytest.fixture
 def model() -> TuyaModel:
-    loaded = get_model("tuya-amy-example")
+    loaded = get_model_as("tuya-amy-example", TuyaModel)
     assert isinstance(loaded, TuyaModel)
     return loaded
 

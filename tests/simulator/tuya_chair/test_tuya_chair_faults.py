@@ -4,7 +4,6 @@ actuator watchdog, a latched overload, damaged and missing frames, a dropped lin
 from __future__ import annotations
 
 import pytest
-from tuyahelpers import Module, mcu_parts
 
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import LinkError, Technique, WorkState
@@ -21,6 +20,7 @@ from simulator.faults import (
 from simulator.tuya.chair import TuyaChair
 from simulator.tuya.frames import frame_sum
 from tests.conftest import golden_frames
+from tests.simulator.tuya_chair.tuyahelpers import Module, mcu_parts
 
 G = golden_frames("tuya-frames.txt")
 

@@ -4,12 +4,12 @@ roller, and the ways it ends (switch false, the session timer, idle), judged on 
 from __future__ import annotations
 
 import pytest
-from tuyahelpers import Module
 
 from chairctl.vocabulary import REGION_BANDS, AirbagZone, Region, Technique, WorkState
 from drivers.models.tuya import TuyaModel
 from simulator.judge import safety_violations
 from simulator.tuya.chair import TuyaChair
+from tests.simulator.tuya_chair.tuyahelpers import Module
 
 TOLERANCE = 0.1
 

@@ -6,22 +6,29 @@ from __future__ import annotations
 import json
 
 import pytest
-from tuyahelpers import DELIVER, PRODUCT, QUERY, Module, mcu_parts, module_frame
 
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import ProtocolError
-from drivers.models import get_model
+from drivers.models import get_model_as
 from drivers.models.tuya import TuyaModel
 from simulator.families import simulated_chair
 from simulator.tuya.chair import TuyaChair
 from simulator.tuya.frames import Dp, pack_dps, split_records
 from tests.conftest import golden_frames
+from tests.simulator.tuya_chair.tuyahelpers import (
+    DELIVER,
+    PRODUCT,
+    QUERY,
+    Module,
+    mcu_parts,
+    module_frame,
+)
 
 G = golden_frames("tuya-frames.txt")
 
 
 def test_the_factory_builds_a_wired_tuya_chair(clock: VirtualClock) -> None:
-    chair = simulated_chair(get_model("tuya-amy-example"), clock)
+    chair = simulated_chair(get_model_as("tuya-amy-example", TuyaModel), clock)
     assert isinstance(chair, TuyaChair)
     assert chair.transport == "wired"
     assert chair.periodic is False

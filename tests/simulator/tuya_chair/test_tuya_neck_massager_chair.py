@@ -13,22 +13,22 @@ what the simulated product physically does.
 from __future__ import annotations
 
 import pytest
-from tuyahelpers import QUERY, Module, mcu_parts, module_frame
 
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import Technique, WorkState
-from drivers.models import get_model
+from drivers.models import get_model_as
 from drivers.models.tuya import TuyaModel
 from simulator.config import ChairOptions
 from simulator.tuya.chair import TuyaChair
 from tests.conftest import golden_frames
+from tests.simulator.tuya_chair.tuyahelpers import QUERY, Module, mcu_parts, module_frame
 
 G = golden_frames("tuya-neck-massager-frames.txt")
 
 
 @pytest.fixture
 def model() -> TuyaModel:
-    loaded = get_model("tuya-neck-massager")
+    loaded = get_model_as("tuya-neck-massager", TuyaModel)
     assert isinstance(loaded, TuyaModel)
     return loaded
 
@@ -128,7 +128,7 @@ async def test_switching_off_stops_a_pattern_that_has_no_off(
 async def test_a_query_is_answered_in_one_frame_when_the_option_says(
     clock: VirtualClock,
 ) -> None:
-    standard = get_model("tuya-amy-example")
+    standard = get_model_as("tuya-amy-example", TuyaModel)
     assert isinstance(standard, TuyaModel)
     chair = TuyaChair(standard, clock, options=ChairOptions(tuya_frame_per_dp=False))
     module = Module(chair, clock, standard)
