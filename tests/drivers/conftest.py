@@ -11,7 +11,7 @@ from typing import NamedTuple
 import pytest
 
 from chairctl.cli import main
-from drivers.models import ChairModel, get_model_as
+from drivers.models import get_model_as
 from drivers.models.rongtai import RongtaiModel
 
 #: Test data lives in the repository, so the suite runs from a plain clone.
@@ -48,7 +48,7 @@ def captures() -> list[Capture]:
 
 
 @pytest.fixture(scope="session")
-def model() -> ChairModel:
+def model() -> RongtaiModel:
     """The shipped Rongtai RT8600S model."""
     return get_model_as("rongtai-rt8600s", RongtaiModel)
 

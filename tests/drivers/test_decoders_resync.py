@@ -19,11 +19,11 @@ reference's field table (no NCNI capture exists). Then, for every damage:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
-from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from drivers.protocols.ncni import FRAME_LENGTH, parse_status
 from drivers.protocols.ncni import StatusDecoder as NcniDecoder
 from drivers.protocols.rongtai import StatusDecoder as RongtaiDecoder
@@ -43,7 +43,11 @@ from tests.drivers.conftest import Capture
 
 
 class Decoder(Protocol):
-    def feed(self, data: bytes) -> list[object]: ...
+    def feed(self, data: bytes) -> Sequence[object]: ...
+
+
+#: The decoder a check is given: its own counters tell what it lost.
+D = TypeVar("D", bound=Decoder)
 
 
 def fed(decoder: Decoder, stream: bytes, slow: range) -> list[tuple[int, object]]:
@@ -123,9 +127,9 @@ class Stream:
 
 def check_frame_by_frame(
     stream: Stream,
-    decoder_for: Callable[[], Decoder],
+    decoder_for: Callable[[], D],
     expected: Callable[[bytes], object],
-    lost: Callable[[Decoder], int],
+    lost: Callable[[D], int],
     values: Callable[[int], Iterable[int]],
 ) -> int:
     """Damage each byte of the first half: every good frame but the damaged one is delivered,
@@ -157,9 +161,9 @@ def check_frame_by_frame(
 
 def check_state_by_state(
     stream: Stream,
-    decoder_for: Callable[[], Decoder],
+    decoder_for: Callable[[], D],
     expected: Callable[[bytes], object],
-    lost: Callable[[Decoder], int],
+    lost: Callable[[D], int],
     values: Callable[[int], Iterable[int]],
 ) -> int:
     """As :func:`check_frame_by_frame` for a decoder that trusts a frame only once the next
@@ -206,7 +210,7 @@ def test_tuya_is_back_in_step_at_the_next_frame_after_any_damaged_byte() -> None
         TUYA,
         FrameDecoder,
         decode_frame,
-        lambda d: d.discarded,  # type: ignore[attr-defined]
+        lambda d: d.discarded,
         every_value,
     )
     assert tried == 255 * len(TUYA.first_half)
@@ -227,31 +231,31 @@ def test_a_damaged_tuya_length_no_longer_holds_back_the_frames_inside_it() -> No
 
 
 def test_rongtai_ble_form_is_back_in_step_at_the_next_frame(
-    captures: list[Capture], model: ChairModel
+    captures: list[Capture], model: RongtaiModel
 ) -> None:
     # The six captures protocols.md quotes: every byte of a larger corpus costs quadratic time.
     stream = Stream([c.frame for c in captures[:6]] * 2)
     tried = check_frame_by_frame(
         stream,
-        lambda: RongtaiDecoder(model),  # type: ignore[arg-type,return-value]
+        lambda: RongtaiDecoder(model),
         lambda frame: decode_status(frame, model),
-        lambda d: d.discarded_bytes,  # type: ignore[attr-defined]
+        lambda d: d.discarded_bytes,
         telling_values,
     )
     assert tried > 12 * len(stream.first_half)
 
 
 def test_rongtai_wired_form_is_back_in_step_at_the_next_state(
-    captures: list[Capture], model: ChairModel
+    captures: list[Capture], model: RongtaiModel
 ) -> None:
     # The same captured states as the wired line carries them: 18 bytes, no checksum.
     wired = [StatusImage.parse(c.frame).encode(Layout.WIRED) for c in captures[:4]]
     stream = Stream([frame for frame in wired for _ in range(2)] * 2)
     check_state_by_state(
         stream,
-        lambda: RongtaiDecoder(model),  # type: ignore[arg-type,return-value]
+        lambda: RongtaiDecoder(model),
         lambda frame: decode_status(frame, model),
-        lambda d: d.discarded_bytes,  # type: ignore[attr-defined]
+        lambda d: d.discarded_bytes,
         telling_values,
     )
 
@@ -279,9 +283,9 @@ def test_ncni_is_back_in_step_at_the_next_state() -> None:
     stream = Stream([frame for frame in NCNI_STATES for _ in range(2)] * 2)
     tried = check_state_by_state(
         stream,
-        NcniDecoder,  # type: ignore[arg-type]
+        NcniDecoder,
         parse_status,
-        lambda d: d.discarded_bytes,  # type: ignore[attr-defined]
+        lambda d: d.discarded_bytes,
         telling_values,
     )
     assert tried > 12 * len(stream.first_half)

@@ -29,6 +29,7 @@ from drivers.links import MemoryLink
 from drivers.models import BUILTIN_MODELS, ChairModel, get_model_as
 from drivers.models.registry import load_model_file
 from drivers.models.rongtai import RongtaiModel
+from simulator.chair import SimulatedChair
 from simulator.families import simulated_chair
 from simulator.judge import safety_violations
 
@@ -48,7 +49,7 @@ def user_model(tmp_path: Path, *edits: tuple[str, str]) -> ChairModel:
 
 def session_on_the_real_chair(
     model: ChairModel, clock: VirtualClock
-) -> tuple[ChairSession, object]:
+) -> tuple[ChairSession, SimulatedChair]:
     chair = simulated_chair(REAL, clock, transport="ble")
     session = ChairSession(
         model,
@@ -72,7 +73,7 @@ async def test_a_file_denying_the_3d_mechanism_is_refused_at_connect(tmp_path: P
     clock = VirtualClock()
     session, chair = session_on_the_real_chair(flat, clock)
     heard: list[int] = []
-    chair.listen_keys(heard.append)  # type: ignore[attr-defined]
+    chair.listen_keys(heard.append)
 
     with pytest.raises(ModelMismatch, match="reports a 3D mechanism, but its model file"):
         await clock.run(session.connect())
@@ -101,7 +102,7 @@ async def test_swapped_technique_keys_stop_the_session_before_the_neck(tmp_path:
         return result.outcome
 
     assert await clock.run(run()) is Outcome.FAULT
-    trace = chair.trace  # type: ignore[attr-defined]
+    trace = chair.trace
     worked = trace.roller_occupancy()
     # The knock key it pressed for knead was tried clear of the neck, and the session stopped.
     assert (Technique.KNOCK, Region.NECK) not in worked

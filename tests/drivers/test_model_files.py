@@ -8,6 +8,7 @@ import pytest
 
 from chairctl.vocabulary import ModelError, Technique, TrackType, UnknownModel
 from drivers.models import BUILTIN_MODELS, ModelRegistry, builtin_registry, load_model_file
+from drivers.models.rongtai import RongtaiModel
 
 REFERENCE = BUILTIN_MODELS / "rongtai-rt8600s.yaml"
 
@@ -15,6 +16,7 @@ REFERENCE = BUILTIN_MODELS / "rongtai-rt8600s.yaml"
 def test_shipped_models_load_and_describe_their_chair() -> None:
     registry = builtin_registry()
     model = registry.get("rongtai-rt8600s")
+    assert isinstance(model, RongtaiModel)
     assert model.protocol.device_byte == 0x83
     assert model.capabilities.track is TrackType.SL
     assert Technique.SWEDISH not in model.capabilities.techniques

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chairctl.vocabulary import ProtocolError
-from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from drivers.protocols.rongtai import checksum, encode_key, status_fields
 
 # The worked examples of protocols.md 1.3, byte for byte.
@@ -39,7 +39,7 @@ def test_every_key_frame_is_five_bytes_and_checks(key: int, device: int) -> None
     assert 0xF1 not in frame[1:-1]
 
 
-def test_every_key_of_the_model_encodes_with_its_device_byte(model: ChairModel) -> None:
+def test_every_key_of_the_model_encodes_with_its_device_byte(model: RongtaiModel) -> None:
     codes = [model.keys.power, *model.keys.speeds, *model.keys.widths.values()]
     codes += [t.key for t in model.keys.techniques.values()]
     for code in codes:

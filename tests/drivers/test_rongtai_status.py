@@ -18,7 +18,7 @@ from chairctl.vocabulary import (
     Width,
     WorkState,
 )
-from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from drivers.protocols.rongtai import checksum, decode_status, technique_label
 
 if TYPE_CHECKING:
@@ -140,13 +140,13 @@ def test_the_test_data_begins_with_the_six_captures(captures: list[Capture]) -> 
 
 @pytest.mark.parametrize("index", range(len(GOLDEN)))
 def test_captures_decode_to_every_field_their_notes_say(
-    index: int, captures: list[Capture], model: ChairModel
+    index: int, captures: list[Capture], model: RongtaiModel
 ) -> None:
     assert decode_status(captures[index].frame, model) == GOLDEN[index]
 
 
 def test_the_eighteen_byte_form_decodes_like_the_checked_form(
-    captures: list[Capture], model: ChairModel
+    captures: list[Capture], model: RongtaiModel
 ) -> None:
     for capture, expected in zip(captures[: len(GOLDEN)], GOLDEN, strict=True):
         fields = capture.frame[1:15]
@@ -155,14 +155,16 @@ def test_the_eighteen_byte_form_decodes_like_the_checked_form(
         assert decode_status(unchecked, model) == expected
 
 
-def test_a_bad_checksum_is_refused(captures: list[Capture], model: ChairModel) -> None:
+def test_a_bad_checksum_is_refused(captures: list[Capture], model: RongtaiModel) -> None:
     frame = bytearray(captures[2].frame)
     frame[-2] ^= 0x01
     with pytest.raises(ProtocolError, match="bad checksum"):
         decode_status(bytes(frame), model)
 
 
-def test_a_flipped_field_bit_fails_the_checksum(captures: list[Capture], model: ChairModel) -> None:
+def test_a_flipped_field_bit_fails_the_checksum(
+    captures: list[Capture], model: RongtaiModel
+) -> None:
     frame = bytearray(captures[2].frame)
     frame[4] ^= 0x10  # remaining-time bits: a plausible value, caught only by the checksum
     with pytest.raises(ProtocolError, match="bad checksum"):
@@ -180,17 +182,17 @@ def test_a_flipped_field_bit_fails_the_checksum(captures: list[Capture], model: 
         (5, WorkState.FAULT),
     ],
 )
-def test_work_states(code: int, state: WorkState, model: ChairModel) -> None:
+def test_work_states(code: int, state: WorkState, model: RongtaiModel) -> None:
     assert decode_status(with_field(7, code), model).work_state is state
 
 
 @pytest.mark.parametrize("code", range(6, 16))
-def test_undefined_work_states_are_refused(code: int, model: ChairModel) -> None:
+def test_undefined_work_states_are_refused(code: int, model: RongtaiModel) -> None:
     with pytest.raises(ProtocolError, match=f"work state {code} is not defined"):
         decode_status(with_field(7, code), model)
 
 
-def test_in_the_fault_state_the_timer_bytes_are_an_error_code(model: ChairModel) -> None:
+def test_in_the_fault_state_the_timer_bytes_are_an_error_code(model: RongtaiModel) -> None:
     fields = bytearray(BASE)
     fields[6] = 5  # b7: fault
     fields[3], fields[4] = 0x01, 0x05  # b4/b5: 1*128 + 5
@@ -200,7 +202,7 @@ def test_in_the_fault_state_the_timer_bytes_are_an_error_code(model: ChairModel)
     assert status.remaining_s == 0
 
 
-def test_outside_the_fault_state_there_is_no_error_code(model: ChairModel) -> None:
+def test_outside_the_fault_state_there_is_no_error_code(model: RongtaiModel) -> None:
     status = decode_status(with_field(7, 3), model)
     assert status.error_code is None
     assert status.remaining_s == 1200
@@ -218,7 +220,7 @@ def test_outside_the_fault_state_there_is_no_error_code(model: ChairModel) -> No
     ],
 )
 def test_technique_codes_map_through_the_model(
-    code: int, technique: Technique, model: ChairModel
+    code: int, technique: Technique, model: RongtaiModel
 ) -> None:
     status = decode_status(with_field(1, 0x40 | code << 3), model)
     assert status.technique is technique
@@ -226,14 +228,14 @@ def test_technique_codes_map_through_the_model(
     assert model.keys.techniques[technique].status_code == code
 
 
-def test_a_technique_the_model_does_not_map_keeps_its_code(model: ChairModel) -> None:
+def test_a_technique_the_model_does_not_map_keeps_its_code(model: RongtaiModel) -> None:
     status = decode_status(with_field(1, 0x40 | 7 << 3), model)
     assert status.technique is None
     assert status.technique_code == 7
     assert technique_label(7) == "rubbing"
 
 
-def test_the_technique_map_comes_from_the_model(model: ChairModel) -> None:
+def test_the_technique_map_comes_from_the_model(model: RongtaiModel) -> None:
     keys = model.keys.model_copy(
         update={"techniques": {Technique.SWEDISH: model.keys.techniques[Technique.KNEAD]}}
     )
@@ -259,7 +261,7 @@ def test_chair_technique_labels() -> None:
     ("b1", "has_3d", "running"),
     [(0x00, False, False), (0x01, True, False), (0x02, False, False), (0x43, True, True)],
 )
-def test_b1_flags(b1: int, has_3d: bool, running: bool, model: ChairModel) -> None:
+def test_b1_flags(b1: int, has_3d: bool, running: bool, model: RongtaiModel) -> None:
     status = decode_status(with_field(1, b1), model)
     assert (status.has_3d, status.running) == (has_3d, running)
     # The RT6923 firmware never sets bit 1 (its heat-degree bits are commented out), and no
@@ -267,7 +269,7 @@ def test_b1_flags(b1: int, has_3d: bool, running: bool, model: ChairModel) -> No
     assert status.has_leg_extension is False
 
 
-def _ios_app(model: ChairModel) -> ChairModel:
+def _ios_app(model: RongtaiModel) -> RongtaiModel:
     """``model`` as a chair whose firmware follows the vendor's iOS app's status map."""
     protocol = model.protocol.model_copy(update={"status_map": "ios-app"})
     return model.model_copy(update={"protocol": protocol})
@@ -275,7 +277,7 @@ def _ios_app(model: ChairModel) -> ChairModel:
 
 @pytest.mark.parametrize(("b1", "has_leg_extension"), [(0x40, True), (0x42, False)])
 def test_b1_bit_1_is_the_leg_extension_only_on_the_ios_app_s_map(
-    b1: int, has_leg_extension: bool, model: ChairModel
+    b1: int, has_leg_extension: bool, model: RongtaiModel
 ) -> None:
     # RTBleConnector.m: bit 1 set means the chair has NO leg-rest extension.
     status = decode_status(with_field(1, b1), _ios_app(model))
@@ -293,7 +295,7 @@ def test_b1_bit_1_is_the_leg_extension_only_on_the_ios_app_s_map(
     ],
 )
 def test_b2_width_speed_foot_roller_heat(
-    b2: int, expected: tuple[Width | None, int, bool, bool], model: ChairModel
+    b2: int, expected: tuple[Width | None, int, bool, bool], model: RongtaiModel
 ) -> None:
     status = decode_status(with_field(2, b2), model)
     assert (status.width, status.speed, status.foot_roller, status.heat) == expected
@@ -312,19 +314,19 @@ def test_b2_width_speed_foot_roller_heat(
     ],
 )
 def test_values_the_protocol_leaves_undefined_are_refused(
-    index: int, value: int, reason: str, model: ChairModel
+    index: int, value: int, reason: str, model: RongtaiModel
 ) -> None:
     with pytest.raises(ProtocolError, match=reason):
         decode_status(with_field(index, value), model)
 
 
-def test_airbag_level_and_intensity(model: ChairModel) -> None:
+def test_airbag_level_and_intensity(model: RongtaiModel) -> None:
     assert decode_status(with_field(3, 0x45), model).airbag_level == 5  # bit 6 is the anion
     assert decode_status(with_field(14, 0x3B), model).intensity == 3  # bits 3..5: 3D program
 
 
 @pytest.mark.parametrize(("b3", "anion", "level"), [(0x42, True, 2), (0x02, False, 2)])
-def test_the_anion_is_b3_bit_6(b3: int, anion: bool, level: int, model: ChairModel) -> None:
+def test_the_anion_is_b3_bit_6(b3: int, anion: bool, level: int, model: RongtaiModel) -> None:
     # RT6923 Main_Send: b3 bit 6 is bOzonEnable; the HA integration's "ionizer" captures agree.
     status = decode_status(with_field(3, b3), model)
     assert (status.anion, status.airbag_level) == (anion, level)
@@ -332,7 +334,7 @@ def test_the_anion_is_b3_bit_6(b3: int, anion: bool, level: int, model: ChairMod
 
 @pytest.mark.parametrize(("b14", "program", "strength"), [(0x0D, 1, 5), (0x13, 2, 3), (0x05, 0, 5)])
 def test_the_3d_program_is_b14_bits_3_to_5(
-    b14: int, program: int, strength: int, model: ChairModel
+    b14: int, program: int, strength: int, model: RongtaiModel
 ) -> None:
     # RT6923 Main_Send: (nKeyAxisStrength + 1) in bits 0-2, 3D-1..3D-3 as 1..3 << 3.
     status = decode_status(with_field(14, b14), model)
@@ -349,14 +351,14 @@ def test_the_3d_program_is_b14_bits_3_to_5(
     ],
 )
 def test_massage_range_beside_the_timer(
-    b4: int, range_: MassageRange | None, model: ChairModel
+    b4: int, range_: MassageRange | None, model: RongtaiModel
 ) -> None:
     status = decode_status(with_field(4, b4), model)
     assert status.massage_range is range_
     assert status.remaining_s == 1200
 
 
-def test_remaining_time_spans_twelve_bits(model: ChairModel) -> None:
+def test_remaining_time_spans_twelve_bits(model: RongtaiModel) -> None:
     fields = bytearray(BASE)
     fields[3], fields[4] = 0x1F, 0x7F
     assert decode_status(checked(bytes(fields)), model).remaining_s == 31 * 128 + 127
@@ -376,13 +378,13 @@ def test_remaining_time_spans_twelve_bits(model: ChairModel) -> None:
     ],
 )
 def test_each_airbag_activity_bit(
-    index: int, bit: int, zone: AirbagZone, model: ChairModel
+    index: int, bit: int, zone: AirbagZone, model: RongtaiModel
 ) -> None:
     status = decode_status(with_field(index, 1 << bit), model)
     assert status.airbags_active == {zone}
 
 
-def test_foot_roller_speed_beside_the_airbag_bits(model: ChairModel) -> None:
+def test_foot_roller_speed_beside_the_airbag_bits(model: RongtaiModel) -> None:
     status = decode_status(with_field(6, 0x40 | 0x01), model)
     assert status.foot_roller_speed == 2
     assert status.airbags_active == {Z.FEET}
@@ -398,19 +400,19 @@ def test_foot_roller_speed_beside_the_airbag_bits(model: ChairModel) -> None:
         (6, set(AirbagZone)),
     ],
 )
-def test_each_airbag_program_bit(bit: int, zones: set[AirbagZone], model: ChairModel) -> None:
+def test_each_airbag_program_bit(bit: int, zones: set[AirbagZone], model: RongtaiModel) -> None:
     status = decode_status(with_field(12, 1 << bit), model)
     assert status.airbag_program == zones
     assert status.preset_minutes is None
 
 
-def test_airbag_programs_combine(model: ChairModel) -> None:
+def test_airbag_programs_combine(model: RongtaiModel) -> None:
     status = decode_status(with_field(12, 0b0101100), model)
     assert status.airbag_program == {Z.CALVES, Z.FEET, Z.WAIST, Z.SEAT, Z.THIGHS}
 
 
 @pytest.mark.parametrize(("code", "minutes"), [(0, None), (1, 10), (2, 20), (3, 30)])
-def test_preset_minutes(code: int, minutes: int | None, model: ChairModel) -> None:
+def test_preset_minutes(code: int, minutes: int | None, model: RongtaiModel) -> None:
     assert decode_status(with_field(12, code), model).preset_minutes == minutes
 
 
@@ -433,7 +435,7 @@ def test_preset_minutes(code: int, minutes: int | None, model: ChairModel) -> No
         (13, "program 13"),
     ],
 )
-def test_program_codes(code: int, name: str | None, model: ChairModel) -> None:
+def test_program_codes(code: int, name: str | None, model: RongtaiModel) -> None:
     status = decode_status(with_field(13, code << 2 | 0x01), model)  # bits 0..1: direction
     assert status.program == name
     assert status.program_code == code
@@ -443,12 +445,12 @@ def test_program_codes(code: int, name: str | None, model: ChairModel) -> None:
     ("code", "name"),
     [(7, "manual"), (8, "network 1"), (10, "network 3"), (11, "network 4"), (12, "3d")],
 )
-def test_program_codes_of_the_ios_app_s_table(code: int, name: str, model: ChairModel) -> None:
+def test_program_codes_of_the_ios_app_s_table(code: int, name: str, model: RongtaiModel) -> None:
     status = decode_status(with_field(13, code << 2), _ios_app(model))
     assert status.program == name
 
 
-def test_program_names_come_from_the_model(model: ChairModel) -> None:
+def test_program_names_come_from_the_model(model: RongtaiModel) -> None:
     renamed = [
         p.model_copy(update={"name": f"mine {p.status_code}"}) for p in model.keys.auto_programs
     ]
@@ -479,27 +481,27 @@ DOWN = ActuatorMotion.DOWN
 def test_actuators_and_zero_g(
     b10: int,
     expected: tuple[ActuatorMotion, ActuatorMotion, ActuatorMotion, bool],
-    model: ChairModel,
+    model: RongtaiModel,
 ) -> None:
     status = decode_status(with_field(10, b10), model)
     assert (status.backrest, status.leg_rest, status.slide, status.zero_g) == expected
     assert status.actuators_moving is (b10 & 0x3F != 0)
 
 
-def test_roller_position_and_body_scan(model: ChairModel) -> None:
+def test_roller_position_and_body_scan(model: RongtaiModel) -> None:
     assert decode_status(with_field(8, 0x3F), model).roller_position == 31
     assert decode_status(with_field(9, 0x14), model).body_scan == 0x14
 
 
 @pytest.mark.parametrize("b9", [0x14, 0x1A, 0x3F, 0x40])
-def test_no_shoulder_line_is_read_from_the_body_scan_byte(b9: int, model: ChairModel) -> None:
+def test_no_shoulder_line_is_read_from_the_body_scan_byte(b9: int, model: RongtaiModel) -> None:
     # No real frame has b9's "scan succeeded" bit, the RT6923 never sets it, and neither
     # source gives bits 0-3 as a carriage position: placing rollers on such a reading could
     # put the neck anywhere in the scan window.
     assert decode_status(with_field(9, b9), model).shoulder_position is None
 
 
-def _reason(frame: bytes, model: ChairModel) -> str | None:
+def _reason(frame: bytes, model: RongtaiModel) -> str | None:
     """Why ``frame`` is refused, or None when it decodes; anything else escaping fails."""
     try:
         decode_status(frame, model)
@@ -509,7 +511,7 @@ def _reason(frame: bytes, model: ChairModel) -> str | None:
 
 
 @given(data=st.binary(min_size=0, max_size=24))
-def test_any_bytes_decode_or_raise_a_protocol_error(data: bytes, model: ChairModel) -> None:
+def test_any_bytes_decode_or_raise_a_protocol_error(data: bytes, model: RongtaiModel) -> None:
     reason = _reason(data, model)
     if reason is not None:
         assert reason
@@ -518,7 +520,7 @@ def test_any_bytes_decode_or_raise_a_protocol_error(data: bytes, model: ChairMod
 
 @given(fields=st.lists(st.integers(0, 0x7F), min_size=14, max_size=14))
 def test_any_seven_bit_fields_decode_or_raise_a_protocol_error(
-    fields: list[int], model: ChairModel
+    fields: list[int], model: RongtaiModel
 ) -> None:
     reason = _reason(checked(bytes(fields)), model)
     if reason is None:

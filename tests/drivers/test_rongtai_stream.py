@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chairctl.vocabulary import ChairStatus
-from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from drivers.protocols.rongtai import (
     StatusDecoder,
     StatusFramer,
@@ -60,7 +60,7 @@ def chunks(data: bytes, cuts: list[int]) -> list[bytes]:
     return [data[a:b] for a, b in itertools.pairwise(points)]
 
 
-def test_the_captures_stream_through_cleanly(captures: list[Capture], model: ChairModel) -> None:
+def test_the_captures_stream_through_cleanly(captures: list[Capture], model: RongtaiModel) -> None:
     decoder = StatusDecoder(model)
     good = [c for c in captures if c.decodes]
     stream = b"".join(c.frame for c in good)
@@ -70,7 +70,7 @@ def test_the_captures_stream_through_cleanly(captures: list[Capture], model: Cha
 
 
 def test_a_bad_checksum_frame_is_dropped_and_counted(
-    captures: list[Capture], model: ChairModel
+    captures: list[Capture], model: RongtaiModel
 ) -> None:
     bad = bytearray(captures[0].frame)
     bad[-2] ^= 0x01
@@ -81,7 +81,7 @@ def test_a_bad_checksum_frame_is_dropped_and_counted(
     assert decoder.discarded_bytes == 17
 
 
-def test_garbage_between_frames_is_counted(captures: list[Capture], model: ChairModel) -> None:
+def test_garbage_between_frames_is_counted(captures: list[Capture], model: RongtaiModel) -> None:
     decoder = StatusDecoder(model)
     out = decoder.feed(b"\x00\x12\xff" + captures[2].frame + b"\xf1\x7f")
     assert out == [decode_status(captures[2].frame, model)]
@@ -90,7 +90,7 @@ def test_garbage_between_frames_is_counted(captures: list[Capture], model: Chair
 
 
 def test_a_frame_cut_short_by_a_new_start_is_dropped(
-    captures: list[Capture], model: ChairModel
+    captures: list[Capture], model: RongtaiModel
 ) -> None:
     decoder = StatusDecoder(model)
     out = decoder.feed(captures[0].frame[:9] + captures[3].frame)
@@ -98,7 +98,7 @@ def test_a_frame_cut_short_by_a_new_start_is_dropped(
     assert decoder.discarded_bytes == 9
 
 
-def test_a_frame_with_an_undefined_value_is_rejected_with_a_reason(model: ChairModel) -> None:
+def test_a_frame_with_an_undefined_value_is_rejected_with_a_reason(model: RongtaiModel) -> None:
     fields = bytearray(14)
     fields[6] = 9  # work state 9 does not exist
     frame = b"\xf0" + bytes(fields) + bytes((checksum(fields),)) + b"\xf1"
@@ -139,7 +139,7 @@ def test_reset_drops_a_partial_frame(captures: list[Capture]) -> None:
 
 
 @given(data=st.binary(max_size=400), cuts=st.lists(st.integers(0, 400), max_size=8))
-def test_any_byte_stream_never_raises(data: bytes, cuts: list[int], model: ChairModel) -> None:
+def test_any_byte_stream_never_raises(data: bytes, cuts: list[int], model: RongtaiModel) -> None:
     decoder = StatusDecoder(model)
     statuses = [s for piece in chunks(data, cuts) for s in decoder.feed(piece)]
     assert all(isinstance(s, ChairStatus) for s in statuses)
@@ -157,7 +157,7 @@ def test_every_byte_is_delivered_discarded_or_pending(data: bytes) -> None:
 
 @given(before=st.binary(max_size=60), frame=good_frames(), after=st.binary(max_size=60))
 def test_garbage_then_a_good_frame_yields_that_frame(
-    before: bytes, frame: bytes, after: bytes, model: ChairModel
+    before: bytes, frame: bytes, after: bytes, model: RongtaiModel
 ) -> None:
     expected = decode_status(frame, model)
     decoder = StatusDecoder(model)
@@ -168,7 +168,7 @@ def test_garbage_then_a_good_frame_yields_that_frame(
 
 
 @given(frame=good_frames(), cut=st.integers(0, 18))
-def test_a_frame_split_anywhere_decodes(frame: bytes, cut: int, model: ChairModel) -> None:
+def test_a_frame_split_anywhere_decodes(frame: bytes, cut: int, model: RongtaiModel) -> None:
     decoder = StatusDecoder(model)
     stream = sent(frame)
     first = decoder.feed(stream[:cut])
@@ -179,7 +179,7 @@ def test_a_frame_split_anywhere_decodes(frame: bytes, cut: int, model: ChairMode
 
 @given(frames=st.lists(good_frames(), max_size=6), cuts=st.lists(st.integers(0, 120)))
 def test_frames_in_arbitrary_pieces_decode_in_order(
-    frames: list[bytes], cuts: list[int], model: ChairModel
+    frames: list[bytes], cuts: list[int], model: RongtaiModel
 ) -> None:
     decoder = StatusDecoder(model)
     stream = b"".join(sent(f) for f in frames)
@@ -192,7 +192,7 @@ def test_frames_in_arbitrary_pieces_decode_in_order(
 
 @given(frame=good_frames(), wrong=st.integers(1, 0x7F))
 def test_any_wrong_checksum_is_dropped_and_counted(
-    frame: bytes, wrong: int, model: ChairModel
+    frame: bytes, wrong: int, model: RongtaiModel
 ) -> None:
     if len(frame) != 17:
         frame = frame[:15] + bytes((checksum(frame[1:15]),)) + b"\xf1"
@@ -209,7 +209,7 @@ def test_any_wrong_checksum_is_dropped_and_counted(
     damage=st.integers(1, 0x7F),
 )
 def test_a_damaged_unchecked_frame_is_never_delivered(
-    fields: bytes, where: int, damage: int, model: ChairModel
+    fields: bytes, where: int, damage: int, model: RongtaiModel
 ) -> None:
     # The wired form has no checksum: a damaged frame often still decodes. It must not be
     # acted on: only a frame the next one repeats is delivered.

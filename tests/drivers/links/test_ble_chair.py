@@ -64,7 +64,10 @@ async def test_a_chair_heard_after_the_first_within_the_settle_is_still_seen(
     model: ChairModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
 ) -> None:
     # The second chair comes into range a second after the scan heard the first.
-    clock.call_later(1.0, lambda: _second(air, model, clock, "EVOLUTION-067890"))
+    def second_comes_into_range() -> None:
+        _second(air, model, clock, "EVOLUTION-067890")
+
+    clock.call_later(1.0, second_comes_into_range)
     link = BleChair(model, backend=air.backend, clock=clock)()
     with pytest.raises(LinkError, match="2 BLE devices are named RT8600S or EVOLUTION-"):
         await clock.run(_open(link))

@@ -10,12 +10,13 @@ from chairctl.clock import VirtualClock
 from chairctl.vocabulary import ChairStatus, LinkError
 from drivers.links import BleLink, Link, LinkFactory
 from drivers.links.ble_find import BlePeer
-from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from drivers.models.schema import BleProfile
 from drivers.protocols.rongtai.stream import StatusDecoder
 from simulator.ble import GattWrite, SimulatedAir, SimulatedPeripheral
 from simulator.families import simulated_chair
 from simulator.faults import LinkDrop
+from simulator.rongtai.chair import RongtaiChair
 
 POWER = bytes.fromhex("F0 83 01 7B F1")
 
@@ -23,7 +24,7 @@ POWER = bytes.fromhex("F0 83 01 7B F1")
 class Controller:
     """What the link hands up: decoded statuses and every on_lost reason."""
 
-    def __init__(self, model: ChairModel) -> None:
+    def __init__(self, model: RongtaiModel) -> None:
         self.decoder = StatusDecoder(model)
         self.statuses: list[ChairStatus] = []
         self.chunks: list[bytes] = []
@@ -38,12 +39,12 @@ class Controller:
         await link.open(self.on_data, self.lost.append)
 
 
-def profile_of(model: ChairModel, **changes: object) -> BleProfile:
+def profile_of(model: RongtaiModel, **changes: object) -> BleProfile:
     assert model.match.ble is not None
     return model.match.ble.model_copy(update=changes)
 
 
-def with_profile(model: ChairModel, **changes: object) -> ChairModel:
+def with_profile(model: RongtaiModel, **changes: object) -> RongtaiModel:
     """The model with its BLE profile changed (the model is frozen, so a copy)."""
     match = model.match.model_copy(update={"ble": profile_of(model, **changes)})
     return model.model_copy(update={"match": match})
@@ -53,7 +54,7 @@ def with_profile(model: ChairModel, **changes: object) -> ChairModel:
 
 
 async def test_by_address_notifications_arrive_and_keys_reach_the_chair(
-    model: ChairModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
+    model: RongtaiModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
 ) -> None:
     link = BleLink.for_model(model, address=peripheral.address, backend=air.backend, clock=clock)
     ctl = Controller(model)
@@ -71,7 +72,7 @@ async def test_by_address_notifications_arrive_and_keys_reach_the_chair(
 
 
 async def test_by_the_models_name_patterns(
-    model: ChairModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
+    model: RongtaiModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
 ) -> None:
     link = BleLink.for_model(model, backend=air.backend, clock=clock)
     assert link.description == "BLE named RT8600S or EVOLUTION-*"
@@ -84,7 +85,7 @@ async def test_by_the_models_name_patterns(
 
 
 async def test_by_a_pattern_of_our_own_among_several_chairs(
-    model: ChairModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
+    model: RongtaiModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
 ) -> None:
     other = air.add(simulated_chair(model, clock, transport="ble"), name="RT8600S")
     link = BleLink.for_model(model, names=["RT86??S"], backend=air.backend, clock=clock)
@@ -95,7 +96,7 @@ async def test_by_a_pattern_of_our_own_among_several_chairs(
 
 
 async def test_a_device_not_found_by_name_is_a_link_error_at_the_scan_timeout(
-    model: ChairModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
+    model: RongtaiModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
 ) -> None:
     link = BleLink(profile_of(model), names=["MASSAGE-*"], backend=air.backend, clock=clock)
     ctl = Controller(model)
@@ -106,7 +107,7 @@ async def test_a_device_not_found_by_name_is_a_link_error_at_the_scan_timeout(
 
 
 async def test_an_unknown_address_is_a_link_error(
-    model: ChairModel, air: SimulatedAir, clock: VirtualClock
+    model: RongtaiModel, air: SimulatedAir, clock: VirtualClock
 ) -> None:
     link = BleLink.for_model(model, address="5A:00:00:00:00:99", backend=air.backend, clock=clock)
     with pytest.raises(LinkError, match="cannot connect to BLE 5A:00:00:00:00:99: no device"):
@@ -114,7 +115,7 @@ async def test_an_unknown_address_is_a_link_error(
 
 
 async def test_a_second_central_is_refused(
-    model: ChairModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
+    model: RongtaiModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
 ) -> None:
     first = Controller(model)
     first_link = BleLink.for_model(
@@ -135,7 +136,7 @@ async def test_a_second_central_is_refused(
 
 
 async def test_a_chair_without_the_models_characteristics_is_refused(
-    model: ChairModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
+    model: RongtaiModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
 ) -> None:
     unknown = "e06d5efb-4f4a-45c0-9eb1-371ae5a14ad4"
     wrong_write = BleLink(
@@ -162,7 +163,7 @@ async def test_a_chair_without_the_models_characteristics_is_refused(
 
 
 async def test_a_link_opens_once(
-    model: ChairModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
+    model: RongtaiModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
 ) -> None:
     link = BleLink.for_model(model, address=peripheral.address, backend=air.backend, clock=clock)
     await Controller(model).open(link)
@@ -171,7 +172,7 @@ async def test_a_link_opens_once(
         await Controller(model).open(link)
 
 
-def test_for_model_needs_an_address_or_patterns(model: ChairModel) -> None:
+def test_for_model_needs_an_address_or_patterns(model: RongtaiModel) -> None:
     no_ble = model.model_copy(update={"match": model.match.model_copy(update={"ble": None})})
     with pytest.raises(LinkError, match="no Bluetooth LE profile"):
         BleLink.for_model(no_ble)
@@ -185,7 +186,7 @@ def test_for_model_needs_an_address_or_patterns(model: ChairModel) -> None:
 
 
 async def test_writes_are_split_into_20_byte_chunks_without_response(
-    model: ChairModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
+    model: RongtaiModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
 ) -> None:
     link = BleLink.for_model(model, address=peripheral.address, backend=air.backend, clock=clock)
     await Controller(model).open(link)
@@ -198,10 +199,11 @@ async def test_writes_are_split_into_20_byte_chunks_without_response(
 
 
 async def test_writes_use_the_models_write_type_and_size(
-    model: ChairModel, air: SimulatedAir, clock: VirtualClock
+    model: RongtaiModel, air: SimulatedAir, clock: VirtualClock
 ) -> None:
     with_response = with_profile(model, write_with_response=True, max_write=8)
     chair = simulated_chair(with_response, clock, transport="ble")
+    assert isinstance(chair, RongtaiChair)
     peripheral = air.add(chair)
     link = BleLink.for_model(
         with_response, address=peripheral.address, backend=air.backend, clock=clock
@@ -216,7 +218,7 @@ async def test_writes_use_the_models_write_type_and_size(
 
 
 async def test_the_connection_caps_what_the_model_asks(
-    model: ChairModel, air: SimulatedAir, clock: VirtualClock
+    model: RongtaiModel, air: SimulatedAir, clock: VirtualClock
 ) -> None:
     roomy = with_profile(model, max_write=100)
     chair = simulated_chair(roomy, clock, transport="ble")
@@ -229,7 +231,7 @@ async def test_the_connection_caps_what_the_model_asks(
 
 
 async def test_writing_to_a_closed_link_is_a_link_error(
-    model: ChairModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
+    model: RongtaiModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
 ) -> None:
     link = BleLink.for_model(model, address=peripheral.address, backend=air.backend, clock=clock)
     with pytest.raises(LinkError, match="not open"):
@@ -244,7 +246,7 @@ async def test_writing_to_a_closed_link_is_a_link_error(
 
 
 async def test_our_close_is_not_a_loss_and_is_idempotent(
-    model: ChairModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
+    model: RongtaiModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
 ) -> None:
     link = BleLink.for_model(model, address=peripheral.address, backend=air.backend, clock=clock)
     ctl = Controller(model)
@@ -259,7 +261,7 @@ async def test_our_close_is_not_a_loss_and_is_idempotent(
 
 
 async def test_a_chair_side_drop_is_lost_once(
-    model: ChairModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
+    model: RongtaiModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
 ) -> None:
     link = BleLink.for_model(model, address=peripheral.address, backend=air.backend, clock=clock)
     ctl = Controller(model)
@@ -276,7 +278,7 @@ async def test_a_chair_side_drop_is_lost_once(
 
 
 async def test_reconnecting_makes_a_new_link_and_the_old_one_stays_quiet(
-    model: ChairModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
+    model: RongtaiModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
 ) -> None:
     factory: LinkFactory = lambda: BleLink.for_model(model, backend=air.backend, clock=clock)  # noqa: E731
     old, new = Controller(model), Controller(model)
@@ -296,7 +298,7 @@ async def test_reconnecting_makes_a_new_link_and_the_old_one_stays_quiet(
 
 
 async def test_the_air_shutting_down_is_a_loss(
-    model: ChairModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
+    model: RongtaiModel, air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock
 ) -> None:
     link = BleLink.for_model(model, address=peripheral.address, backend=air.backend, clock=clock)
     ctl = Controller(model)

@@ -16,7 +16,7 @@ import pytest
 from chairctl.clock import RealClock
 from chairctl.vocabulary import ChairStatus, LinkError
 from drivers.links import SerialLink
-from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from drivers.protocols.rongtai.stream import StatusDecoder
 from simulator.chair import SimulatedChair
 from simulator.families import simulated_chair
@@ -30,7 +30,7 @@ POWER = bytes.fromhex("F0 83 01 7B F1")
 class Line:
     """The controller's side: statuses decoded from what the link delivers, and losses."""
 
-    def __init__(self, model: ChairModel) -> None:
+    def __init__(self, model: RongtaiModel) -> None:
         self._decoder = StatusDecoder(model)
         self._statuses: asyncio.Queue[ChairStatus] = asyncio.Queue()
         self._lost: asyncio.Queue[str] = asyncio.Queue()
@@ -59,7 +59,7 @@ class Line:
 
 
 @pytest.fixture
-async def wired_chair(model: ChairModel) -> AsyncIterator[SimulatedChair]:
+async def wired_chair(model: RongtaiModel) -> AsyncIterator[SimulatedChair]:
     chair = simulated_chair(model, RealClock(), transport="wired")
     yield chair
     chair.close()
@@ -89,7 +89,9 @@ def url_of(server: TcpServer) -> str:
 # -- on a pty --------------------------------------------------------------------------------
 
 
-async def test_on_a_pty_status_comes_in_and_keys_go_out(model: ChairModel, pty: PtyServer) -> None:
+async def test_on_a_pty_status_comes_in_and_keys_go_out(
+    model: RongtaiModel, pty: PtyServer
+) -> None:
     link = SerialLink.for_model(model, pty.path)
     line = Line(model)
     await line.open(link)
@@ -104,7 +106,7 @@ async def test_on_a_pty_status_comes_in_and_keys_go_out(model: ChairModel, pty: 
 
 
 async def test_a_pty_whose_far_end_goes_away_is_lost_once(
-    model: ChairModel, pty: PtyServer
+    model: RongtaiModel, pty: PtyServer
 ) -> None:
     link = SerialLink.for_model(model, pty.path)
     line = Line(model)
@@ -120,7 +122,7 @@ async def test_a_pty_whose_far_end_goes_away_is_lost_once(
     assert line.losses == [reason]
 
 
-async def test_a_pty_takes_one_controller_at_a_time(model: ChairModel, pty: PtyServer) -> None:
+async def test_a_pty_takes_one_controller_at_a_time(model: RongtaiModel, pty: PtyServer) -> None:
     first = SerialLink.for_model(model, pty.path)
     await Line(model).open(first)
     try:
@@ -135,7 +137,7 @@ async def test_a_pty_takes_one_controller_at_a_time(model: ChairModel, pty: PtyS
 
 
 async def test_a_pyserial_spy_url_logs_every_byte_of_the_session(
-    model: ChairModel, pty: PtyServer, tmp_path: Path
+    model: RongtaiModel, pty: PtyServer, tmp_path: Path
 ) -> None:
     # What docs/chair-models.md tells people to capture their chair's frames with.
     log = tmp_path / "chair.log"
@@ -158,7 +160,7 @@ async def test_a_pyserial_spy_url_logs_every_byte_of_the_session(
 
 
 async def test_over_socket_status_comes_in_and_keys_go_out(
-    model: ChairModel, tcp: tuple[TcpServer, asyncio.Queue[str]]
+    model: RongtaiModel, tcp: tuple[TcpServer, asyncio.Queue[str]]
 ) -> None:
     server, _ = tcp
     link = SerialLink.for_model(model, url_of(server))
@@ -172,7 +174,7 @@ async def test_over_socket_status_comes_in_and_keys_go_out(
 
 
 async def test_a_chair_dropping_the_tcp_link_is_lost_once(
-    model: ChairModel, tcp: tuple[TcpServer, asyncio.Queue[str]], wired_chair: SimulatedChair
+    model: RongtaiModel, tcp: tuple[TcpServer, asyncio.Queue[str]], wired_chair: SimulatedChair
 ) -> None:
     server, _ = tcp
     link = SerialLink.for_model(model, url_of(server))
@@ -187,7 +189,7 @@ async def test_a_chair_dropping_the_tcp_link_is_lost_once(
 
 
 async def test_our_close_is_not_a_loss_and_frees_the_chair(
-    model: ChairModel, tcp: tuple[TcpServer, asyncio.Queue[str]], wired_chair: SimulatedChair
+    model: RongtaiModel, tcp: tuple[TcpServer, asyncio.Queue[str]], wired_chair: SimulatedChair
 ) -> None:
     server, log = tcp
     link = SerialLink.for_model(model, url_of(server))
@@ -227,7 +229,7 @@ def _refused_url() -> str:
         ("nope://somewhere", "protocol 'nope' not known"),
     ],
 )
-async def test_failing_to_open_is_one_line(model: ChairModel, url: str, reason: str) -> None:
+async def test_failing_to_open_is_one_line(model: RongtaiModel, url: str, reason: str) -> None:
     # The refused port is found here, not at collection: every test worker must collect the
     # same tests, with the same names.
     link = SerialLink.for_model(model, _refused_url() if url == "REFUSED" else url)
@@ -238,7 +240,7 @@ async def test_failing_to_open_is_one_line(model: ChairModel, url: str, reason: 
     await link.close()
 
 
-async def test_a_link_opens_once(model: ChairModel, pty: PtyServer) -> None:
+async def test_a_link_opens_once(model: RongtaiModel, pty: PtyServer) -> None:
     link = SerialLink.for_model(model, pty.path)
     with pytest.raises(LinkError, match="not open"):
         await link.write(POWER)
@@ -248,7 +250,7 @@ async def test_a_link_opens_once(model: ChairModel, pty: PtyServer) -> None:
         await Line(model).open(link)
 
 
-def test_a_model_without_a_wired_line_has_no_serial_link(model: ChairModel) -> None:
+def test_a_model_without_a_wired_line_has_no_serial_link(model: RongtaiModel) -> None:
     wireless = model.model_copy(update={"match": model.match.model_copy(update={"serial": None})})
     with pytest.raises(LinkError, match="no wired controller line"):
         SerialLink.for_model(wireless, "/dev/ttyUSB0")

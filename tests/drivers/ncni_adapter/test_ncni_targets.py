@@ -121,6 +121,7 @@ def test_a_mode_that_works_the_neck_runs_only_when_the_neck_is_asked(
     asked = tuple(regions)
     name = choose_mode(MODEL.manual_modes, technique, asked)
 
+    assert name is not None
     if Region.NECK in MODEL.manual_modes[name].regions:
         assert Region.NECK in asked
     assert set(MODEL.manual_modes[name].regions) & set(asked)

@@ -26,11 +26,11 @@ import pytest
 from chairctl.clock import VirtualClock
 from drivers.chair import ChairSession, EventListener
 from drivers.models import ChairModel, get_model
-from drivers.models.schema import NcniModel, RongtaiModel, Transport, TuyaModel
+from drivers.models.schema import Transport
 from drivers.session import LinkState, SessionConfig
 from simulator import ChairOptions, SimulatedChair, Sitter
 from simulator.families import simulated_chair
-from simulator.reach import links_to
+from simulator.reach import LinkKindName, links_to
 from tests.drivers.session.sessionhelpers import (
     FAMILY_MODELS,
     LINK_KINDS,
@@ -46,20 +46,9 @@ from tests.drivers.session.sessionhelpers import (
 PTY_LINK_DOWN_S = SessionConfig().status_timeout_s + 2.0
 
 
-def transport_of(model: ChairModel, link_kind: str) -> Transport:
+def transport_of(model: ChairModel, link_kind: LinkKindName) -> Transport:
     """How ``model``'s chair is reached on a link kind (only Rongtai chairs have two ways)."""
     return LINK_KINDS[link_kind].form if "ble" in model.transports else "wired"
-
-
-def checksummed(model: ChairModel, link_kind: str) -> bool:
-    """The chair's status frames on this kind carry a checksum, so damage to them shows."""
-    match model:
-        case RongtaiModel():
-            return model.protocol.status_forms[transport_of(model, link_kind)].checksum
-        case TuyaModel():
-            return True
-        case NcniModel():
-            return False
 
 
 def _reachable(family: str, link_kind: str) -> bool:
@@ -112,7 +101,7 @@ def model(chair_family: str) -> ChairModel:
 
 
 @pytest.fixture
-async def make_rig(link_kind: str, model: ChairModel) -> AsyncIterator[RigMaker]:
+async def make_rig(link_kind: LinkKindName, model: ChairModel) -> AsyncIterator[RigMaker]:
     """Connected rigs on demand (``chair_model``: the chair's own model, when a test needs a
     chair that differs from what the session believes); each is closed and checked after."""
     rigs: list[Rig] = []

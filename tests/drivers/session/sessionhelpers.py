@@ -23,6 +23,7 @@ from drivers.models import ChairModel
 from drivers.models.schema import RongtaiModel, Transport
 from drivers.session import LinkState, SessionConfig
 from simulator import ChairOptions, LinkDrop, SimulatedChair, Sitter
+from simulator.reach import LinkKindName
 from simulator.rongtai.chair import RongtaiChair
 from simulator.rongtai.firmware import Phase
 
@@ -231,7 +232,7 @@ class LinkKind:
 
 
 #: The links the suite runs over.
-LINK_KINDS: dict[str, LinkKind] = {
+LINK_KINDS: dict[LinkKindName, LinkKind] = {
     "memory": LinkKind("ble", busy_attempt_s=0.0),
     # A pty cannot refuse: the attempt opens it and waits in vain for a first status.
     "serial-pty": LinkKind("wired", busy_attempt_s=SessionConfig().first_status_timeout_s),

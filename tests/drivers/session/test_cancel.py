@@ -8,6 +8,7 @@ import pytest
 
 from chairctl.vocabulary import Interrupted, Region, Technique
 from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from tests.drivers.session.sessionhelpers import KNEAD_LOWER_BACK, Rig
 
 # Rongtai only: hold-to-move START/STOP pairs are Rongtai's.
@@ -15,6 +16,7 @@ pytestmark = pytest.mark.families("rongtai-h10")
 
 
 async def _walking(rig: Rig, model: ChairModel) -> asyncio.Future[None]:
+    assert isinstance(model, RongtaiModel)
     walking = asyncio.Event()
     rig.keys.on(model.keys.walk.down_start, walking.set)
     applying = asyncio.ensure_future(rig.session.apply(KNEAD_LOWER_BACK))
@@ -24,6 +26,7 @@ async def _walking(rig: Rig, model: ChairModel) -> asyncio.Future[None]:
 
 
 async def test_a_cancelled_apply_sends_the_stop_it_owes(rig: Rig, model: ChairModel) -> None:
+    assert isinstance(model, RongtaiModel)
     session, chair, clock, keys = rig
     applying = await _walking(rig, model)
 
@@ -41,6 +44,7 @@ async def test_a_cancelled_apply_sends_the_stop_it_owes(rig: Rig, model: ChairMo
 
 
 async def test_a_newer_setpoint_supersedes_the_apply_under_way(rig: Rig, model: ChairModel) -> None:
+    assert isinstance(model, RongtaiModel)
     session, chair, clock, keys = rig
     applying = await _walking(rig, model)
     newer = KNEAD_LOWER_BACK.model_copy(

@@ -25,7 +25,9 @@ from chairctl.vocabulary import (
 )
 from chairctl.vocabulary.limits import NECK_MAX_INTENSITY
 from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from simulator import SimulatedChair, Sitter
+from simulator.rongtai.chair import RongtaiChair
 from tests.drivers.session.sessionhelpers import (
     KNEAD_LOWER_BACK,
     Rig,
@@ -168,6 +170,7 @@ async def test_a_change_is_confirmed_and_done(rig: Rig, change: Change) -> None:
 
 
 async def test_each_toggle_is_pressed_once(rig: Rig, model: ChairModel) -> None:
+    assert isinstance(model, RongtaiModel)
     session, _chair, clock, keys = rig
     await clock.run(session.apply(BASE))
     since = clock.now()
@@ -193,6 +196,7 @@ async def test_each_toggle_is_pressed_once(rig: Rig, model: ChairModel) -> None:
 async def test_lowering_the_intensity_never_presses_harder_on_the_way(
     rig: Rig, model: ChairModel
 ) -> None:
+    assert isinstance(model, RongtaiModel)
     session, chair, clock, keys = rig
     await clock.run(session.apply(BASE.model_copy(update={"intensity": 3})))
     since = clock.now()
@@ -261,7 +265,9 @@ async def test_upright_leaves_zero_gravity_we_entered(rig: Rig) -> None:
 async def test_upright_does_not_move_a_posture_set_on_the_remote(
     rig: Rig, model: ChairModel
 ) -> None:
+    assert isinstance(model, RongtaiModel)
     session, chair, clock, keys = rig
+    assert isinstance(chair, RongtaiChair)
     await clock.run(session.apply(BASE))
     await clock.advance(1)  # a key right after ours would be lost in the chair's key gap
     chair.press(model.keys.zero_gravity or -1)
@@ -280,6 +286,7 @@ async def test_a_technique_the_neck_allows_changes_before_the_rollers_are_placed
 ) -> None:
     # Kneading the lower back, then shiatsu on one region (the point range, re-centred): the
     # technique is what the person feels, so its key goes first; no faster way exists.
+    assert isinstance(model, RongtaiModel)
     session, chair, clock, keys = rig
     await clock.run(session.apply(BASE))
     since = clock.now()
@@ -297,6 +304,7 @@ async def test_percussion_still_waits_for_the_rollers_to_be_placed(
     rig: Rig, model: ChairModel
 ) -> None:
     # Tapping must not start before the band is placed clear of the neck.
+    assert isinstance(model, RongtaiModel)
     session, _chair, clock, keys = rig
     shoulders = BASE.model_copy(update={"regions": (Region.SHOULDERS,)})
     await clock.run(session.apply(shoulders))

@@ -11,7 +11,9 @@ import pytest
 from chairctl.vocabulary import Heater, HeatLevel, NotConfirmed, Technique, WorkState
 from drivers.adapters.rongtai import DEFAULT_SETTLE_WINDOW_S
 from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from simulator import CorruptFrames, DropFrames
+from simulator.rongtai.chair import RongtaiChair
 from simulator.rongtai.firmware import Phase
 from tests.drivers.session.sessionhelpers import KNEAD_LOWER_BACK, Rig, RigMaker
 
@@ -24,6 +26,7 @@ HEAT = KNEAD_LOWER_BACK.model_copy(update={"heat": {Heater.LUMBAR: HeatLevel.MED
 async def test_lost_status_frames_after_a_toggle_cause_no_second_press(
     rig: Rig, model: ChairModel
 ) -> None:
+    assert isinstance(model, RongtaiModel)
     session, chair, clock, keys = rig
     await clock.run(session.apply(KNEAD_LOWER_BACK))
     heat = model.keys.heat_toggle or -1
@@ -46,6 +49,7 @@ async def test_lost_status_frames_after_a_toggle_cause_no_second_press(
 async def test_damaged_status_frames_after_a_toggle_cause_no_second_press(
     rig: Rig, model: ChairModel
 ) -> None:
+    assert isinstance(model, RongtaiModel)
     session, chair, clock, keys = rig
     await clock.run(session.apply(KNEAD_LOWER_BACK))
     heat = model.keys.heat_toggle or -1
@@ -63,6 +67,7 @@ async def test_damaged_status_frames_after_a_toggle_cause_no_second_press(
 async def test_lost_frames_after_power_from_standby_cause_no_second_power(
     rig: Rig, model: ChairModel
 ) -> None:
+    assert isinstance(model, RongtaiModel)
     session, chair, clock, keys = rig
     # 2 s of frames vanish after POWER.
     keys.on(model.keys.power, lambda: chair.inject(DropFrames(round(2.0 / chair.period))))
@@ -78,11 +83,13 @@ async def test_a_key_the_chair_ignores_is_resent_after_the_window_then_reported(
 ) -> None:
     # The intensity key is marked [assumed] in the model file: on this chair it is not one.
     # The chair ignores it, and the status keeps showing the old strength.
+    assert isinstance(model, RongtaiModel)
     chair_model = model.model_copy(
         update={"keys": model.keys.model_copy(update={"intensity_cycle": None})}
     )
     rig = await make_rig(chair_model=chair_model)
     session, chair, clock, keys = rig
+    assert isinstance(chair, RongtaiChair)
     cycle = model.keys.intensity_cycle or -1
 
     with pytest.raises(NotConfirmed, match="intensity did not take") as caught:

@@ -9,7 +9,9 @@ import pytest
 from chairctl.vocabulary import ChairFault, Technique, WorkState
 from chairctl.vocabulary.chair_events import ChairEvent, FaultLatched
 from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from simulator import Overload
+from simulator.rongtai.chair import RongtaiChair
 from simulator.rongtai.codes import ErrorCode
 from simulator.rongtai.firmware import Phase
 from tests.drivers.session.sessionhelpers import KNEAD_LOWER_BACK, Rig, RigMaker, assert_released
@@ -19,6 +21,7 @@ pytestmark = pytest.mark.families("rongtai-h10")
 
 
 async def test_a_fault_during_apply_ends_it_and_latches(rig: Rig, model: ChairModel) -> None:
+    assert isinstance(model, RongtaiModel)
     session, chair, clock, keys = rig
 
     # The fault strikes mid-apply, a second into the rollers' walk to the lower back.
@@ -41,6 +44,7 @@ async def test_a_fault_during_apply_ends_it_and_latches(rig: Rig, model: ChairMo
 
 async def test_a_latched_fault_refuses_apply_and_sends_nothing(rig: Rig, model: ChairModel) -> None:
     session, chair, clock, keys = rig
+    assert isinstance(chair, RongtaiChair)
     await clock.run(session.apply(KNEAD_LOWER_BACK))
     chair.inject(Overload("knead"))
     await clock.advance(1)
@@ -71,6 +75,7 @@ async def test_a_fault_is_latched_even_with_no_apply_under_way(make_rig: RigMake
 async def test_clear_fault_acknowledges_it_then_apply_runs_again(
     rig: Rig, model: ChairModel
 ) -> None:
+    assert isinstance(model, RongtaiModel)
     session, chair, clock, keys = rig
     await clock.run(session.apply(KNEAD_LOWER_BACK))
     chair.inject(Overload("knead"))

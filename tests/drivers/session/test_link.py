@@ -10,8 +10,10 @@ import pytest
 from chairctl.vocabulary import Interrupted, LinkError, Technique
 from chairctl.vocabulary.chair_events import ChairEvent, LinkLost
 from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from drivers.session import LinkState, SessionConfig
 from simulator import DropFrames, LinkDrop
+from simulator.reach import LinkKindName
 from tests.drivers.session.sessionhelpers import (
     KNEAD_LOWER_BACK,
     LINK_KINDS,
@@ -25,6 +27,7 @@ from tests.drivers.session.sessionhelpers import (
 
 async def _drop_mid_walk(rig: Rig, model: ChairModel) -> tuple[asyncio.Future[None], float]:
     """Start an apply and drop the link while the rollers walk; (the apply, drop time)."""
+    assert isinstance(model, RongtaiModel)
     session, chair, clock, keys = rig
     walking = asyncio.Event()
     keys.on(model.keys.walk.down_start, walking.set)
@@ -39,6 +42,7 @@ async def _drop_mid_walk(rig: Rig, model: ChairModel) -> tuple[asyncio.Future[No
 async def test_a_drop_mid_walk_reconnects_stops_the_walk_and_makes_safe(
     rig: Rig, model: ChairModel
 ) -> None:
+    assert isinstance(model, RongtaiModel)
     session, chair, clock, keys = rig
     applying, dropped_at = await _drop_mid_walk(rig, model)
 
@@ -117,8 +121,9 @@ async def test_a_silent_chair_counts_as_a_dropped_link(make_rig: RigMaker) -> No
 
 @pytest.mark.families("rongtai-h10")  # a hold-to-move walk is Rongtai's
 async def test_reconnection_gives_up_after_its_attempts_and_stop_says_so(
-    make_rig: RigMaker, model: ChairModel, link_kind: str
+    make_rig: RigMaker, model: ChairModel, link_kind: LinkKindName
 ) -> None:
+    assert isinstance(model, RongtaiModel)
     config = SessionConfig(reconnect_attempts=3)
     rig = await make_rig(config=config)
     session, chair, clock, keys = rig

@@ -17,6 +17,7 @@ from chairctl.vocabulary import (
 from drivers.adapters.body import ShoulderLine
 from drivers.adapters.rongtai import PostureGoal, TargetMapper, scale
 from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from tests.drivers.session.sessionhelpers import KNEAD_LOWER_BACK, Rig
 
 # Rongtai only: the Rongtai target mapping.
@@ -124,6 +125,7 @@ def test_scales_map_linearly_with_ties_toward_gentler(top_out: int, expected: li
 
 
 def test_region_positions_follow_the_shoulder_line(model: ChairModel) -> None:
+    assert isinstance(model, RongtaiModel)
     average = TargetMapper(model, ShoulderLine(10.0, 10.0, "test")).targets(KNEAD_LOWER_BACK)
     tall = TargetMapper(model, ShoulderLine(11.0, 11.0, "test")).targets(KNEAD_LOWER_BACK)
     assert average.position is not None

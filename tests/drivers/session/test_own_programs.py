@@ -13,6 +13,7 @@ import pytest
 from chairctl.vocabulary import AirbagZone, Region, Technique
 from drivers.models import ChairModel
 from drivers.models.rongtai import RongtaiModel
+from simulator.rongtai.chair import RongtaiChair
 from tests.drivers.session.sessionhelpers import KNEAD_LOWER_BACK, Rig, occupancy_share
 
 # Rongtai only: the built-in programs are this family's keys.
@@ -23,6 +24,7 @@ async def test_a_program_started_on_the_remote_is_taken_over_with_a_restart(
     rig: Rig, model: ChairModel
 ) -> None:
     session, chair, clock, keys = rig
+    assert isinstance(chair, RongtaiChair)
     assert isinstance(model, RongtaiModel)
     chair.press(model.keys.power)
     await clock.advance(model.mechanics.body_scan_s + 1)

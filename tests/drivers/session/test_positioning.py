@@ -6,6 +6,7 @@ import pytest
 
 from chairctl.vocabulary import MassageRange, Region, Setpoint, Technique
 from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from simulator import Sitter
 from tests.drivers.session.sessionhelpers import Rig, RigMaker, occupancy_share
 
@@ -60,6 +61,7 @@ async def test_a_two_region_span_is_worked_across_its_middle(rig: Rig) -> None:
 
 
 async def test_moving_to_another_region_walks_there_and_stops(rig: Rig, model: ChairModel) -> None:
+    assert isinstance(model, RongtaiModel)
     await _worked(rig, Setpoint(technique=Technique.SHIATSU, regions=(Region.LOWER_BACK,)), [])
     share = await _worked(
         rig,

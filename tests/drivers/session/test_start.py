@@ -8,6 +8,8 @@ import pytest
 
 from chairctl.vocabulary import AirbagZone, Heater, HeatLevel, MassageRange, Technique, WorkState
 from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
+from simulator.rongtai.chair import RongtaiChair
 from simulator.rongtai.firmware import Phase
 from tests.drivers.session.sessionhelpers import KNEAD_LOWER_BACK, Rig, max_depth
 
@@ -18,7 +20,9 @@ pytestmark = pytest.mark.families("rongtai-h10")
 async def test_from_standby_power_then_the_scan_then_the_technique(
     rig: Rig, model: ChairModel
 ) -> None:
+    assert isinstance(model, RongtaiModel)
     session, chair, clock, keys = rig
+    assert isinstance(chair, RongtaiChair)
     assert session.status is not None
     assert session.status.work_state is WorkState.STANDBY
 
@@ -51,6 +55,7 @@ async def test_from_standby_power_then_the_scan_then_the_technique(
 
 
 async def test_the_depth_is_set_before_the_rollers_start(rig: Rig, model: ChairModel) -> None:
+    assert isinstance(model, RongtaiModel)
     session, chair, clock, keys = rig
     start = clock.now()
 
@@ -80,6 +85,7 @@ async def test_apply_of_the_same_setpoint_again_sends_nothing(rig: Rig) -> None:
 async def test_the_walk_is_stopped_before_anything_else_is_sent(
     rig: Rig, model: ChairModel
 ) -> None:
+    assert isinstance(model, RongtaiModel)
     session, _chair, clock, keys = rig
     rich = KNEAD_LOWER_BACK.model_copy(
         update={"airbags": {AirbagZone.WAIST: 2}, "heat": {Heater.LUMBAR: HeatLevel.MEDIUM}}

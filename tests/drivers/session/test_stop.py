@@ -21,8 +21,10 @@ from chairctl.vocabulary import (
 )
 from drivers.adapters.rongtai import is_safe
 from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from drivers.session import UnsafeStop
 from simulator import Overload
+from simulator.rongtai.chair import RongtaiChair
 from simulator.rongtai.firmware import Phase
 from tests.drivers.session.sessionhelpers import (
     KNEAD_LOWER_BACK,
@@ -45,29 +47,32 @@ EVERYTHING = KNEAD_LOWER_BACK.model_copy(
     }
 )
 
-Setup = Callable[[Rig, ChairModel], Awaitable[None]]
+Setup = Callable[[Rig, RongtaiModel], Awaitable[None]]
 
 
-async def _standby(rig: Rig, model: ChairModel) -> None:
+async def _standby(rig: Rig, model: RongtaiModel) -> None:
     pass
 
 
-async def _scanning(rig: Rig, model: ChairModel) -> None:
+async def _scanning(rig: Rig, model: RongtaiModel) -> None:
+    assert isinstance(rig.chair, RongtaiChair)
     rig.chair.press(model.keys.power)  # the remote: the chair starts its body scan
     await rig.clock.advance(5)
 
 
-async def _waiting(rig: Rig, model: ChairModel) -> None:
+async def _waiting(rig: Rig, model: RongtaiModel) -> None:
+    assert isinstance(rig.chair, RongtaiChair)
     rig.chair.press(model.keys.power)
     await rig.clock.advance(model.mechanics.body_scan_s + 1)
 
 
-async def _running(rig: Rig, model: ChairModel) -> None:
+async def _running(rig: Rig, model: RongtaiModel) -> None:
     await rig.clock.run(rig.session.apply(EVERYTHING))
     await rig.clock.advance(10)
 
 
-async def _built_in_program(rig: Rig, model: ChairModel) -> None:
+async def _built_in_program(rig: Rig, model: RongtaiModel) -> None:
+    assert isinstance(rig.chair, RongtaiChair)
     # The remote starts a built-in program: as on real chairs (RT6923 Main_Start_Auto, real
     # frames with b12 0x40 and b10 0x20), the full-body airbags, the foot roller and the slide.
     rig.chair.press(model.keys.power)
@@ -81,14 +86,15 @@ async def _built_in_program(rig: Rig, model: ChairModel) -> None:
     assert status.slide is ActuatorMotion.DOWN
 
 
-async def _returning_home(rig: Rig, model: ChairModel) -> None:
+async def _returning_home(rig: Rig, model: RongtaiModel) -> None:
+    assert isinstance(rig.chair, RongtaiChair)
     await rig.clock.run(rig.session.apply(EVERYTHING))
     await rig.clock.advance(1)
     rig.chair.press(model.keys.power)  # the remote: the chair settles by itself
     await rig.clock.advance(1)
 
 
-async def _fault(rig: Rig, model: ChairModel) -> None:
+async def _fault(rig: Rig, model: RongtaiModel) -> None:
     await rig.clock.run(rig.session.apply(EVERYTHING))
     rig.chair.inject(Overload("knead"))
     await rig.clock.advance(1)
@@ -110,7 +116,9 @@ STATES: dict[str, tuple[Setup, Phase]] = {
 async def test_stop_from_any_state_ends_safe_within_the_cap(
     rig: Rig, model: ChairModel, name: str
 ) -> None:
+    assert isinstance(model, RongtaiModel)
     session, chair, clock, keys = rig
+    assert isinstance(chair, RongtaiChair)
     setup, phase = STATES[name]
     await setup(rig, model)
     assert chair.board.phase is phase
@@ -142,6 +150,7 @@ async def test_stop_from_any_state_ends_safe_within_the_cap(
 
 
 async def test_stop_sends_the_one_job_keys_then_power(rig: Rig, model: ChairModel) -> None:
+    assert isinstance(model, RongtaiModel)
     session, _chair, clock, keys = rig
     await _running(rig, model)
     started = clock.now()
@@ -160,7 +169,9 @@ async def test_stop_sends_the_one_job_keys_then_power(rig: Rig, model: ChairMode
 
 
 async def test_stop_cuts_a_walk_short_with_its_stop(rig: Rig, model: ChairModel) -> None:
+    assert isinstance(model, RongtaiModel)
     session, chair, clock, keys = rig
+    assert isinstance(chair, RongtaiChair)
     walk = model.keys.walk
     walking = asyncio.Event()
     keys.on(walk.down_start, walking.set)
@@ -186,12 +197,14 @@ async def test_a_stop_that_does_not_reach_safety_raises_and_latches(
 ) -> None:
     # A chair whose POWER is another key than the model file says: the session's POWER
     # means nothing to it, so it never settles.
+    assert isinstance(model, RongtaiModel)
     other_power = 0x02
     chair_model = model.model_copy(
         update={"keys": model.keys.model_copy(update={"power": other_power})}
     )
     rig = await make_rig(chair_model=chair_model)
     session, chair, clock, keys = rig
+    assert isinstance(chair, RongtaiChair)
     chair.press(other_power)
     await clock.advance(model.mechanics.body_scan_s + 1)
     chair.press(model.keys.techniques[Technique.KNEAD].key)

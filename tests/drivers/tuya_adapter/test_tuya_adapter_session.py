@@ -31,12 +31,13 @@ from chairctl.vocabulary import (
 )
 from drivers.adapters.tuya import TuyaAdapter
 from drivers.chair import ChairSession
-from drivers.models.tuya import TuyaModel
+from drivers.models.tuya import TuyaCode, TuyaModel
 from drivers.session import LinkState
-from simulator import LinkDrop, Overload, SimulatedChair
+from simulator import LinkDrop, Overload
 from simulator.config import ChairOptions
 from simulator.families import simulated_chair
 from simulator.reach import links_to
+from simulator.tuya.chair import TuyaChair
 from tests.drivers.tuya_adapter.tuyareports import example, variant
 
 MODEL = example()
@@ -55,9 +56,9 @@ WHOLE_BACK = Setpoint(
 SCAN_S = MODEL.mechanics.body_scan_s
 
 
-def dp(code: str) -> int:
+def dp(code: TuyaCode) -> int:
     """The example model's DP id of ``code``."""
-    return MODEL.datapoints[code].id  # type: ignore[index]
+    return MODEL.datapoints[code].id
 
 
 @dataclass
@@ -65,7 +66,7 @@ class Rig:
     """A session connected to a simulated Tuya chair, and every DP the chair was set."""
 
     session: ChairSession
-    chair: SimulatedChair
+    chair: TuyaChair
     clock: VirtualClock
     #: (time, DP id) of every record the chair received in a deliver.
     heard: list[tuple[float, int]] = field(default_factory=list)
@@ -83,7 +84,7 @@ class Rig:
         return self.chair.work_state
 
     def values(self) -> dict[str, object]:
-        return dict(self.chair.values)  # type: ignore[attr-defined]
+        return dict(self.chair.values)
 
 
 RigMaker = Callable[..., Awaitable[Rig]]
@@ -101,6 +102,7 @@ async def make_rig() -> AsyncIterator[RigMaker]:
     ) -> Rig:
         clock = VirtualClock()
         chair = simulated_chair(chair_model or MODEL, clock, options=options)
+        assert isinstance(chair, TuyaChair)
         heard: list[tuple[float, int]] = []
         chair.listen_keys(lambda dpid: heard.append((clock.now(), dpid)))
         links = await served.enter_async_context(links_to("memory", MODEL, chair, clock))
@@ -161,7 +163,8 @@ async def test_a_setpoint_runs_the_nearest_mode_with_airbags_and_heat(rig: Rig) 
 async def test_the_whole_back_runs_the_manual_mode_with_its_technique(rig: Rig) -> None:
     session, chair, clock = rig.session, rig.chair, rig.clock
     await clock.run(session.apply(WHOLE_BACK))
-    assert session.adapter.region_of(session.status) is None  # type: ignore[arg-type]
+    assert session.status is not None
+    assert session.adapter.region_of(session.status) is None
     started = clock.now() + SCAN_S
     await clock.advance(SCAN_S + 30)
     worked = occupancy(rig, started)
@@ -286,7 +289,8 @@ async def test_stop_switches_the_chair_off_and_it_settles(rig: Rig) -> None:
     report = session.last_stop
     assert report is not None
     assert report.safe
-    assert session.adapter.is_safe(session.status)  # type: ignore[arg-type]
+    assert session.status is not None
+    assert session.adapter.is_safe(session.status)
     state = chair.state()
     assert state.roller_technique is None
     assert not state.heat_on

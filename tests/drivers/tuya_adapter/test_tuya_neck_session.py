@@ -23,9 +23,9 @@ from drivers.chair import ChairSession
 from drivers.models import get_model_as
 from drivers.models.tuya import TuyaModel
 from drivers.protocols.tuya import FrameDecoder, decode_dps
-from simulator import SimulatedChair
 from simulator.families import simulated_chair
 from simulator.reach import links_to
+from simulator.tuya.chair import TuyaChair
 from tests.conftest import golden_frames
 
 G = golden_frames("tuya-neck-massager-frames.txt")
@@ -48,7 +48,7 @@ class Rig:
     """A session on a simulated product, and every frame the product was sent."""
 
     session: ChairSession
-    chair: SimulatedChair
+    chair: TuyaChair
     clock: VirtualClock
     sent: list[bytes] = field(default_factory=list)
 
@@ -83,6 +83,7 @@ async def make_rig() -> AsyncIterator[RigMaker]:
     async def make(*, driver: TuyaModel | None = None, connect: bool = True) -> Rig:
         clock = VirtualClock()
         chair = simulated_chair(MODEL, clock)
+        assert isinstance(chair, TuyaChair)
         sent: list[bytes] = []
         receive = chair.receive
 
@@ -159,14 +160,14 @@ async def test_stop_sends_switch_off_first_in_a_frame_of_its_own(make_rig: RigMa
     delivers = rig.delivers(mark)
     assert delivers[0] == [(0x69, 0x01, b"\x01")]
     assert all(len(records) == 1 for records in delivers)
-    assert rig.chair.values["switch"] is False  # type: ignore[attr-defined]
+    assert rig.chair.values["switch"] is False
 
 
 async def test_a_strength_left_high_comes_down_right_after_power_on(make_rig: RigMaker) -> None:
     rig = await make_rig(connect=False)
     # The product keeps its gear while off (app_dp_handle never resets it): someone left it at
     # max_gear.
-    rig.chair.mcu.values["strength"] = "max_gear"  # type: ignore[attr-defined]
+    rig.chair.mcu.values["strength"] = "max_gear"
     await rig.clock.run(rig.session.connect())
     mark = len(rig.sent)
     gentle = Setpoint(technique=Technique.KNEAD, regions=(Region.NECK,), intensity=1)
@@ -203,7 +204,7 @@ async def test_a_wire_type_the_chair_contradicts_stops_before_anything_is_sent(
         "reports an enum; nothing was sent to the chair"
     )
     assert rig.delivers() == []
-    assert rig.chair.values["switch"] is False  # type: ignore[attr-defined]
+    assert rig.chair.values["switch"] is False
 
 
 async def test_a_type_that_changes_after_connecting_latches_and_nothing_more_is_sent(
@@ -217,4 +218,4 @@ async def test_a_type_that_changes_after_connecting_latches_and_nothing_more_is_
     with pytest.raises(ChairFault, match=r"DP 102 \(heat\): .* says it is an enum DP, the chair"):
         await rig.clock.run(rig.session.apply(NECK_KNEAD))
     assert rig.delivers(mark) == []
-    assert rig.chair.values["switch"] is False  # type: ignore[attr-defined]
+    assert rig.chair.values["switch"] is False

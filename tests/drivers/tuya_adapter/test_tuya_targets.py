@@ -107,6 +107,7 @@ def test_a_percussive_mode_never_runs_gentle_work() -> None:
     mode, notes = choose_rollers(
         model, Setpoint(technique=Technique.KNEAD, regions=(Region.LOWER_BACK,))
     )
+    assert mode is not None
     assert mode.manual
     assert mode.value == "pinch"
     assert notes
