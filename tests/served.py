@@ -29,10 +29,11 @@ from chairctl.clock import Clock, RealClock, ScaledClock
 from chairctl.vocabulary import WorkState
 from drivers.families import FAMILIES
 from drivers.models import get_model
-from simulator.chair import PhysicalState, SimulatedChair
+from simulator.chair import SimulatedChair
 from simulator.families import simulated_chair
 from simulator.faults import Fault
 from simulator.serve import PtyServer
+from simulator.trace import PhysicalState
 
 T = TypeVar("T")
 

@@ -12,17 +12,17 @@ from chairctl.engine import Engine, Event, StatusReceived
 from chairctl.plan import Plan
 from drivers.chair import ChairSession
 from drivers.links import DataCallback, Endpoint, LostCallback, MemoryLink
-from drivers.models import ChairModel, get_model_as
+from drivers.models import get_model_as
 from drivers.models.rongtai import RongtaiModel
-from simulator.chair import SimulatedChair
 from simulator.families import simulated_chair
+from simulator.rongtai.chair import RongtaiChair
 
 
 @dataclass
 class Rig:
-    model: ChairModel
+    model: RongtaiModel
     clock: VirtualClock
-    chair: SimulatedChair
+    chair: RongtaiChair
     session: ChairSession
     events: list[Event] = field(default_factory=list)
 
@@ -40,6 +40,7 @@ async def rig() -> AsyncIterator[Rig]:
     model = get_model_as("rongtai-rt8600s", RongtaiModel)
     clock = VirtualClock()
     chair = simulated_chair(model, clock, transport="ble")
+    assert isinstance(chair, RongtaiChair)
 
     def link() -> MemoryLink:
         def opener(on_data: DataCallback, on_lost: LostCallback) -> Endpoint:

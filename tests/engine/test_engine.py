@@ -171,7 +171,9 @@ async def test_the_guard_starts_a_strong_plan_gently(rig: Rig) -> None:
     assert trace.depth.at(began + 75).at(began + 75) == pytest.approx(3.0)
 
 
-async def test_the_guard_refuses_an_unsafe_setpoint_before_it_leaves(rig: Rig) -> None:
+async def test_the_guard_refuses_an_unsafe_setpoint_before_it_leaves(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pressed: list[int] = []
     original = rig.chair.board.press
 
@@ -179,7 +181,7 @@ async def test_the_guard_refuses_an_unsafe_setpoint_before_it_leaves(rig: Rig) -
         pressed.append(key)
         original(key)
 
-    rig.chair.board.press = recording  # type: ignore[method-assign]
+    monkeypatch.setattr(rig.chair.board, "press", recording)
     tap_neck = Setpoint(technique=Technique.TAP, regions=(Region.NECK,), intensity=2)
     engine = rig.engine(plan_of((120, KNEAD_MID), (60, tap_neck)))
     result = await rig.clock.run(engine.run())

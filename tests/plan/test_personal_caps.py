@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chairctl.plan import Personalisation, compile_program
+from chairctl.plan import Personalisation, Plan, compile_program
 from chairctl.program import Program, load_program
 from chairctl.vocabulary import AirbagZone, Region, Technique
 from drivers.models import get_model_as
@@ -20,8 +20,8 @@ def load(write_program: Callable[..., Path], steps: str) -> Program:
     return load_program(write_program(head + "steps:\n" + steps))
 
 
-def messages(plan: object) -> set[tuple[int, str]]:
-    return {(a.line, a.message) for a in plan.adjustments}  # type: ignore[attr-defined]
+def messages(plan: Plan) -> set[tuple[int, str]]:
+    return {(a.line, a.message) for a in plan.adjustments}
 
 
 def test_no_stretch_rests_the_chair_and_keeps_the_rest(write_program: Callable[..., Path]) -> None:

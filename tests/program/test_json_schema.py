@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import jsonschema
+# jsonschema ships no type hints and types-jsonschema is not among the dev dependencies.
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 from ruamel.yaml import YAML
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 import pytest
 
 from chairctl.clock import VirtualClock
-from drivers.models import ChairModel, get_model_as
+from drivers.models import get_model_as
 from drivers.models.rongtai import RongtaiModel
-from simulator.chair import SimulatedChair
-from simulator.families import simulated_chair
-from tests.simulator.simhelpers import Controller
+from simulator.rongtai.chair import RongtaiChair
+from tests.simulator.simhelpers import Controller, rongtai_chair
 
 
 @pytest.fixture
-def model() -> ChairModel:
+def model() -> RongtaiModel:
     return get_model_as("rongtai-rt8600s", RongtaiModel)
 
 
@@ -23,10 +22,10 @@ def clock() -> VirtualClock:
 
 
 @pytest.fixture
-def chair(model: ChairModel, clock: VirtualClock) -> SimulatedChair:
-    return simulated_chair(model, clock, transport="ble")
+def chair(model: RongtaiModel, clock: VirtualClock) -> RongtaiChair:
+    return rongtai_chair(model, clock, transport="ble")
 
 
 @pytest.fixture
-def ctl(chair: SimulatedChair, clock: VirtualClock) -> Controller:
+def ctl(chair: RongtaiChair, clock: VirtualClock) -> Controller:
     return Controller(chair, clock)

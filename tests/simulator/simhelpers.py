@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from chairctl.clock import VirtualClock
+from chairctl.clock import Clock, VirtualClock
 from chairctl.vocabulary import Technique
-from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
+from drivers.models.schema import Transport
 from simulator.chair import SimulatedChair
+from simulator.config import ChairOptions, Sitter
+from simulator.families import simulated_chair
 from simulator.link import Connection
+from simulator.rongtai.chair import RongtaiChair
 from simulator.rongtai.frames import StatusImage, key_frame
 
 #: Time a test controller leaves after each key: above the 150 ms key gap and the 200 ms
@@ -50,13 +54,28 @@ class Controller:
         return [StatusImage.parse(f) for t, f in self.frames if t > since]
 
 
-async def power_up(ctl: Controller, model: ChairModel) -> None:
+def rongtai_chair(
+    model: RongtaiModel,
+    clock: Clock,
+    *,
+    transport: Transport | None = None,
+    sitter: Sitter | None = None,
+    options: ChairOptions | None = None,
+) -> RongtaiChair:
+    """The simulated chair the family registry builds for a Rongtai ``model``, as its own class
+    (so a test can look at the mainboard behind it)."""
+    chair = simulated_chair(model, clock, transport=transport, sitter=sitter, options=options)
+    assert isinstance(chair, RongtaiChair)
+    return chair
+
+
+async def power_up(ctl: Controller, model: RongtaiModel) -> None:
     """POWER from standby and wait out the body scan: the chair is waiting for a command."""
     await ctl.press(model.keys.power)
     await ctl.wait(model.mechanics.body_scan_s)
 
 
-async def start_knead(ctl: Controller, model: ChairModel) -> None:
+async def start_knead(ctl: Controller, model: RongtaiModel) -> None:
     """Power up and start kneading."""
     await power_up(ctl, model)
     await ctl.press(model.keys.techniques[Technique.KNEAD].key)

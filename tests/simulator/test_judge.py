@@ -6,9 +6,9 @@ import pytest
 
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import AirbagZone, Region, Setpoint, Technique, Width
-from drivers.models import ChairModel
-from simulator.chair import SimulatedChair
+from drivers.models.rongtai import RongtaiModel
 from simulator.judge import Expectation, Limits, judge, safety_violations
+from simulator.rongtai.chair import RongtaiChair
 from tests.simulator.simhelpers import Controller, power_up, start_knead
 
 
@@ -18,7 +18,7 @@ def knead(*regions: Region, intensity: int = 3, **extra: object) -> Setpoint:
     )
 
 
-async def strength(ctl: Controller, model: ChairModel, level: int) -> None:
+async def strength(ctl: Controller, model: RongtaiModel, level: int) -> None:
     """Press the 3D strength cycle key until the status shows ``level``."""
     assert model.keys.intensity_cycle is not None
     for _ in range(6):
@@ -29,7 +29,7 @@ async def strength(ctl: Controller, model: ChairModel, level: int) -> None:
 
 
 async def test_a_chair_doing_what_was_asked_scores_high(
-    ctl: Controller, chair: SimulatedChair, clock: VirtualClock, model: ChairModel
+    ctl: Controller, chair: RongtaiChair, clock: VirtualClock, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     await strength(ctl, model, 3)
@@ -52,7 +52,7 @@ async def test_a_chair_doing_what_was_asked_scores_high(
 
 
 async def test_wrong_technique_heat_and_airbags_are_missed(
-    ctl: Controller, chair: SimulatedChair, clock: VirtualClock, model: ChairModel
+    ctl: Controller, chair: RongtaiChair, clock: VirtualClock, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     start = clock.now()
@@ -71,7 +71,7 @@ async def test_wrong_technique_heat_and_airbags_are_missed(
 
 
 async def test_a_step_too_short_to_reach_is_unfollowable(
-    ctl: Controller, chair: SimulatedChair, clock: VirtualClock, model: ChairModel
+    ctl: Controller, chair: RongtaiChair, clock: VirtualClock, model: RongtaiModel
 ) -> None:
     await power_up(ctl, model)
     start = clock.now()
@@ -86,7 +86,7 @@ async def test_a_step_too_short_to_reach_is_unfollowable(
 
 
 async def test_a_standby_chair_is_given_time_for_its_body_scan(
-    chair: SimulatedChair, clock: VirtualClock, model: ChairModel
+    chair: RongtaiChair, clock: VirtualClock, model: RongtaiModel
 ) -> None:
     (verdict,) = judge(
         [Expectation(clock.now(), clock.now() + 30, knead(Region.MID_BACK), "first")],
@@ -98,7 +98,7 @@ async def test_a_standby_chair_is_given_time_for_its_body_scan(
 
 
 async def test_safety_catches_percussion_at_the_neck_and_an_unsafe_end(
-    ctl: Controller, chair: SimulatedChair, clock: VirtualClock, model: ChairModel
+    ctl: Controller, chair: RongtaiChair, clock: VirtualClock, model: RongtaiModel
 ) -> None:
     await power_up(ctl, model)
     start = clock.now()
@@ -129,7 +129,7 @@ async def test_safety_catches_percussion_at_the_neck_and_an_unsafe_end(
 
 
 async def test_a_chair_stopped_with_power_ends_safe(
-    ctl: Controller, chair: SimulatedChair, clock: VirtualClock, model: ChairModel
+    ctl: Controller, chair: RongtaiChair, clock: VirtualClock, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     await ctl.press(model.keys.airbag_groups[0].key)
@@ -144,7 +144,7 @@ async def test_a_chair_stopped_with_power_ends_safe(
 
 @pytest.mark.parametrize("level", [1, 5])
 async def test_intensity_is_judged_by_depth(
-    level: int, ctl: Controller, chair: SimulatedChair, clock: VirtualClock, model: ChairModel
+    level: int, ctl: Controller, chair: RongtaiChair, clock: VirtualClock, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     await strength(ctl, model, level)

@@ -6,26 +6,27 @@ import pytest
 
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import LinkError, ProtocolError, Technique, WorkState
-from drivers.models import ChairModel
-from simulator.chair import SimulatedChair
+from drivers.models.rongtai import RongtaiModel
 from simulator.errors import SimulatorError
 from simulator.families import simulated_chair
 from simulator.faults import (
     CorruptFrames,
     DropFrames,
+    Fault,
     LimitSwitchFailure,
     LinkDrop,
     Overload,
     ScheduledFault,
     parse_fault,
 )
+from simulator.rongtai.chair import RongtaiChair
 from simulator.rongtai.codes import ErrorCode
 from simulator.rongtai.frames import StatusImage
 from tests.simulator.simhelpers import Controller, start_knead
 
 
 async def test_overload_faults_and_latches_until_power(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     await ctl.press(model.keys.session_presets[10])
@@ -55,7 +56,7 @@ async def test_overload_faults_and_latches_until_power(
 
 
 async def test_a_fault_stops_actuators_where_they_are(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     backrest = model.keys.backrest
     assert backrest is not None
@@ -70,7 +71,7 @@ async def test_a_fault_stops_actuators_where_they_are(
 
 
 async def test_a_failed_limit_switch_trips_the_thirty_second_watchdog(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     chair.inject(LimitSwitchFailure())
     backrest = model.keys.backrest
@@ -89,7 +90,7 @@ async def test_a_failed_limit_switch_trips_the_thirty_second_watchdog(
 
 
 async def test_a_switch_failing_mid_travel_times_out_from_the_drive_start(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     leg = model.keys.leg_rest
     assert leg is not None
@@ -102,7 +103,7 @@ async def test_a_switch_failing_mid_travel_times_out_from_the_drive_start(
 
 
 async def test_a_stop_in_time_beats_the_watchdog(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     chair.inject(LimitSwitchFailure())
     backrest = model.keys.backrest
@@ -115,7 +116,7 @@ async def test_a_stop_in_time_beats_the_watchdog(
 
 
 async def test_an_actuator_slower_than_the_watchdog_faults_by_itself(
-    clock: VirtualClock, model: ChairModel
+    clock: VirtualClock, model: RongtaiModel
 ) -> None:
     slow = model.model_copy(
         update={"mechanics": model.mechanics.model_copy(update={"backrest_travel_s": 35.0})}
@@ -131,7 +132,7 @@ async def test_an_actuator_slower_than_the_watchdog_faults_by_itself(
 
 
 async def test_corrupted_frames_are_damaged_and_then_clean_again(
-    chair: SimulatedChair, ctl: Controller
+    chair: RongtaiChair, ctl: Controller
 ) -> None:
     await ctl.wait(1.0)
     chair.inject(CorruptFrames(3))
@@ -147,7 +148,7 @@ async def test_corrupted_frames_are_damaged_and_then_clean_again(
     assert (bad, chair.frames_corrupted, len(frames)) == (3, 3, 10)
 
 
-async def test_corruption_is_repeatable(model: ChairModel) -> None:
+async def test_corruption_is_repeatable(model: RongtaiModel) -> None:
     runs = []
     for _ in range(2):
         clock = VirtualClock()
@@ -159,7 +160,7 @@ async def test_corruption_is_repeatable(model: ChairModel) -> None:
     assert runs[0] == runs[1]
 
 
-async def test_dropped_frames_leave_a_gap(chair: SimulatedChair, ctl: Controller) -> None:
+async def test_dropped_frames_leave_a_gap(chair: RongtaiChair, ctl: Controller) -> None:
     await ctl.wait(1.0)
     chair.inject(DropFrames(5))
     await ctl.wait(2.0)
@@ -170,7 +171,7 @@ async def test_dropped_frames_leave_a_gap(chair: SimulatedChair, ctl: Controller
 
 
 async def test_a_link_drop_closes_the_connection(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await ctl.wait(1.0)
     chair.inject(LinkDrop())
@@ -189,7 +190,7 @@ async def test_a_link_drop_closes_the_connection(
     assert again.status.work_state == 1
 
 
-async def test_faults_fire_at_their_scheduled_time(chair: SimulatedChair, ctl: Controller) -> None:
+async def test_faults_fire_at_their_scheduled_time(chair: RongtaiChair, ctl: Controller) -> None:
     chair.schedule(ScheduledFault(Overload("knock"), 12.5))
     await ctl.wait(12.4)
     assert ctl.status.work_state == 0
@@ -209,8 +210,8 @@ async def test_faults_fire_at_their_scheduled_time(chair: SimulatedChair, ctl: C
         ("link-drop@30", LinkDrop(), 30.0),
     ],
 )
-def test_fault_specs_parse(spec: str, fault: object, after: float) -> None:
-    assert parse_fault(spec) == ScheduledFault(fault, after)  # type: ignore[arg-type]
+def test_fault_specs_parse(spec: str, fault: Fault, after: float) -> None:
+    assert parse_fault(spec) == ScheduledFault(fault, after)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chairctl.vocabulary import ProtocolError
-from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from simulator.errors import SimulatorError
 from simulator.rongtai.frames import (
     KeyFrame,
@@ -151,7 +151,7 @@ def test_frames_split_across_writes_are_reassembled() -> None:
     assert out == [KeyFrame(0x83, 0x01), KeyFrame(0x83, 0x22)]
 
 
-def test_layout_comes_from_the_model(model: ChairModel) -> None:
+def test_layout_comes_from_the_model(model: RongtaiModel) -> None:
     assert layout_for(model, "ble") is Layout.BLE
     assert layout_for(model, "wired") is Layout.WIRED
     forms = {"ble": model.protocol.status_forms["ble"].model_copy(update={"length": 19})}

@@ -8,16 +8,16 @@ import pytest
 
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import AirbagZone, MassageRange, Region, Technique, Width
-from drivers.models import ChairModel
-from simulator.chair import SimulatedChair
+from drivers.models.rongtai import RongtaiModel
 from simulator.config import ChairOptions
 from simulator.families import simulated_chair
+from simulator.rongtai.chair import RongtaiChair
 from simulator.rongtai.frames import key_frame
-from tests.simulator.simhelpers import Controller, power_up, start_knead
+from tests.simulator.simhelpers import Controller, power_up, rongtai_chair, start_knead
 
 
 async def test_the_strength_key_cycles_one_to_five_and_wraps(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     cycle = model.keys.intensity_cycle
@@ -33,7 +33,7 @@ async def test_the_strength_key_cycles_one_to_five_and_wraps(
 
 
 async def test_the_depth_axis_takes_its_travel_time(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     cycle = model.keys.intensity_cycle
@@ -52,7 +52,7 @@ async def test_the_depth_axis_takes_its_travel_time(
 
 
 async def test_speed_width_and_range_keys(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     await ctl.press(model.keys.speeds[-1])
@@ -66,7 +66,7 @@ async def test_speed_width_and_range_keys(
 
 
 async def test_point_range_stays_on_a_spot_and_partial_sweeps_a_band(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     await ctl.press(model.keys.ranges["point"])
@@ -85,7 +85,7 @@ async def test_point_range_stays_on_a_spot_and_partial_sweeps_a_band(
 
 
 async def test_walk_keys_move_the_focus(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     await ctl.press(model.keys.ranges["point"])
@@ -107,7 +107,7 @@ async def test_walk_keys_move_the_focus(
 
 
 async def test_walk_start_without_stop_runs_to_the_end_of_the_track(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     await ctl.press(model.keys.walk.up_start)
@@ -117,7 +117,7 @@ async def test_walk_start_without_stop_runs_to_the_end_of_the_track(
 
 
 async def test_airbag_groups_toggle_and_cycle_at_the_level(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     arms = next(g for g in model.keys.airbag_groups if AirbagZone.ARMS in g.zones)
@@ -146,7 +146,7 @@ async def test_airbag_groups_toggle_and_cycle_at_the_level(
 
 
 async def test_airbag_groups_take_turns(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     groups = model.keys.airbag_groups
@@ -174,7 +174,7 @@ async def test_airbag_groups_take_turns(
 
 
 async def test_an_airbag_key_starts_a_session_from_waiting(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await power_up(ctl, model)
     await ctl.press(model.keys.airbag_groups[0].key)
@@ -184,7 +184,7 @@ async def test_an_airbag_key_starts_a_session_from_waiting(
 
 
 async def test_heat_rises_toward_the_set_point_with_the_time_constant(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     ambient = ChairOptions().ambient_c
@@ -206,7 +206,7 @@ async def test_heat_rises_toward_the_set_point_with_the_time_constant(
 
 
 async def test_foot_roller_speeds_and_off(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     await ctl.press(model.keys.foot_roller[2])
@@ -218,7 +218,7 @@ async def test_foot_roller_speeds_and_off(
 
 
 async def test_auto_programs_report_their_number_and_work_their_regions(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     program = next(p for p in model.keys.auto_programs if p.name == "neck and shoulders")
     await power_up(ctl, model)
@@ -237,7 +237,7 @@ async def test_auto_programs_report_their_number_and_work_their_regions(
 
 
 async def test_backrest_start_and_stop(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     backrest = model.keys.backrest
     assert backrest is not None
@@ -253,7 +253,7 @@ async def test_backrest_start_and_stop(
 
 
 async def test_an_actuator_without_stop_runs_to_its_end_stop(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     leg = model.keys.leg_rest
     assert leg is not None
@@ -269,7 +269,7 @@ async def test_an_actuator_without_stop_runs_to_its_end_stop(
 
 
 async def test_zero_gravity_reaches_its_posture(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     assert model.keys.zero_gravity is not None
     await ctl.press(model.keys.zero_gravity)
@@ -286,7 +286,7 @@ async def test_zero_gravity_reaches_its_posture(
 
 
 async def test_keys_faster_than_the_key_gap_are_lost(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     gap = model.timing.key_gap_ms / 1000
@@ -298,8 +298,8 @@ async def test_keys_faster_than_the_key_gap_are_lost(
     assert ctl.status.width == 3
 
 
-async def test_the_key_gap_can_be_switched_off(clock: VirtualClock, model: ChairModel) -> None:
-    chair = simulated_chair(model, clock, options=ChairOptions(enforce_key_gap=False))
+async def test_the_key_gap_can_be_switched_off(clock: VirtualClock, model: RongtaiModel) -> None:
+    chair = rongtai_chair(model, clock, options=ChairOptions(enforce_key_gap=False))
     link = chair.connect(lambda _: None)
     link.write(key_frame(0x83, model.keys.power) + key_frame(0x83, model.keys.widths[Width.WIDE]))
     assert chair.board.stats.lost == 0
@@ -307,7 +307,7 @@ async def test_the_key_gap_can_be_switched_off(clock: VirtualClock, model: Chair
 
 
 async def test_privileged_devices_and_bad_checksums_do_nothing(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     ctl.link.write(key_frame(0xBD, model.keys.power))
     await ctl.wait(0.5)
@@ -322,7 +322,7 @@ async def test_privileged_devices_and_bad_checksums_do_nothing(
 
 
 async def test_the_hand_controller_identity_works_too(
-    clock: VirtualClock, model: ChairModel
+    clock: VirtualClock, model: RongtaiModel
 ) -> None:
     chair = simulated_chair(model, clock, transport="wired")
     ctl = Controller(chair, clock, device=0x82)
@@ -331,7 +331,7 @@ async def test_the_hand_controller_identity_works_too(
 
 
 def test_a_model_giving_two_functions_one_key_is_refused(
-    clock: VirtualClock, model: ChairModel
+    clock: VirtualClock, model: RongtaiModel
 ) -> None:
     from simulator.errors import SimulatorError
 

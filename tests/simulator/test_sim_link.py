@@ -8,13 +8,13 @@ import pytest
 
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import LinkError
-from drivers.models import ChairModel
-from simulator.chair import SimulatedChair
+from drivers.models.rongtai import RongtaiModel
 from simulator.families import simulated_chair
-from simulator.rongtai.frames import Layout, StatusImage, key_frame
+from simulator.rongtai.chair import RongtaiChair
+from simulator.rongtai.frames import Form, Layout, StatusImage, key_frame
 
 
-async def test_one_controller_at_a_time(chair: SimulatedChair, clock: VirtualClock) -> None:
+async def test_one_controller_at_a_time(chair: RongtaiChair, clock: VirtualClock) -> None:
     first = chair.connect(lambda _: None)
     with pytest.raises(LinkError, match="one at a time"):
         chair.connect(lambda _: None)
@@ -28,13 +28,13 @@ async def test_one_controller_at_a_time(chair: SimulatedChair, clock: VirtualClo
 
 @pytest.mark.parametrize(("form", "layout"), [("ble", Layout.BLE), ("wired", Layout.WIRED)])
 async def test_frame_period_and_length_follow_the_form(
-    model: ChairModel, clock: VirtualClock, form: str, layout: Layout
+    model: RongtaiModel, clock: VirtualClock, form: Form, layout: Layout
 ) -> None:
-    chair = simulated_chair(model, clock, transport=form)  # type: ignore[arg-type]
+    chair = simulated_chair(model, clock, transport=form)
     stamped: list[tuple[float, bytes]] = []
     chair.connect(lambda data: stamped.append((clock.now(), data)))
     await clock.advance(10.0)
-    period = model.protocol.status_forms[form].period_ms / 1000  # type: ignore[index]
+    period = model.protocol.status_forms[form].period_ms / 1000
     assert period == {"ble": 0.2, "wired": 0.05}[form]
     assert len(stamped) == round(10.0 / period)
     gaps = {round(b[0] - a[0], 9) for a, b in itertools.pairwise(stamped)}
@@ -44,7 +44,7 @@ async def test_frame_period_and_length_follow_the_form(
         StatusImage.parse(data)
 
 
-async def test_no_frames_without_a_controller(chair: SimulatedChair, clock: VirtualClock) -> None:
+async def test_no_frames_without_a_controller(chair: RongtaiChair, clock: VirtualClock) -> None:
     got: list[bytes] = []
     link = chair.connect(got.append)
     await clock.advance(1.0)
@@ -54,9 +54,7 @@ async def test_no_frames_without_a_controller(chair: SimulatedChair, clock: Virt
     assert chair.frames_sent == 5
 
 
-async def test_reconnecting_keeps_the_frame_grid(
-    chair: SimulatedChair, clock: VirtualClock
-) -> None:
+async def test_reconnecting_keeps_the_frame_grid(chair: RongtaiChair, clock: VirtualClock) -> None:
     chair.connect(lambda _: None).close()
     await clock.advance(0.33)
     stamps: list[float] = []
@@ -66,7 +64,7 @@ async def test_reconnecting_keeps_the_frame_grid(
 
 
 async def test_frames_can_be_read_from_a_queue(
-    chair: SimulatedChair, clock: VirtualClock, model: ChairModel
+    chair: RongtaiChair, clock: VirtualClock, model: RongtaiModel
 ) -> None:
     link = chair.connect()
     link.write(key_frame(0x83, model.keys.power))
@@ -82,13 +80,13 @@ async def test_frames_can_be_read_from_a_queue(
         await link.read()
 
 
-async def test_read_needs_the_queue(chair: SimulatedChair) -> None:
+async def test_read_needs_the_queue(chair: RongtaiChair) -> None:
     link = chair.connect(lambda _: None)
     with pytest.raises(LinkError, match="callback"):
         await link.read()
 
 
-def test_a_missing_form_is_a_clear_error(model: ChairModel, clock: VirtualClock) -> None:
+def test_a_missing_form_is_a_clear_error(model: RongtaiModel, clock: VirtualClock) -> None:
     from simulator.errors import SimulatorError
 
     forms = {"ble": model.protocol.status_forms["ble"]}
@@ -100,7 +98,7 @@ def test_a_missing_form_is_a_clear_error(model: ChairModel, clock: VirtualClock)
 
 
 async def test_key_listeners_hear_each_whole_key_before_the_firmware_acts(
-    chair: SimulatedChair, model: ChairModel, clock: VirtualClock
+    chair: RongtaiChair, model: RongtaiModel, clock: VirtualClock
 ) -> None:
     heard: list[tuple[int, str]] = []
     chair.listen_keys(lambda key: heard.append((key, chair.board.phase.name)))

@@ -92,7 +92,11 @@ def test_an_exponential_reaches_63_percent_in_one_time_constant() -> None:
     assert heat.at(-5.0) == 20.0
 
 
-def _cycle(level: float, groups: tuple[tuple[AirbagZone, ...], ...], residual=()) -> AirbagCycle:  # type: ignore[no-untyped-def]
+def _cycle(
+    level: float,
+    groups: tuple[tuple[AirbagZone, ...], ...],
+    residual: tuple[tuple[AirbagZone, float], ...] = (),
+) -> AirbagCycle:
     # Full pressure (level 5) fills in 5 s and vents in 2.5 s; hold 3 s.
     return AirbagCycle(0.0, residual, groups, level, 1.0, 2.0, 3.0)
 

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import AirbagZone, WorkState
-from drivers.models import ChairModel
 from drivers.models.rongtai import RongtaiModel
 from drivers.protocols.rongtai import decode_status
-from simulator.chair import SimulatedChair
 from simulator.families import simulated_chair
+from simulator.rongtai.chair import RongtaiChair
 from simulator.rongtai.firmware import SLIDE_TRAVEL_S
 from tests.simulator.simhelpers import Controller, power_up, start_knead
 
 
 async def test_a_built_in_program_runs_the_full_body_airbags_foot_roller_and_slide(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     # Real frames of built-in programs (test_parse_program's "recover" and "lower body",
     # test_parse_run_states' "running" upper body) have b12 0x43/0x41: the full-body airbag
@@ -60,7 +59,7 @@ async def test_a_built_in_program_runs_the_full_body_airbags_foot_roller_and_sli
 
 
 async def test_a_group_key_leaves_a_program_s_full_body_airbags_for_its_group_alone(
-    ctl: Controller, model: ChairModel
+    ctl: Controller, model: RongtaiModel
 ) -> None:
     # RT6923, working state: a group key in the full-body program (AIRBAG_LOCATE_AUTO)
     # clears it and selects its own group; group keys otherwise combine (|=).
@@ -77,7 +76,7 @@ async def test_a_group_key_leaves_a_program_s_full_body_airbags_for_its_group_al
 
 
 async def test_b1_bit_1_b8_bit_5_and_b10_as_real_frames_have_them(
-    clock: VirtualClock, ctl: Controller, model: ChairModel
+    clock: VirtualClock, ctl: Controller, model: RongtaiModel
 ) -> None:
     # No real RT8600S frame sets b1 bit 1 (the iOS app's "no leg extension"; the RT6923
     # never writes it), every one sets b8 bit 5 (its "first zero-G position" flag), and a
@@ -100,7 +99,7 @@ async def test_b1_bit_1_b8_bit_5_and_b10_as_real_frames_have_them(
 
 
 async def test_the_wired_form_reports_the_tapping_toggle_off(
-    clock: VirtualClock, model: ChairModel
+    clock: VirtualClock, model: RongtaiModel
 ) -> None:
     # RT6923 Main_Send (the hand controller's 18-byte frame): b15 bit 5 while bTapping is 0,
     # as it powers up.

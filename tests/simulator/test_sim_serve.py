@@ -19,7 +19,7 @@ import serial
 
 from chairctl.cli import main
 from chairctl.clock import RealClock, VirtualClock
-from drivers.models import ChairModel
+from drivers.models.rongtai import RongtaiModel
 from simulator.families import simulated_chair
 from simulator.faults import LinkDrop
 from simulator.rongtai.frames import Layout, StatusImage, key_frame, split_status_frames
@@ -46,7 +46,7 @@ def read_until_state(port: serial.SerialBase, layout: Layout, state: int) -> lis
     raise AssertionError(f"no frame with work state {state} within {DEADLINE_S} s")
 
 
-async def test_pyserial_on_the_pty_powers_the_chair_on(model: ChairModel) -> None:
+async def test_pyserial_on_the_pty_powers_the_chair_on(model: RongtaiModel) -> None:
     chair = simulated_chair(model, RealClock(), transport="wired")
     server = PtyServer(chair)
     path = server.open()
@@ -66,7 +66,7 @@ async def test_pyserial_on_the_pty_powers_the_chair_on(model: ChairModel) -> Non
         chair.close()
 
 
-async def test_a_dropped_pty_link_comes_back(model: ChairModel) -> None:
+async def test_a_dropped_pty_link_comes_back(model: RongtaiModel) -> None:
     clock = VirtualClock()
     chair = simulated_chair(model, clock, transport="wired")
     server = PtyServer(chair, link_down_s=2.0)
@@ -84,7 +84,7 @@ async def test_a_dropped_pty_link_comes_back(model: ChairModel) -> None:
 
 
 async def test_the_pty_waits_while_another_controller_holds_the_chair(
-    model: ChairModel,
+    model: RongtaiModel,
 ) -> None:
     clock = VirtualClock()
     chair = simulated_chair(model, clock, transport="wired")
@@ -104,7 +104,7 @@ async def test_the_pty_waits_while_another_controller_holds_the_chair(
         chair.close()
 
 
-async def test_pyserial_socket_url_reaches_the_tcp_server(model: ChairModel) -> None:
+async def test_pyserial_socket_url_reaches_the_tcp_server(model: RongtaiModel) -> None:
     chair = simulated_chair(model, RealClock(), transport="wired")
     refusals: list[str] = []
     server = TcpServer(chair, "127.0.0.1", 0, log=refusals.append)
@@ -140,7 +140,7 @@ async def test_pyserial_socket_url_reaches_the_tcp_server(model: ChairModel) -> 
 
 
 async def test_closing_with_a_controller_connected_hangs_up_without_a_traceback(
-    model: ChairModel,
+    model: RongtaiModel,
 ) -> None:
     """The server closing while a controller still reads is an ordinary ending: the controller
     sees end-of-file and asyncio is handed no error to print (a cancelled handler used to be
@@ -166,7 +166,7 @@ async def test_closing_with_a_controller_connected_hangs_up_without_a_traceback(
         chair.close()
 
 
-async def test_a_busy_port_is_one_clear_error(model: ChairModel) -> None:
+async def test_a_busy_port_is_one_clear_error(model: RongtaiModel) -> None:
     from chairctl.vocabulary import LinkError
 
     with socket.socket() as taken:
@@ -178,7 +178,7 @@ async def test_a_busy_port_is_one_clear_error(model: ChairModel) -> None:
             await TcpServer(chair, "127.0.0.1", port_number).start()
 
 
-def test_the_cli_serves_a_pty_until_sigterm(model: ChairModel) -> None:
+def test_the_cli_serves_a_pty_until_sigterm(model: RongtaiModel) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "chairctl", "sim", "serve", "--pty", "--form", "ble"],
         stdout=subprocess.PIPE,

@@ -5,16 +5,15 @@ from __future__ import annotations
 import pytest
 
 from chairctl.clock import VirtualClock
-from chairctl.vocabulary import ActuatorMotion, Region, Technique, WorkState
-from drivers.models import ChairModel
-from simulator.chair import SimulatedChair
+from chairctl.vocabulary import ActuatorMotion, Region, Technique, Width, WorkState
+from drivers.models.rongtai import RongtaiModel
 from simulator.config import Sitter
-from simulator.families import simulated_chair
-from tests.simulator.simhelpers import Controller, power_up, start_knead
+from simulator.rongtai.chair import RongtaiChair
+from tests.simulator.simhelpers import Controller, power_up, rongtai_chair, start_knead
 
 
 async def test_standby_power_scan_waiting_running(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await ctl.wait(1.0)
     assert (ctl.status.work_state, ctl.status.powered) == (0, False)
@@ -71,7 +70,7 @@ async def test_standby_power_scan_waiting_running(
 
 
 async def test_work_states_are_recorded_on_change(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await ctl.wait(1.0)
     await start_knead(ctl, model)
@@ -80,7 +79,7 @@ async def test_work_states_are_recorded_on_change(
 
 
 async def test_techniques_are_ignored_while_idle(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     knead = model.keys.techniques[Technique.KNEAD].key
     await ctl.press(knead)
@@ -97,7 +96,7 @@ async def test_techniques_are_ignored_while_idle(
 
 
 async def test_waiting_sixty_seconds_without_a_key_sleeps(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await power_up(ctl, model)
     waiting_since = chair.trace.work_state.since
@@ -112,12 +111,12 @@ async def test_waiting_sixty_seconds_without_a_key_sleeps(
 
 
 async def test_a_key_while_waiting_restarts_the_idle_countdown(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await power_up(ctl, model)
     waiting_since = chair.trace.work_state.since
     await ctl.wait(40.0)
-    await ctl.press(model.keys.widths["wide"])  # a setting, not a mode: still waiting
+    await ctl.press(model.keys.widths[Width.WIDE])  # a setting, not a mode: still waiting
     await ctl.clock.advance_to(waiting_since + 90.0)
     assert ctl.status.work_state == 2
     assert ctl.status.width == 3
@@ -126,7 +125,7 @@ async def test_a_key_while_waiting_restarts_the_idle_countdown(
 
 
 async def test_power_while_running_settles_home(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     await ctl.press(model.keys.heat_toggle or 0)
@@ -159,11 +158,11 @@ async def test_power_while_running_settles_home(
     assert settle[1][0] - settle[0][0] == pytest.approx(model.mechanics.backrest_travel_s)
 
 
-async def test_settle_is_cut_at_its_cap(clock: VirtualClock, model: ChairModel) -> None:
+async def test_settle_is_cut_at_its_cap(clock: VirtualClock, model: RongtaiModel) -> None:
     quick = model.model_copy(
         update={"timing": model.timing.model_copy(update={"settle_cap_s": 5.0})}
     )
-    chair = simulated_chair(quick, clock)
+    chair = rongtai_chair(quick, clock)
     ctl = Controller(chair, clock)
     await start_knead(ctl, quick)
     backrest = quick.keys.backrest
@@ -187,16 +186,16 @@ async def test_settle_is_cut_at_its_cap(clock: VirtualClock, model: ChairModel) 
 
 
 async def test_the_default_settle_cap_is_the_models(
-    chair: SimulatedChair, model: ChairModel
+    chair: RongtaiChair, model: RongtaiModel
 ) -> None:
     assert model.timing.settle_cap_s == 120.0
     assert chair.board.model.timing.settle_cap_s == 120.0
 
 
 async def test_the_session_timer_counts_down_and_ends_in_settle(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
-    assert ctl.chair.board.remaining(0.0) == 60 * model.timing.default_session_min
+    assert chair.board.remaining(0.0) == 60 * model.timing.default_session_min
     await start_knead(ctl, model)
     started = chair.trace.work_state.since
     await ctl.wait(100.0)
@@ -219,7 +218,7 @@ async def test_the_session_timer_counts_down_and_ends_in_settle(
 
 
 async def test_a_session_lasts_the_default_twenty_minutes(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     started = chair.trace.work_state.since
@@ -229,7 +228,7 @@ async def test_a_session_lasts_the_default_twenty_minutes(
 
 
 async def test_power_during_the_scan_goes_home(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await ctl.press(model.keys.power)
     await ctl.wait(5.0)
@@ -240,9 +239,9 @@ async def test_power_during_the_scan_goes_home(
 
 
 async def test_a_tall_sitter_is_found_where_they_are(
-    clock: VirtualClock, model: ChairModel
+    clock: VirtualClock, model: RongtaiModel
 ) -> None:
-    chair = simulated_chair(model, clock, sitter=Sitter(shoulder_position=11.5))
+    chair = rongtai_chair(model, clock, sitter=Sitter(shoulder_position=11.5))
     ctl = Controller(chair, clock)
     await power_up(ctl, model)
     assert ctl.status.body()[8] == 0  # the chair keeps what it found to itself
@@ -254,7 +253,7 @@ async def test_a_tall_sitter_is_found_where_they_are(
 
 
 async def test_power_off_in_standby_stays_off_after_sleep(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await power_up(ctl, model)
     await ctl.press(model.keys.power)

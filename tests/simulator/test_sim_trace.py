@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from chairctl.vocabulary import Region, Technique, region_at, track_s
-from drivers.models import ChairModel
-from simulator.chair import SimulatedChair
+from drivers.models.rongtai import RongtaiModel
+from simulator.rongtai.chair import RongtaiChair
 from simulator.trace import Channel
 from tests.simulator.simhelpers import Controller, start_knead
 
@@ -24,7 +24,7 @@ def test_a_channel_answers_for_any_time() -> None:
 
 
 async def test_a_long_session_is_a_short_record(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     await ctl.press(model.keys.airbag_groups[1].key)
@@ -37,7 +37,7 @@ async def test_a_long_session_is_a_short_record(
 
 
 async def test_the_region_is_the_one_under_the_carriage(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     await ctl.wait(60.0)
@@ -47,7 +47,7 @@ async def test_the_region_is_the_one_under_the_carriage(
 
 
 async def test_occupancy_is_exact_where_sampling_only_approximates(
-    chair: SimulatedChair, ctl: Controller, model: ChairModel
+    chair: RongtaiChair, ctl: Controller, model: RongtaiModel
 ) -> None:
     await start_knead(ctl, model)
     await ctl.press(model.keys.ranges["partial"])
@@ -69,7 +69,7 @@ async def test_occupancy_is_exact_where_sampling_only_approximates(
         assert sampled.get(key, 0.0) == pytest.approx(seconds, abs=0.5), key
 
 
-async def test_the_trace_does_not_know_the_future(chair: SimulatedChair, ctl: Controller) -> None:
+async def test_the_trace_does_not_know_the_future(chair: RongtaiChair, ctl: Controller) -> None:
     await ctl.wait(5.0)
     chair.trace.state_at(5.0)
     with pytest.raises(ValueError, match="future"):

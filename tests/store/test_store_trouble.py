@@ -222,6 +222,7 @@ def add_row(path: Path, **values: object) -> None:
     }
     row.update(values)
     regions = row.pop("regions", [])
+    assert isinstance(regions, list)
     with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as db:
         # What a careless tool does: it writes past chairctl's own checks.
         db.execute("PRAGMA ignore_check_constraints = ON")
@@ -229,7 +230,7 @@ def add_row(path: Path, **values: object) -> None:
             f"INSERT INTO sessions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
             tuple(row.values()),
         )
-        for region, seconds, mean in regions:  # type: ignore[attr-defined]
+        for region, seconds, mean in regions:
             db.execute(
                 "INSERT INTO session_regions VALUES (?, ?, ?, ?)",
                 (cursor.lastrowid, region, seconds, mean),

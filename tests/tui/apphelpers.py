@@ -9,6 +9,8 @@ from textual.pilot import Pilot
 from chairctl.clock import VirtualClock
 from chairctl.program import Program, load_program
 from chairctl.program.library import library_dir
+from chairctl.services.chairs import ChairAddress
+from chairctl.services.session import StopState
 from chairctl.tui.app import ChairctlApp
 from chairctl.tui.screens.connect import simulated_scanner
 from simulator.chair import SimulatedChair
@@ -28,13 +30,22 @@ class VirtualTimeApp(ChairctlApp):
         await self.clock.run(super().shutdown())
 
 
-def make_app(home: Path, clock: VirtualClock, **options: object) -> ChairctlApp:
+def make_app(
+    home: Path,
+    clock: VirtualClock,
+    *,
+    address: ChairAddress | None = None,
+    model_id: str | None = None,
+    profile_name: str | None = None,
+) -> ChairctlApp:
     return VirtualTimeApp(
+        address=address,
+        model_id=model_id,
+        profile_name=profile_name,
         home=home,
         clock=clock,
         scanner=simulated_scanner(),
         programs=LIBRARY,
-        **options,  # type: ignore[arg-type]
     )
 
 
@@ -56,6 +67,11 @@ def simulated(app: ChairctlApp) -> SimulatedChair:
     chair = app.control.simulated
     assert chair is not None
     return chair
+
+
+def stop_state(app: ChairctlApp) -> StopState:
+    """Where the app's stop stands now (read afresh: it moves on as virtual time passes)."""
+    return app.control.stop_state
 
 
 def chair_is_safe(app: ChairctlApp) -> bool:

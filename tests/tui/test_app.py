@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Select, Switch
+from textual.widgets import Input, Select, Switch
 
 from chairctl.clock import VirtualClock
 from chairctl.engine import Finished, Outcome, SessionStarted
@@ -31,8 +31,9 @@ from chairctl.tui.widgets.body_figure import BodyFigure
 from chairctl.vocabulary import Posture
 from drivers.session import LinkState
 from simulator.faults import LinkDrop, Overload
+from simulator.rongtai.chair import RongtaiChair
 from tests.conftest import PROGRAMS
-from tests.tui.apphelpers import SIZE, advance, chair_is_safe, make_app, simulated
+from tests.tui.apphelpers import SIZE, advance, chair_is_safe, make_app, simulated, stop_state
 
 
 def saved_profile(home: Path, profile: Profile, *, acknowledged: bool = True) -> None:
@@ -107,7 +108,7 @@ async def test_first_run_notice_then_guest_then_a_program_runs_and_escape_stops_
         assert app.control.stop_state is StopState.STOPPING
         assert app.sub_title.endswith("Stopping…")
         await advance(pilot, clock, 10)
-        assert app.control.stop_state is StopState.STOPPED
+        assert stop_state(app) is StopState.STOPPED
         assert app.sub_title.endswith("Stopped · the chair is safe")
         assert chair_is_safe(app)
         session = app.screen
@@ -141,7 +142,7 @@ async def test_escape_from_a_modal_still_stops_the_chair(tmp_path: Path) -> None
         await pilot.press("escape")
         assert app.control.stop_state is StopState.STOPPING
         await advance(pilot, clock, 10)
-        assert app.control.stop_state is StopState.STOPPED
+        assert stop_state(app) is StopState.STOPPED
         assert chair_is_safe(app)
         assert not app.control.running
 
@@ -152,7 +153,7 @@ async def test_x_stops_too_but_is_typed_in_a_text_field(tmp_path: Path) -> None:
         assert isinstance(library, LibraryScreen)
         # Nothing to stop: x in the filter is a letter.
         await pilot.press("slash", "x")
-        assert library.query_one("#library-filter").value == "x"  # type: ignore[attr-defined]
+        assert library.query_one("#library-filter", Input).value == "x"
         await pilot.press("backspace")
         await pilot.press("enter", "enter")
         await advance(pilot, clock, 70)
@@ -196,7 +197,9 @@ async def test_the_anion_switched_on_at_the_remote_is_shown(tmp_path: Path) -> N
         session = app.screen
         assert isinstance(session, SessionScreen)
         assert "anion" not in str(session.query_one("#session-chair").render())
-        simulated(app).press(0x38)  # the remote's anion key (RTCommand.h)
+        chair = simulated(app)
+        assert isinstance(chair, RongtaiChair)
+        chair.press(0x38)  # the remote's anion key (RTCommand.h)
         await advance(pilot, clock, 2)
         assert "anion on" in str(session.query_one("#session-chair").render())
         await pilot.press("escape")

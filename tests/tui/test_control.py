@@ -183,14 +183,15 @@ async def test_a_lost_link_is_shown_stage_by_stage_and_nothing_resumes(
 ) -> None:
     control, clock, seen = rig
     program = load_program(find_program("five-minute-reset"))
-    assert control.simulated is not None
+    chair = control.simulated
+    assert chair is not None
 
     async def scenario() -> None:
         run = asyncio.ensure_future(
             control.run(program, plan_of(600), store=None, profile=None, listener=seen.event)
         )
         await clock.sleep(90)
-        control.simulated.inject(LinkDrop())
+        chair.inject(LinkDrop())
         result = await run
         assert result.outcome is Outcome.FAULT
         assert "link" in result.reason

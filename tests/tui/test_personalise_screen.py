@@ -13,7 +13,7 @@ from chairctl.program import Program, load_program, total_seconds
 from chairctl.program.library import library_dir
 from chairctl.safety.profile import Condition, HealthScreening, Profile
 from chairctl.safety.screening import Screening, screen
-from chairctl.tui.screens.personalise import PersonaliseScreen
+from chairctl.tui.screens.personalise import PersonaliseScreen, Who
 from chairctl.tui.widgets.plan_timeline import PlanTimeline
 from chairctl.vocabulary import FULL_FEATURED, ChairCapabilities, PlanError, Region, TrackType
 
@@ -55,7 +55,7 @@ class Host(App[None]):
     def on_mount(self) -> None:
         self.push_screen(self.personalise, self.keep)
 
-    def keep(self, result: Personalisation | None) -> None:
+    def keep(self, result: Personalisation | Who | None) -> None:
         self.result = result
 
 
@@ -101,9 +101,10 @@ async def test_defaults_come_from_what_was_remembered() -> None:
         await pilot.press("enter")
         await pilot.pause()
         # The same choices, now with why each limit is what it is.
-        assert app.result is not None
-        assert app.result.model_copy(update={"reasons": {}}) == remembered
-        assert app.result.why("heat") == " (as you prefer)"
+        result = app.result
+        assert isinstance(result, Personalisation)
+        assert result.model_copy(update={"reasons": {}}) == remembered
+        assert result.why("heat") == " (as you prefer)"
 
 
 async def test_defaults_come_from_the_profile() -> None:

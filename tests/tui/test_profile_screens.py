@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from textual.app import App
+from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Input, RadioSet, Select, Static, Switch
@@ -320,7 +321,7 @@ def test_no_screen_takes_the_apps_keys(screen_type: type[Screen[Any]]) -> None:
     keys = {
         key.strip()
         for binding in screen_type.BINDINGS
-        for key in (binding.key if hasattr(binding, "key") else binding[0]).split(",")
+        for key in (binding.key if isinstance(binding, Binding) else binding[0]).split(",")
     }
     assert not keys & {"escape", "x", "q", "ctrl+c"}
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from chairctl.clock import VirtualClock
+from chairctl.tui.app import ChairctlApp
 from simulator.faults import LinkDrop
 from tests.tui.apphelpers import advance, make_app, simulated
 from tests.tui.test_app import ADULT, saved_profile
@@ -66,7 +67,9 @@ def test_the_stopped_state(snap_compare: Compare, tmp_path: Path) -> None:
 def test_the_lost_link_state(snap_compare: Compare, tmp_path: Path) -> None:
     async def lost(pilot: Pilot[None], clock: VirtualClock) -> None:
         await _start(pilot, clock)
-        simulated(pilot.app).inject(LinkDrop())  # type: ignore[arg-type]
+        app = pilot.app
+        assert isinstance(app, ChairctlApp)
+        simulated(app).inject(LinkDrop())
         await advance(pilot, clock, 15)
 
     app, run_before = _scenario(tmp_path, lost)

@@ -21,16 +21,25 @@ from bleak.exc import (
 )
 
 from chairctl.clock import VirtualClock
-from drivers.models import ChairModel
+from drivers.models.common import BleProfile
+from drivers.models.rongtai import RongtaiModel
 from simulator.ble import GattWrite, SimulatedAir, SimulatedPeripheral
 from simulator.errors import SimulatorError
 from simulator.families import simulated_chair
 from simulator.faults import LinkDrop
+from simulator.rongtai.chair import RongtaiChair
 from simulator.rongtai.frames import Layout, StatusImage, key_frame
 
 POWER = bytes.fromhex("F0 83 01 7B F1")
 #: A characteristic the RT8600S app subscribes to but our model does not name.
 UNKNOWN_UUID = "e06d5efb-4f4a-45c0-9eb1-371ae5a14ad4"
+
+
+def ble(model: RongtaiModel) -> BleProfile:
+    """The model's BLE profile (the fixture model is reached over BLE)."""
+    profile = model.match.ble
+    assert profile is not None
+    return profile
 
 
 class Central:
@@ -46,7 +55,7 @@ class Central:
     def notified(self, characteristic: BleakGATTCharacteristic, data: bytearray) -> None:
         self.notifications.append((characteristic, data))
 
-    async def subscribe(self, model: ChairModel) -> None:
+    async def subscribe(self, model: RongtaiModel) -> None:
         assert model.match.ble is not None
         await self.client.start_notify(model.match.ble.notify, self.notified)
 
@@ -70,7 +79,7 @@ async def test_a_scan_hears_the_chair_by_name(
 
 
 async def test_advertisements_repeat_and_carry_name_service_and_signal(
-    air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock, model: ChairModel
+    air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock, model: RongtaiModel
 ) -> None:
     heard: list[AdvertisementData] = []
     scanner = BleakScanner(lambda _, ad: heard.append(ad), backend=air.backend.scanner)
@@ -89,7 +98,7 @@ async def test_advertisements_repeat_and_carry_name_service_and_signal(
 
 
 async def test_a_chair_added_during_a_scan_is_heard(
-    air: SimulatedAir, model: ChairModel, clock: VirtualClock
+    air: SimulatedAir, model: RongtaiModel, clock: VirtualClock
 ) -> None:
     async with BleakScanner(backend=air.backend.scanner) as scanner:
         await clock.advance(0)
@@ -125,7 +134,7 @@ async def test_a_service_filter_hides_chairs_without_that_service(
 
 
 async def test_services_are_the_models_profile(
-    air: SimulatedAir, peripheral: SimulatedPeripheral, model: ChairModel
+    air: SimulatedAir, peripheral: SimulatedPeripheral, model: RongtaiModel
 ) -> None:
     profile = model.match.ble
     assert profile is not None
@@ -186,7 +195,7 @@ async def test_connecting_twice_on_one_client_is_refused(
 
 
 async def test_status_frames_arrive_as_bytearray_notifications(
-    air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock, model: ChairModel
+    air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock, model: RongtaiModel
 ) -> None:
     central = await connected(air, peripheral)
     await clock.advance(1.0)
@@ -196,43 +205,45 @@ async def test_status_frames_arrive_as_bytearray_notifications(
     assert len(central.notifications) == 5
     for characteristic, data in central.notifications:
         assert type(data) is bytearray
-        assert characteristic.uuid == model.match.ble.notify  # type: ignore[union-attr]
+        assert characteristic.uuid == ble(model).notify
         assert len(data) == Layout.BLE.length
         StatusImage.parse(bytes(data))
     notify = central.client.services.descriptors
     cccd = next(iter(notify.values()))
     assert await central.client.read_gatt_descriptor(cccd) == bytearray([1, 0])
-    await central.client.stop_notify(model.match.ble.notify)  # type: ignore[union-attr]
+    await central.client.stop_notify(ble(model).notify)
     await clock.advance(1.0)
     assert len(central.notifications) == 5
 
 
 async def test_notifications_on_a_characteristic_that_does_not_notify_are_refused(
-    air: SimulatedAir, peripheral: SimulatedPeripheral, model: ChairModel
+    air: SimulatedAir, peripheral: SimulatedPeripheral, model: RongtaiModel
 ) -> None:
     central = await connected(air, peripheral)
     with pytest.raises(BleakError, match="does not notify"):
-        await central.client.start_notify(model.match.ble.write, central.notified)  # type: ignore[union-attr]
+        await central.client.start_notify(ble(model).write, central.notified)
 
 
 # -- writes ----------------------------------------------------------------------------------
 
 
 async def test_a_key_frame_written_without_response_presses_the_key(
-    air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock, model: ChairModel
+    air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock, model: RongtaiModel
 ) -> None:
     profile = model.match.ble
     assert profile is not None
+    chair = peripheral.chair
+    assert isinstance(chair, RongtaiChair)
     central = await connected(air, peripheral)
-    assert not peripheral.chair.status_image().powered
+    assert not chair.status_image().powered
     await central.client.write_gatt_char(profile.write, POWER, response=False)
     await clock.advance(0.5)
-    assert peripheral.chair.status_image().powered
+    assert chair.status_image().powered
     assert peripheral.writes == [GattWrite(profile.write, POWER, False)]
 
 
 async def test_writes_without_the_characteristics_property_are_refused(
-    air: SimulatedAir, peripheral: SimulatedPeripheral, model: ChairModel
+    air: SimulatedAir, peripheral: SimulatedPeripheral, model: RongtaiModel
 ) -> None:
     profile = model.match.ble
     assert profile is not None
@@ -250,13 +261,13 @@ async def test_writes_without_the_characteristics_property_are_refused(
 
 
 async def test_a_write_longer_than_the_mtu_allows_is_refused(
-    air: SimulatedAir, peripheral: SimulatedPeripheral, model: ChairModel
+    air: SimulatedAir, peripheral: SimulatedPeripheral, model: RongtaiModel
 ) -> None:
     central = await connected(air, peripheral)
     with pytest.raises(BleakGATTProtocolError) as refused:
-        await central.client.write_gatt_char(model.match.ble.write, POWER * 5, response=False)  # type: ignore[union-attr]
+        await central.client.write_gatt_char(ble(model).write, POWER * 5, response=False)
     assert refused.value.code == BleakGATTProtocolErrorCode.INVALID_ATTRIBUTE_VALUE_LENGTH
-    await central.client.write_gatt_char(model.match.ble.write, POWER * 4, response=False)  # type: ignore[union-attr]
+    await central.client.write_gatt_char(ble(model).write, POWER * 4, response=False)
     assert len(peripheral.writes) == 1
 
 
@@ -289,10 +300,10 @@ async def test_our_own_disconnect_fires_the_callback_once_and_clears_services(
 
 
 async def test_a_chair_side_link_drop_fires_the_callback_and_stops_writes(
-    air: SimulatedAir, peripheral: SimulatedPeripheral, model: ChairModel
+    air: SimulatedAir, peripheral: SimulatedPeripheral, model: RongtaiModel
 ) -> None:
     central = await connected(air, peripheral)
-    write = central.client.services.get_characteristic(model.match.ble.write)  # type: ignore[union-attr]
+    write = central.client.services.get_characteristic(ble(model).write)
     assert write is not None
     peripheral.chair.inject(LinkDrop())
     assert central.disconnects == [central.client]
@@ -303,10 +314,10 @@ async def test_a_chair_side_link_drop_fires_the_callback_and_stops_writes(
 
 
 async def test_a_characteristic_of_an_earlier_connection_is_refused(
-    air: SimulatedAir, peripheral: SimulatedPeripheral, model: ChairModel
+    air: SimulatedAir, peripheral: SimulatedPeripheral, model: RongtaiModel
 ) -> None:
     central = await connected(air, peripheral)
-    old = central.client.services.get_characteristic(model.match.ble.write)  # type: ignore[union-attr]
+    old = central.client.services.get_characteristic(ble(model).write)
     assert old is not None
     await central.client.disconnect()
     await central.client.connect()
@@ -344,7 +355,7 @@ async def test_closing_the_air_drops_every_connection_and_scan(
 
 
 def test_default_names_and_addresses_fit_the_model(
-    air: SimulatedAir, model: ChairModel, clock: VirtualClock
+    air: SimulatedAir, model: RongtaiModel, clock: VirtualClock
 ) -> None:
     first = air.add(simulated_chair(model, clock, transport="ble"))
     second = air.add(simulated_chair(model, clock, transport="ble"))
@@ -354,7 +365,7 @@ def test_default_names_and_addresses_fit_the_model(
 
 
 def test_the_air_refuses_what_no_ble_chair_could_be(
-    air: SimulatedAir, model: ChairModel, clock: VirtualClock, peripheral: SimulatedPeripheral
+    air: SimulatedAir, model: RongtaiModel, clock: VirtualClock, peripheral: SimulatedPeripheral
 ) -> None:
     with pytest.raises(SimulatorError, match="transport='ble'"):
         air.add(simulated_chair(model, clock, transport="wired"))
@@ -372,13 +383,15 @@ def test_the_plain_backend_classes_need_an_air() -> None:
 
 
 async def test_key_frames_reach_the_chair_in_any_chunking(
-    air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock, model: ChairModel
+    air: SimulatedAir, peripheral: SimulatedPeripheral, clock: VirtualClock, model: RongtaiModel
 ) -> None:
     profile = model.match.ble
     assert profile is not None
+    chair = peripheral.chair
+    assert isinstance(chair, RongtaiChair)
     central = await connected(air, peripheral)
     frame = key_frame(0x83, model.keys.power)
     for piece in (frame[:2], frame[2:]):
         await central.client.write_gatt_char(profile.write, piece, response=False)
     await clock.advance(0.5)
-    assert peripheral.chair.status_image().powered
+    assert chair.status_image().powered
