@@ -23,10 +23,15 @@ from chairctl.plan import compile_program
 from chairctl.program import load_program
 from chairctl.safety import Personalisation
 from chairctl.vocabulary import Region
+from drivers.families import FAMILIES
 from drivers.models import ChairModel, get_model
 from tests.conftest import PROGRAMS
 
-MODELS = [get_model(m) for m in ("rongtai-rt8600s", "tuya-amy-example", "ncni-chair")]
+#: Runs the whole stack for many people: minutes, not seconds.
+pytestmark = pytest.mark.slow
+
+#: One chair of each registered family.
+MODELS = [get_model(family.example_model) for family in FAMILIES.values()]
 RONGTAI = MODELS[0]
 #: A program every family's chair can run (NCNI's S track reaches no glutes).
 EVERYWHERE = PROGRAMS / "morning-loosen-up.yaml"

@@ -22,6 +22,9 @@ from chairctl.safety.profile import HealthScreening, Profile
 from chairctl.store import Store, database_path
 from tests.served import FAMILY_MODELS, ServedChair, Terminal, at_rest, working
 
+#: Waits on the wall clock (a real pty, another process, signals): sensitive to load.
+pytestmark = pytest.mark.realtime
+
 #: Ten minutes: it never ends by itself while a test waits for it to work.
 LONG = """\
 format: 1

@@ -31,6 +31,9 @@ from simulator.serve import (
     tcp_address,
 )
 
+#: Waits on the wall clock (a real pty, another process, signals): sensitive to load.
+pytestmark = pytest.mark.realtime
+
 DEADLINE_S = 5.0
 
 

@@ -26,6 +26,9 @@ from chairctl.tui.screens.safety_notice import NOTICE, NOTICE_VERSION
 from tests.served import FAMILY_MODELS, ServedChair, Terminal, standing_by, switched_on
 from tests.tui.apphelpers import SIZE, advance, chair_is_safe, make_app, simulated
 
+#: Waits on the wall clock (a real pty, another process, signals): sensitive to load.
+pytestmark = pytest.mark.realtime
+
 ANN = Profile(name="Ann", health=HealthScreening(age=40, first_use=False))
 
 

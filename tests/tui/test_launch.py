@@ -18,6 +18,9 @@ from chairctl.services.chairs import parse_chair
 from chairctl.tui.launch import open_app
 from chairctl.vocabulary import ChairctlError, UnknownModel
 
+#: Waits on the wall clock (a real pty, another process, signals): sensitive to load.
+pytestmark = pytest.mark.realtime
+
 
 def read_until(fd: int, wanted: bytes, seconds: float) -> bytes:
     """What the process drew, until ``wanted`` appears (real time: it is another process)."""

@@ -34,6 +34,9 @@ from drivers.models import ChairModel, get_model, get_model_as
 from drivers.models.rongtai import RongtaiModel
 from drivers.session import LinkState, SessionConfig
 
+#: Waits on the wall clock (a real pty, another process, signals): sensitive to load.
+pytestmark = pytest.mark.realtime
+
 SPEED = 10
 #: The margin a session adds to the chair's key gap is for jitter on the way, which is real
 #: time and does not speed up with the chair: on a clock ten times as fast it must be ten
