@@ -46,7 +46,7 @@ PLAIN_WIDTH = 100
 #: A profile document is a few hundred bytes; anything far larger is not one.
 MAX_PROFILE_BYTES = 64 * 1024
 
-_REGION_WORDS: Final = ", ".join(r.value.replace("_", " ") for r in Region)
+_REGION_WORDS: Final = ", ".join(r.label for r in Region)
 _NONE_WORDS: Final = frozenset({"", "none", "no", "not sure", "unsure", "-"})
 
 
@@ -98,7 +98,7 @@ class MinutesType(click.ParamType[int | None]):
 
 
 def _regions_text(regions: Iterable[Region]) -> str:
-    return ", ".join(r.value.replace("_", " ") for r in sorted(regions)) or "none"
+    return ", ".join(r.label for r in sorted(regions)) or "none"
 
 
 def _console() -> Console:

@@ -23,7 +23,7 @@ from chairctl.vocabulary.errors import (
     UnknownModel,
     Unsupported,
 )
-from chairctl.vocabulary.state import SAFE_SETPOINT, ChairStatus, Setpoint
+from chairctl.vocabulary.state import SAFE_SETPOINT, ChairStatus, Setpoint, StatusDetail
 from chairctl.vocabulary.terms import (
     DEFAULT_INTENSITY,
     DEFAULT_SPEED,
@@ -100,6 +100,7 @@ __all__ = [
     "Setpoint",
     "SourceFileError",
     "Speed",
+    "StatusDetail",
     "StoreError",
     "Technique",
     "TrackType",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator
 
 from chairctl.vocabulary.terms import (
     DEFAULT_INTENSITY,
@@ -107,11 +107,24 @@ class Setpoint(BaseModel):
 SAFE_SETPOINT = Setpoint()
 
 
+class StatusDetail(BaseModel):
+    """What one family's status reports beyond :class:`ChairStatus`'s shared fields: the
+    chair's own codes and flags. Each family derives its own (in ``drivers/protocols/F``); only
+    that family's adapter reads it, and reports print it as it is."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def record(self) -> dict[str, object]:
+        """The fields as a JSON object, for ``decode`` and the session log."""
+        return self.model_dump(mode="json")
+
+
 class ChairStatus(BaseModel):
     """What a chair last reported about itself, normalised across protocols.
 
     Fields a protocol does not report keep their defaults. ``technique_code`` and
-    ``program_code`` keep the chair's own numbers where our vocabulary has no word for them.
+    ``program_code`` keep the chair's own numbers where our vocabulary has no word for them;
+    whatever else a family reports is in its own :attr:`detail`.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -142,13 +155,10 @@ class ChairStatus(BaseModel):
     error_code: int | None = Field(None, description="The chair's error code in fault state.")
     program: str | None = Field(None, description="The chair's running program, by name.")
     program_code: int = Field(0, ge=0, description="The chair's own program number.")
-    body_scan: int = Field(0, ge=0, description="The chair's body-scan progress code.")
     backrest: ActuatorMotion = Field(ActuatorMotion.STOPPED, description="Backrest motion.")
     leg_rest: ActuatorMotion = Field(ActuatorMotion.STOPPED, description="Leg-rest motion.")
     slide: ActuatorMotion = Field(ActuatorMotion.STOPPED, description="Slide/zero-G motion.")
     zero_g: bool = Field(False, description="The zero-gravity position is reached.")
-    has_3d: bool = Field(False, description="The chair has a 3D (depth) mechanism.")
-    has_leg_extension: bool = Field(False, description="The leg rest extends.")
     shoulder_position: float | None = Field(
         None,
         description="The shoulder line the chair's own body scan found, in carriage positions; "
@@ -162,11 +172,10 @@ class ChairStatus(BaseModel):
         description="The names of fields this chair's status reports but cannot be believed "
         "for (its own bits are known to lag or lie): shown as such, never as the chair's word.",
     )
-    mode_3d: int | None = Field(
+    detail: SerializeAsAny[StatusDetail] | None = Field(
         None,
-        ge=0,
-        description="The chair's own 3D program number (1 is its 3D-1), 0 for none; None when "
-        "the chair does not report one. While it runs the rollers work with no technique shown.",
+        description="What this family's status says beyond the shared fields (its own codes "
+        "and flags), for its adapter and for reports; None when it says nothing more.",
     )
 
     @property

@@ -14,7 +14,21 @@ from typing import Annotated, Final
 from pydantic import Field, Strict
 
 
-class Region(StrEnum):
+class Term(StrEnum):
+    """A word of the shared vocabulary: its value is what files spell, its label what people
+    read (the value with spaces, unless the term says otherwise)."""
+
+    @property
+    def label(self) -> str:
+        """The term as people read it ("upper back", "zero g 1")."""
+        return _LABELS.get(self.value, self.value.replace("_", " "))
+
+
+#: Labels that are not just the value with spaces.
+_LABELS: Final[dict[str, str]] = {"sacrum_glutes": "sacrum / glutes"}
+
+
+class Region(Term):
     """A band of the back that the roller carriage can work, listed from the top of the track."""
 
     NECK = "neck"
@@ -73,7 +87,7 @@ def ordered_span(regions: tuple[Region, ...] | list[Region]) -> tuple[Region, ..
     return tuple(sorted(regions, key=TRACK_ORDER.index))
 
 
-class Technique(StrEnum):
+class Technique(Term):
     """What the rollers do; defined by mechanism, each chair model maps them to its own keys."""
 
     KNEAD = "knead"
@@ -96,7 +110,7 @@ PERCUSSION: Final[frozenset[Technique]] = frozenset(
 REGIONLESS: Final[frozenset[Technique]] = frozenset({Technique.STRETCH, Technique.NONE})
 
 
-class Width(StrEnum):
+class Width(Term):
     """How far apart the kneading heads sit."""
 
     NARROW = "narrow"
@@ -104,7 +118,7 @@ class Width(StrEnum):
     WIDE = "wide"
 
 
-class AirbagZone(StrEnum):
+class AirbagZone(Term):
     """A group of airbags that inflate together."""
 
     SHOULDERS = "shoulders"
@@ -116,7 +130,7 @@ class AirbagZone(StrEnum):
     FEET = "feet"
 
 
-class Heater(StrEnum):
+class Heater(Term):
     """A heating element."""
 
     LUMBAR = "lumbar"
@@ -124,7 +138,7 @@ class Heater(StrEnum):
     CALVES = "calves"
 
 
-class HeatLevel(StrEnum):
+class HeatLevel(Term):
     """How hot a heater is asked to be."""
 
     OFF = "off"
@@ -133,7 +147,7 @@ class HeatLevel(StrEnum):
     HIGH = "high"
 
 
-class Posture(StrEnum):
+class Posture(Term):
     """Where the backrest and leg rest are."""
 
     UPRIGHT = "upright"
@@ -142,7 +156,7 @@ class Posture(StrEnum):
     ZERO_G_2 = "zero_g_2"
 
 
-class WorkState(StrEnum):
+class WorkState(Term):
     """What the chair's mainboard says it is doing."""
 
     STANDBY = "standby"
@@ -153,7 +167,7 @@ class WorkState(StrEnum):
     FAULT = "fault"
 
 
-class MassageRange(StrEnum):
+class MassageRange(Term):
     """How much of the track the rollers sweep: all of it, a band, or one spot."""
 
     FULL = "full"
@@ -161,7 +175,7 @@ class MassageRange(StrEnum):
     POINT = "point"
 
 
-class ActuatorMotion(StrEnum):
+class ActuatorMotion(Term):
     """What a linear actuator (backrest, leg rest, slide) is doing."""
 
     STOPPED = "stopped"
@@ -169,7 +183,7 @@ class ActuatorMotion(StrEnum):
     DOWN = "down"
 
 
-class TrackType(StrEnum):
+class TrackType(Term):
     """The shape of the roller track; S tracks cannot reach under the seat."""
 
     S = "S"

@@ -20,7 +20,7 @@ import pytest
 from chairctl.vocabulary import ChairStatus, ProtocolError
 from drivers.models import get_model_as
 from drivers.models.rongtai import RongtaiModel
-from drivers.protocols.rongtai import StatusCodes, decode_fields, decode_status
+from drivers.protocols.rongtai import StatusCodes, decode_fields, decode_status, rongtai_detail
 
 CORPUS = Path(__file__).parents[1] / "data" / "rongtai-status-frames.txt"
 
@@ -115,7 +115,7 @@ def test_the_3d_capture_shows_its_3d_program_and_strength(model: RongtaiModel) -
     # as the RT6923 Main_Send writes it.
     (entry,) = [e for e in ENTRIES if e.fields.get("program") == "3d"]
     status = decode_status(entry.frame, model)
-    assert (status.program_code, status.mode_3d, status.intensity) == (11, 1, 5)
+    assert (status.program_code, rongtai_detail(status).mode_3d, status.intensity) == (11, 1, 5)
 
 
 def test_a_chair_following_the_ios_app_s_table_reads_12_as_3d(model: RongtaiModel) -> None:

@@ -16,7 +16,7 @@ from drivers.adapters.rongtai.release import is_safe
 from drivers.adapters.rongtai.targets import TargetMapper, Targets
 from drivers.models import get_model_as
 from drivers.models.rongtai import RongtaiModel
-from drivers.protocols.rongtai import decode_status
+from drivers.protocols.rongtai import decode_status, rongtai_detail
 
 #: test_parse_3d_program: "3D presets (3D-1/2/3) all report b13 = 0x2d"; b1 shows no technique.
 IN_3D = bytes.fromhex("f0 45 26 02 24 0d 10 03 28 00 00 00 43 2d 0d 29 f1")
@@ -103,7 +103,8 @@ def test_a_scan_while_running_is_waited_out_after_what_presses_more_goes_off(
     assert isinstance(step, Await)
     assert step.label == "the body scan"
     assert not step.done(calm)
-    assert step.done(calm.model_copy(update={"body_scan": 0}))
+    scanned = rongtai_detail(calm).model_copy(update={"body_scan": 0})
+    assert step.done(calm.model_copy(update={"detail": scanned}))
 
 
 def test_a_scan_while_running_asked_to_rest_is_switched_off(model: RongtaiModel) -> None:

@@ -19,7 +19,13 @@ from chairctl.vocabulary import (
     WorkState,
 )
 from drivers.models.rongtai import RongtaiModel
-from drivers.protocols.rongtai import checksum, decode_status, technique_label
+from drivers.protocols.rongtai import (
+    RongtaiDetail,
+    checksum,
+    decode_status,
+    rongtai_detail,
+    technique_label,
+)
 
 if TYPE_CHECKING:
     from tests.drivers.conftest import Capture
@@ -27,12 +33,15 @@ if TYPE_CHECKING:
 Z = AirbagZone
 # What the first six captures share: a chair with 3D, b12 preset code 3, the anion off and
 # no 3D program. b1 bit 1 is clear in every real frame: it says nothing about a leg extension.
-CHAIR = {"has_3d": True, "preset_minutes": 30, "anion": False, "mode_3d": 0}
+CHAIR = {"preset_minutes": 30, "anion": False}
+THREE_D = RongtaiDetail(has_3d=True)
 
 # The first six captures in file order, every field as protocols.md 1.5/1.6 read them.
 GOLDEN = [
     # idle: state 0, 9*128+0x30 = 1200 s (the 20-minute default); b8 0x2b -> position 11
-    ChairStatus(width=Width.WIDE, intensity=5, roller_position=11, remaining_s=1200, **CHAIR),
+    ChairStatus(
+        width=Width.WIDE, intensity=5, roller_position=11, remaining_s=1200, detail=THREE_D, **CHAIR
+    ),
     # powered and waiting for a command: b1 bit 6 is set although nothing runs yet
     ChairStatus(
         running=True,
@@ -40,6 +49,7 @@ GOLDEN = [
         width=Width.WIDE,
         intensity=5,
         roller_position=11,
+        detail=THREE_D,
         **CHAIR,
     ),
     # running manual knead (b13 0x1c -> program 7), 3D strength 5, 6*128+0x30 = 816 s
@@ -55,6 +65,7 @@ GOLDEN = [
         remaining_s=816,
         program="manual",
         program_code=7,
+        detail=THREE_D,
         **CHAIR,
     ),
     # heat off, 13*128+0x72 = 1778 s; b12 0x43: 30-minute preset + full-body airbag program;
@@ -75,9 +86,9 @@ GOLDEN = [
         remaining_s=1778,
         program="manual",
         program_code=7,
-        body_scan=0x40,
         backrest=ActuatorMotion.UP,
         leg_rest=ActuatorMotion.DOWN,
+        detail=RongtaiDetail(has_3d=True, body_scan=0x40),
         **CHAIR,
     ),
     # arm/shoulder airbag program (b12 0x10)
@@ -96,6 +107,7 @@ GOLDEN = [
         remaining_s=3 * 128 + 0x33,
         program="manual",
         program_code=7,
+        detail=THREE_D,
         **CHAIR,
     ),
     # legs/feet airbag program (b12 0x04); b6 bit 0: the foot bag is working
@@ -115,6 +127,7 @@ GOLDEN = [
         remaining_s=2 * 128 + 0x54,
         program="manual",
         program_code=7,
+        detail=THREE_D,
         **CHAIR,
     ),
 ]
@@ -263,10 +276,10 @@ def test_chair_technique_labels() -> None:
 )
 def test_b1_flags(b1: int, has_3d: bool, running: bool, model: RongtaiModel) -> None:
     status = decode_status(with_field(1, b1), model)
-    assert (status.has_3d, status.running) == (has_3d, running)
+    assert (rongtai_detail(status).has_3d, status.running) == (has_3d, running)
     # The RT6923 firmware never sets bit 1 (its heat-degree bits are commented out), and no
     # real RT8600S frame has it: a chair following the firmware reports no leg extension.
-    assert status.has_leg_extension is False
+    assert rongtai_detail(status).has_leg_extension is False
 
 
 def _ios_app(model: RongtaiModel) -> RongtaiModel:
@@ -281,7 +294,7 @@ def test_b1_bit_1_is_the_leg_extension_only_on_the_ios_app_s_map(
 ) -> None:
     # RTBleConnector.m: bit 1 set means the chair has NO leg-rest extension.
     status = decode_status(with_field(1, b1), _ios_app(model))
-    assert status.has_leg_extension is has_leg_extension
+    assert rongtai_detail(status).has_leg_extension is has_leg_extension
 
 
 @pytest.mark.parametrize(
@@ -338,7 +351,7 @@ def test_the_3d_program_is_b14_bits_3_to_5(
 ) -> None:
     # RT6923 Main_Send: (nKeyAxisStrength + 1) in bits 0-2, 3D-1..3D-3 as 1..3 << 3.
     status = decode_status(with_field(14, b14), model)
-    assert (status.mode_3d, status.intensity) == (program, strength)
+    assert (rongtai_detail(status).mode_3d, status.intensity) == (program, strength)
 
 
 @pytest.mark.parametrize(
@@ -490,7 +503,7 @@ def test_actuators_and_zero_g(
 
 def test_roller_position_and_body_scan(model: RongtaiModel) -> None:
     assert decode_status(with_field(8, 0x3F), model).roller_position == 31
-    assert decode_status(with_field(9, 0x14), model).body_scan == 0x14
+    assert rongtai_detail(decode_status(with_field(9, 0x14), model)).body_scan == 0x14
 
 
 @pytest.mark.parametrize("b9", [0x14, 0x1A, 0x3F, 0x40])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import AirbagZone, WorkState
 from drivers.models.rongtai import RongtaiModel
-from drivers.protocols.rongtai import decode_status
+from drivers.protocols.rongtai import decode_status, rongtai_detail
 from simulator.families import simulated_chair
 from simulator.rongtai.chair import RongtaiChair
 from simulator.rongtai.firmware import SLIDE_TRAVEL_S
@@ -95,7 +95,7 @@ async def test_b1_bit_1_b8_bit_5_and_b10_as_real_frames_have_them(
     other = Controller(simulated_chair(older, clock, transport="ble"), clock)
     await other.wait(1.0)
     assert other.frames[-1][1][1] & 0x02
-    assert not decode_status(other.frames[-1][1], older).has_leg_extension
+    assert not rongtai_detail(decode_status(other.frames[-1][1], older)).has_leg_extension
 
 
 async def test_the_wired_form_reports_the_tapping_toggle_off(

@@ -30,7 +30,6 @@ from chairctl.engine import Outcome
 from chairctl.program import format_duration
 from chairctl.services.safetext import plain, printable
 from chairctl.store import SessionRecord, Store
-from chairctl.tui.screens.profile_form import region_words
 from chairctl.vocabulary import ChairctlError
 
 #: How many sessions the screen reads.
@@ -112,7 +111,7 @@ def detail(record: SessionRecord) -> Content:
         mean = record.mean_intensity_per_region.get(region)
         lines.append(
             Content.assemble(
-                f"  {region_words(region):<15}",
+                f"  {region.label:<15}",
                 (f"{bar(value, top):<{BAR_WIDTH}}", "$accent"),
                 f" {format_duration(value * 60):>6}",
                 ("" if mean is None else f" at {mean:.1f}", "$text-muted"),

@@ -63,11 +63,6 @@ _AGE_PROBLEM: Final = "Age must be a whole number from 0 to 130, or left blank."
 _NAME_PROBLEM: Final = "The name must be 1 to 80 characters, not only spaces."
 
 
-def region_words(region: Region) -> str:
-    """A region as people say it: "lower back", "sacrum / glutes"."""
-    return "sacrum / glutes" if region is Region.SACRUM_GLUTES else region.value.replace("_", " ")
-
-
 def readable(error: ValidationError) -> dict[str, str]:
     """A pydantic error as one plain message per place: "name", "age" or "form" (the rest, in
     the words every data file's problems are told in)."""
@@ -231,7 +226,7 @@ class ProfileFormScreen(Screen[Profile | None]):
                 yield Label("Where I most want the massage", classes="field-label")
                 focus = current.focus_region if current is not None else None
                 yield Select(
-                    [("no preference", NO_FOCUS), *((region_words(r), r.value) for r in Region)],
+                    [("no preference", NO_FOCUS), *((r.label, r.value) for r in Region)],
                     value=NO_FOCUS if focus is None else focus.value,
                     allow_blank=False,
                     id="focus",
@@ -240,7 +235,7 @@ class ProfileFormScreen(Screen[Profile | None]):
                 skip = current.skip_regions if current is not None else frozenset()
                 for region in Region:
                     yield Checkbox(
-                        region_words(region), value=region in skip, id=f"skip-{region.value}"
+                        region.label, value=region in skip, id=f"skip-{region.value}"
                     )
                 with Horizontal(classes="switch-row"):
                     yield Switch(
@@ -276,7 +271,7 @@ class ProfileFormScreen(Screen[Profile | None]):
                 )
                 for region in Region:
                     yield Checkbox(
-                        region_words(region),
+                        region.label,
                         value=region in sites,
                         id=f"where-{condition.value}-{region.value}",
                     )

@@ -214,12 +214,12 @@ class SessionScreen(Screen[None]):
         if step is None:
             return
         setpoint = step.entry.setpoint
-        where = ", ".join(r.value.replace("_", " ") for r in setpoint.regions) or "no rollers"
+        where = ", ".join(r.label for r in setpoint.regions) or "no rollers"
         engine = self.control.engine
         text = Text()
         text.append(plain(step.entry.step, style="bold"))
         text.append(f"  (line {step.entry.line})\n", style="dim")
-        text.append(f"{setpoint.technique.value.replace('_', ' ')} · {where} · ")
+        text.append(f"{setpoint.technique.label} · {where} · ")
         text.append(f"intensity {step.intensity}", style="bold")
         if engine is not None and engine.intensity_offset:
             text.append(f" ({engine.intensity_offset:+d} by you)", style="dim")
@@ -353,7 +353,7 @@ class SessionScreen(Screen[None]):
             longest = max(seconds for seconds, _ in figures.values())
             for region, (seconds, intensity) in figures.items():
                 bar = "█" * max(1, round(16 * seconds / longest))
-                lines.append(f"{region.value.replace('_', ' '):<14}")
+                lines.append(f"{region.label:<14}")
                 lines.append(bar, style="bold")
                 lines.append(f" {seconds / 60:.1f} min, intensity {intensity:.1f}\n")
         else:

@@ -116,7 +116,7 @@ def neck_level(levels: int) -> int:
 
 
 def _name(region: Region) -> str:
-    return region.value.replace("_", " ")
+    return region.label
 
 
 def _span(regions: list[Region] | tuple[Region, ...], article: str = "") -> str:
@@ -132,7 +132,7 @@ def _span(regions: list[Region] | tuple[Region, ...], article: str = "") -> str:
 
 
 def _techniques(techniques: list[Technique]) -> str:
-    names = [t.value.replace("_", " ") for t in techniques]
+    names = [t.label for t in techniques]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
@@ -176,7 +176,7 @@ def choose_mode(
     if best is None:
         raise Unsupported(
             f"this chair has no manual mode that works {_span(regions, 'the ')} "
-            f"for {technique.value.replace('_', ' ')}"
+            f"for {technique.label}"
         )
     return best[1]
 
@@ -320,7 +320,7 @@ class TargetMapper:
             (True, False): "this chair cannot place its rollers",
             (True, True): "this chair cannot place its rollers and chooses its own technique",
         }[(misplaced, own_technique)]
-        asked = technique.value.replace("_", " ")
+        asked = technique.label
         if technique in mode.techniques and own_technique:
             asked = f"{asked} alone"
         if misplaced:

@@ -23,7 +23,7 @@ from drivers.adapters.rongtai.reconciler import Reconciler
 from drivers.adapters.rongtai.release import Releaser, is_safe
 from drivers.adapters.rongtai.targets import TargetMapper
 from drivers.models.rongtai import RongtaiModel
-from drivers.protocols.rongtai import StatusDecoder, encode_key
+from drivers.protocols.rongtai import StatusDecoder, encode_key, rongtai_detail
 
 #: How long after a key the status must still show no change before the key counts as not
 #: taken. The chair reacts by its next status frame (200 ms on BLE, 50 ms wired); a second
@@ -160,9 +160,9 @@ class RongtaiAdapter(Adapter):
 
     def mismatch(self, status: ChairStatus) -> str | None:
         claimed = self.model.intensity_levels > 1
-        if status.has_3d == claimed:
+        if rongtai_detail(status).has_3d == claimed:
             return None
-        if status.has_3d:
+        if rongtai_detail(status).has_3d:
             return (
                 f"the chair reports a 3D mechanism, but its model file ({self.model.id}) says "
                 "it has none: its depth would be left wherever the chair has it"

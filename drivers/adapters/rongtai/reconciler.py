@@ -31,7 +31,7 @@ from drivers.adapters.confirm import Confirmer
 from drivers.adapters.posture import PostureGoal
 from drivers.adapters.rongtai.targets import Targets, scale
 from drivers.models.rongtai import TECHNIQUE_LABELS, RongtaiModel, TechniqueKey
-from drivers.protocols.rongtai import PROGRAM_3D
+from drivers.protocols.rongtai import PROGRAM_3D, rongtai_detail
 
 #: b9 bit 6: the body scan is running (protocols.md 1.5). "Resetting" is either the scan
 #: after POWER or the return home after it; this bit tells which. Real chairs also scan at
@@ -148,7 +148,9 @@ def _airbag_group_is(zones: frozenset[AirbagZone], wanted: bool) -> Taken:
 def scanning_on(status: ChairStatus) -> bool:
     """True while a switched-on chair scans the body: its rollers move and press, with no
     technique shown."""
-    return status.work_state is WorkState.RUNNING and bool(status.body_scan & SCAN_RUNNING)
+    return status.work_state is WorkState.RUNNING and bool(
+        rongtai_detail(status).body_scan & SCAN_RUNNING
+    )
 
 
 def own_program(status: ChairStatus) -> bool:
@@ -164,7 +166,7 @@ def rollers_working(status: ChairStatus) -> bool:
     return (
         status.technique_code != 0
         or status.program == PROGRAM_3D
-        or bool(status.mode_3d)
+        or bool(rongtai_detail(status).mode_3d)
         or scanning_on(status)
     )
 
@@ -247,7 +249,7 @@ class Reconciler:
             raise ChairFault(_fault_text(s), error_code=s.error_code)
         if state in _BUSY:
             self.forget()
-            if s.body_scan & SCAN_RUNNING:
+            if rongtai_detail(s).body_scan & SCAN_RUNNING:
                 return Await("the body scan", lambda x: x.work_state not in _BUSY, self._scan_limit)
             return Await(
                 "the chair returning home", lambda x: x.work_state not in _BUSY, self._settle_limit

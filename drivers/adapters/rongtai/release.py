@@ -22,6 +22,7 @@ from chairctl.vocabulary import ActuatorMotion, ChairStatus, WorkState
 from drivers.adapters.base import Port, Release
 from drivers.adapters.rongtai.reconciler import SCAN_RUNNING, rollers_working
 from drivers.models.rongtai import RongtaiModel
+from drivers.protocols.rongtai import rongtai_detail
 
 _ON: Final = (WorkState.WAITING, WorkState.RUNNING)
 _AT_REST: Final = (WorkState.STANDBY, WorkState.FAULT)
@@ -110,7 +111,7 @@ class Releaser:
             if (
                 settle_started is None
                 and state is WorkState.RESETTING
-                and not s.body_scan & SCAN_RUNNING
+                and not rongtai_detail(s).body_scan & SCAN_RUNNING
             ):
                 settle_started = run.sent_at.get(self._power, port.status_at)
             # The firmware caps its return home at settle_cap_s; one settle window of slack

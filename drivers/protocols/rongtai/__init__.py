@@ -7,6 +7,7 @@ a byte stream (:class:`StatusDecoder`). Pure code: no I/O, no clock. See
 """
 
 from drivers.models.rongtai import PROGRAM_TABLES, TECHNIQUE_LABELS
+from drivers.protocols.rongtai.detail import RongtaiDetail, rongtai_detail
 from drivers.protocols.rongtai.frames import (
     CHECKED_LENGTH,
     DEFAULT_DEVICE_BYTE,
@@ -39,6 +40,7 @@ __all__ = [
     "STATUS_LENGTHS",
     "TECHNIQUE_LABELS",
     "UNCHECKED_LENGTH",
+    "RongtaiDetail",
     "StatusCodes",
     "StatusDecoder",
     "StatusFramer",
@@ -46,6 +48,7 @@ __all__ = [
     "decode_fields",
     "decode_status",
     "encode_key",
+    "rongtai_detail",
     "status_fields",
     "technique_label",
 ]

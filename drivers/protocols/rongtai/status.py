@@ -25,6 +25,7 @@ from chairctl.vocabulary import (
     WorkState,
 )
 from drivers.models.rongtai import PROGRAM_TABLES, TECHNIQUE_LABELS, RongtaiModel, StatusMap
+from drivers.protocols.rongtai.detail import RongtaiDetail
 from drivers.protocols.rongtai.frames import STATUS_FIELDS, status_fields
 
 #: The name of the 3D program in every program table: the rollers work while the technique
@@ -180,23 +181,26 @@ def decode_fields(fields: bytes, codes: StatusCodes) -> ChairStatus:
         error_code=timer if fault else None,
         program=codes.program_name(program_code),
         program_code=program_code,
-        # b9 is kept raw: bit 6 while the body scan runs. The shoulder line it found is not
-        # read from it: no real frame shows the "scan succeeded" bit (4), the RT6923 firmware
-        # never sets it and clears b9 after the scan, and neither source gives bits 0-3 as a
-        # carriage position (the iOS app reads them as a scale around the window's middle).
-        body_scan=b9,
         backrest=_motion("backrest", _bits(b10, 0, 2)),
         leg_rest=_motion("leg-rest", _bits(b10, 2, 2)),
         slide=_motion("slide", _bits(b10, 4, 2)),
         zero_g=_flag(b10, 6),
-        has_3d=_flag(b1, 0),
-        # Only the iOS app's map gives b1 bit 1 a meaning (set: the leg rest does NOT
-        # extend); the RT6923 firmware leaves it clear, as every real RT8600S frame has it.
-        has_leg_extension=codes.status_map == "ios-app" and not _flag(b1, 1),
         # b3 bit 6: the anion (ozone) generator, bOzonEnable in the firmware.
         anion=_flag(b3, 6),
-        # b14 bits 3-5: the 3D program (1..3 on the RT6923, up to 7 in the iOS app's map).
-        mode_3d=_bits(b14, 3, 3),
+        detail=RongtaiDetail(
+            # b9 is kept raw: bit 6 while the body scan runs. The shoulder line it found is
+            # not read from it: no real frame shows the "scan succeeded" bit (4), the RT6923
+            # firmware never sets it and clears b9 after the scan, and neither source gives
+            # bits 0-3 as a carriage position (the iOS app reads them as a scale around the
+            # window's middle).
+            body_scan=b9,
+            has_3d=_flag(b1, 0),
+            # Only the iOS app's map gives b1 bit 1 a meaning (set: the leg rest does NOT
+            # extend); the RT6923 firmware leaves it clear, as every real RT8600S frame has it.
+            has_leg_extension=codes.status_map == "ios-app" and not _flag(b1, 1),
+            # b14 bits 3-5: the 3D program (1..3 on the RT6923, up to 7 in the iOS app's map).
+            mode_3d=_bits(b14, 3, 3),
+        ),
     )
 
 
