@@ -23,11 +23,12 @@ import pytest
 from pydantic import ValidationError
 
 from chairctl.vocabulary import ModelError, Technique, WorkState
-from drivers.adapters.tuya import DpMap, TuyaDecoder
 from drivers.models import get_model_as
 from drivers.models.registry import load_model_file
 from drivers.models.tuya import TuyaModel
 from drivers.protocols.tuya import dp_deliver, encode_dps
+from drivers.protocols.tuya.decoding import TuyaDecoder
+from drivers.protocols.tuya.points import DpMap
 from tests.conftest import golden_frames
 
 G = golden_frames("tuya-neck-massager-frames.txt")

@@ -40,7 +40,6 @@ from drivers.adapters.ncni.adapter import (
     DEFAULT_ATTEMPTS,
     DEFAULT_SETTLE_WINDOW_S,
     NcniAdapter,
-    NcniStatusDecoder,
 )
 from drivers.adapters.ncni.reconciler import Reconciler, View, view_of
 from drivers.adapters.ncni.release import is_safe
@@ -58,7 +57,6 @@ __all__ = [
     "DEFAULT_ATTEMPTS",
     "DEFAULT_SETTLE_WINDOW_S",
     "NcniAdapter",
-    "NcniStatusDecoder",
     "OffWatch",
     "PostureGoal",
     "Reconciler",

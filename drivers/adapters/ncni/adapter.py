@@ -9,9 +9,6 @@ does), the mapping of Setpoints onto the model (:mod:`.targets`), the reconciler
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Final
-
 from chairctl.vocabulary import (
     AirbagZone,
     ChairCapabilities,
@@ -41,65 +38,15 @@ from drivers.protocols.ncni import (
     NO_KEY,
     SETTLE_WINDOW_S,
     TICK_S,
-    NcniStatus,
-    StatusDecoder,
     code_press_ticks,
-    to_chair_status,
 )
+from drivers.protocols.ncni.decoding import NcniStatusDecoder
 
 #: Statuses that arrived this long after a press judge it (the upstream project's settle
 #: window); earlier ones can only confirm it.
 DEFAULT_SETTLE_WINDOW_S = SETTLE_WINDOW_S
 #: Every key is a toggle or a step: one refutation is reported, never pressed through.
 DEFAULT_ATTEMPTS = 1
-#: The most statuses in a row a running flag that dropped is held as running, when nothing
-#: else says the chair stopped: about a second at the chair's 100 ms frames [assumed; upstream
-#: names the transient but not its length].
-TRANSIENT_STATUSES: Final = 10
-
-
-def _transient(last: NcniStatus, now: NcniStatus) -> bool:
-    """``now`` is the known transient of a chair that was running as ``last`` showed: its
-    running flag dropped while its mode and pressure stay and its foot-speed bucket is valid
-    (upstream's ``test_predkosc_masazu_stop_does_not_raise_false_unverified``)."""
-    return (
-        now.powered
-        and not now.running
-        and (now.mode, now.manual, now.auto_profile, now.pressure)
-        == (last.mode, last.manual, last.auto_profile, last.pressure)
-        and now.foot_speed is not None
-    )
-
-
-class NcniStatusDecoder:
-    """The NCNI stream decoder (with its repeat rule), yielding normalised statuses; an off
-    status reads as a fault while ``watch`` says the chair switched itself off, and the
-    running flag's known transient drop is not taken for the chair stopping."""
-
-    def __init__(self, watch: OffWatch | None = None) -> None:
-        #: The codec's decoder, for its counters.
-        self.frames = StatusDecoder()
-        self.watch = watch or OffWatch()
-        self._running: NcniStatus | None = None
-        self._held = 0
-
-    def feed(self, data: bytes) -> list[ChairStatus]:
-        return [self.watch.judge(to_chair_status(self._steady(s))) for s in self.frames.feed(data)]
-
-    def _steady(self, status: NcniStatus) -> NcniStatus:
-        last = self._running
-        if status.running:
-            self._running, self._held = status, 0
-            return status
-        if last is not None and self._held < TRANSIENT_STATUSES and _transient(last, status):
-            self._held += 1
-            return replace(status, running=True)
-        self._running = None
-        return status
-
-    def reset(self) -> None:
-        self.frames.reset()
-        self._running = None
 
 
 class NcniAdapter(Adapter):
@@ -170,7 +117,7 @@ class NcniAdapter(Adapter):
         return code_press_ticks(key)
 
     def decoder(self) -> StatusDecoding:
-        return NcniStatusDecoder(self._watch)
+        return NcniStatusDecoder(self._watch.judge)
 
     def key_name(self, key: int) -> str:
         return self._names.get(key, f"key 0x{key:02X}")

@@ -33,14 +33,14 @@ from drivers.adapters.base import (
     StatusDecoding,
 )
 from drivers.adapters.modes import AFTER_SCAN
-from drivers.adapters.tuya.decoding import TuyaDecoder
-from drivers.adapters.tuya.points import DpMap
 from drivers.adapters.tuya.reconciler import Reconciler
 from drivers.adapters.tuya.release import Releaser, is_safe
 from drivers.adapters.tuya.targets import TargetMapper
-from drivers.adapters.tuya.wiretypes import WireTypes
 from drivers.models.tuya import TIME_SET_MAX_MIN, TuyaModel
 from drivers.protocols.tuya import dp_query, heartbeat
+from drivers.protocols.tuya.decoding import TuyaDecoder
+from drivers.protocols.tuya.points import DpMap
+from drivers.protocols.tuya.wiretypes import WireTypes
 
 _FAMILY: Final = "tuya-mcu"
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from drivers.adapters.base import Adapter
 from drivers.adapters.tuya.adapter import TuyaAdapter
-from drivers.adapters.tuya.points import DpMap, a_type
 from drivers.family import DetailTable, Family, FrameDecoder, ModelDetails, joined
 from drivers.models.tuya import SWITCHES, TuyaModel
 from drivers.protocols import tuya
+from drivers.protocols.tuya.points import DpMap, a_type
 
 
 def _adapter(model: TuyaModel, shoulder_position: float | None) -> Adapter:

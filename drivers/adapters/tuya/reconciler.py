@@ -32,12 +32,12 @@ from typing import Final
 from chairctl.clock import Clock
 from chairctl.vocabulary import ChairFault, ChairStatus, ModelMismatch, NotConfirmed, WorkState
 from drivers.adapters.base import Port
-from drivers.adapters.tuya.decoding import shown_value, zero_g_values
-from drivers.adapters.tuya.points import DpMap, DpValue
 from drivers.adapters.tuya.targets import Targets
-from drivers.adapters.tuya.wiretypes import WireTypes
 from drivers.models.tuya import CLOSE, TuyaCode, TuyaModel
 from drivers.protocols.tuya import dp_deliver
+from drivers.protocols.tuya.decoding import shown_value, zero_g_values
+from drivers.protocols.tuya.points import DpMap, DpValue
+from drivers.protocols.tuya.wiretypes import WireTypes
 
 #: More sets than any setpoint needs (ten DPs, a power-on, the chair switching itself off
 #: once on the way...); reaching it means something keeps undoing our work.

@@ -25,11 +25,11 @@ from __future__ import annotations
 
 from chairctl.vocabulary import ActuatorMotion, ChairStatus, NotConfirmed, WorkState
 from drivers.adapters.base import Port, Release
-from drivers.adapters.tuya.decoding import shown_value
-from drivers.adapters.tuya.points import DpMap, DpValue
-from drivers.adapters.tuya.wiretypes import WireTypes
 from drivers.models.tuya import CLOSE, TuyaCode, TuyaModel
 from drivers.protocols.tuya import DataPoint, dp_deliver
+from drivers.protocols.tuya.decoding import shown_value
+from drivers.protocols.tuya.points import DpMap, DpValue
+from drivers.protocols.tuya.wiretypes import WireTypes
 
 
 def is_safe(status: ChairStatus) -> bool:

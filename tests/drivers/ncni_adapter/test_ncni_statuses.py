@@ -5,8 +5,7 @@ project's tests (``Vijtus/NCNI_Massage_Chair_Control``, ``tests/test_closed_loop
 from __future__ import annotations
 
 from chairctl.vocabulary import WorkState
-from drivers.adapters.ncni import NcniStatusDecoder
-from drivers.adapters.ncni.adapter import TRANSIENT_STATUSES
+from drivers.protocols.ncni.decoding import TRANSIENT_STATUSES, NcniStatusDecoder
 
 
 def upstream(

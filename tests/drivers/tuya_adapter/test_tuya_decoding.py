@@ -14,9 +14,10 @@ from chairctl.vocabulary import (
     Width,
     WorkState,
 )
-from drivers.adapters.tuya import DpValue, TuyaDecoder, status_of
 from drivers.models.tuya import CODE_KINDS, TuyaCode
 from drivers.protocols.tuya import Command, DataPoint, DpType, encode_dps, encode_frame
+from drivers.protocols.tuya.decoding import TuyaDecoder, status_of
+from drivers.protocols.tuya.points import DpValue
 from tests.drivers.tuya_adapter.tuyareports import STANDBY, example, heartbeat_reply, report
 
 MODEL = example()

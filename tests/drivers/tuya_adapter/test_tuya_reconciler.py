@@ -23,8 +23,10 @@ from chairctl.vocabulary import (
     Technique,
     Unsupported,
 )
-from drivers.adapters.tuya import DpValue, Reconciler, SetDp, TargetMapper, Targets, status_of
+from drivers.adapters.tuya import Reconciler, SetDp, TargetMapper, Targets
 from drivers.models.tuya import CLOSE, CODE_KINDS, TuyaCode
+from drivers.protocols.tuya.decoding import status_of
+from drivers.protocols.tuya.points import DpValue
 from tests.drivers.tuya_adapter.tuyareports import STANDBY, example
 
 MODEL = example()

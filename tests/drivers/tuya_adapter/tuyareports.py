@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from drivers.adapters.tuya import DpMap, DpValue
 from drivers.models import get_model
 from drivers.models.tuya import TuyaCode, TuyaModel
 from drivers.protocols.tuya import Command, encode_dps, encode_frame
+from drivers.protocols.tuya.points import DpMap, DpValue
 
 MODEL_ID = "tuya-amy-example"
 MCU_VERSION = 0x03

@@ -10,9 +10,9 @@ connecting (it answers the first DP query with every DP) and from every report a
 
 from __future__ import annotations
 
-from drivers.adapters.tuya.points import DpMap, a_type
 from drivers.models.tuya import TuyaCode
 from drivers.protocols.tuya import DataPoint, DpType
+from drivers.protocols.tuya.points import DpMap, a_type
 
 
 class WireTypes:

@@ -6,7 +6,7 @@ own with the DPs that changed. So the decoder keeps the product's DP table, fold
 into it, and for every piece of bytes that completes one or more reports (once it has seen the
 ``switch`` DP, without which nothing can be said) gives the status the whole table then shows:
 the reports of one burst (an MCU answering a query one DP a frame) are one status. It also
-notes the wire type every DP came with (:class:`~drivers.adapters.tuya.wiretypes.WireTypes`),
+notes the wire type every DP came with (:class:`~drivers.protocols.tuya.wiretypes.WireTypes`),
 which the adapter holds against the model file. Heartbeat replies and other frames give
 nothing. :func:`status_of` is the pure mapping of a table onto
 :class:`~chairctl.vocabulary.ChairStatus`; what each field means is said there.
@@ -25,10 +25,10 @@ from chairctl.vocabulary import (
     ProtocolError,
     WorkState,
 )
-from drivers.adapters.tuya.points import DpMap, DpValue
-from drivers.adapters.tuya.wiretypes import WireTypes
 from drivers.models.tuya import CLOSE, TuyaCode, TuyaModel
 from drivers.protocols.tuya import Command, FrameDecoder, decode_dps
+from drivers.protocols.tuya.points import DpMap, DpValue
+from drivers.protocols.tuya.wiretypes import WireTypes
 
 #: A product's data points as last reported, by code.
 DpTable = Mapping[TuyaCode, DpValue]
