@@ -269,7 +269,7 @@ async def _baseline(
     rig = await _rig(model, change.before)
     clock, session = rig.clock, rig.session
     await clock.run(session.close())  # sends only STOPs still owed; the chair keeps running
-    watch = vendor_app.StatusWatch(session.adapter.decoder())
+    watch = vendor_app.StatusWatch(session.adapter.decoder(clock))
     connection = rig.chair.connect(on_data=watch.feed)
     t0 = clock.now()
     mark = len(rig.keys)

@@ -153,7 +153,7 @@ class ChairSession:
             links,
             clock,
             self.config,
-            decoder=self.adapter.decoder(),
+            decoder=self.adapter.decoder(clock),
             feed=self.feed,
             keys=self.keys,
             hooks=LinkHooks(

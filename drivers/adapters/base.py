@@ -136,8 +136,10 @@ class Adapter(ABC):
         return ()
 
     @abstractmethod
-    def decoder(self) -> StatusDecoding:
-        """A fresh decoder for the chair's status stream."""
+    def decoder(self, clock: Clock) -> StatusDecoding:
+        """A fresh decoder for the chair's status stream. ``clock`` tells it when bytes
+        arrive, for a family whose status must be read over time (a display that blinks);
+        most families' decoders do not need it."""
 
     @abstractmethod
     def key_name(self, key: int) -> str:

@@ -9,6 +9,7 @@ does), the mapping of Setpoints onto the model (:mod:`.targets`), the reconciler
 
 from __future__ import annotations
 
+from chairctl.clock import Clock
 from chairctl.vocabulary import (
     AirbagZone,
     ChairCapabilities,
@@ -116,7 +117,7 @@ class NcniAdapter(Adapter):
         # the same way.
         return code_press_ticks(key)
 
-    def decoder(self) -> StatusDecoding:
+    def decoder(self, clock: Clock) -> StatusDecoding:
         return NcniStatusDecoder(self._watch.judge)
 
     def key_name(self, key: int) -> str:

@@ -7,6 +7,7 @@ the codec of :mod:`drivers.protocols.rongtai`, the mapping of Setpoints onto the
 
 from __future__ import annotations
 
+from chairctl.clock import Clock
 from chairctl.vocabulary import (
     ChairCapabilities,
     ChairStatus,
@@ -120,7 +121,7 @@ class RongtaiAdapter(Adapter):
     def encode_key(self, key: int) -> bytes:
         return encode_key(key, self.model.protocol.device_byte)
 
-    def decoder(self) -> StatusDecoding:
+    def decoder(self, clock: Clock) -> StatusDecoding:
         return StatusDecoder(self.model)
 
     def key_name(self, key: int) -> str:

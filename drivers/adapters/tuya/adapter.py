@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from typing import Final
 
+from chairctl.clock import Clock
 from chairctl.vocabulary import (
     ChairCapabilities,
     ChairStatus,
@@ -96,7 +97,7 @@ class TuyaAdapter(Adapter):
             Cadence(protocol.query_period_ms / 1000, dp_query()),
         )
 
-    def decoder(self) -> StatusDecoding:
+    def decoder(self, clock: Clock) -> StatusDecoding:
         return TuyaDecoder(self.model, self.types)
 
     def key_name(self, key: int) -> str:
