@@ -14,10 +14,9 @@ from chairctl.engine.events import (
     Stopped,
     Warned,
 )
-from chairctl.engine.runner import DEFAULT_WATCHDOG_S, Engine, LiveChange, Result
+from chairctl.engine.runner import Engine, LiveChange, Result
 
 __all__ = [
-    "DEFAULT_WATCHDOG_S",
     "AdjustmentMade",
     "Engine",
     "Event",

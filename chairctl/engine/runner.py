@@ -11,9 +11,10 @@ the hard rules of :mod:`chairctl.safety` (the same ones the compiler used), walk
 clock: each actuator's contact is counted from when the chair confirmed it started, and ends
 with a pause, a stop or a rest, so every resume and every restart of the chair starts gently
 again; heat stops at its session allowance. A live change is bounded by the same limits, and
-the engine says what held it back and why. Then a session cap whatever the plan says, a status
-watchdog, and faults that latch. Whatever ends the session, the chair is asked to stop, which
-is a safe release.
+the engine says what held it back and why. Then a session cap whatever the plan says, and
+faults that latch. A chair gone quiet is the chair's to notice (:class:`~chairctl.vocabulary.Chair`
+raises a lost link from its statuses: one status watchdog, the session's), and the engine ends
+on it. Whatever ends the session, the chair is asked to stop, which is a safe release.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from chairctl.clock import Clock, TimerHandle
+from chairctl.clock import Clock
 from chairctl.engine.events import (
     AdjustmentMade,
     Event,
@@ -67,9 +68,6 @@ from chairctl.vocabulary.limits import (
     START_MAX_AIRBAG,
     START_MAX_INTENSITY,
 )
-
-#: No status for this long while a session runs means the chair is lost.
-DEFAULT_WATCHDOG_S = 5.0
 
 Listener = Callable[[Event], None]
 
@@ -121,7 +119,6 @@ class Engine:
         chair: Chair,
         clock: Clock,
         *,
-        watchdog_s: float = DEFAULT_WATCHDOG_S,
         cap_s: float = SESSION_CAP_S,
     ) -> None:
         self.plan = plan
@@ -130,7 +127,6 @@ class Engine:
         #: The person in the chair (the plan's): their limits bound every setpoint, planned or
         #: live.
         self.person = plan.person
-        self.watchdog_s = watchdog_s
         self.cap_s = min(cap_s, SESSION_CAP_S)
         self._listeners: list[Listener] = []
         self._origin = 0.0  # clock time at which session time was 0
@@ -138,7 +134,6 @@ class Engine:
         self._offset = 0
         self._drive: asyncio.Task[None] | None = None
         self._monitor: asyncio.Task[None] | None = None
-        self._watchdog: TimerHandle | None = None
         self._done: asyncio.Future[tuple[Outcome, str]] | None = None
         self._control = asyncio.Lock()
         self._started = False
@@ -247,9 +242,8 @@ class Engine:
         self._done = asyncio.get_running_loop().create_future()
         self._origin = self.clock.now()
         self._monitor = asyncio.create_task(self._watch_status())
-        self._arm_watchdog()
         # Preparing (power-up, body scan, the first setpoint) can take half a minute: it runs as
-        # the drive task, so a stop, a fault or the watchdog cuts it short like any other step.
+        # the drive task, so a stop, a fault or a lost link cuts it short like any other step.
         preparing = self._drive = asyncio.create_task(self._prepare())
         try:
             either: set[asyncio.Future[Any]] = {preparing, self._done}
@@ -311,7 +305,6 @@ class Engine:
 
     async def _teardown(self) -> None:
         await self._halt()
-        self._disarm_watchdog()
         if self._monitor is not None:
             self._monitor.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -533,7 +526,7 @@ class Engine:
         self._confirmed(setpoint, max(at, self.elapsed()), restart=ruling.restart)
         return at, setpoint
 
-    # -- the status watchdog ---------------------------------------------------------------------
+    # -- the chair's statuses --------------------------------------------------------------------
 
     async def _watch_status(self) -> None:
         try:
@@ -541,27 +534,19 @@ class Engine:
                 self._on_status(status)
         except LinkError as error:
             # The chair released itself (or will, on reconnecting): a session that went on
-            # counting time would show a massage that is not happening.
+            # counting time would show a massage that is not happening. The chair raises this
+            # for a dropped link and for silence alike (its status watchdog is the only one).
             self._fault(str(error))
+            return
+        # The statuses end only when the chair is closed under the session: nothing it does
+        # from now on would be seen.
+        self._fault("the chair stopped reporting its status")
 
     def _on_status(self, status: ChairStatus) -> None:
-        self._arm_watchdog()
         self._emit(StatusReceived(self.elapsed(), status))
         if status.work_state is WorkState.FAULT:
             code = f" (error code {status.error_code})" if status.error_code is not None else ""
             self._fault(f"the chair reported a fault{code}")
-
-    def _arm_watchdog(self) -> None:
-        self._disarm_watchdog()
-        self._watchdog = self.clock.call_later(self.watchdog_s, self._starved)
-
-    def _disarm_watchdog(self) -> None:
-        if self._watchdog is not None:
-            self._watchdog.cancel()
-            self._watchdog = None
-
-    def _starved(self) -> None:
-        self._fault(f"no status from the chair for {self.watchdog_s:g} s")
 
     # -- control -----------------------------------------------------------------------------------
 

@@ -26,7 +26,9 @@ class Chair(Protocol):
         """Every status from now on, as the chair reports them.
 
         A lost link is raised once, in its turn, as :class:`LinkError`: statuses may have been
-        missed and the chair has been released, so a session reading them must end.
+        missed and the chair has been released, so a session reading them must end. A chair
+        that stops reporting counts as lost: the chair keeps the one status watchdog (no status
+        for a few seconds raises the same way), so whoever reads its statuses needs none.
         """
         ...
 

@@ -22,8 +22,9 @@ from chairctl.plan import Personalisation, Plan, PlanEntry
 from chairctl.vocabulary import PERCUSSION, Region, Setpoint, Technique, WorkState
 from drivers.models import get_model_as
 from drivers.models.rongtai import RongtaiModel
+from drivers.session import SessionConfig
 from simulator.families import simulated_chair
-from simulator.faults import LinkDrop, Overload, ScheduledFault
+from simulator.faults import DropFrames, LinkDrop, Overload, ScheduledFault
 
 if TYPE_CHECKING:
     from tests.engine.conftest import Rig
@@ -213,6 +214,22 @@ async def test_a_dropped_link_ends_in_a_safe_stop_and_no_resume(rig: Rig) -> Non
     assert chair_is_safe(rig)
     stopped = [e for e in rig.events if isinstance(e, Stopped)]
     assert len(stopped) == 1
+    assert not [e for e in rig.events if isinstance(e, Finished | Paused | Resumed)]
+
+
+async def test_a_chair_gone_silent_ends_the_session_through_the_one_status_watchdog(
+    rig: Rig,
+) -> None:
+    # The engine keeps no timer of its own: the session's watchdog (no status for 3 s) raises
+    # a lost link from the statuses the engine reads, and that ends the session.
+    engine = rig.engine(plan_of((60, KNEAD_MID), (600, KNEAD_LOW)))
+    silence = ScheduledFault(DropFrames(round(60.0 / rig.chair.period)), 150)
+    rig.chair.schedule(silence)
+    result = await rig.clock.run(engine.run())
+    assert result.outcome is Outcome.FAULT
+    assert "no status for 3 s" in result.reason
+    went_quiet = 150 - (engine.started_at - rig.chair.start)
+    assert result.session_s == pytest.approx(went_quiet + SessionConfig().status_timeout_s, abs=0.5)
     assert not [e for e in rig.events if isinstance(e, Finished | Paused | Resumed)]
 
 
