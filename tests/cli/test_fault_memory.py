@@ -16,7 +16,7 @@ from pathlib import Path
 from chairctl.store import Store, database_path
 from chairctl.vocabulary import WorkState
 from simulator.faults import Overload
-from tests.cli.test_run_endings import LONG, SPEED, command, run_json
+from tests.cli.runhelpers import LONG, SPEED, command, run_json
 from tests.served import ServedChair, at_rest, working
 
 

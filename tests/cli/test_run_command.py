@@ -11,28 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from chairctl.cli import main
-
-SHORT = """\
-format: 1
-id: {id}
-name: Short
-summary: Two minutes for the tests.
-description: Used by the tests of chairctl run.
-category: relaxation
-goals: [tension]
-steps:
-  - {name: Warm up, duration: 60, technique: knead, region: mid_back, intensity: 2}
-  - {name: Lower back, duration: 60, technique: knead, region: lower_back, intensity: 3}
-"""
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(["run", *args])
-    out, err = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 1), out, err
+from tests.cli.runhelpers import SHORT, run
 
 
 def test_a_program_runs_to_its_end(

@@ -17,7 +17,7 @@ from chairctl.store import DATABASE_NAME, Store
 from chairctl.store import store as store_module
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
-from tests.cli.test_run_command import SHORT, run
+from tests.cli.runhelpers import SHORT, run
 from tests.store.store_helpers import HeldLock
 
 

@@ -14,67 +14,23 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from chairctl.clock import VirtualClock
-from chairctl.engine import Engine, Event, FaultRaised, Outcome, StatusReceived, Stopped
-from chairctl.plan import Plan, PlanEntry
-from chairctl.store import DATABASE_NAME, SessionLog, Store
-from chairctl.vocabulary import Region, Setpoint, Technique
+from chairctl.engine import Outcome, Stopped
+from chairctl.store import DATABASE_NAME, Store
 from drivers.chair import ChairSession
 from drivers.families import FAMILIES as REGISTERED
 from drivers.links import DataCallback, Endpoint, LostCallback, MemoryLink
 from drivers.models import get_model
-from simulator.chair import SimulatedChair
 from simulator.families import simulated_chair
-from simulator.faults import Overload, ScheduledFault
+from tests.store.logged_session import PLAN, Chair, ended_on_time, run_logged
 from tests.store.store_helpers import REPO, HeldLock
 
 #: One chair of each registered family.
 FAMILIES = [family.example_model for family in REGISTERED.values()]
-
-#: Two gentle steps, ten minutes; the chair faults (a motor overload) ninety seconds in.
-PLAN = Plan(
-    "test",
-    "Test",
-    (
-        PlanEntry(
-            0.0,
-            300.0,
-            Setpoint(technique=Technique.KNEAD, regions=(Region.MID_BACK,), intensity=2),
-            10,
-            "mid",
-        ),
-        PlanEntry(
-            300.0,
-            600.0,
-            Setpoint(technique=Technique.KNEAD, regions=(Region.LOWER_BACK,), intensity=2),
-            11,
-            "low",
-        ),
-    ),
-)
-FAULT_AFTER_S = 90.0
-
-
-@dataclass
-class Chair:
-    clock: VirtualClock
-    simulated: SimulatedChair
-    session: ChairSession
-    events: list[Event] = field(default_factory=list)
-
-    def at_rest(self) -> bool:
-        """The simulator's ground truth: no rollers, no heat, airbags vented."""
-        state = self.simulated.state()
-        return (
-            state.roller_technique is None
-            and not state.heat_on
-            and all(pressure < 0.05 for pressure in state.airbags.values())
-        )
 
 
 @pytest.fixture(params=FAMILIES)
@@ -93,36 +49,6 @@ async def chair(request: pytest.FixtureRequest) -> AsyncIterator[Chair]:
     await clock.run(session.connect())
     yield Chair(clock, simulated, session)
     await clock.run(session.close())
-
-
-async def run_logged(chair: Chair, log: SessionLog) -> float:
-    """Run :data:`PLAN` with ``log`` listening, the chair faulting :data:`FAULT_AFTER_S` in;
-    the session must end (a virtual-time limit says by when) with the chair released. Returns
-    the session time at which the fault struck."""
-    engine = Engine(PLAN, chair.session, chair.clock)
-    engine.listen(log.on_event)
-    engine.listen(lambda e: None if isinstance(e, StatusReceived) else chair.events.append(e))
-    strikes = chair.clock.now() + FAULT_AFTER_S
-    chair.simulated.schedule(ScheduledFault(Overload(), strikes - chair.simulated.start))
-    result = await chair.clock.run(engine.run(), limit=PLAN.total_s)
-    assert result.outcome is Outcome.FAULT, result.reason
-    assert result.chair_safe
-    return strikes - engine.started_at
-
-
-async def ended_on_time(chair: Chair, struck: float) -> None:
-    """The fault ended the session where it struck, once, and from the release on the chair
-    stayed at rest (the simulator's ground truth, a minute on)."""
-    stopped = chair.events[-1]
-    assert isinstance(stopped, Stopped)
-    assert stopped.outcome is Outcome.FAULT
-    assert [type(e) for e in chair.events].count(FaultRaised) == 1
-    assert struck <= stopped.at <= struck + 5
-    released = chair.clock.now()
-    await chair.clock.advance(60)
-    assert chair.at_rest()
-    trace = chair.simulated.trace
-    assert all(trace.state_at(released + s).roller_technique is None for s in range(0, 61, 5))
 
 
 async def test_a_locked_database_never_holds_up_the_session(chair: Chair, tmp_path: Path) -> None:
@@ -170,7 +96,7 @@ import asyncio, json, os, subprocess, sys
 from pathlib import Path
 
 sys.path.insert(0, sys.argv[2])
-from tests.store.test_session_log_on_the_chair import PLAN, Chair, run_logged, ended_on_time
+from tests.store.logged_session import PLAN, Chair, run_logged, ended_on_time
 from chairctl.clock import VirtualClock
 from chairctl.store import Store
 from drivers.chair import ChairSession

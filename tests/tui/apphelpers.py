@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -9,10 +11,13 @@ from textual.pilot import Pilot
 from chairctl.clock import VirtualClock
 from chairctl.program import Program, load_program
 from chairctl.program.library import library_dir
+from chairctl.safety.profile import HealthScreening, Profile
 from chairctl.services.chairs import ChairAddress
 from chairctl.services.session import StopState
+from chairctl.store import Store, database_path
 from chairctl.tui.app import ChairctlApp
 from chairctl.tui.screens.connect import simulated_scanner
+from chairctl.tui.screens.safety_notice import NOTICE, NOTICE_VERSION
 from simulator.chair import SimulatedChair
 
 #: The library, read once for every app test (reading it is the slow part of a start).
@@ -81,3 +86,27 @@ def chair_is_safe(app: ChairctlApp) -> bool:
         and not state.heat_on
         and all(pressure < 0.05 for pressure in state.airbags.values())
     )
+
+
+def saved_profile(home: Path, profile: Profile, *, acknowledged: bool = True) -> None:
+    with Store.open(database_path(home)) as store:
+        store.put_profile(profile.name, profile.model_dump_json())
+        if acknowledged:
+            store.acknowledge(profile.name, NOTICE, NOTICE_VERSION)
+
+
+ADULT = Profile(name="Ann", health=HealthScreening(age=40, first_use=False))
+
+
+Running = tuple[ChairctlApp, Pilot[None], VirtualClock]
+
+
+@contextlib.asynccontextmanager
+async def opened(home: Path) -> AsyncIterator[Running]:
+    """Ann's app, connected to the simulated chair, on the library."""
+    saved_profile(home, ADULT)
+    clock = VirtualClock()
+    app = make_app(home, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await advance(pilot, clock, 1)
+        yield app, pilot, clock

@@ -8,7 +8,6 @@ import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import Input, Select, Switch
 
 from chairctl.clock import VirtualClock
@@ -18,14 +17,13 @@ from chairctl.safety.profile import Condition, HealthScreening, Profile
 from chairctl.services.chairs import parse_chair
 from chairctl.services.session import StopState
 from chairctl.store import Store, database_path
-from chairctl.tui.app import ChairctlApp
 from chairctl.tui.screens.connect import ConnectScreen
 from chairctl.tui.screens.history import HistoryScreen
 from chairctl.tui.screens.library import LibraryScreen
 from chairctl.tui.screens.personalise import PersonaliseScreen
 from chairctl.tui.screens.profile_form import ProfileFormScreen
 from chairctl.tui.screens.profiles import ConfirmScreen, ProfilesScreen
-from chairctl.tui.screens.safety_notice import NOTICE, NOTICE_VERSION, SafetyNoticeScreen
+from chairctl.tui.screens.safety_notice import NOTICE, SafetyNoticeScreen
 from chairctl.tui.screens.session import COMPANION, SessionScreen
 from chairctl.tui.widgets.body_figure import BodyFigure
 from chairctl.vocabulary import Posture
@@ -33,31 +31,18 @@ from drivers.session import LinkState
 from simulator.faults import LinkDrop, Overload
 from simulator.rongtai.chair import RongtaiChair
 from tests.conftest import PROGRAMS
-from tests.tui.apphelpers import SIZE, advance, chair_is_safe, make_app, simulated, stop_state
-
-
-def saved_profile(home: Path, profile: Profile, *, acknowledged: bool = True) -> None:
-    with Store.open(database_path(home)) as store:
-        store.put_profile(profile.name, profile.model_dump_json())
-        if acknowledged:
-            store.acknowledge(profile.name, NOTICE, NOTICE_VERSION)
-
-
-ADULT = Profile(name="Ann", health=HealthScreening(age=40, first_use=False))
-
-
-Running = tuple[ChairctlApp, Pilot[None], VirtualClock]
-
-
-@contextlib.asynccontextmanager
-async def opened(home: Path) -> AsyncIterator[Running]:
-    """Ann's app, connected to the simulated chair, on the library."""
-    saved_profile(home, ADULT)
-    clock = VirtualClock()
-    app = make_app(home, clock)
-    async with app.run_test(size=SIZE) as pilot:
-        await advance(pilot, clock, 1)
-        yield app, pilot, clock
+from tests.tui.apphelpers import (
+    ADULT,
+    SIZE,
+    Running,
+    advance,
+    chair_is_safe,
+    make_app,
+    opened,
+    saved_profile,
+    simulated,
+    stop_state,
+)
 
 
 @contextlib.asynccontextmanager

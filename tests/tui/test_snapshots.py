@@ -12,8 +12,7 @@ from textual.pilot import Pilot
 from chairctl.clock import VirtualClock
 from chairctl.tui.app import ChairctlApp
 from simulator.faults import LinkDrop
-from tests.tui.apphelpers import advance, make_app, simulated
-from tests.tui.test_app import ADULT, saved_profile
+from tests.tui.apphelpers import ADULT, advance, make_app, saved_profile, simulated
 
 SIZE = (110, 36)
 Compare = Callable[..., bool]

@@ -16,8 +16,7 @@ from chairctl.tui.screens.personalise import PersonaliseScreen
 from chairctl.tui.screens.profiles import ProfilesScreen
 from chairctl.tui.screens.safety_notice import NOTICE, SafetyNoticeScreen
 from chairctl.tui.screens.session import SessionScreen
-from tests.tui.apphelpers import SIZE, advance, make_app
-from tests.tui.test_app import ADULT, opened, saved_profile
+from tests.tui.apphelpers import ADULT, SIZE, advance, make_app, opened, saved_profile
 
 
 def shown(app: ChairctlApp, selector: str) -> str:
