@@ -10,31 +10,39 @@ a lamp at rest in one frame may be off or in the rest phase of a blink.
 :class:`BlinkReader` is pure: it is fed trusted frames with the time each arrived (the adapter
 passes its clock's time) and answers a :class:`Steady` reading, each lamp one of:
 
-- ``ACTIVE``: seen away from its rest value within the last :data:`BLINK_WINDOW_S` seconds. One
-  frame away from rest is enough: a blinking lamp and one held away from rest (a meaning no
-  source gives) both read active; the reader cannot tell them apart within a window and does
-  not try.
-- ``IDLE``: at rest in every frame of the last :data:`BLINK_WINDOW_S` seconds, with frames of
-  its kind never more than :data:`MAX_GAP_S` apart over that time, so no phase of a blink can
-  have fallen between two of them.
-- ``UNKNOWN``: neither, as in the first window after frames start or resume after a gap: a lamp
-  at rest so far may be off, or in the rest phase of a blink whose other phase has not come.
+- ``ACTIVE``: seen away from its rest value in at least :data:`SIGHTINGS` (2) frames within the
+  last :data:`BLINK_WINDOW_S` seconds. Two, not one: the stream decoder does not compare lamp
+  bits (they blink), so one damaged frame must not be enough to claim a technique, an air zone
+  or a motion. A blinking lamp and one held away from rest (a meaning no source gives) both
+  read active; the reader cannot tell them apart and does not try.
+- ``IDLE``: at rest in every frame of the last :data:`BLINK_WINDOW_S` seconds, through which
+  frames of its kind came never more than :data:`MAX_GAP_S` apart and at least
+  :data:`MIN_FRAMES` of them, so a blink could not have fallen between them.
+- ``UNKNOWN``: neither. That is the first window after frames start or resume after a gap (a
+  lamp at rest so far may be off, or in the rest phase of a blink whose other phase has not
+  come), a lamp seen away in one frame only, and frames too sparse to catch a phase.
 
-The window is two nominal blink periods (a blink up to twice as slow as "about 1 Hz" is still
-seen), and the gap bound is under one phase. What the window costs: a lamp that stops blinking
-reads ``ACTIVE`` for up to a window after its last blink, and ``IDLE`` comes a window after the
-last frame away from rest; a lamp that starts blinking reads ``ACTIVE`` at its first frame away
-from rest (within a phase). Both constants are [assumed]: no source measures the blink or the
-frame rate. A frame repeated by the stream decoder counts once per copy; that does no harm.
+The chair pushes its long status about twice a second (the source's iOS app,
+``ChairBLEManager.swift``, which reads a technique from one frame with its lamp low in 1.5 s),
+so a blink of about 1 Hz shows each phase in about one frame. The window holds three blink
+periods and about six frames: two sightings of a blinking lamp fit in it with room, and a blink
+up to half again as slow is still read. The gap bound lets one frame in a row go missing or be
+held back by the stream decoder's repeat rule (about a second), not more. Every constant is
+[assumed]: no source measures the blink or the frame rate closely.
 
-Steady fields (air, levels, width, heater, the timer, manual/auto, area) are not blinking and
-are taken from the latest trusted frame, except the timer, which is the latest reading of two
-digits within the window, so a display that blanks or blinks its digits [assumed] keeps its
-last value for a window.
+What the window costs: a lamp that starts blinking reads ``ACTIVE`` at its second frame away
+from rest (about a second); one that stops reads ``ACTIVE`` until its second-last frame away is
+a window old, ``UNKNOWN`` until its last one is, and ``IDLE`` after that (up to three seconds).
+
+Steady fields (air, levels, width, heater, motion active, manual/auto, area) are not blinking
+and are taken from the latest trusted frame; the stream decoder checked them. The timer is the
+latest reading of two digits within the window, so a display that blanks or blinks its digits
+[assumed] keeps its last value for a window.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -52,11 +60,15 @@ from drivers.protocols.korean.status import (
     ShortStatus,
 )
 
-#: Seconds a lamp is looked at: two periods of a blink of "about 1 Hz". [assumed]
-BLINK_WINDOW_S: Final = 2.0
-#: The longest gap between two frames of a kind over which a lamp can still read idle: under
-#: one phase ("about every 0.5 s"), so no phase fits in a gap. [assumed]
-MAX_GAP_S: Final = 0.4
+#: Seconds a lamp is looked at: three periods of a blink of "about 1 Hz". [assumed]
+BLINK_WINDOW_S: Final = 3.0
+#: The longest gap between two frames of a kind over which a lamp can still read idle: one
+#: frame of the ~2 per second missing, with slack. [assumed]
+MAX_GAP_S: Final = 1.25
+#: Frames of a kind the window must hold for a lamp to read idle (about six come at ~2 Hz).
+MIN_FRAMES: Final = 4
+#: Frames showing a lamp away from rest, within the window, for it to read active.
+SIGHTINGS: Final = 2
 #: Slack for sums of float times (a VirtualClock's steps of 0.1 s do not add up exactly).
 _EPS: Final = 1e-9
 
@@ -122,16 +134,31 @@ class Steady:
 
 @dataclass
 class _Track:
-    """When frames of one kind came: the last one, and since when without a gap."""
+    """When frames of one kind came: within the window, and since when without a gap."""
 
-    last_at: float | None = None
+    #: The times of the frames of the last window, oldest first.
+    times: deque[float] = field(default_factory=deque)
     covered_since: float = 0.0
 
+    @property
+    def last_at(self) -> float | None:
+        return self.times[-1] if self.times else None
+
+    def add(self, at_s: float, window_s: float, max_gap_s: float) -> None:
+        last = self.last_at
+        if last is None or at_s - last > max_gap_s + _EPS:
+            self.covered_since = at_s  # a gap: a whole phase may have passed unseen
+        self.times.append(at_s)
+        while self.times[0] <= at_s - window_s - max_gap_s:
+            self.times.popleft()
+
     def covered(self, at_s: float, window_s: float, max_gap_s: float) -> bool:
+        last = self.last_at
         return (
-            self.last_at is not None
-            and at_s - self.last_at <= max_gap_s + _EPS
-            and self.last_at - self.covered_since >= window_s - _EPS
+            last is not None
+            and at_s - last <= max_gap_s + _EPS
+            and at_s - self.covered_since >= window_s - _EPS
+            and sum(1 for t in self.times if t > at_s - window_s + _EPS) >= MIN_FRAMES
         )
 
 
@@ -141,8 +168,8 @@ class _State:
     short: _Track = field(default_factory=_Track)
     latest_long: LongStatus | None = None
     latest_short: ShortStatus | None = None
-    #: When each lamp was last seen away from rest.
-    away_at: dict[Lamp, float] = field(default_factory=dict)
+    #: When each lamp was last seen away from rest: the last :data:`SIGHTINGS` times.
+    away_at: dict[Lamp, deque[float]] = field(default_factory=dict)
     #: The latest two-digit timer reading and when it came.
     timer: tuple[float, int] | None = None
     #: The latest time fed.
@@ -186,11 +213,9 @@ class BlinkReader:
         return self.read(at_s)
 
     def _seen(self, track: _Track, away: frozenset[Lamp], at_s: float) -> None:
-        if track.last_at is None or at_s - track.last_at > self.max_gap_s + _EPS:
-            track.covered_since = at_s  # a gap: a whole phase may have passed unseen
-        track.last_at = at_s
+        track.add(at_s, self.window_s, self.max_gap_s)
         for lamp in away:
-            self._s.away_at[lamp] = at_s
+            self._s.away_at.setdefault(lamp, deque(maxlen=SIGHTINGS)).append(at_s)
 
     def read(self, at_s: float) -> Steady:
         """The reading at ``at_s`` (no earlier than the last time fed) from what came so far."""
@@ -201,10 +226,10 @@ class BlinkReader:
         short_covered = s.short.covered(at_s, self.window_s, self.max_gap_s)
         readings: dict[Lamp, Reading] = {}
         for lamp in ALL_LAMPS:
-            seen = s.away_at.get(lamp)
-            if seen is not None and at_s - seen < self.window_s - _EPS:
+            recent = sum(1 for t in s.away_at.get(lamp, ()) if at_s - t < self.window_s - _EPS)
+            if recent >= SIGHTINGS:
                 readings[lamp] = Reading.ACTIVE
-            elif long_covered if lamp.group != "auto" else short_covered:
+            elif not recent and (long_covered if lamp.group != "auto" else short_covered):
                 readings[lamp] = Reading.IDLE
             else:
                 readings[lamp] = Reading.UNKNOWN

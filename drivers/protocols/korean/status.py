@@ -124,6 +124,18 @@ AUTO_PROGRAMS: Final = (*(lamp.name for lamp in AUTO_LAMPS), DIGESTION)
 
 LONG_LAMPS: Final = TECHNIQUE_LAMPS + ROLLER_LAMPS + AIR_ZONE_LAMPS + MOTION_LAMPS
 
+#: The bits of a long status read as steady fields, byte by byte: the timer (B1, B2[b7:b4],
+#: B3[b3:b0]), air (B3[b4]), air strength (B4[b6:b5]), speed (B5[b3:b2]), foot roller, motion
+#: active and width (B6[b7], B6[b4], B6[b1:b0]) and the heater (B8[b1]). Not the lamps, which
+#: blink, nor the bits no source maps.
+LONG_STEADY_MASK: Final = bytes((0x00, 0xFF, 0xF0, 0x1F, 0x60, 0x0C, 0x93, 0x00, 0x02))
+#: The bits of a short status read as steady fields: manual (B3[b5]) and area (B4[b2:b1]).
+SHORT_STEADY_MASK: Final = bytes((0x00, 0x00, 0x00, 0x20, 0x06))
+
+
+def _masked(payload: bytes, mask: bytes) -> bytes:
+    return bytes(p & m for p, m in zip(payload, mask, strict=True))
+
 
 def _bit(value: int, bit: int) -> bool:
     return bool(value >> bit & 1)
@@ -167,6 +179,11 @@ class LongStatus:
     #: The lamps away from their rest value in this frame: one phase of a blink.
     away: frozenset[Lamp]
 
+    @property
+    def steady_bits(self) -> bytes:
+        """The payload with every bit but those of the steady fields cleared."""
+        return _masked(self.payload, LONG_STEADY_MASK)
+
     def away_in(self, group: LampGroup) -> frozenset[str]:
         """The names of ``group``'s lamps away from rest in this frame."""
         return frozenset(lamp.name for lamp in self.away if lamp.group == group)
@@ -183,6 +200,11 @@ class ShortStatus:
     area: Area | None
     #: The auto-mode indicator lamps set in this frame.
     away: frozenset[Lamp]
+
+    @property
+    def steady_bits(self) -> bytes:
+        """The payload with every bit but those of the steady fields cleared."""
+        return _masked(self.payload, SHORT_STEADY_MASK)
 
     @property
     def auto_indicators(self) -> frozenset[str]:

@@ -12,20 +12,29 @@ and never raises; what it drops, it counts.
   digit usually makes a non-digit or a lower-case one).
 
 **No checksum, so a status is trusted only when it repeats**: a long or short status is
-delivered only when its payload equals the previous status frame of the same kind, byte for
-byte. A damaged digit still parses, most of the time, into a plausible status ("heater on",
-"timer 23") that would make a closed-loop controller press a toggle it should not press; the
-same damage twice in a row is what it would take to fool this rule. The two kinds are compared
-each with its own kind, since the chair sends both. A line that is dropped, or well formed but
-of no known kind, may have been the state changing: it clears both candidates. Acknowledgements
-come once (a beep is an event), so they are delivered at once and do not break a repeat; they
-carry no state the adapter trusts without the status (every ack is "tentative" upstream).
+delivered only when its steady fields (``LongStatus.steady_bits``: the timer, air, levels,
+width, foot roller, motion active, heater; for a short one manual and area) equal those of the
+previous status of the same kind, bit for bit. A damaged digit still parses, most of the time,
+into a plausible status ("heater on", "timer 23") that would make a closed-loop controller press
+a toggle it should not press; the same damage twice in a row is what it would take to fool this
+rule. The two kinds are compared each with its own kind, since the chair sends both.
 
-The price: each new state is delivered at its second copy, a frame period late, and a state the
-chair sends only once is never delivered. The rule assumes the chair resends its state much
-faster than it changes it, including the ~0.5 s blink phases, which the source's observation of
-those blinks through its monitor suggests but no source measures. [assumed] The same rule guards
-the NCNI chair's and the Rongtai wired chair's unchecked frames.
+Why not the whole payload, as the NCNI and Rongtai wired decoders compare: the chair pushes its
+long status about twice a second (the source's iOS app, ``ChairBLEManager.swift``), and its
+lamps blink with phases of about 0.5 s (``spec/chair.yml``), so while anything blinks (the
+technique lamp, all through manual mode) two frames in a row almost never match whole, and a
+whole-payload rule would deliver nothing while the chair works. The lamp bits are checked where
+they are read instead: :class:`~drivers.protocols.korean.blink.BlinkReader` believes a lamp on
+only when two frames show it, so one damaged lamp bit is not enough either. The bits no source
+maps are compared by neither: nothing reads them.
+
+A line that is dropped, or well formed but of no known kind, may have been the state changing:
+it clears both candidates. Acknowledgements come once (a beep is an event), so they are
+delivered at once and do not break a repeat; they carry no state the adapter trusts without the
+status (every ack is "tentative" upstream).
+
+The price: each new steady state is delivered at its second frame, about half a second late,
+and a state the chair sends only once is never delivered.
 """
 
 from __future__ import annotations
@@ -64,7 +73,7 @@ class FrameDecoder:
         self._broken = 0
         self._discarded = 0
         self._unconfirmed = 0
-        #: The last status payload of each kind, waiting for the next of its kind to repeat it.
+        #: The steady bits of the last status of each kind, for the next of its kind to repeat.
         self._last: dict[_Kind, bytes] = {}
 
     @property
@@ -89,8 +98,8 @@ class FrameDecoder:
 
     @property
     def unconfirmed(self) -> int:
-        """Well-formed statuses not delivered: the previous status of their kind differed (or
-        there was none since the last break)."""
+        """Well-formed statuses not delivered: the steady bits of the previous status of their
+        kind differed (or there was none since the last break)."""
         return self._unconfirmed
 
     @property
@@ -159,8 +168,8 @@ class FrameDecoder:
     def _confirmed(self, status: LongStatus | ShortStatus) -> bool:
         kind: _Kind = "long" if isinstance(status, LongStatus) else "short"
         previous = self._last.get(kind)
-        self._last[kind] = status.payload
-        if previous == status.payload:
+        self._last[kind] = status.steady_bits
+        if previous == status.steady_bits:
             return True
         self._unconfirmed += 1
         return False

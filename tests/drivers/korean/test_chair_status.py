@@ -1,6 +1,7 @@
 """The Korean chair's steady reading as the family-neutral ChairStatus, and what it names as
 unconfirmed. Frames are the captures of ``sebastianrcnt/massage-chair-hack``'s ``reverse.md``,
-or one with named bits changed (``spec/chair.yml``'s positions), fed every 0.1 s."""
+or one with named bits changed (``spec/chair.yml``'s positions), fed every 0.5 s (the source's
+"~2x/sec"), a blinking lamp in the other phase in each."""
 
 from __future__ import annotations
 
@@ -24,13 +25,13 @@ from drivers.protocols.korean import (
 from drivers.protocols.korean.normalise import REPORTED
 from tests.drivers.korean.kframes import AT_REST, CAPTURES, edited, short
 
-STEP = 0.1
+STEP = 0.5
 
 
 def status_after(
     longs: list[bytes], shorts: bytes | list[bytes] | None = None, *, read_at: float | None = None
 ) -> ChairStatus:
-    """The status after ``longs`` one per 0.1 s, each followed by a short frame (one payload
+    """The status after ``longs`` one per 0.5 s, each followed by a short frame (one payload
     throughout, or one each)."""
     reader = BlinkReader()
     shorts_each = shorts if isinstance(shorts, list) else [shorts] * len(longs)
@@ -50,12 +51,12 @@ def status_after(
     return to_chair_status(steady)
 
 
-def blinking(seconds: float, on: bytes, off: bytes = AT_REST) -> list[bytes]:
-    return [on if (i // 5) % 2 else off for i in range(round(seconds / STEP))]
+#: Frames that cover the blink window and more.
+FRAMES = round((BLINK_WINDOW_S + 2.0) / STEP)
 
 
-WINDOW_AND_MORE = BLINK_WINDOW_S + 1.0
-FRAMES = round(WINDOW_AND_MORE / STEP)
+def blinking(on: bytes, off: bytes = AT_REST, count: int = FRAMES) -> list[bytes]:
+    return [on if i % 2 else off for i in range(count)]
 
 
 def test_before_any_long_status_nothing_is_believed() -> None:
@@ -87,7 +88,7 @@ def test_the_captured_session_as_a_chair_status() -> None:
 
 def test_an_auto_program_with_its_own_indicator_is_believed() -> None:
     classic = short(b1=0x08)
-    status = status_after([AT_REST] * FRAMES, blinking(WINDOW_AND_MORE, classic, short()))
+    status = status_after([AT_REST] * FRAMES, blinking(classic, short()))
     assert status.program == "classic"
     assert "program" not in status.unconfirmed
 
@@ -100,10 +101,10 @@ def test_manual_mode_is_the_manual_program() -> None:
 
 def test_air_zones_that_blink_are_active_and_unknown_ones_unconfirmed() -> None:
     shoulder_and_foot = edited(AT_REST, set_=((7, 0), (7, 6)))
-    status = status_after(blinking(WINDOW_AND_MORE, shoulder_and_foot), short())
+    status = status_after(blinking(shoulder_and_foot), short())
     assert status.airbags_active == {AirbagZone.SHOULDERS, AirbagZone.FEET}
     assert "airbags_active" not in status.unconfirmed
-    early = status_after(blinking(0.6, shoulder_and_foot), short())
+    early = status_after(blinking(shoulder_and_foot, count=4), short())
     assert early.airbags_active == {AirbagZone.SHOULDERS, AirbagZone.FEET}
     assert "airbags_active" in early.unconfirmed  # the wrist and calf cannot be told yet
 
@@ -123,7 +124,7 @@ def test_the_heater_bit() -> None:
 def test_the_backrest_reclining() -> None:
     reclining = edited(AT_REST, set_=((6, 3), (6, 4)))
     moving = edited(AT_REST, set_=((6, 4),))
-    status = status_after(blinking(WINDOW_AND_MORE, reclining, moving))
+    status = status_after(blinking(reclining, moving))
     assert status.backrest is ActuatorMotion.DOWN
     assert status.leg_rest is ActuatorMotion.STOPPED
     assert not {"backrest", "leg_rest"} & status.unconfirmed
@@ -132,7 +133,7 @@ def test_the_backrest_reclining() -> None:
 def test_the_leg_rest_raising() -> None:
     raising = edited(AT_REST, set_=((6, 6), (6, 4)))
     moving = edited(AT_REST, set_=((6, 4),))
-    status = status_after(blinking(WINDOW_AND_MORE, raising, moving))
+    status = status_after(blinking(raising, moving))
     assert (status.backrest, status.leg_rest) == (ActuatorMotion.STOPPED, ActuatorMotion.UP)
 
 
@@ -146,7 +147,7 @@ def test_moving_with_no_direction_seen_yet_is_not_taken_for_stopped() -> None:
 def test_a_direction_lamp_without_the_motion_bit_is_stopped() -> None:
     # "0 at rest or out of travel range": a key held at the end of travel.
     held = edited(AT_REST, set_=((6, 2),))
-    status = status_after(blinking(WINDOW_AND_MORE, held))
+    status = status_after(blinking(held))
     assert status.backrest is ActuatorMotion.STOPPED
     assert "backrest" not in status.unconfirmed
 

@@ -1,5 +1,5 @@
 """The Korean chair's stream decoder: resynchronising on ``~`` and ``\\r``, bounded lines,
-dropped garbage, and a status trusted only when it repeats.
+dropped garbage, and a status trusted only when its steady fields repeat.
 
 The frames are the captures of ``sebastianrcnt/massage-chair-hack``'s ``reverse.md``
 (``tests/data/korean-ascii-frames.txt``) as its bridge cuts them (``bridge_core.py``'s
@@ -22,7 +22,7 @@ from drivers.protocols.korean import (
     UnknownFrame,
     classify,
 )
-from tests.drivers.korean.kframes import CAPTURES, short, wire
+from tests.drivers.korean.kframes import CAPTURES, edited, short, wire
 
 A = CAPTURES["timer-28-a"]
 B = CAPTURES["timer-27-a"]
@@ -62,6 +62,43 @@ def test_a_damaged_copy_is_never_delivered_and_costs_one_more_copy() -> None:
     damaged = wire(A).replace(b"D7", b"D4")
     assert classify(bytes.fromhex(damaged[1:-1].decode())) != classify(A)
     assert fed(wire(A) + damaged + wire(A) + wire(A)) == [A]
+
+
+def test_frames_that_differ_only_in_lamps_repeat_each_other() -> None:
+    # timer-28-a and timer-28-b differ in B0 and B8 only: roller lamps, which blink. The chair
+    # sends about two frames a second and its lamps blink in 0.5 s phases, so while anything
+    # blinks no two frames in a row match whole.
+    assert CAPTURES["timer-28-b"] != A
+    assert fed(wire(A) + wire(CAPTURES["timer-28-b"])) == [CAPTURES["timer-28-b"]]
+    # The same for the short frame's auto-program indicators, and for bits no source maps.
+    assert fed(wire(S) + wire(short(b1=0x08))) == [short(b1=0x08)]
+    unmapped = edited(A, set_=((0, 7), (7, 3), (5, 7)))
+    assert fed(wire(A) + wire(unmapped)) == [unmapped]
+
+
+@pytest.mark.parametrize(
+    ("bit", "field"),
+    [
+        ((8, 1), "heater"),
+        ((3, 4), "air"),
+        ((4, 5), "air strength"),
+        ((5, 2), "speed"),
+        ((6, 7), "foot roller"),
+        ((6, 4), "motion active"),
+        ((6, 0), "width"),
+        ((1, 0), "timer tens"),
+        ((2, 4), "timer ones"),
+    ],
+)
+def test_a_steady_field_that_differs_is_not_a_repeat(bit: tuple[int, int], field: str) -> None:
+    other = bytearray(A)
+    other[bit[0]] ^= 1 << bit[1]
+    assert fed(wire(A) + wire(bytes(other))) == [], field
+
+
+def test_a_short_statuses_steady_fields_must_repeat() -> None:
+    assert fed(wire(short(b3=0x20)) + wire(short(b3=0x00))) == []
+    assert fed(wire(short(b4=0x09)) + wire(short(b4=0x0B))) == []
 
 
 def test_long_and_short_statuses_repeat_each_its_own_kind() -> None:
