@@ -119,7 +119,7 @@ async def _run(
     known = body.shoulder_position if sitter.as_written else None
     control = ChairControl(address, model, clock, connection=connection, shoulder_position=known)
     approximations = {
-        entry: tuple(control.session.approximations(entry.setpoint)) for entry in plan.entries
+        entry: tuple(control.approximations_of(entry.setpoint)) for entry in plan.entries
     }
     began: list[float] = []
     #: When the engine moved on to each entry, on the chair's clock.
@@ -150,7 +150,7 @@ async def _run(
         ran_for = result.session_s
         # Let the chair finish settling, so the end state can be judged.
         await clock.sleep(model.timing.settle_cap_s + 1)
-        await control.session.close()
+        await control.disconnect()
 
     await clock.run(scenario(), limit=plan.total_s + _SLACK_S)
     started_at = engines[0].started_at if engines else clock.now()

@@ -10,7 +10,6 @@ words say so, what the chair will do on its own, and how to stop it by hand.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import sys
 from collections.abc import Coroutine
@@ -54,7 +53,7 @@ from chairctl.services.people import ProfileRefused, open_store
 from chairctl.services.safetext import escaped, plain
 from chairctl.services.session import ChairControl
 from chairctl.store import Store, check_allowance
-from chairctl.vocabulary import ChairctlError, ChairFault, ChairStatus
+from chairctl.vocabulary import ChairctlError, ChairStatus
 from drivers.models import ChairModel
 from drivers.session import SessionConfig
 from simulator.faults import ScheduledFault, parse_fault
@@ -299,7 +298,7 @@ async def _run(
             result.chair_safe,
             result.reason,
             control.status,
-            clock.now() - control.session.status_at,
+            control.status_age_s,
         )
     finally:
         ending.uninstall()
@@ -312,13 +311,10 @@ async def _run(
 async def _connect(control: ChairControl, *, fault_checked: bool) -> None:
     """Connect, sending nothing; refuse a chair in a fault, seen now or kept from before,
     unless the person says they checked it (then the fault is cleared on the chair too)."""
-    if not fault_checked:
+    if fault_checked:
+        await control.connect_checked()
+    else:
         await control.connect()
-        return
-    with contextlib.suppress(ChairFault):
-        await control.session.connect()
-    control.faults.forget()
-    await control.clear_fault()
 
 
 @click.command()

@@ -13,6 +13,7 @@ ever resumes on its own: a lost link or a fault ends the session, and only the u
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -26,7 +27,15 @@ from chairctl.services.chairs import ChairAddress, Connection, links_for
 from chairctl.services.endings import left_to_itself
 from chairctl.services.faults import FaultMemory
 from chairctl.store import Store, check_allowance
-from chairctl.vocabulary import ChairctlError, ChairStatus, LinkError, Region, Unsupported
+from chairctl.vocabulary import (
+    ChairctlError,
+    ChairFault,
+    ChairStatus,
+    LinkError,
+    Region,
+    Setpoint,
+    Unsupported,
+)
 from chairctl.vocabulary.chair_events import ChairEvent, LinkLost, Reconnected, ReconnectFailed
 from drivers.chair import ChairSession
 from drivers.models import ChairModel
@@ -125,6 +134,16 @@ class ChairControl:
         return self.session.status
 
     @property
+    def fault(self) -> ChairFault | None:
+        """The fault the chair reported and the session latched, until the user clears it."""
+        return self.session.fault
+
+    @property
+    def status_age_s(self) -> float:
+        """How long ago the latest status arrived."""
+        return self.clock.now() - self.session.status_at
+
+    @property
     def running(self) -> bool:
         """True while a session runs (also while it is being prepared or is paused)."""
         return self.engine is not None
@@ -168,9 +187,22 @@ class ChairControl:
             await self.session.connect()
         self.session.acknowledge_interruption()
 
+    async def connect_checked(self) -> None:
+        """Connect when the person says they checked the chair: a fault it shows, or one kept
+        from before, is cleared (on the chair too); sends nothing else."""
+        with contextlib.suppress(ChairFault):
+            await self.session.connect()
+        self.faults.forget()
+        await self.clear_fault()
+
     async def clear_fault(self) -> None:
         """The user's word that the chair's fault is dealt with."""
         await self.session.clear_fault()
+
+    async def disconnect(self) -> None:
+        """Close the link, sending nothing more: the chair stays as the last session's end
+        left it (released), and a simulated chair keeps running to be judged."""
+        await self.session.close()
 
     async def close(self, *, release: bool = True) -> None:
         """Stop the chair (when there is anything to stop) and close the link.
@@ -191,12 +223,16 @@ class ChairControl:
         """``program`` as this person will get it on this chair."""
         return compile_program(program, person=person, chair=self.model.capabilities)
 
+    def approximations_of(self, setpoint: Setpoint) -> list[str]:
+        """What this chair can only approximate of one setpoint (Unsupported: not at all)."""
+        return self.session.approximations(setpoint)
+
     def approximations(self, plan: Plan) -> list[str]:
         """What this chair can only approximate of ``plan``, each once, with its line."""
         notes: dict[str, None] = {}
         for entry in plan.entries:
             try:
-                for note in self.session.approximations(entry.setpoint):
+                for note in self.approximations_of(entry.setpoint):
                     notes[f"line {entry.line}: {note}"] = None
             except Unsupported as error:
                 raise ChairctlError(

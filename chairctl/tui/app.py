@@ -388,7 +388,7 @@ class ChairctlApp(App[None]):
             return
         if self._not_for_them(program):
             return
-        fault = self.control.session.fault
+        fault = self.control.fault
         if fault is not None:
             question = (
                 f"The chair reported a fault: {fault}\n\nHave you checked the chair, and is it "

@@ -172,7 +172,7 @@ class SessionScreen(Screen[None]):
             case FaultRaised():
                 # Only what the chair itself reported is a fault to clear on the chair; a lost
                 # link or a refused setpoint ends the session but has nothing to clear.
-                latched = self.control.session.fault
+                latched = self.control.fault
                 if latched is not None:
                     self.fault = str(latched)
                     self._show_chair()
@@ -376,7 +376,7 @@ class SessionScreen(Screen[None]):
         if action == "reconnect":
             return self.link_lost is not None and self.control.link_state is not LinkState.CLOSED
         if action == "clear_fault":
-            return self.control.session.fault is not None and not running
+            return self.control.fault is not None and not running
         return True
 
     def action_stronger(self) -> None:
