@@ -234,9 +234,7 @@ class ProfileFormScreen(Screen[Profile | None]):
                 yield Label("Parts of my back to leave alone", classes="field-label")
                 skip = current.skip_regions if current is not None else frozenset()
                 for region in Region:
-                    yield Checkbox(
-                        region.label, value=region in skip, id=f"skip-{region.value}"
-                    )
+                    yield Checkbox(region.label, value=region in skip, id=f"skip-{region.value}")
                 with Horizontal(classes="switch-row"):
                     yield Switch(
                         value=current.heat_allowed if current is not None else True, id="heat"
