@@ -19,15 +19,20 @@ from bench.stats import Summary
 from chairctl.cli.check import check_program
 from chairctl.program import load_program, total_seconds
 from chairctl.program.library import library_dir
-from drivers.models import ChairModel, get_model
+from drivers.families import FAMILIES
+from drivers.models import DEFAULT_MODEL, ChairModel, get_model
 
 #: The goal, in times real time.
 GOAL_RATIO = 2000.0
 #: The reference chair of ``chairctl check``.
-MODEL_ID = "rongtai-rt8600s"
-#: The other families' shipped models, measured for information (no goal: the reference
+MODEL_ID = DEFAULT_MODEL
+#: The other families' example models, measured for information (no goal: the reference
 #: chair's figure is the one program authors and CI wait for).
-OTHER_MODEL_IDS = ("tuya-amy-example", "ncni-chair")
+OTHER_MODEL_IDS = tuple(
+    family.example_model
+    for family in FAMILIES.values()
+    if family.name != get_model(MODEL_ID).family
+)
 #: The program length the notes translate the library's speed into (a typical session).
 TYPICAL_SESSION_S = 15 * 60
 
@@ -171,8 +176,8 @@ def run(quick: bool) -> Section:
         "start-up costs of the process.",
         "The other families' models are measured the same way, for information: a program "
         "their chair refuses before anything moves (a region its track cannot reach) counts "
-        "its compile time and no session. The NCNI chair is the slowest to simulate: its "
-        "panel line carries a byte every 100 ms and its status comes every 100 ms.",
+        "its compile time and no session. A chair on a panel line is the slowest to simulate: "
+        "its line carries a byte every tick and its status comes as often.",
     ]
     return Section(
         key="check_speed",

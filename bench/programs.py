@@ -30,10 +30,10 @@ from chairctl.program import load_program, setpoint_count, total_seconds
 from chairctl.program.library import library_dir
 from chairctl.vocabulary import ChairCapabilities, ChairctlError
 from chairctl.vocabulary.limits import NECK_MAX_INTENSITY, SESSION_CAP_S, STEP_MIN_S
-from drivers.models import get_model
+from drivers.models import DEFAULT_MODEL, get_model
 
 #: The chair the programs are compiled for (the reference chair of ``chairctl check``).
-MODEL_ID = "rongtai-rt8600s"
+MODEL_ID = DEFAULT_MODEL
 #: The seed of the generated programs, so every run measures the same files.
 SEED = 2026
 

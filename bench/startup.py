@@ -40,7 +40,7 @@ from chairctl.program.library import library_dir
 REPO = Path(__file__).resolve().parents[1]
 #: The app's first paint should come within this many seconds (p95 over the trials).
 FIRST_PAINT_GOAL_S = 1.0
-#: The header's text: "chairctl — Simulated chair · Rongtai RT8600S". Textual writes each
+#: The header's text: "chairctl — Simulated chair · " and the model. Textual writes each
 #: styled run of text whole, and this run has one style, so no escape sequence splits it.
 HEADER = b"Simulated chair"
 #: The pseudo-terminal's size (rows, columns): a common terminal window.

@@ -36,12 +36,12 @@ from chairctl.tui.app import ChairctlApp
 from chairctl.tui.screens.safety_notice import NOTICE, NOTICE_VERSION
 from chairctl.vocabulary import Region, Setpoint, Technique
 from drivers.chair import ChairSession
-from drivers.models import get_model
+from drivers.models import DEFAULT_MODEL, get_model
 from simulator.chair import SimulatedChair
 from simulator.families import simulated_chair
 from simulator.reach import LINK_KIND_NAMES, LinkKindName, links_to
 
-MODEL: Final = "rongtai-rt8600s"
+MODEL: Final = DEFAULT_MODEL
 KNEAD: Final = Setpoint(technique=Technique.KNEAD, regions=(Region.MID_BACK,), intensity=2)
 #: Goals (milliseconds): the stop key at the chair within 5 ms over a pty at p99, and within
 #: 30 ms of the key press in the app.

@@ -3,8 +3,7 @@
 :class:`SimulatedChair` is what every protocol family's simulated chair shares: the body and
 its trace on one Clock, one controller at a time (as a real chair's BLE module and panel port
 take), the fault injector, and the status-frame timer of a chair that reports on its own.
-Each family adds its firmware and its side of the wire (:mod:`simulator.rongtai.chair`,
-:mod:`simulator.tuya.chair`, :mod:`simulator.ncni.chair`);
+Each family adds its firmware and its side of the wire (``simulator/F/chair.py``);
 :func:`simulator.families.simulated_chair` builds the right one for a model.
 """
 

@@ -46,8 +46,9 @@ class ChairOptions:
     enforce_key_gap: bool = True
     #: Drop key frames with a bad checksum (the BT path does; the hand-controller UART does not).
     verify_key_checksum: bool = True
-    #: A Tuya MCU reports each DP in a frame of its own, as real MCUs answer a DP query. Off:
-    #: one report frame carries every DP it reports.
-    tuya_frame_per_dp: bool = True
+    #: A chair that reports values (data points) sends each in a frame of its own, as real
+    #: MCUs behind a radio module answer a query. Off: one report frame carries every value it
+    #: reports.
+    frame_per_value: bool = True
     #: Seed of the byte corruption fault, so a corrupted run is repeatable.
     seed: int = 0

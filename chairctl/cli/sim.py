@@ -53,8 +53,9 @@ def _log(message: str) -> None:
     type=click.Choice(["ble", "wired"]),
     default="wired",
     show_default=True,
-    help="The link the chair is reached on, which sets its status frame form on Rongtai "
-    "chairs (wired suits a serial link; Tuya and NCNI chairs are wired only).",
+    help="The link the chair is reached on, which sets its status frame form where the "
+    "family has two (wired suits a serial link; `chairctl models ID` says which links a "
+    "model has).",
 )
 @click.option(
     "--speed",

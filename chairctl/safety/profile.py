@@ -25,7 +25,8 @@ __all__ = [
     "is_guest",
 ]
 
-#: The highest carriage position any chair's status can report (five bits, Rongtai b8).
+#: The highest carriage position any chair's status can report (a five-bit field, the widest
+#: any family's status has).
 MAX_SHOULDER_POSITION: Final = 31
 
 

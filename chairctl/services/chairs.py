@@ -68,7 +68,7 @@ def parse_chair(text: str) -> ChairAddress:
     if text.startswith("sim:"):
         model = text.removeprefix("sim:")
         if not model:
-            raise ValueError("write sim:MODEL, e.g. sim:rongtai-rt8600s")
+            raise ValueError(f"write sim:MODEL, e.g. sim:{DEFAULT_MODEL}")
         return ChairAddress("sim", "", model)
     if text.startswith("ble:"):
         target = text.removeprefix("ble:")

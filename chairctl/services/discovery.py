@@ -11,12 +11,11 @@ from typing import Final
 
 from chairctl.clock import VirtualClock
 from drivers.links.discovery import BleAdvertiser, scan_ble
-from drivers.models import get_model
+from drivers.models import DEFAULT_MODEL, get_model
 from simulator.families import simulated_chair
 
-#: The chair the simulated air holds (an RT8600S), and the name it advertises (as Infinity
-#: sells it).
-SIM_MODEL: Final = "rongtai-rt8600s"
+#: The chair the simulated air holds (the default model), and the name it advertises.
+SIM_MODEL: Final = DEFAULT_MODEL
 SIM_NAME: Final = "EVOLUTION-012345"
 
 

@@ -1,12 +1,13 @@
 """A chair's latched fault outlives the process that saw it.
 
 Faults latch: after one, nothing but STOPs goes to the chair until a person says it was
-checked. That word must survive the process. An NCNI chair that protected itself (a motor
-overload, an actuator's watchdog) looks exactly like one switched off, so a new ``chairctl``
-would take it for a chair that is fine and switch it on again; a Rongtai or Tuya chair
-power-cycled by hand forgets its fault too. So each fault a session latches is kept in the
-store under the chair's address, and a later session to that chair starts with it latched,
-until the person clears it (the app's ``f``, or ``chairctl run --fault-checked``).
+checked. That word must survive the process. A chair whose status cannot show a fault, and
+that protected itself (a motor overload, an actuator's watchdog), looks exactly like one
+switched off, so a new ``chairctl`` would take it for a chair that is fine and switch it on
+again; a chair that can show one forgets it when power-cycled by hand. So each fault a
+session latches is kept in the store under the chair's address, and a later session to that
+chair starts with it latched, until the person clears it (the app's ``f``, or ``chairctl run
+--fault-checked``).
 
 The built-in simulated chair is new in every process: nothing is kept for it.
 """

@@ -62,7 +62,7 @@ class StopOutcome:
 
 
 def chair_title(address: ChairAddress, model: ChairModel) -> str:
-    """The header's words for a chair: "Simulated chair · Rongtai RT8600S"."""
+    """The header's words for a chair: "Simulated chair" or where it is, and its model's name."""
     where = {
         "sim": "Simulated chair",
         "serial": f"Serial {address.target}",

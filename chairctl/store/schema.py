@@ -90,7 +90,7 @@ _V2: Final[Migration] = (
 )
 
 # A fault a chair latched and nobody cleared, per chair (its address as chairctl names it): a
-# chair whose status cannot show a fault (NCNI) looks switched off afterwards, and the next
+# chair whose status cannot show a fault looks switched off afterwards, and the next
 # process must not take it for a chair that is fine.
 _V3: Final[Migration] = (
     """

@@ -1,10 +1,10 @@
 """Keeping a chair's own modes off the regions a person keeps off.
 
-A chair that runs modes of its own (Tuya, NCNI) works each mode's band and, on starting one,
-carries its working rollers from where they are to that band. So a mode may run only when its
-band, and the way there, touch no region kept off. Where the rollers are is known only
-roughly: every body scan (at each switch-on) leaves them at the shoulder line, and a mode
-leaves them somewhere in its band.
+A chair that runs modes of its own (one that cannot place its rollers) works each mode's band
+and, on starting one, carries its working rollers from where they are to that band. So a mode
+may run only when its band, and the way there, touch no region kept off. Where the rollers
+are is known only roughly: every body scan (at each switch-on) leaves them at the shoulder
+line, and a mode leaves them somewhere in its band.
 """
 
 from __future__ import annotations

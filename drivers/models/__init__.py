@@ -2,7 +2,6 @@
 
 from drivers.models.registry import (
     BUILTIN_MODELS,
-    DEFAULT_MODEL,
     ModelRegistry,
     ModelSource,
     builtin_registry,
@@ -12,7 +11,7 @@ from drivers.models.registry import (
     registry,
     user_models_dir,
 )
-from drivers.models.schema import ChairModel
+from drivers.models.schema import DEFAULT_MODEL, ChairModel
 
 __all__ = [
     "BUILTIN_MODELS",

@@ -3,7 +3,7 @@
 How a chair is recognised (:class:`Match`), how its parts move (:class:`Mechanics`, which the
 simulator's physics takes), how fast it may be driven (:class:`Timing`) and what it is
 (:class:`ModelBase`: name, track, levels, heaters, postures). Each protocol family adds how to
-talk to it: :mod:`drivers.models.rongtai`, :mod:`drivers.models.tuya`, :mod:`drivers.models.ncni`.
+talk to it, in its own ``drivers/models/F.py`` (:data:`drivers.models.schema.MODEL_CLASSES`).
 """
 
 from __future__ import annotations
@@ -254,7 +254,7 @@ class ModelBase(Strict):
     @property
     @abstractmethod
     def family(self) -> str:
-        """The protocol family's name (``rongtai-h10``, ``tuya-mcu``, ``ncni``)."""
+        """The protocol family's name (a key of :data:`drivers.models.schema.MODEL_CLASSES`)."""
 
     @property
     def transports(self) -> frozenset[Transport]:

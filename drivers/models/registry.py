@@ -26,12 +26,10 @@ from chairctl.yamlsource import (
     validate_source,
 )
 from drivers.models.common import ModelBase
-from drivers.models.schema import ChairModel, model_class_for
+from drivers.models.schema import DEFAULT_MODEL, ChairModel, model_class_for
 
 #: Where the models shipped with chairctl live.
 BUILTIN_MODELS = Path(__file__).parent
-#: The model used when none is named.
-DEFAULT_MODEL = "rongtai-rt8600s"
 #: Model files are small; anything larger is a mistake.
 MAX_MODEL_BYTES = 64 * 1024
 #: The environment variable naming chairctl's own folder (the same one the local database

@@ -61,15 +61,18 @@ MODEL_CLASSES: Final[Mapping[str, type[ChairModel]]] = MappingProxyType(
     {"rongtai-h10": RongtaiModel, "tuya-mcu": TuyaModel, "ncni": NcniModel}
 )
 
+#: The model chairctl uses when none is named (the simulated chair's, the app's first choice).
+DEFAULT_MODEL: Final = "rongtai-rt8600s"
+
 
 def model_class_for(data: Any) -> type[ChairModel] | str:
     """The model class a parsed model file's ``protocol.family`` names, or, when it names no
-    known family, why not (the Rongtai class when the file names no family at all, so its own
-    error says the field is missing)."""
+    known family, why not (the first family's class when the file names no family at all, so
+    its own error says the field is missing)."""
     protocol = data.get("protocol") if isinstance(data, dict) else None
     family = protocol.get("family") if isinstance(protocol, dict) else None
     if family is None:
-        return RongtaiModel
+        return next(iter(MODEL_CLASSES.values()))
     if isinstance(family, str) and family in MODEL_CLASSES:
         return MODEL_CLASSES[family]
     return f"unknown protocol family {family!r}; known: {', '.join(MODEL_CLASSES)}"
@@ -77,6 +80,7 @@ def model_class_for(data: Any) -> type[ChairModel] | str:
 
 __all__ = [
     "CODE_KINDS",
+    "DEFAULT_MODEL",
     "MODEL_CLASSES",
     "SWITCHES",
     "AirbagGroup",

@@ -9,9 +9,9 @@ only once the STOP is on the wire, which after a dropped link means on the next 
 Two things some families need besides (see :class:`~drivers.adapters.base.Adapter`):
 
 - a **tick**: a panel line carries one byte per tick, so a frame goes out a byte per tick
-  (an NCNI press is its key for three ticks, then three of nothing);
+  (a panel's press is its key for a few ticks, then a few of nothing);
 - **cadences**: frames sent on a schedule while a link is up, the idle tick of a panel line,
-  or a keep-alive and a status question (Tuya's heartbeat and data-point query).
+  or a keep-alive and a status question (a module's heartbeat and its query for every value).
 """
 
 from __future__ import annotations

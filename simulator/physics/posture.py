@@ -5,8 +5,8 @@ A hold moves an actuator toward an end stop until stopped; zero gravity drives b
 posture (:class:`~simulator.config.ChairOptions` ``zero_g_backrest`` / ``zero_g_leg_rest``) or
 back upright; home drives back whatever has left home. An actuator driven for
 ``actuator_timeout_s`` without its limit switch reporting the end stop trips the watchdog, and
-the firmware decides what that means (a Rongtai error code, an NCNI chair switching itself
-off). Generic over how a family names the parts.
+the firmware decides what that means (an error code on the status, or a chair switching
+itself off). Generic over how a family names the parts.
 """
 
 from __future__ import annotations

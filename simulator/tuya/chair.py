@@ -4,7 +4,7 @@ Puts the MCU (:mod:`.firmware`) behind the chair's side of the Tuya serial proto
 module-frame parser, and the MCU's answers (``docs/protocols/tuya.md``). The MCU never speaks
 first except to report a DP that changed by itself; the driver polls it with DP queries and
 heartbeats. A report carries each DP in a frame of its own, as real MCUs answer a DP query, or
-every DP in one frame (``ChairOptions.tuya_frame_per_dp``). The frames of one instant leave
+every DP in one frame (``ChairOptions.frame_per_value``). The frames of one instant leave
 back to back in one write, as a UART sends them; the frame faults (a dropped or damaged frame)
 strike such a burst as a whole. A product that applies only the
 first record of a deliver (``protocol.one_dp_per_deliver``, as the neck massager's
@@ -154,7 +154,7 @@ class TuyaChair(SimulatedChair):
 
     def _send_report(self, codes: Iterable[str]) -> None:
         records = self.table.records(self.mcu.values, tuple(codes))
-        if not self.options.tuya_frame_per_dp:
+        if not self.options.frame_per_value:
             self._send(dp_report(records))
             return
         for record in records:

@@ -130,7 +130,7 @@ async def test_a_query_is_answered_in_one_frame_when_the_option_says(
 ) -> None:
     standard = get_model_as("tuya-amy-example", TuyaModel)
     assert isinstance(standard, TuyaModel)
-    chair = TuyaChair(standard, clock, options=ChairOptions(tuya_frame_per_dp=False))
+    chair = TuyaChair(standard, clock, options=ChairOptions(frame_per_value=False))
     module = Module(chair, clock, standard)
     (answer,) = await module.send(module_frame(QUERY))
     assert mcu_parts(answer)[0] == 0x07

@@ -4,7 +4,8 @@ For a fixed set of changes (standby to running, a region, a technique, an intens
 heat), the time from the change to the simulated chair's ground truth matching the new
 setpoint, less the time the chair's mechanics need to get there (scan, travel, depth,
 inflation): the controller's overhead. chairctl's reconciler is measured, and in the same run
-a baseline that sends the same keys the way the vendor's app does (:mod:`bench.vendor_app`).
+a baseline that sends the same keys the way the vendor's app does
+(:mod:`bench.rongtai.vendor_app`).
 
 Everything runs on a VirtualClock with the real session and codec over an in-memory link to
 the simulated chair, so the figures are simulated chair time: the same on any machine.
@@ -19,8 +20,8 @@ from dataclasses import dataclass
 from itertools import groupby, pairwise
 from typing import Any
 
-from bench import vendor_app
 from bench.results import Section, Table
+from bench.rongtai import vendor_app
 from chairctl.clock import VirtualClock
 from chairctl.vocabulary import (
     AirbagZone,
