@@ -1,13 +1,18 @@
-"""Shared test fixtures: the repository's folders and a way to write program files."""
+"""Shared test fixtures: the repository's folders, a way to write program files and one to run
+the ``chairctl`` entry point in-process."""
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from hypothesis import strategies as st
+
+from chairctl.cli import main
+from tests.captures import Capture, load_captures
 
 REPO = Path(__file__).resolve().parent.parent
 PROGRAMS = REPO / "programs"
@@ -63,3 +68,34 @@ def write_program(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+class Run(NamedTuple):
+    """What one ``chairctl`` invocation did."""
+
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def chairctl(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """Run the real entry point (``chairctl.cli.main``) with arguments, in-process."""
+
+    def run(*args: str) -> Run:
+        try:
+            main(list(args))
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else 1
+        else:
+            code = 0
+        out, err = capsys.readouterr()
+        return Run(code, out, err)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def captures() -> list[Capture]:
+    """The captured Rongtai status frames, in file order."""
+    return load_captures()

@@ -38,8 +38,8 @@ from drivers.protocols.tuya import (
     encode_frame,
 )
 from simulator.rongtai.frames import Layout, StatusImage
+from tests.captures import Capture
 from tests.conftest import golden_frames
-from tests.drivers.conftest import Capture
 
 
 class Decoder(Protocol):

@@ -15,7 +15,7 @@ from chairctl.vocabulary import ModelError
 from drivers.models import BUILTIN_MODELS, load_model_file
 
 if TYPE_CHECKING:
-    from tests.drivers.conftest import Run
+    from tests.conftest import Run
 
 RONGTAI = BUILTIN_MODELS / "rongtai-rt8600s.yaml"
 NCNI = BUILTIN_MODELS / "ncni-chair.yaml"

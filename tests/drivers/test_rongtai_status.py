@@ -28,7 +28,7 @@ from drivers.protocols.rongtai import (
 )
 
 if TYPE_CHECKING:
-    from tests.drivers.conftest import Capture
+    from tests.captures import Capture
 
 Z = AirbagZone
 # What the first six captures share: a chair with 3D, b12 preset code 3, the anion off and

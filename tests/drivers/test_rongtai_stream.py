@@ -18,7 +18,7 @@ from drivers.protocols.rongtai import (
 )
 
 if TYPE_CHECKING:
-    from tests.drivers.conftest import Capture
+    from tests.captures import Capture
 
 
 @st.composite

@@ -23,7 +23,7 @@ from drivers.models import (
 from drivers.models.rongtai import RongtaiModel
 
 if TYPE_CHECKING:
-    from tests.drivers.conftest import Run
+    from tests.conftest import Run
 
 REFERENCE = BUILTIN_MODELS / "rongtai-rt8600s.yaml"
 FIVE_MINUTE_RESET = str(Path(__file__).parents[2] / "programs" / "five-minute-reset.yaml")

@@ -22,7 +22,7 @@ from simulator.ble import SimulatedAir, SimulatedBleakClient, SimulatedPeriphera
 from simulator.families import simulated_chair
 
 if TYPE_CHECKING:
-    from tests.drivers.conftest import Run
+    from tests.conftest import Run
 
 
 def test_scan_sim_json_lists_the_simulated_chair_with_its_model(

@@ -14,7 +14,8 @@ from drivers.protocols.rongtai import checksum
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from tests.drivers.conftest import Capture, Run
+    from tests.captures import Capture
+    from tests.conftest import Run
 
 
 def lines(out: str) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from tests.conftest import golden_frames
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from tests.drivers.conftest import Run
+    from tests.conftest import Run
 
 NECK = golden_frames("tuya-neck-massager-frames.txt")
 ONE_LOW = golden_frames("tuya-one-low-frames.txt")

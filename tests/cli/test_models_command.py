@@ -10,7 +10,7 @@ import pytest
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from tests.drivers.conftest import Run
+    from tests.conftest import Run
 
 
 @pytest.mark.parametrize("columns", ["80", "200"])

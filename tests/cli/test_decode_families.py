@@ -10,7 +10,7 @@ from drivers.protocols.tuya import Command, DataPoint, DpType, encode_dps, encod
 from simulator.ncni.frames import ChairImage
 
 if TYPE_CHECKING:
-    from tests.drivers.conftest import Run
+    from tests.conftest import Run
 
 
 def test_a_tuya_report_names_each_data_point_by_the_models_map(
