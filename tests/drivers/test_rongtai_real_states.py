@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from chairctl.vocabulary import AirbagZone, ChairStatus, Region, Setpoint, Technique, WorkState
-from drivers.adapters.rongtai.reconciler import Await, Press, Reconciler, rollers_working
+from drivers.adapters.reconcile import Await
+from drivers.adapters.rongtai.reconciler import Press, Reconciler, rollers_working
 from drivers.adapters.rongtai.release import is_safe
 from drivers.adapters.rongtai.targets import TargetMapper, Targets
 from drivers.models import get_model_as

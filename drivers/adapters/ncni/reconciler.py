@@ -64,6 +64,7 @@ from drivers.adapters.ncni.neck import NeckGuard
 from drivers.adapters.ncni.targets import AIRBAG_KEYS, Targets, neck_level
 from drivers.adapters.ncni.watch import OffWatch
 from drivers.adapters.posture import PostureGoal
+from drivers.adapters.reconcile import Await, ReconcileLoop
 from drivers.models.ncni import NcniModel
 from drivers.protocols.ncni import (
     AIRBAG_ZONES,
@@ -75,10 +76,6 @@ from drivers.protocols.ncni import (
     OPTIMISTIC_MUTE_S,
 )
 
-#: More presses than any setpoint needs (taking control, two intensity steps each way, two
-#: mode keys, three airbag zones each way, heat, power, timer, posture); reaching it means
-#: something keeps undoing the adapter's work.
-_MAX_STEPS: Final = 40
 #: The reported intensity (1, 3, 5) -> the chair's level (1, 2, 3).
 _LEVEL_OF: Final = {reported: level for level, reported in INTENSITY_SCALE.items()}
 #: Airbag zones in the order of their keys (shoulders, forearms, legs).
@@ -153,6 +150,11 @@ Effect = Callable[[View], View]
 SwitchOff = Callable[[Port], Awaitable[Release]]
 
 
+def _on_view(judge: Judge) -> Callable[[ChairStatus], bool]:
+    """``judge`` applied to a status as the chair shows it (not as presses believe it)."""
+    return lambda s: judge(view_of(s))
+
+
 @dataclass(frozen=True)
 class Press:
     """Send one key; the status judges it."""
@@ -194,17 +196,6 @@ class Blind:
 
 
 @dataclass(frozen=True)
-class Await:
-    """Send nothing until the chair is done with something of its own."""
-
-    label: str
-    done: Judge
-    limit_s: float
-    #: Only a status that arrived at this time or later counts.
-    after: float = -math.inf
-
-
-@dataclass(frozen=True)
 class ZeroGravity:
     """Press the zero-gravity toggle; the status cannot confirm it."""
 
@@ -236,8 +227,13 @@ class _Optimistic:
     effect: Effect
 
 
-class Reconciler:
+class Reconciler(ReconcileLoop[Targets, View, Step, Confirmer]):
     """Brings one NCNI chair to Targets, press by confirmed press."""
+
+    #: More presses than any setpoint needs (taking control, two intensity steps each way, two
+    #: mode keys, three airbag zones each way, heat, power, timer, posture); reaching it means
+    #: something keeps undoing the adapter's work.
+    max_steps = 40
 
     def __init__(
         self,
@@ -349,28 +345,37 @@ class Reconciler:
         )
         return replace(planned, level_trusted=trusted)
 
-    async def run(self, targets: Targets, port: Port) -> None:
-        """Act until the status matches ``targets``; :class:`NotConfirmed` if it will not."""
-        confirmer = Confirmer(self.window_s, self.attempts, self.key_name)
-        for _ in range(_MAX_STEPS):
-            if port.status.work_state is WorkState.FAULT:
-                raise ChairFault(
-                    "the chair switched itself off while it was working: it protected itself "
-                    "(a motor overload, an actuator running into its watchdog) or its own "
-                    "session timer ran out, and its status cannot say which"
-                )
-            view = self.view(port.status, port.status_at)
-            step = self.next_step(targets, view, port.clock.now())
-            if step is None:
-                # Working now, an off status is the chair's own doing; idle, it may sleep.
-                reached = self._reachable(targets, view)
-                self.watch.armed = reached.mode is not None or bool(reached.airbags)
-                return
-            await self._perform(step, port, confirmer)
-        raise NotConfirmed(
-            f"the chair did not settle on the setpoint after {_MAX_STEPS} actions: something "
-            "keeps changing it"
-        )
+    # -- the loop's hooks (the loop itself: drivers.adapters.reconcile) -------------------------
+
+    def begin_run(self, port: Port) -> Confirmer:
+        """The toggle rule, with the refutations of this run."""
+        return Confirmer(self.window_s, self.attempts, self.key_name)
+
+    def observe(self, port: Port) -> View:
+        """The latest status as the reconciler plans from it (:meth:`view`). An off status
+        while the off watch is armed reads as a fault: the run ends, and nothing switches the
+        chair on again."""
+        if port.status.work_state is WorkState.FAULT:
+            raise ChairFault(
+                "the chair switched itself off while it was working: it protected itself "
+                "(a motor overload, an actuator running into its watchdog) or its own "
+                "session timer ran out, and its status cannot say which"
+            )
+        return self.view(port.status, port.status_at)
+
+    def decide(self, targets: Targets, seen: View, now: float) -> Step | None:
+        """:meth:`next_step`."""
+        return self.next_step(targets, seen, now)
+
+    def reached(self, targets: Targets, seen: View) -> None:
+        """Arm the off watch while the chair works for the setpoint, disarm it when idle."""
+        # Working now, an off status is the chair's own doing; idle, it may sleep.
+        reached = self._reachable(targets, seen)
+        self.watch.armed = reached.mode is not None or bool(reached.airbags)
+
+    def describe(self, status: ChairStatus) -> str:
+        """The status in the chair's terms (:meth:`View.describe`)."""
+        return view_of(status).describe()
 
     # -- deciding -------------------------------------------------------------------------------
 
@@ -449,7 +454,7 @@ class Reconciler:
         after = self._pressure_at + self.window_s
         return Await(
             "a status showing the pressure after its last key",
-            lambda _x: True,
+            lambda _s: True,
             max(0.0, after - now) + self.window_s,
             after=after,
         )
@@ -603,13 +608,14 @@ class Reconciler:
         # The rollers start once the body scan after power-on ends.
         return Await(
             "the rollers to start (the body scan)",
-            lambda x: x.running or x.mode != mode,
+            _on_view(lambda x: x.running or x.mode != mode),
             self._scan_limit,
         )
 
     # -- doing ----------------------------------------------------------------------------------
 
-    async def _perform(self, step: Step, port: Port, confirmer: Confirmer) -> None:
+    async def perform(self, step: Step, port: Port, confirmer: Confirmer) -> None:
+        """Send ``step``'s keys (or wait); what the status can judge, it judges."""
         match step:
             case Press():
                 await self._press(step, port, confirmer)
@@ -629,16 +635,7 @@ class Reconciler:
                 caught_up = sent + 2 * self._period_s
                 await port.wait(lambda _s, at: at >= caught_up, deadline=sent + self.window_s)
             case Await():
-                done, since = step.done, step.after
-                got = await port.wait(
-                    lambda s, at: at >= since and done(view_of(s)),
-                    deadline=port.clock.now() + step.limit_s,
-                )
-                if got is None:
-                    raise NotConfirmed(
-                        f"waited {step.limit_s:g} s for {step.label}; the status shows "
-                        f"{view_of(port.status).describe()}"
-                    )
+                await self.await_done(step, port)
             case ZeroGravity(going=going):
                 self._zero_g = None
                 sent = await port.press(self.keys.zero_gravity)

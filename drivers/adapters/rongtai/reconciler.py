@@ -29,6 +29,7 @@ from chairctl.vocabulary.limits import NECK_MAX_INTENSITY
 from drivers.adapters.base import Port
 from drivers.adapters.confirm import Confirmer
 from drivers.adapters.posture import PostureGoal
+from drivers.adapters.reconcile import Await, ReconcileLoop
 from drivers.adapters.rongtai.targets import Targets, scale
 from drivers.models.rongtai import TECHNIQUE_LABELS, RongtaiModel, TechniqueKey
 from drivers.protocols.rongtai import PROGRAM_3D, rongtai_detail
@@ -42,9 +43,6 @@ MANUAL: Final = 7
 #: States in which the vendor app sends nothing, and neither do we.
 _BUSY: Final = (WorkState.RESETTING, WorkState.STORING)
 _ON: Final = (WorkState.WAITING, WorkState.RUNNING)
-#: More actions than any setpoint needs (4 intensity steps, 4 airbag groups, a restart and
-#: the power-on that follows it...); reaching it means the chair keeps undoing our work.
-_MAX_STEPS: Final = 60
 
 Taken = Callable[[ChairStatus], bool]
 
@@ -75,15 +73,6 @@ class Press:
     #: The key carries working rollers' band somewhere new (a range key), so it waits, as
     #: a walk does, for a lowered depth to have retracted.
     carries: bool = False
-
-
-@dataclass(frozen=True)
-class Await:
-    """Send nothing until the chair is done with something of its own."""
-
-    label: str
-    done: Taken
-    limit_s: float
 
 
 @dataclass(frozen=True)
@@ -171,8 +160,12 @@ def rollers_working(status: ChairStatus) -> bool:
     )
 
 
-class Reconciler:
+class Reconciler(ReconcileLoop[Targets, ChairStatus, Step, Confirmer]):
     """Brings one chair to Targets, key by confirmed key."""
+
+    #: More actions than any setpoint needs (4 intensity steps, 4 airbag groups, a restart and
+    #: the power-on that follows it...); reaching it means the chair keeps undoing our work.
+    max_steps = 60
 
     def __init__(
         self, model: RongtaiModel, window_s: float, attempts: int, key_name: Callable[[int], str]
@@ -226,19 +219,19 @@ class Reconciler:
         self._zero_g_ours = False
         self._range_at_rest = None
 
-    async def run(self, targets: Targets, port: Port) -> None:
-        """Act until the status matches ``targets``; :class:`NotConfirmed` if it will not."""
-        confirmer = Confirmer(self.window_s, self.attempts, self.key_name)
-        for _ in range(_MAX_STEPS):
-            status = port.status
-            step = self.next_step(targets, status)
-            if step is None:
-                return
-            await self._perform(step, port, confirmer)
-        raise NotConfirmed(
-            f"the chair did not settle on the setpoint after {_MAX_STEPS} actions: something "
-            "keeps changing it (is the remote in use?)"
-        )
+    # -- the loop's hooks (the loop itself: drivers.adapters.reconcile) -------------------------
+
+    def begin_run(self, port: Port) -> Confirmer:
+        """The toggle rule, with the refutations of this run."""
+        return Confirmer(self.window_s, self.attempts, self.key_name)
+
+    def observe(self, port: Port) -> ChairStatus:
+        """The latest status, as it is: a fault shows in it (:meth:`next_step` raises)."""
+        return port.status
+
+    def decide(self, targets: Targets, seen: ChairStatus, now: float) -> Step | None:
+        """:meth:`next_step`."""
+        return self.next_step(targets, seen)
 
     # -- deciding -------------------------------------------------------------------------------
 
@@ -591,7 +584,8 @@ class Reconciler:
 
     # -- doing ----------------------------------------------------------------------------------
 
-    async def _perform(self, step: Step, port: Port, confirmer: Confirmer) -> None:
+    async def perform(self, step: Step, port: Port, confirmer: Confirmer) -> None:
+        """Send ``step``'s keys (or wait), each judged by the status."""
         match step:
             case Press():
                 if step.carries:
@@ -627,15 +621,7 @@ class Reconciler:
                         max(self._retracted_at, sent) + step.lowers_depth * self._level_s
                     )
             case Await():
-                done = step.done
-                got = await port.wait(
-                    lambda s, _at: done(s), deadline=port.clock.now() + step.limit_s
-                )
-                if got is None:
-                    raise NotConfirmed(
-                        f"waited {step.limit_s:g} s for {step.label} to end; the chair still "
-                        f"reports {port.status.work_state}"
-                    )
+                await self.await_done(step, port)
             case Walk(target=target, up=step_up):
                 # Not with a depth still coming down: it would be carried where it is not
                 # allowed (to the neck, from deep work below it).

@@ -27,21 +27,17 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
 
 from chairctl.clock import Clock
 from chairctl.vocabulary import ChairFault, ChairStatus, ModelMismatch, NotConfirmed, WorkState
 from drivers.adapters.base import Port
+from drivers.adapters.reconcile import ReconcileLoop
 from drivers.adapters.tuya.targets import Targets
 from drivers.models.tuya import CLOSE, TuyaCode, TuyaModel
 from drivers.protocols.tuya import dp_deliver
 from drivers.protocols.tuya.decoding import shown_value, zero_g_values
 from drivers.protocols.tuya.points import DpMap, DpValue
 from drivers.protocols.tuya.wiretypes import WireTypes
-
-#: More sets than any setpoint needs (ten DPs, a power-on, the chair switching itself off
-#: once on the way...); reaching it means something keeps undoing our work.
-_MAX_STEPS: Final = 40
 
 Taken = Callable[[ChairStatus], bool]
 
@@ -71,8 +67,12 @@ def fault_text(status: ChairStatus) -> str:
     return f"the chair reports a fault{code}"
 
 
-class Reconciler:
+class Reconciler(ReconcileLoop[Targets, ChairStatus, SetDp, Counter[str]]):
     """Brings one Tuya chair to Targets, set by confirmed set."""
+
+    #: More sets than any setpoint needs (ten DPs, a power-on, the chair switching itself off
+    #: once on the way...); reaching it means something keeps undoing our work.
+    max_steps = 40
 
     def __init__(
         self, model: TuyaModel, window_s: float, attempts: int, types: WireTypes | None = None
@@ -106,19 +106,20 @@ class Reconciler:
         self._zero_g_ours = False
         self._timer_set = False
 
-    async def run(self, targets: Targets, port: Port) -> None:
-        """Act until the status matches ``targets``; :class:`NotConfirmed` if it will not."""
+    # -- the loop's hooks (the loop itself: drivers.adapters.reconcile) -------------------------
+
+    def begin_run(self, port: Port) -> Counter[str]:
+        """The refutations of this run, per set; the port's clock is noted for the adapter."""
         self.clock = port.clock
-        refuted: Counter[str] = Counter()
-        for _ in range(_MAX_STEPS):
-            step = self.next_step(targets, port.status)
-            if step is None:
-                return
-            await self._perform(step, port, refuted)
-        raise NotConfirmed(
-            f"the chair did not settle on the setpoint after {_MAX_STEPS} sets: something "
-            "keeps changing it (is the remote in use?)"
-        )
+        return Counter()
+
+    def observe(self, port: Port) -> ChairStatus:
+        """The latest status, as it is: a fault shows in it (:meth:`next_step` raises)."""
+        return port.status
+
+    def decide(self, targets: Targets, seen: ChairStatus, now: float) -> SetDp | None:
+        """:meth:`next_step`."""
+        return self.next_step(targets, seen)
 
     # -- deciding -------------------------------------------------------------------------------
 
@@ -252,7 +253,9 @@ class Reconciler:
 
     # -- doing ----------------------------------------------------------------------------------
 
-    async def _perform(self, step: SetDp, port: Port, refuted: Counter[str]) -> None:
+    async def perform(self, step: SetDp, port: Port, refuted: Counter[str]) -> None:
+        """Set the data point and wait a window for a report to show it; count a refutation
+        when none does."""
         clock = port.clock
         if step.mode:
             # Modes wait this long after switching on, as the chair's own app does.
