@@ -276,6 +276,13 @@ class ModelBase(Strict):
         return top * 2 / 3, top
 
     @property
+    def depth_retract_s(self) -> float:
+        """How long the 3D axis takes from its deepest level to none: ``depth_travel_s`` runs
+        from the weakest level to the strongest, one step short of the whole way."""
+        levels = self.intensity_levels
+        return self.mechanics.depth_travel_s * levels / max(1, levels - 1)
+
+    @property
     def heat_contact_c(self) -> float | None:
         """The skin-contact temperature of a heater when on (None: no heater)."""
         if not self.heaters:

@@ -60,9 +60,7 @@ class Releaser:
         #: True when the adapter knows the backrest and leg rest are home already.
         self._upright = upright
         mechanics, cap = model.mechanics, model.timing.settle_cap_s
-        levels = model.intensity_levels
-        # depth_travel_s runs weakest to strongest: from the deepest level to none is longer.
-        retract_s = mechanics.depth_travel_s * levels / max(1, levels - 1)
+        retract_s = model.depth_retract_s
         base = max(mechanics.roller_travel_s, retract_s, mechanics.airbag_vent_s)
         actuators = max(mechanics.backrest_travel_s, mechanics.leg_rest_travel_s)
         self._settle_s = min(cap, base)

@@ -73,10 +73,7 @@ class Releaser:
         self._backrest, self._leg_rest = keys.backrest, keys.leg_rest
         # A faulted chair releases by itself, but its status cannot show the 3D depth or
         # venting airbags: the longest either takes (depth from its deepest) is waited out.
-        mechanics, levels = model.mechanics, model.intensity_levels
-        self._fault_release_s = max(
-            mechanics.depth_travel_s * levels / max(1, levels - 1), mechanics.airbag_vent_s
-        )
+        self._fault_release_s = max(model.depth_retract_s, model.mechanics.airbag_vent_s)
         # Before the settle starts: a body scan to sit out, then a few keys, each perhaps
         # refuted and sent again.
         self._before_settle_s = 2 * model.mechanics.body_scan_s + (attempts + 1) * (window_s + 1.0)

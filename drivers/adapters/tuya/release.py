@@ -61,8 +61,9 @@ class Releaser:
         #: The wire types the chair reported (shared with the decoder).
         self.types = WireTypes() if types is None else types
         mechanics = model.mechanics
-        #: What the reports cannot show: airbags venting, the depth retracting.
-        self.unseen_s = max(mechanics.airbag_vent_s, mechanics.depth_travel_s)
+        #: What the reports cannot show: airbags venting, the depth retracting (from its
+        #: deepest level, the whole way).
+        self.unseen_s = max(mechanics.airbag_vent_s, model.depth_retract_s)
 
     def _records(self, s: ChairStatus) -> list[tuple[TuyaCode, DpValue]]:
         """Everything off, switch false last; the actuators stopped if driven."""
