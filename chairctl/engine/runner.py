@@ -132,6 +132,7 @@ class Engine:
         self._origin = 0.0  # clock time at which session time was 0
         self._paused_at: float | None = None
         self._offset = 0
+        self._heat_withheld = False
         self._drive: asyncio.Task[None] | None = None
         self._monitor: asyncio.Task[None] | None = None
         self._done: asyncio.Future[tuple[Outcome, str]] | None = None
@@ -216,6 +217,11 @@ class Engine:
     def intensity_offset(self) -> int:
         """The live intensity change the person asked for (-4..+4)."""
         return self._offset
+
+    @property
+    def heat_withheld(self) -> bool:
+        """True while heat is withheld for the rest of the session (:meth:`withhold_heat`)."""
+        return self._heat_withheld
 
     @property
     def started(self) -> bool:
@@ -422,11 +428,14 @@ class Engine:
         await self._wait_until(self.end_s)
 
     def _asked(self, entry: PlanEntry) -> Setpoint:
-        """The entry's setpoint with the live offset on it (the rules come after)."""
+        """The entry's setpoint with the live changes on it: the intensity offset, and no heat
+        while it is withheld (the rules come after)."""
         setpoint = entry.setpoint
         if self._offset and setpoint.rollers_active:
             level = max(MIN_INTENSITY, min(MAX_INTENSITY, setpoint.intensity + self._offset))
             setpoint = setpoint.model_copy(update={"intensity": level})
+        if self._heat_withheld and setpoint.heat:
+            setpoint = setpoint.model_copy(update={"heat": {}})
         return setpoint
 
     def _moment(self, at: float) -> Moment:
@@ -633,6 +642,30 @@ class Engine:
                 self._index = -1
                 self._start_drive()
             return change
+
+    async def withhold_heat(self, withheld: bool = True) -> None:
+        """Withhold heat for the rest of the session (``False`` lifts it again).
+
+        Withholding is the safe direction and takes hold at once: the current step is applied
+        again without its heat. Lifting it never adds heat: the plan's own heat comes back,
+        under the same rules (the session's heat allowance still counts).
+        """
+        async with self._control:
+            if withheld == self._heat_withheld:
+                return
+            self._heat_withheld = withheld
+            at = self.elapsed()
+            self._emit(
+                AdjustmentMade(
+                    at,
+                    "heat withheld for the rest of the session"
+                    if withheld
+                    else "heat as the program has it again",
+                )
+            )
+            if not self.paused and self._running():
+                await self._halt()
+                self._start_drive()
 
     def _live(self, entry: PlanEntry | None, at: float, *, capped: bool) -> LiveChange:
         """The live offset as the rules let it through at ``at``."""

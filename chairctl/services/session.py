@@ -39,7 +39,7 @@ from chairctl.vocabulary import (
 from chairctl.vocabulary.chair_events import ChairEvent, LinkLost, Reconnected, ReconnectFailed
 from drivers.chair import ChairSession
 from drivers.models import ChairModel
-from drivers.session import LinkState, SessionConfig
+from drivers.session import LinkState, SessionConfig, StatusSubscription
 from simulator.chair import SimulatedChair
 
 
@@ -147,6 +147,11 @@ class ChairControl:
     def running(self) -> bool:
         """True while a session runs (also while it is being prepared or is paused)."""
         return self.engine is not None
+
+    def statuses(self) -> StatusSubscription:
+        """Every status from now on, across reconnections (a lost link comes in its place as a
+        :class:`~chairctl.vocabulary.LinkError`), until the link closes; ``aclose()`` it."""
+        return self.session.statuses()
 
     def rollers_on(self, status: ChairStatus) -> frozenset[Region]:
         """Where the rollers work, as far as ``status`` tells: the region under them, or the
@@ -345,6 +350,14 @@ class ChairControl:
         if self.engine is None:
             return None
         return await self.engine.change_intensity(delta)
+
+    async def withhold_heat(self, withheld: bool = True) -> bool:
+        """Withhold heat for the rest of the session (``False`` lifts that again, never beyond
+        what the plan and the person allow); False when no session runs."""
+        if self.engine is None:
+            return False
+        await self.engine.withhold_heat(withheld)
+        return True
 
     # -- stopping -------------------------------------------------------------------------------
 

@@ -19,7 +19,15 @@ from chairctl.engine import (
     Stopped,
 )
 from chairctl.plan import Personalisation, Plan, PlanEntry
-from chairctl.vocabulary import PERCUSSION, Region, Setpoint, Technique, WorkState
+from chairctl.vocabulary import (
+    PERCUSSION,
+    Heater,
+    HeatLevel,
+    Region,
+    Setpoint,
+    Technique,
+    WorkState,
+)
 from drivers.models import get_model_as
 from drivers.models.rongtai import RongtaiModel
 from drivers.session import SessionConfig
@@ -433,3 +441,37 @@ async def test_after_a_pause_the_rollers_start_gently_again(rig: Rig) -> None:
         assert trace.depth.at(at).at(at) <= 2.0 + 1e-9
     messages = {e.message for e in rig.events if isinstance(e, AdjustmentMade)}
     assert "after the pause the chair starts gently again, as at the start" in messages
+
+
+async def test_withheld_heat_goes_off_at_once_and_stays_off_until_lifted(rig: Rig) -> None:
+    warm = Setpoint(
+        technique=Technique.KNEAD,
+        regions=(Region.LOWER_BACK,),
+        intensity=2,
+        heat={Heater.LUMBAR: HeatLevel.MEDIUM},
+    )
+    engine = rig.engine(plan_of((120, warm), (120, warm), (120, warm)))
+    seen: dict[str, bool] = {}
+
+    async def scenario() -> None:
+        run = asyncio.ensure_future(engine.run())
+        await rig.clock.sleep(60)
+        seen["before"] = rig.chair.state().heat_on
+        await engine.withhold_heat()
+        await rig.clock.sleep(5)
+        seen["withheld"] = rig.chair.state().heat_on
+        # The next step asks for heat again: it stays withheld.
+        await rig.clock.sleep(120)
+        seen["next step"] = rig.chair.state().heat_on
+        await engine.withhold_heat(False)
+        await rig.clock.sleep(5)
+        seen["lifted"] = rig.chair.state().heat_on
+        await engine.stop()
+        await run
+
+    await rig.clock.run(scenario())
+    assert seen == {"before": True, "withheld": False, "next step": False, "lifted": True}
+    assert not engine.heat_withheld
+    messages = [e.message for e in rig.events if isinstance(e, AdjustmentMade)]
+    assert "heat withheld for the rest of the session" in messages
+    assert chair_is_safe(rig)
