@@ -419,13 +419,35 @@ _FROM_JSON = click.option(
     help="Take a JSON profile document instead of asking (- reads stdin); NAME overrides its name.",
 )
 
+_REMOTE_START = click.option(
+    "--remote-start/--no-remote-start",
+    "remote_start",
+    default=None,
+    help="Whether this person's sessions may be started from the home network (Home "
+    "Assistant, chairctl bridge); off unless turned on. A stop is always allowed from there.",
+)
+
+
+def _with_remote_start(profile: Profile, remote_start: bool | None) -> Profile:
+    """``profile`` with the --remote-start choice, when one was given."""
+    if remote_start is None:
+        return profile
+    return _validated({**profile.model_dump(mode="json"), "remote_start": remote_start}, "options")
+
 
 @profiles.command("add")
 @click.argument("name")
 @home_option
 @_FROM_JSON
 @click.option("--replace", is_flag=True, help="Replace a profile of the same name.")
-def add(name: str, home: Path | None, from_json: str | None, replace: bool) -> None:
+@_REMOTE_START
+def add(
+    name: str,
+    home: Path | None,
+    from_json: str | None,
+    replace: bool,
+    remote_start: bool | None,
+) -> None:
     """Add a profile: ask the health questions and preferences, or read --from-json."""
     _check_name(name)
     home = _home(home)
@@ -434,26 +456,36 @@ def add(name: str, home: Path | None, from_json: str | None, replace: bool) -> N
         if not replace and store.get_profile(name) is not None:
             raise ChairctlError(f"a profile '{name}' exists already; add --replace to replace it")
     profile = _from_json(from_json, name) if from_json else _ask(name, None)
-    _save(home, name, profile, replacing=replace)
+    _save(home, name, _with_remote_start(profile, remote_start), replacing=replace)
 
 
 @profiles.command("edit")
 @click.argument("name")
 @home_option
 @_FROM_JSON
-def edit(name: str, home: Path | None, from_json: str | None) -> None:
-    """Change a profile: ask again with its answers as defaults, or replace it --from-json."""
+@_REMOTE_START
+def edit(name: str, home: Path | None, from_json: str | None, remote_start: bool | None) -> None:
+    """Change a profile: ask again with its answers as defaults, or replace it --from-json.
+
+    --remote-start or --no-remote-start alone changes only that, without asking.
+    """
     home = _home(home)
     with open_store(home) as store:
         _require(store, name)
+        if remote_start is not None and not from_json:
+            # One switch turned: the health answers stay as they are, and are not asked again
+            # (a profile that no longer validates is refused here, as everywhere).
+            current = load_profile(store, name)
+            _save(home, name, _with_remote_start(current, remote_start), replacing=True)
+            return
         try:
-            current: Profile | None = load_profile(store, name)
+            current_or_none: Profile | None = load_profile(store, name)
         except ChairctlError as error:
             # An invalid document cannot give defaults, but must stay editable.
             click.echo(printable(f"chairctl: {error}; asking afresh"), err=True)
-            current = None
-    profile = _from_json(from_json, name) if from_json else _ask(name, current)
-    _save(home, name, profile, replacing=True)
+            current_or_none = None
+    profile = _from_json(from_json, name) if from_json else _ask(name, current_or_none)
+    _save(home, name, _with_remote_start(profile, remote_start), replacing=True)
 
 
 @profiles.command("show")
@@ -498,6 +530,10 @@ def show_profile(name: str, home: Path | None, as_json: bool) -> None:
             "not scanned" if profile.shoulder_position is None else f"{profile.shoulder_position}",
         ),
         ("focus", "none" if profile.focus_region is None else profile.focus_region.value),
+        (
+            "start from network",
+            "allowed (Home Assistant, the bridge)" if profile.remote_start else "no",
+        ),
     ]
     out = Text()
     out.append(plain(profile.name, style="bold cyan")).append("\n")

@@ -102,6 +102,11 @@ class Profile(BaseModel):
     preferred_minutes: Annotated[int, Strict()] | None = Field(
         None, ge=5, le=30, description="Longest session the person wants; None: as written."
     )
+    remote_start: bool = Field(
+        False,
+        description="May be started from the home network (Home Assistant, the MQTT bridge); "
+        "off unless the person turns it on. A stop is always allowed from there.",
+    )
     health: HealthScreening = Field(description="The person's health answers.")
 
     @model_validator(mode="after")

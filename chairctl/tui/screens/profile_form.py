@@ -242,6 +242,15 @@ class ProfileFormScreen(Screen[Profile | None]):
                     yield Label("Heat", classes="switch-label")
                 yield Label("Longest session I want", classes="field-label")
                 yield self._minutes(current.preferred_minutes if current is not None else None)
+                with Horizontal(classes="switch-row"):
+                    yield Switch(
+                        value=current.remote_start if current is not None else False,
+                        id="remote-start",
+                    )
+                    yield Label(
+                        "May be started from the home network (Home Assistant)",
+                        classes="switch-label",
+                    )
                 yield Static("", id="form-error", classes="field-error")
                 with Horizontal(id="form-buttons"):
                     yield Button("Save", variant="primary", id="save")
@@ -352,6 +361,7 @@ class ProfileFormScreen(Screen[Profile | None]):
             "skip_regions": frozenset(r for r in Region if self._ticked(f"skip-{r.value}")),
             "heat_allowed": self.query_one("#heat", Switch).value,
             "preferred_minutes": minutes if isinstance(minutes, int) and minutes else None,
+            "remote_start": self.query_one("#remote-start", Switch).value,
             "health": {
                 "age": age,
                 "conditions": frozenset(conditions),
