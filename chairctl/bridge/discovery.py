@@ -34,7 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any, Final, Protocol
@@ -144,20 +144,24 @@ class Origin:
 
 def chairctl_origin() -> Origin:
     """chairctl as the origin: its installed version and, when the package names one, where to
-    ask for help (the first of its project URLs labelled for issues, support or the project)."""
+    ask for help (:func:`support_url` of its project URLs)."""
     try:
         meta = metadata.metadata("chairctl")
     except metadata.PackageNotFoundError:
         return Origin("chairctl", "unknown")
+    return Origin("chairctl", meta["Version"], support_url(meta.get_all("Project-URL") or []))
+
+
+def support_url(project_urls: Iterable[str]) -> str | None:
+    """Where to ask for help, from a package's ``Project-URL`` entries (``"Label, URL"``): the
+    one labelled for issues, else support, else the homepage, else the repository."""
     urls: dict[str, str] = {}
-    for entry in meta.get_all("Project-URL") or []:
+    for entry in project_urls:
         label, _, url = entry.partition(",")
-        urls[label.strip().lower()] = url.strip()
-    support = next(
-        (urls[label] for label in ("issues", "support", "homepage", "repository") if label in urls),
-        None,
-    )
-    return Origin("chairctl", meta["Version"], support)
+        if url.strip():
+            urls.setdefault(label.strip().casefold(), url.strip())
+    preferred = ("issues", "bug tracker", "support", "homepage", "repository", "source")
+    return next((urls[label] for label in preferred if label in urls), None)
 
 
 def node_id(prefix: str) -> str:

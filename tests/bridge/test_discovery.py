@@ -26,12 +26,14 @@ from chairctl.bridge.discovery import (
     ChairIdentity,
     DiscoveryTopics,
     NamedProgram,
+    Origin,
     chairctl_origin,
     discovery_config,
     discovery_payload,
     discovery_topic,
     node_id,
     removal_payload,
+    support_url,
     unique_id,
 )
 from chairctl.program import Program
@@ -377,6 +379,26 @@ def test_the_origin_is_chairctl_and_its_version() -> None:
     origin = config()["o"]
     assert origin["name"] == "chairctl"
     assert origin["sw"] == metadata.version("chairctl")
+
+
+def test_the_origin_names_where_to_ask_for_help_when_the_package_does() -> None:
+    urls = [
+        "Homepage, https://chairctl.example",
+        "Issues, https://chairctl.example/issues",
+        "Repository, https://git.example/chairctl",
+    ]
+    assert support_url(urls) == "https://chairctl.example/issues"
+    assert support_url(urls[::2]) == "https://chairctl.example"
+    assert support_url(["Changelog, https://chairctl.example/news"]) is None
+    assert support_url([]) is None
+    origin = Origin("chairctl", "1.2.3", "https://chairctl.example/issues")
+    document = discovery_config(DiscoveryTopics.under(PREFIX), CHAIR, [], PROFILES, origin)
+    assert document["o"] == {
+        "name": "chairctl",
+        "sw": "1.2.3",
+        "url": "https://chairctl.example/issues",
+    }
+    assert errors(document) == []
 
 
 def test_the_device_names_the_chairs_model() -> None:
