@@ -17,6 +17,7 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
 
 from chairctl.clock import Clock
 from chairctl.engine import Engine, Event, LiveChange, Result, Warned
@@ -41,6 +42,9 @@ from drivers.chair import ChairSession
 from drivers.models import ChairModel
 from drivers.session import LinkState, SessionConfig, StatusSubscription
 from simulator.chair import SimulatedChair
+
+#: Why a second session is refused while one runs (the bridge says it of a start not yet begun).
+ALREADY_RUNNING: Final = "a session is already running"
 
 
 class StopState(StrEnum):
@@ -260,6 +264,27 @@ class ChairControl:
         if store is not None and key is not None:
             check_allowance(store, key, plan.total_s)
 
+    def check_ready(self) -> None:
+        """Raise what :meth:`run` would refuse a session for on the chair's side, before
+        anything moves: a session already running, the chair's fault still latched, a lost
+        link not yet acknowledged, no link. (The person's rest is :meth:`check_allowance`.)"""
+        self._check_idle()
+        self._check_chair()
+
+    def _check_idle(self) -> None:
+        if self.engine is not None:
+            raise ChairctlError(ALREADY_RUNNING)
+
+    def _check_chair(self) -> None:
+        if self.session.fault is not None:
+            raise ChairctlError(
+                f"the chair's fault is still latched ({self.session.fault}); clear it first"
+            )
+        if self.session.interruption is not None:
+            raise LinkError("the link was lost: reconnect first")
+        if self.link_state is not LinkState.CONNECTED:
+            raise LinkError(f"not connected to the chair ({self.link_state})")
+
     async def run(
         self,
         program: Program,
@@ -281,8 +306,7 @@ class ChairControl:
         person's rest between sessions or daily cap does not allow it; their measured shoulder
         line places the rollers until the chair reports its own scan.
         """
-        if self.engine is not None:
-            raise ChairctlError("a session is already running")
+        self._check_idle()
         # Sessions, rest and the daily cap are kept under the name the store knows them by.
         profile_name = _key(profile, profile_key)
         self.check_allowance(plan, store=store, profile=profile, profile_key=profile_name)
@@ -290,14 +314,7 @@ class ChairControl:
             # Their measured shoulder line places the rollers (a chair does not report its
             # own scan); without a profile, the line given when the control was made stands.
             self.session.use_profile_shoulder(profile.shoulder_position)
-        if self.session.fault is not None:
-            raise ChairctlError(
-                f"the chair's fault is still latched ({self.session.fault}); clear it first"
-            )
-        if self.session.interruption is not None:
-            raise LinkError("the link was lost: reconnect first")
-        if self.link_state is not LinkState.CONNECTED:
-            raise LinkError(f"not connected to the chair ({self.link_state})")
+        self._check_chair()
         engine = Engine(plan, self.session, self.clock)
         log = None
         if store is not None:
