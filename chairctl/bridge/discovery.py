@@ -9,8 +9,9 @@ retained, HA finds it whenever it starts; the bridge also publishes it again whe
 message (``online`` on ``homeassistant/status``) arrives, and an empty retained payload on the
 same topic (:func:`removal_payload`) removes the device and its entities.
 
-Everything here is pure: it builds strings and dicts from what the bridge knows (its topics, the
-chair's model, the library, the profiles' names, chairctl's version) and publishes nothing.
+Everything here is pure: it builds strings and dicts from what the bridge knows (its topics, as
+``chairctl.services.remote.topics`` lays them out, the chair's model, the library, the profiles'
+names, chairctl's version) and publishes nothing.
 
 What HA shows and what it sends follow the bridge's topics (``P`` is the chair's prefix):
 
@@ -37,20 +38,19 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, get_args
 
+from chairctl.services.remote.payloads import SessionWord
+from chairctl.services.remote.topics import ROOT, ChairTopics, Command
 from chairctl.vocabulary import MAX_INTENSITY, MIN_INTENSITY
 
 #: Where HA looks for discovery configs unless its MQTT options say otherwise.
 DEFAULT_DISCOVERY_PREFIX: Final = "homeassistant"
-#: HA's birth and last-will topic, and the payload that says it (re)started: publish again then.
-HA_STATUS_TOPIC: Final = "homeassistant/status"
-HA_ONLINE: Final = "online"
-#: The first level of the bridge's default prefix (``chairctl/<chair>``); left out of node ids.
-DEFAULT_ROOT: Final = "chairctl"
-#: The session states ``P/state`` reports (the design's topic table), offered as the state
-#: sensor's options so HA can trigger on them by name.
-SESSION_STATES: Final = ("idle", "preparing", "running", "paused", "stopping", "ended")
+#: What every id chairctl gives HA starts with; fixed, since HA keeps entities by their ids.
+ID_PREFIX: Final = "chairctl"
+#: The session states ``P/state`` reports, offered as the state sensor's options so HA can
+#: trigger on them by name (HA refuses a state its enum sensor does not list).
+SESSION_STATES: Final[tuple[str, ...]] = get_args(SessionWord)
 #: The attributes of the state sensor: what changes with the session's steps, not every second
 #: (HA writes its state database on every attribute change; time left has its own sensor).
 STATE_ATTRIBUTES: Final = (
@@ -104,23 +104,25 @@ class DiscoveryTopics:
     heat: str
 
     @classmethod
-    def under(cls, prefix: str) -> DiscoveryTopics:
-        """The topics of the chair under ``prefix``, as the design's topic table lays them out."""
-        if not prefix or prefix != prefix.strip("/") or "//" in prefix:
-            raise ValueError(f"'{prefix}' is not a topic prefix (levels joined by single /)")
-        if "+" in prefix or "#" in prefix:
-            raise ValueError(f"'{prefix}' holds an MQTT wildcard (+ or #)")
+    def of(cls, topics: ChairTopics) -> DiscoveryTopics:
+        """The topics HA needs among the bridge's own (``chairctl.services.remote.topics``)."""
         return cls(
-            prefix=prefix,
-            availability=f"{prefix}/availability",
-            state=f"{prefix}/state",
-            start=f"{prefix}/cmd/start",
-            stop=f"{prefix}/cmd/stop",
-            intensity=f"{prefix}/cmd/intensity",
-            program=f"{prefix}/cmd/program",
-            profile=f"{prefix}/cmd/profile",
-            heat=f"{prefix}/cmd/heat",
+            prefix=topics.prefix,
+            availability=topics.availability,
+            state=topics.state,
+            start=topics.command(Command.START),
+            stop=topics.command(Command.STOP),
+            intensity=topics.command(Command.INTENSITY),
+            program=topics.command(Command.PROGRAM),
+            profile=topics.command(Command.PROFILE),
+            heat=topics.command(Command.HEAT),
         )
+
+    @classmethod
+    def under(cls, prefix: str) -> DiscoveryTopics:
+        """The topics of the chair under ``prefix``; a
+        :class:`~chairctl.services.remote.topics.TopicError` for one MQTT cannot carry."""
+        return cls.of(ChairTopics(prefix))
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,7 @@ def node_id(prefix: str) -> str:
     HA keeps their history) across restarts.
     """
     levels = [level for level in prefix.split("/") if level]
-    if len(levels) > 1 and levels[0] == DEFAULT_ROOT:
+    if len(levels) > 1 and levels[0] == ROOT:
         levels = levels[1:]
     slug = re.sub(r"[^a-z0-9]+", "_", "_".join(levels).lower()).strip("_")[:32].rstrip("_")
     digest = hashlib.sha256(prefix.encode("utf-8")).hexdigest()[:8]
@@ -182,7 +184,7 @@ def node_id(prefix: str) -> str:
 
 def device_id(node: str) -> str:
     """The device's identifier in HA's registry and its discovery object id."""
-    return f"{DEFAULT_ROOT}_{node}"
+    return f"{ID_PREFIX}_{node}"
 
 
 def unique_id(node: str, component: str) -> str:
@@ -226,7 +228,7 @@ def program_options(programs: Sequence[NamedProgram]) -> dict[str, str]:
 def default_device_name(prefix: str) -> str:
     """The device's name in HA when the bridge is given none: "Massage chair living-room"."""
     last = prefix.rstrip("/").rsplit("/", 1)[-1]
-    return f"Massage chair {last}" if last and last != DEFAULT_ROOT else "Massage chair"
+    return f"Massage chair {last}" if last and last != ROOT else "Massage chair"
 
 
 def discovery_config(

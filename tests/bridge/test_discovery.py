@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Any
+from typing import Any, get_args
 
 # jsonschema ships no type hints and types-jsonschema is not among the dev dependencies.
 import jsonschema  # type: ignore[import-untyped]
@@ -39,6 +39,8 @@ from chairctl.bridge.discovery import (
 from chairctl.program import Program
 from chairctl.program.library import library_dir
 from chairctl.program.loader import load_program, program_files
+from chairctl.services.remote.payloads import SessionWord
+from chairctl.services.remote.topics import ChairTopics, Command, TopicError
 from tests.conftest import DATA
 
 SCHEMA: dict[str, Any] = json.loads((DATA / "ha-discovery-schema.json").read_text())
@@ -135,7 +137,14 @@ def test_the_config_has_the_chairs_controls() -> None:
     time_left = components["time_left"]
     assert (time_left["device_class"], time_left["unit_of_measurement"]) == ("duration", "s")
     assert components["link"]["device_class"] == "connectivity"
-    assert components["state"]["options"] == list(SESSION_STATES)
+    assert components["state"]["options"] == [
+        "idle",
+        "preparing",
+        "running",
+        "paused",
+        "stopping",
+        "ended",
+    ]
     assert (components["heat"]["payload_on"], components["heat"]["payload_off"]) == ("ON", "OFF")
 
 
@@ -228,7 +237,6 @@ def test_two_prefixes_never_share_an_id() -> None:
         PREFIX,
         "chairctl/living_room",
         "chairctl/Living-Room",
-        "chairctl/living-room/",
         "home/chairctl/living-room",
         "living-room",
         "chairctl/bedroom",
@@ -236,7 +244,7 @@ def test_two_prefixes_never_share_an_id() -> None:
     nodes = [node_id(prefix) for prefix in prefixes]
     assert len(set(nodes)) == len(prefixes)
     assert len({discovery_topic(node) for node in nodes}) == len(prefixes)
-    unique = [c["unique_id"] for p in prefixes if p[-1] != "/" for c in config(p)["cmps"].values()]
+    unique = [c["unique_id"] for p in prefixes for c in config(p)["cmps"].values()]
     assert len(set(unique)) == len(unique)
     for node in nodes:
         assert set(node) <= set("abcdefghijklmnopqrstuvwxyz0123456789_")
@@ -272,9 +280,37 @@ def test_every_entity_is_unavailable_when_the_bridge_is() -> None:
         assert component["availability"] == [{"topic": f"{PREFIX}/availability"}]
 
 
+def test_every_command_ha_sends_is_one_the_bridge_takes() -> None:
+    bridge = ChairTopics(PREFIX)
+    document = config()
+    commands = {
+        bridge.command_of(c["command_topic"])
+        for c in document["cmps"].values()
+        if "command_topic" in c
+    }
+    assert None not in commands
+    assert commands == {
+        Command.PROGRAM,
+        Command.PROFILE,
+        Command.START,
+        Command.STOP,
+        Command.INTENSITY,
+        Command.HEAT,
+    }
+    assert all(
+        c["availability"][0]["topic"] == bridge.availability for c in document["cmps"].values()
+    )
+    assert document["cmps"]["state"]["state_topic"] == bridge.state
+
+
+def test_the_state_sensor_lists_every_session_word_the_bridge_publishes() -> None:
+    assert config()["cmps"]["state"]["options"] == list(get_args(SessionWord))
+    assert "running" in SESSION_STATES
+
+
 def test_a_prefix_with_a_wildcard_or_empty_level_is_refused() -> None:
-    for prefix in ("chairctl/+", "chairctl/#", "", "/chairctl", "chairctl//a", "chairctl/a/"):
-        with pytest.raises(ValueError, match=r"prefix|wildcard"):
+    for prefix in ("chairctl/+", "chairctl/#", "", "/chairctl", "chairctl//a", "$SYS/chair"):
+        with pytest.raises(TopicError):
             DiscoveryTopics.under(prefix)
 
 
