@@ -39,7 +39,15 @@ from chairctl.bridge.discovery import (
 from chairctl.program import Program
 from chairctl.program.library import library_dir
 from chairctl.program.loader import load_program, program_files
-from chairctl.services.remote.payloads import SessionWord
+from chairctl.services.remote.payloads import (
+    IntensityAsk,
+    SessionWord,
+    StartCommand,
+    parse_intensity,
+    parse_name,
+    parse_start,
+    parse_switch,
+)
 from chairctl.services.remote.topics import ChairTopics, Command, TopicError
 from tests.conftest import DATA
 
@@ -301,6 +309,24 @@ def test_every_command_ha_sends_is_one_the_bridge_takes() -> None:
         c["availability"][0]["topic"] == bridge.availability for c in document["cmps"].values()
     )
     assert document["cmps"]["state"]["state_topic"] == bridge.state
+
+
+def test_every_payload_ha_sends_is_one_the_bridge_reads() -> None:
+    components = config()["cmps"]
+    assert parse_start(components["start"]["payload_press"].encode()) == StartCommand()
+    assert parse_switch(components["heat"]["payload_on"].encode()) is True
+    assert parse_switch(components["heat"]["payload_off"].encode()) is False
+    number = components["intensity"]
+    # HA's number sends a whole level as "3" (and "3.0" from older versions).
+    for level in range(number["min"], number["max"] + 1, number["step"]):
+        assert parse_intensity(str(level).encode()) == IntensityAsk(level=level)
+        assert parse_intensity(f"{level}.0".encode()) == IntensityAsk(level=level)
+    select = components["program"]
+    for option in select["options"]:
+        sent = render(select["command_template"], value=option)
+        assert parse_name(sent.encode(), "a program") == sent
+    for profile in components["profile"]["options"]:
+        assert parse_name(profile.encode(), "a profile") == profile
 
 
 def test_the_state_sensor_lists_every_session_word_the_bridge_publishes() -> None:
