@@ -45,7 +45,7 @@ from chairctl.clock import VirtualClock
 from chairctl.engine import Engine, Event, SessionStarted, StepStarted
 from chairctl.plan import Personalisation, Plan, compile_program
 from chairctl.program import load_program, program_files
-from chairctl.program.library import library_dir
+from chairctl.program.library import library_dir, locate_program
 from chairctl.safety.screening import Screening, contraindicated_for
 from chairctl.services.chairs import ChairAddress, links_for
 from chairctl.services.session import ChairControl
@@ -506,10 +506,9 @@ def check(
         scheduled = [parse_fault(text) for text in faults]
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--fault") from None
-    files = list(program_files(paths or (library_dir(),)))
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        raise click.ClickException(f"no such file or folder: {missing[0]}")
+    # A path that does not exist may be a library id, as run and show take one.
+    named = [path if path.exists() else locate_program(str(path)) for path in paths]
+    files = list(program_files(named or (library_dir(),)))
     if screening is not None:
         files = _meant_for(files, screening)
     checks, invalid = run_checks(

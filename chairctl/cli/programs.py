@@ -17,7 +17,7 @@ from chairctl.cli.people import guest_option, personalisation_for, profile_optio
 from chairctl.plan import Plan, compile_program
 from chairctl.program import Program, format_duration, load_program, program_files, total_seconds
 from chairctl.program.jsonschema import program_json_schema_text
-from chairctl.program.library import find_program, library_dir
+from chairctl.program.library import ProgramNotFound, library_dir, locate_program, names_a_path
 from chairctl.program.sources import sources_table
 from chairctl.services.safetext import plain, printable
 from chairctl.services.timeline import render_timeline
@@ -47,12 +47,21 @@ def _console(width: int | None = None) -> Console:
 def _check_files(paths: list[Path]) -> list[tuple[Path, Program | None, list[Problem]]]:
     results: list[tuple[Path, Program | None, list[Problem]]] = []
     for given in paths:
-        if not given.exists():
+        if not given.exists() and names_a_path(str(given)):
             results.append(
                 (given, None, [Problem(Location(given, 1, 1), "no such file or folder")])
             )
             continue
-        for path in program_files([given]):
+        if not given.exists():
+            try:
+                # A library id, as run and show take one.
+                found = locate_program(str(given))
+            except ProgramNotFound as error:
+                results.append((given, None, [Problem(Location(given, 1, 1), str(error))]))
+                continue
+        else:
+            found = given
+        for path in program_files([found]):
             try:
                 results.append((path, load_program(path), []))
             except ProgramError as error:
@@ -279,10 +288,7 @@ def show(
     PROGRAM is a file or the id of a library program; with --profile, as compiled for that
     person, with the caps of their health screening applied.
     """
-    path = find_program(program)
-    if not path.exists():
-        raise click.ClickException(f"no program file or library program '{program}'")
-    loaded = load_program(path)
+    loaded = load_program(locate_program(program))
     chair_name, chair, adapter = _chair_for(model_id)
     person, profile, screening = personalisation_for(home, profile_name, guest=guest)
     plan = compile_program(loaded, person=person, chair=chair)

@@ -42,7 +42,7 @@ from chairctl.engine import (
 from chairctl.plan import Plan, compile_program
 from chairctl.plan.suitability import check_program_for
 from chairctl.program import Program, format_duration, load_program
-from chairctl.program.library import find_program
+from chairctl.program.library import locate_program
 from chairctl.safety import RECLINE_WARNING
 from chairctl.safety.profile import Profile
 from chairctl.safety.screening import Screening
@@ -379,10 +379,7 @@ def run(
     with draining(stdout, stderr):
         # (Rich types its file as IO[str]; it only writes, flushes and asks isatty and fileno.)
         console = Console(highlight=False, file=cast("IO[str]", stderr if as_json else stdout))
-        path = find_program(program_name)
-        if not path.exists():
-            raise click.ClickException(f"no program file or library program '{program_name}'")
-        program = load_program(path)
+        program = load_program(locate_program(program_name))
         if address.kind != "sim" and profile_name is None and not guest:
             # A real person sits in a real chair: their screening decides, never the program as
             # written (checked before the chair is even reached).

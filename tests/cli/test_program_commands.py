@@ -111,6 +111,37 @@ def test_show_bad_inputs(
     assert "did you mean 'rongtai-rt8600s'" in err
 
 
+@pytest.mark.parametrize("command", ["show", "validate", "check", "run"])
+def test_a_misspelt_library_id_gets_the_nearest_one(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, command, "lower-back-releif")
+    assert code == 1
+    said = out + err
+    assert "no program file or library program 'lower-back-releif'" in said
+    assert "did you mean 'lower-back-relief'?" in said
+    assert "Traceback" not in said
+
+
+def test_a_name_nothing_is_close_to_gets_no_guess(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "show", "zzzz")
+    assert (code, err) == (1, "chairctl: no program file or library program 'zzzz'\n")
+
+
+def test_validate_and_check_take_library_ids_as_run_and_show_do(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(capsys, "validate", "lower-back-relief", "swedish-flow") == (
+        0,
+        "",
+        "2 program files valid\n",
+    )
+    code, out, _ = run(capsys, "check", "five-minute-reset", "--json")
+    assert code == 0
+    checked = json.loads(out)
+    assert [Path(c["path"]).name for c in checked["programs"]] == ["five-minute-reset.yaml"]
+
+
 def test_schema_prints_the_committed_schema(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "schema")
     assert code == 0
