@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
+from drivers.adapters.korean.family import KOREAN
 from drivers.adapters.ncni.family import NCNI
 from drivers.adapters.rongtai.family import RONGTAI
 from drivers.adapters.tuya.family import TUYA
@@ -20,7 +21,7 @@ from drivers.models.common import ModelBase
 
 #: Every family, by the name model files give it.
 FAMILIES: Final[Mapping[str, Family[Any]]] = MappingProxyType(
-    {family.name: family for family in (RONGTAI, TUYA, NCNI)}
+    {family.name: family for family in (RONGTAI, TUYA, NCNI, KOREAN)}
 )
 
 

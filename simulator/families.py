@@ -16,6 +16,7 @@ from drivers.models.schema import ChairModel, Transport
 from simulator.chair import SimulatedChair
 from simulator.config import ChairOptions, Sitter
 from simulator.errors import SimulatorError
+from simulator.korean import chair as korean
 from simulator.ncni import chair as ncni
 from simulator.rongtai import chair as rongtai
 from simulator.tuya import chair as tuya
@@ -29,6 +30,7 @@ SIMULATED: Final[Mapping[str, Simulate]] = MappingProxyType(
         "rongtai-h10": rongtai.simulate,
         "tuya-mcu": tuya.simulate,
         "ncni": ncni.simulate,
+        "korean-ascii": korean.simulate,
     }
 )
 

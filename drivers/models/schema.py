@@ -29,6 +29,7 @@ from drivers.models.common import (
     Timing,
     Transport,
 )
+from drivers.models.korean import KoreanModel
 from drivers.models.ncni import NcniKeys, NcniModel, NcniProtocol
 from drivers.models.rongtai import (
     AirbagGroup,
@@ -58,7 +59,12 @@ ChairModel = ModelBase
 #: reads model files too, so this side of the registry lives with the models, not with the
 #: adapters of :mod:`drivers.families`.)
 MODEL_CLASSES: Final[Mapping[str, type[ChairModel]]] = MappingProxyType(
-    {"rongtai-h10": RongtaiModel, "tuya-mcu": TuyaModel, "ncni": NcniModel}
+    {
+        "rongtai-h10": RongtaiModel,
+        "tuya-mcu": TuyaModel,
+        "ncni": NcniModel,
+        "korean-ascii": KoreanModel,
+    }
 )
 
 #: The model chairctl uses when none is named (the simulated chair's, the app's first choice).

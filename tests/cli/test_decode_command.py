@@ -181,7 +181,8 @@ def test_an_unknown_model_gives_the_registrys_message(
     assert (code, out) == (1, "")
     assert err == (
         "chairctl: no chair model 'rongtai-rt9999' (did you mean 'rongtai-rt8600s'?); "
-        "known: ncni-chair, rongtai-rt8600s, tuya-amy-example, tuya-neck-massager\n"
+        "known: korean-ascii-remote, ncni-chair, rongtai-rt8600s, tuya-amy-example, "
+        "tuya-neck-massager\n"
     )
 
 

@@ -78,7 +78,9 @@ def test_the_rollers_start_gently_by_contact_not_by_the_clock(
 ) -> None:
     # A first minute of rest, then the rollers at 5 and the airbags at 5 at once: each starts
     # gently on its own contact, and again after a pause.
-    zone = {"rongtai-h10": "waist", "tuya-mcu": "arms", "ncni": "calves"}[model.family]
+    zone = {"rongtai-h10": "waist", "tuya-mcu": "arms", "ncni": "calves", "korean-ascii": "calves"}[
+        model.family
+    ]
     program = write_program(
         textwrap.dedent(
             f"""\

@@ -33,12 +33,18 @@ def test_json_lists_every_model_with_its_capabilities(chairctl: Callable[..., Ru
     assert code == 0
     models = {m["id"]: m for m in json.loads(out)}
     assert sorted(models) == [
+        "korean-ascii-remote",
         "ncni-chair",
         "rongtai-rt8600s",
         "tuya-amy-example",
         "tuya-neck-massager",
     ]
-    assert {m["protocol"] for m in models.values()} == {"rongtai-h10", "tuya-mcu", "ncni"}
+    assert {m["protocol"] for m in models.values()} == {
+        "rongtai-h10",
+        "tuya-mcu",
+        "ncni",
+        "korean-ascii",
+    }
     model = models["rongtai-rt8600s"]
     assert model["protocol"] == "rongtai-h10"
     assert model["track"] == "SL"
@@ -96,6 +102,15 @@ def test_an_ncni_model_in_detail_shows_its_keys_and_modes(chairctl: Callable[...
     code, out, _ = chairctl("models", "ncni-chair")
     assert code == 0
     for text in ("Panel keys", "0x19", "Manual modes", "back waist", "33 bytes"):
+        assert text in out
+
+
+def test_a_korean_model_in_detail_shows_its_button_pairs_and_cycles(
+    chairctl: Callable[..., Run],
+) -> None:
+    code, out, _ = chairctl("models", "korean-ascii-remote")
+    assert code == 0
+    for text in ("0303 / 0355", "0327 / 0336", "Manual techniques", "Auto programs", "5 min"):
         assert text in out
 
 

@@ -79,15 +79,17 @@ ENV = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
 
 #: Every ending, and every family: the app runs in real time, so each signal meets one family
 #: (chairctl run meets every pair, at --speed, in tests/cli/test_run_endings.py) and a closed
-#: terminal, the app's hardest ending, meets all three.
-RONGTAI, TUYA, NCNI = FAMILY_MODELS
+#: terminal, the app's hardest ending, meets them all.
+RONGTAI, TUYA, NCNI, KOREAN = FAMILY_MODELS
 ENDINGS = [
     ("SIGTERM", RONGTAI),
     ("SIGHUP", TUYA),
     ("SIGINT", NCNI),
+    ("SIGTERM", KOREAN),
     ("closed terminal", RONGTAI),
     ("closed terminal", TUYA),
     ("closed terminal", NCNI),
+    ("closed terminal", KOREAN),
 ]
 
 

@@ -15,8 +15,8 @@ from drivers.models.korean import KeyPair, KoreanModel
 from simulator.chair import SimulatedChair
 from simulator.link import Connection
 
-#: The example model file (it moves to drivers/models/ when the family is registered).
-EXAMPLE = Path(__file__).parents[2] / "data" / "korean-ascii-remote.yaml"
+#: The example model file, shipped with the family.
+EXAMPLE = Path(__file__).parents[3] / "drivers" / "models" / "korean-ascii-remote.yaml"
 #: Time a test remote leaves between a press and its release, and after the release.
 PACE = 0.1
 
