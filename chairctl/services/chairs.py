@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import drivers.links
 from chairctl.clock import Clock
+from chairctl.vocabulary import UnknownModel
 from drivers.links import (
     DataCallback,
     Endpoint,
@@ -85,11 +86,19 @@ def parse_chair(text: str) -> ChairAddress:
 
 
 def resolve_model(address: ChairAddress, model_id: str | None) -> ChairModel:
-    """The model of the chair: ``--model``, else what the address says, else the default."""
+    """The model of the chair: ``--model``, else what the address says, else the default.
+
+    A serial line cannot say which chair is on it, and a wrong guess would send one family's
+    keys to another's board: there is no default for it (UnknownModel says so)."""
     if model_id is not None:
         return get_model(model_id)
     if address.model_id is not None:
         return get_model(address.model_id)
+    if address.kind == "serial":
+        raise UnknownModel(
+            f"a serial line cannot say which chair is on it: give --model for {address.target} "
+            "(`chairctl models` lists them)"
+        )
     if address.kind == "ble-name":
         matched = registry().match_ble_name(address.target.rstrip("*"))
         if matched is not None:

@@ -184,3 +184,18 @@ def test_run_against_a_chair_served_by_another_process(write_program: Callable[.
         assert server.wait(timeout=10) == 0
     finally:
         server.kill()
+
+
+def test_a_serial_line_without_a_model_is_refused_before_it_is_opened(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A serial line cannot say which chair is on it; a guess would send one family's keys to
+    # another's board. (The path does not exist: opening it would be a different error.)
+    line = tmp_path / "ttyNOTHING"
+    code, out, err = run(capsys, "lower-back-relief", "--chair", str(line), "--guest")
+    assert code == 1
+    assert err.strip() == (
+        f"chairctl: a serial line cannot say which chair is on it: give --model for {line} "
+        "(`chairctl models` lists them)"
+    )
+    assert out == ""
