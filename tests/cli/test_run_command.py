@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from drivers.models import DEFAULT_MODEL
 from tests.cli.runhelpers import SHORT, run
 
 
@@ -167,6 +168,8 @@ def test_run_against_a_chair_served_by_another_process(write_program: Callable[.
                 str(path),
                 "--chair",
                 pty,
+                "--model",
+                DEFAULT_MODEL,
                 "--guest",
                 "--speed",
                 "20",
