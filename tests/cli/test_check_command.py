@@ -94,7 +94,7 @@ def test_an_invalid_program_is_reported_with_its_location(
     assert "did you mean 'knead'" in err
 
 
-@pytest.mark.parametrize("model_id", ["tuya-amy-example", "ncni-chair"])
+@pytest.mark.parametrize("model_id", ["tuya-amy-example", "ncni-chair", "korean-ascii-remote"])
 def test_the_library_runs_on_the_other_families_and_says_how_it_approximates(
     capsys: pytest.CaptureFixture[str], model_id: str
 ) -> None:
@@ -111,7 +111,7 @@ def test_the_library_runs_on_the_other_families_and_says_how_it_approximates(
             assert "track cannot reach" in program["failures"][0], program["failures"]
             continue
         assert program["outcome"] == "completed", program["failures"]
-        # Neither chair can place its rollers: every roller step says what it does instead.
+        # None of them can place its rollers: every roller step says what it does instead.
         said = [a for step in program["steps"] for a in step["approximations"]]
         assert any("cannot place its rollers" in a or "its own technique" in a for a in said)
         assert 0 <= program["fidelity"] <= 1

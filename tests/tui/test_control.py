@@ -91,7 +91,7 @@ async def test_a_library_program_runs_to_its_end_and_is_logged(
     assert chair_is_safe(control)
 
 
-@pytest.mark.parametrize("model_id", ["tuya-amy-example", "ncni-chair"])
+@pytest.mark.parametrize("model_id", ["tuya-amy-example", "ncni-chair", "korean-ascii-remote"])
 async def test_a_program_runs_on_a_chair_of_each_other_family(
     model_id: str, tmp_path: Path
 ) -> None:
