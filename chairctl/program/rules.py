@@ -45,9 +45,21 @@ def check_program(program: Program, doc: SourceDocument) -> list[Problem]:
             )
         )
     problems.extend(_step_problems(program, doc))
-    if not problems:
+    # The size needs every step's duration and levels; the id, the neck rules and the size
+    # are independent of each other, so all are said at once.
+    if _complete(program):
         problems.extend(_size_problems(program, doc))
     return problems
+
+
+def _complete(program: Program) -> bool:
+    """True when every step resolves (with the defaults) to a whole step."""
+    try:
+        for step, _, _ in program.walk():
+            program.effective(step)
+    except ValueError:
+        return False
+    return True
 
 
 def _step_problems(program: Program, doc: SourceDocument) -> Iterator[Problem]:

@@ -155,6 +155,47 @@ def test_every_problem_of_a_file_is_reported_at_once(write_program: Callable[...
     assert problems[2].startswith("11:15: duration:")
 
 
+LONG_AT_THE_NECK = """\
+format: 1
+id: {id}
+name: Long
+summary: x
+description: x
+category: relaxation
+goals: [tension]
+steps:
+  - {name: a, duration: 20m, technique: tap, region: neck, intensity: 2}
+  - {name: b, duration: 20m, technique: knead, region: mid_back, intensity: 2}
+"""
+
+
+def test_the_id_the_neck_and_the_length_are_said_at_once(
+    write_program: Callable[..., Path],
+) -> None:
+    # A new author's file: the id does not match its name, tapping at the neck, 40 minutes.
+    path = write_program(LONG_AT_THE_NECK.replace("id: {id}", "id: wrong-id"))
+    assert [p.split(": ", 1)[0] for p in problems_of(path)] == ["2:5", "8:1", "9:41"]
+    # And with schema problems in the fields that describe it (a malformed id, a misspelt
+    # category), the rules on what it does are still judged.
+    path = write_program(
+        LONG_AT_THE_NECK.replace("id: {id}", "id: Bad_Id").replace("relaxation", "relaxing")
+    )
+    problems = problems_of(path)
+    assert [p.split(": ", 1)[0] for p in problems] == ["2:5", "6:11", "8:1", "9:41"]
+    assert "the program runs 40m; a session may last at most 30m" in problems[2]
+    assert "percussion (tap) is never allowed at the neck" in problems[3]
+
+
+def test_the_rules_wait_for_steps_that_could_not_be_read(
+    write_program: Callable[..., Path],
+) -> None:
+    # A step the schema refuses cannot be judged as written: only its own problem is said.
+    path = write_program(LONG_AT_THE_NECK.replace("technique: knead", "technique: kneed"))
+    problems = problems_of(path)
+    assert len(problems) == 1
+    assert "kneed" in problems[0]
+
+
 def test_missing_required_keys_name_the_key(write_program: Callable[..., Path]) -> None:
     problems = problems_of(write_program(MINIMAL.replace("summary: A minimal program.\n", "")))
     assert problems == ["1:1: missing required key 'summary'"]
