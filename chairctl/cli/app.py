@@ -113,3 +113,7 @@ cli.add_command(history)
 from chairctl.cli.profiles import profiles  # noqa: E402
 
 cli.add_command(profiles)
+
+from chairctl.cli.bridge import bridge  # noqa: E402
+
+cli.add_command(bridge)
