@@ -182,8 +182,9 @@ def test_the_timer_is_set_forward_only(shown: int, wanted: int, press: bool) -> 
     step = reconciler.next_step(_targets(**KNEAD), replace(ON, timer=shown), LATER)
 
     if press:
-        assert _press(step).key == KEYS.timer
-        assert step.taken(replace(ON, timer=20))
+        timer = _press(step)
+        assert timer.key == KEYS.timer
+        assert timer.taken(replace(ON, timer=20))
     else:
         # 10 lies past the wrap: a timer showing more ends nothing early.
         assert not isinstance(step, Press) or step.key != KEYS.timer
