@@ -47,7 +47,7 @@ def history(home: Path | None, limit: int, as_json: bool) -> None:
     A session whose process was killed shows as interrupted: the next start of chairctl finds
     it and marks it so.
     """
-    with open_store(home) as store:
+    with open_store(home, create=False) as store:
         read = store.read_history(limit)
     records = read.records
     notes = Console(stderr=True, highlight=False)
@@ -67,6 +67,7 @@ def history(home: Path | None, limit: int, as_json: bool) -> None:
     table.add_column("started")
     table.add_column("program")
     table.add_column("profile")
+    table.add_column("chair")
     table.add_column("outcome")
     table.add_column("length", justify="right")
     table.add_column("regions (minutes @ mean intensity)")
@@ -78,6 +79,7 @@ def history(home: Path | None, limit: int, as_json: bool) -> None:
             record.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             plain(record.program_id),
             plain(record.profile_name or "—"),
+            plain(record.chair or "—"),
             Text(outcome, style=style),
             length,
             _regions(record),

@@ -81,7 +81,7 @@ def personalisation_for(
     elif name is None:
         return AS_WRITTEN, None, None
     else:
-        with open_store(home) as store:
+        with open_store(home, create=False) as store:
             profile = load_profile(store, name)
         screening = screen(profile)
     if screening.blocked:

@@ -350,7 +350,7 @@ def _json_option(command: F) -> F:
 def list_profiles(home: Path | None = None, as_json: bool = False) -> None:
     """List the profiles: age, conditions, whether allowed, and caps in short."""
     rows: list[dict[str, Any]] = []
-    with open_store(_home(home)) as store:
+    with open_store(_home(home), create=False) as store:
         for name in store.profile_names():
             try:
                 profile = load_profile(store, name)
@@ -494,7 +494,7 @@ def edit(name: str, home: Path | None, from_json: str | None, remote_start: bool
 @_json_option
 def show_profile(name: str, home: Path | None, as_json: bool) -> None:
     """Show a profile and its screening: the caps in plain words, or why it is refused."""
-    with open_store(_home(home)) as store:
+    with open_store(_home(home), create=False) as store:
         _require(store, name)
         profile = load_profile(store, name)
         times = store.profile_times(name)
@@ -550,7 +550,7 @@ def show_profile(name: str, home: Path | None, as_json: bool) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def remove(name: str, home: Path | None, yes: bool) -> None:
     """Remove a profile; sessions in the history keep its name."""
-    with open_store(_home(home)) as store:
+    with open_store(_home(home), create=False) as store:
         _require(store, name)
         if not yes and not click.confirm(
             f"Remove the profile '{printable(name)}'? Sessions in the history keep the name"

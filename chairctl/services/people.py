@@ -20,10 +20,16 @@ class ProfileRefused(ChairctlError):
     """A person's health screening rules out massage (or this program) for now."""
 
 
-def open_store(home: Path | None) -> Store:
+def open_store(home: Path | None, *, create: bool = True) -> Store:
     """The local store in ``home`` (or the default place), created on first use (its folder
-    too); a :class:`~chairctl.vocabulary.StoreError` saying what to do when it cannot be."""
-    return Store.open(database_path(home))
+    too); a :class:`~chairctl.vocabulary.StoreError` saying what to do when it cannot be.
+
+    ``create=False`` for a command that only reads: where nothing was ever saved it gets an
+    empty store in memory, and no file or folder is made."""
+    path = database_path(home)
+    if not create and not path.exists():
+        return Store.open(Path(":memory:"))
+    return Store.open(path)
 
 
 def load_profile(store: Store, name: str) -> Profile:

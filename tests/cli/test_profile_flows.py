@@ -89,6 +89,42 @@ def test_history_lists_what_run_recorded(capsys: pytest.CaptureFixture[str], hom
     assert record["session_s"] == pytest.approx(300, abs=1)
     assert sum(record["minutes_per_region"].values()) > 2
     assert max(record["mean_intensity_per_region"].values()) <= 2
+    assert record["chair"] == "the simulated rongtai-rt8600s"
+    code, out, _ = cli(capsys, "history", "--home", str(home))
+    assert code == 0
+    header = next(line for line in out.splitlines() if "started" in line)
+    assert [cell.strip() for cell in header.split("┃")[1:5]] == [
+        "started",
+        "program",
+        "profile",
+        "chair",
+    ]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["history"],
+        ["profiles", "list"],
+        ["profiles", "show", "ann"],
+        ["profiles", "remove", "ann", "--yes"],
+        ["show", "lower-back-relief", "--profile", "ann"],
+    ],
+)
+def test_a_command_that_only_reads_makes_no_database(
+    command: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    home = tmp_path / "nothing-saved-yet"
+    code, out, err = cli(capsys, *command, "--home", str(home))
+    assert not home.exists()
+    assert "Traceback" not in out + err
+    if command[0] == "history":
+        assert (code, out.strip()) == (0, "No sessions yet: chairctl run PROGRAM records one.")
+    elif command[:2] == ["profiles", "list"]:
+        assert code == 0
+    else:
+        assert code == 1
+        assert "no profile 'ann'; profiles: none yet" in err
 
 
 def test_a_refused_profile_says_why_and_touches_no_chair(
