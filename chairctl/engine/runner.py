@@ -450,8 +450,12 @@ class Engine:
         setpoint, corrections = enforce(asked, moment, self.person)
         # The chair knows best whether it must restart to get there; what its family does in
         # general is the fallback (and what the plan was made with).
-        restart = self._contacts.restarts(setpoint, self._capabilities) or (
-            self._contacts.rollers_since is not None and self.chair.restarts_for(setpoint)
+        # Asked whenever anything presses: a chair may restart for its airbags alone, and the
+        # contacts after a restart must start gently again like any other.
+        contacts = self._contacts
+        pressing = contacts.rollers_since is not None or contacts.airbags_since is not None
+        restart = contacts.restarts(setpoint, self._capabilities) or (
+            pressing and self.chair.restarts_for(setpoint)
         )
         if restart:
             # New contacts, which start gently.

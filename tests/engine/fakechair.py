@@ -1,12 +1,12 @@
 """A small stand-in :class:`~chairctl.vocabulary.Chair` for engine tests where the driver stack
-is not the point: it confirms every setpoint at once, reports what a test feeds it, and
-records what the engine asked. The end-to-end engine tests run on the real session and the
+is not the point: it confirms every setpoint at once, reports what a test feeds it, says it
+restarts for what the test says, and records what the engine asked. The end-to-end engine tests run on the real session and the
 simulated chair (``tests/engine/conftest.py``)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from chairctl.vocabulary import (
     FULL_FEATURED,
@@ -28,8 +28,9 @@ _END = object()
 class ScriptedChair:
     """A chair that does what it is told at once, on the test's word for everything else."""
 
-    def __init__(self) -> None:
+    def __init__(self, restarts_for: Callable[[Setpoint], bool] | None = None) -> None:
         self.applied: list[Setpoint] = []
+        self._restarts_for = restarts_for
         self.stops = 0
         self._status: ChairStatus | None = STOPPED
         self._queue: asyncio.Queue[ChairStatus | LinkError | object] = asyncio.Queue()
@@ -57,7 +58,7 @@ class ScriptedChair:
         pass
 
     def restarts_for(self, setpoint: Setpoint) -> bool:
-        return False
+        return self._restarts_for is not None and self._restarts_for(setpoint)
 
     async def apply(self, setpoint: Setpoint) -> None:
         self.applied.append(setpoint)

@@ -12,7 +12,8 @@ import pytest
 from chairctl.clock import VirtualClock
 from chairctl.engine import Engine, Event, FaultRaised, Outcome, StatusReceived, Stopped
 from chairctl.plan import Plan, PlanEntry
-from chairctl.vocabulary import ChairStatus, Region, Setpoint, Technique, WorkState
+from chairctl.vocabulary import AirbagZone, ChairStatus, Region, Setpoint, Technique, WorkState
+from chairctl.vocabulary.limits import START_MAX_AIRBAG
 from tests.engine.fakechair import ScriptedChair
 
 KNEAD_MID = Setpoint(technique=Technique.KNEAD, regions=(Region.MID_BACK,), intensity=2)
@@ -86,3 +87,37 @@ async def test_a_fault_the_chair_reports_latches_and_the_chair_is_stopped() -> N
     assert chair.stops == 1
     # Latched: nothing more was asked of the chair after the fault.
     assert len(chair.applied) == applied_before
+
+
+async def test_a_restart_for_the_airbags_alone_starts_them_gently_again() -> None:
+    # A chair that must restart to change its airbags (some cycle their air modes only that
+    # way) ends their contact: the airbags after it are held to the gentle first minute again.
+    soft = Setpoint(airbags={AirbagZone.SHOULDERS: 3})
+    firm = Setpoint(airbags={AirbagZone.SHOULDERS: 4})
+    plan = Plan(
+        "test",
+        "Test",
+        (PlanEntry(0.0, 180.0, soft, 1, "soft"), PlanEntry(180.0, 120.0, firm, 2, "firm")),
+    )
+    clock = VirtualClock()
+    # It restarts once, to leave the soft setting for the firm step; then it steps as asked.
+    restarted: list[Setpoint] = []
+
+    def restarts_for(setpoint: Setpoint) -> bool:
+        if restarted or len(chair.applied) < 4 or chair.applied[-1] != soft:
+            return False
+        restarted.append(setpoint)
+        return True
+
+    chair = ScriptedChair(restarts_for=restarts_for)
+    result = await clock.run(Engine(plan, chair, clock).run())
+    assert result.outcome is Outcome.COMPLETED
+    levels = [setpoint.airbag(AirbagZone.SHOULDERS) for setpoint in chair.applied]
+    # Soft rose from the gentle start to 3; the firm setpoints after the restart start gently
+    # again and rise to 4.
+    assert levels[0] == START_MAX_AIRBAG
+    assert restarted
+    drop = next(i for i in range(1, len(levels)) if levels[i] < levels[i - 1])
+    assert levels[drop - 1] == 3
+    assert levels[drop] == START_MAX_AIRBAG
+    assert levels[-1] == 4
