@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -39,8 +40,20 @@ def app_opener() -> AppOpener | None:
     return None
 
 
+#: The driver textual-serve (``chairctl web``) names in ``$TEXTUAL_DRIVER`` for each app it
+#: serves to a browser tab: that app's terminal is the tab, reached through pipes, not a tty.
+WEB_DRIVER: Final = "textual.drivers.web_driver:WebDriver"
+
+
+def served() -> bool:
+    """Whether this process is an app served to a browser (``chairctl web``)."""
+    return os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER
+
+
 def _interactive() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
+    # Off a terminal (a pipe, a script) the library is listed instead, unless the app is
+    # served: its pipes then lead to a browser tab, where a person sees it.
+    return served() or (sys.stdin.isatty() and sys.stdout.isatty())
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,8 +71,9 @@ def cli(
     """Drive massage chairs with declarative, safety-checked massage programs.
 
     Without a command, opens the app on a terminal (on the simulated chair unless --chair says
-    otherwise); off a terminal, lists the library. Each command has its own --chair, --model,
-    --profile and --home; these four are the app's.
+    otherwise), or in a browser tab that chairctl web serves; off a terminal, lists the
+    library. Each command has its own --chair, --model, --profile and --home; these four are
+    the app's.
     """
     if ctx.invoked_subcommand is not None:
         given = [
@@ -117,3 +131,7 @@ cli.add_command(profiles)
 from chairctl.cli.bridge import bridge  # noqa: E402
 
 cli.add_command(bridge)
+
+from chairctl.cli.web import web_command  # noqa: E402
+
+cli.add_command(web_command)

@@ -17,8 +17,10 @@ from typing import Any, TextIO, cast
 from textual.app import App
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
+from textual.drivers.web_driver import WebDriver
 
 from chairctl.services.output import GuardedStream
+from chairctl.tui.web import GuardedWebDriver
 
 #: Hears, from any thread, that the terminal is gone and why.
 LostListener = Callable[[str], None]
@@ -55,5 +57,8 @@ class GuardedDriver(LinuxDriver):
 
 def guarded(default: type[Driver]) -> type[Driver]:
     """The driver to run the app on: the guarded one where Textual would use its Linux driver
-    (Linux and macOS), else Textual's own choice."""
+    (Linux and macOS) or its web driver (served to a browser tab: :mod:`chairctl.tui.web`),
+    else Textual's own choice."""
+    if issubclass(default, WebDriver):
+        return GuardedWebDriver
     return GuardedDriver if issubclass(default, LinuxDriver) else default
