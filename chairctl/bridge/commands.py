@@ -148,6 +148,11 @@ class Commands:
             self._on_bug(error)
         self._changed(True)
 
+    @property
+    def busy(self) -> bool:
+        """True while a command other than a session's start is still at work."""
+        return any(task is not self.session for task in self._tasks)
+
     def _session_only(self, command: Command) -> None:
         if not self.control.running:
             raise ChairctlError(f"no session is running: nothing to {command.value}")

@@ -220,12 +220,22 @@ class Running:
         the same on every machine."""
         heard = self.bridge.commands_heard
         await client.command(command, payload, retain=retain)
+        await self.heard(heard + 1)
+
+    async def heard(self, count: int) -> None:
+        """Wait (real time, the chair's clock standing still) until the bridge has heard
+        ``count`` commands in all."""
+        await self.network(lambda: self.bridge.commands_heard >= count)
+
+    async def network(self, done: Callable[[], bool]) -> None:
+        """Wait (real time, the chair's clock standing still) until ``done()``: for what only
+        the network can bring about."""
         loop = asyncio.get_running_loop()
         end = loop.time() + PATIENCE_S
-        while self.bridge.commands_heard <= heard:
+        while not done():
             if loop.time() > end:
-                raise AssertionError(f"the bridge never heard {command}")
-            await asyncio.sleep(0.01)  # the message is on its way through the broker
+                raise AssertionError("the network never brought it about")
+            await asyncio.sleep(0.01)  # a message, or a connection's end, on its way
 
     async def session_running(self) -> None:
         """Let the chair's time run until the session's time has started."""

@@ -91,9 +91,8 @@ async def test_heat_off_withholds_heat_at_once_and_pause_releases_the_chair(
         assert not running.chair.state().heat_on  # the next step asks for heat: still withheld
 
         await running.command(client, Command.PAUSE)
-        engine = running.bridge.control.engine
-        assert engine is not None
-        await running.until(lambda: at_rest(running.chair) and engine.paused)
+        await running.until(lambda: not running.bridge.commands.busy)  # the pause is done
+        assert at_rest(running.chair)
         await client.state(lambda s: s.session == "paused")
         await running.command(client, Command.RESUME)
         await running.until(lambda: working(running.chair))
