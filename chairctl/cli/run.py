@@ -48,6 +48,7 @@ from chairctl.safety.profile import Profile
 from chairctl.safety.screening import Screening
 from chairctl.services.chairs import ChairAddress, resolve_model
 from chairctl.services.endings import SessionEnding, left_to_itself
+from chairctl.services.notes import grouped
 from chairctl.services.output import GuardedStream, QueuedStream, draining
 from chairctl.services.people import ProfileRefused, open_store
 from chairctl.services.safetext import escaped, plain
@@ -189,9 +190,8 @@ def _preflight(program: Program, plan: Plan, control: ChairControl, console: Con
     console.print(f"[bold]{escaped(program.name)}[/] — {format_duration(plan.total_s)}")
     for caution in program.cautions:
         console.print(f"[bold yellow]caution[/] {escaped(caution, newlines=True)}")
-    notes = dict.fromkeys(str(adjustment) for adjustment in plan.adjustments)
-    notes |= dict.fromkeys(control.approximations(plan))
-    for note in notes:
+    notes = [str(adjustment) for adjustment in plan.adjustments]
+    for note in grouped([*notes, *control.approximations(plan)]):
         console.print(f"[dim]• {escaped(note)}[/]")
     console.print("[dim]Keep the chair's remote within reach; Ctrl-C stops the chair safely.[/]")
 
