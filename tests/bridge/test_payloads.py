@@ -72,6 +72,8 @@ def test_a_prefix_mqtt_cannot_carry_is_refused(prefix: str, said: str) -> None:
 def test_an_empty_start_means_the_selected_program_and_profile() -> None:
     assert parse_start(b"") == StartCommand()
     assert parse_start(b"  \n") == StartCommand()
+    assert parse_start(b"START") == StartCommand()
+    assert parse_start(b"press") == StartCommand()  # Home Assistant's button, by default
     assert parse_start(b'{"program": "lower-back-relief", "profile": "Ann"}') == StartCommand(
         program="lower-back-relief", profile="Ann"
     )

@@ -128,10 +128,16 @@ def _quoted(text: str) -> str:
     return f"'{shown[:40]}...'" if len(shown) > 40 else f"'{shown}'"
 
 
+#: A start that names nothing: the selected program for the selected profile (what a button
+#: sends: Home Assistant's says PRESS unless told otherwise).
+_SELECTED: Final = frozenset({"", "START", "PRESS"})
+
+
 def parse_start(payload: bytes) -> StartCommand:
-    """A start: empty (the selected program for the selected profile) or a JSON object."""
+    """A start: the selected program for the selected profile (empty, ``START`` or
+    ``PRESS``), or a JSON object naming either or both."""
     text = _text(payload, "a start").strip()
-    if not text:
+    if text.upper() in _SELECTED:
         return StartCommand()
     try:
         data = json.loads(text)
