@@ -24,7 +24,7 @@ from rich.text import Text
 
 from chairctl.cli.chairs import chair_options
 from chairctl.cli.people import guest_option, personalisation_for, profile_option
-from chairctl.clock import Clock, PacedClock, RealClock, ScaledClock, VirtualClock
+from chairctl.clock import Clock, VirtualClock
 from chairctl.engine import (
     AdjustmentMade,
     Event,
@@ -53,16 +53,11 @@ from chairctl.services.output import GuardedStream, QueuedStream, draining
 from chairctl.services.people import ProfileRefused, open_store
 from chairctl.services.safetext import escaped, plain
 from chairctl.services.session import ChairControl
+from chairctl.services.speed import check_speed, clock_for, session_config_for
 from chairctl.store import Store, check_allowance
 from chairctl.vocabulary import ChairctlError, ChairStatus
 from drivers.models import ChairModel
-from drivers.session import SessionConfig
 from simulator.faults import ScheduledFault, parse_fault
-
-#: Links that may reach a simulated chair, which alone can run faster than real time: the
-#: built-in one, or one served with ``chairctl sim serve --speed`` on a pty or TCP port. A BLE
-#: chair is a real chair.
-_SPEEDABLE = ("sim", "serial")
 
 T = TypeVar("T")
 
@@ -169,15 +164,6 @@ def _confirm_space(console: Console) -> bool:
     return click.confirm("Is the space under and beside the chair clear?", default=False)
 
 
-def _clock_for(address: ChairAddress, speed: float | None) -> Clock:
-    if speed is None or speed == 1 or address.kind not in _SPEEDABLE:
-        return RealClock()
-    if address.kind == "sim":
-        # The built-in chair shares this event loop: its time can be virtual, and paced.
-        return PacedClock(speed)
-    return ScaledClock(speed)
-
-
 async def _on(clock: Clock, work: Coroutine[Any, Any, T]) -> T:
     """``work`` on ``clock``: a virtual clock's time moves only while it is driven."""
     if isinstance(clock, VirtualClock):
@@ -214,11 +200,7 @@ async def _run(
     screening: Screening | None,
     fault_checked: bool,
 ) -> _Ended:
-    config = SessionConfig()
-    if isinstance(clock, ScaledClock):
-        # The margin on the key gap is for jitter on the wire, which is real time: on a clock
-        # running faster it must grow by the same factor, or the chair drops keys.
-        config = SessionConfig(key_gap_margin_s=config.key_gap_margin_s * clock.factor)
+    config = session_config_for(clock)
     control = ChairControl(
         address,
         model,
@@ -401,11 +383,11 @@ def run(
         if profile_name is not None:
             with open_store(home) as store:
                 check_allowance(store, profile_name, plan.total_s)
-        if speed is not None and speed != 1 and address.kind not in _SPEEDABLE:
-            raise click.BadParameter(
-                "only a simulated chair runs faster (sim, or a serial link to chairctl sim serve)",
-                param_hint="--speed",
-            )
+        try:
+            check_speed(address, speed)
+        except ChairctlError as error:
+            message = str(error).removeprefix("--speed: ")
+            raise click.BadParameter(message, param_hint="--speed") from None
         if faults and address.kind != "sim":
             raise click.BadParameter(
                 "faults go into the simulated chair only", param_hint="--fault"
@@ -415,7 +397,7 @@ def run(
         except ChairctlError as error:
             raise click.BadParameter(str(error), param_hint="--fault") from None
         with open_store(home) as store:
-            clock = _clock_for(address, speed)
+            clock = clock_for(address, speed)
             ended = asyncio.run(
                 _on(
                     clock,
