@@ -27,6 +27,7 @@ from chairctl.vocabulary import (
     Location,
     Problem,
     ProgramError,
+    Setpoint,
     Unsupported,
 )
 from drivers.adapters import Adapter, adapter_for
@@ -212,18 +213,41 @@ def _as_run_table(plan: Plan, adapter: Adapter, chair: str) -> Table | Text:
     table.add_column("step")
     table.add_column("on this chair", overflow="fold")
     seen: set[tuple[int, str]] = set()
+    before: Setpoint | None = None
     for entry in plan.entries:
         try:
             notes = adapter.approximations(entry.setpoint)
         except Unsupported as error:
             notes = [f"cannot run it: {error}"]
-        for note in notes:
+        restart = _restart_note(before, entry.setpoint, adapter.capabilities)
+        before = entry.setpoint
+        for note in [*notes, *([restart] if restart else [])]:
             if (entry.line, note) not in seen:
                 seen.add((entry.line, note))
                 table.add_row(str(entry.line), plain(entry.step), plain(note))
     if not seen:
         return plain(f"The {chair} runs every step as compiled.", style="dim")
     return table
+
+
+def _restart_note(before: Setpoint | None, now: Setpoint, chair: ChairCapabilities) -> str | None:
+    """What reaching ``now`` from ``before`` costs on a chair that restarts for it (back home
+    and a new body scan, the massage paused meanwhile, then a gentle start); None when it
+    does not restart for it."""
+    if before is None or not before.rollers_active:
+        return None
+    pause = f"about {chair.restart_s:.0f} s" if chair.restart_s else "a while"
+    cost = f"back home and a new body scan: {pause} without massage, then a gentle start"
+    if not now.rollers_active:
+        if chair.rollers_rest_alone:
+            return None
+        return f"the rollers rest: this chair rests them only by switching off and on ({cost})"
+    if now.intensity < before.intensity and not chair.intensity_steps_down:
+        return (
+            f"the intensity drops from {before.intensity} to {now.intensity}: this chair lowers "
+            f"it only by restarting ({cost})"
+        )
+    return None
 
 
 def _header(program: Program, plan: Plan, chair: str, person: str) -> Panel:

@@ -142,6 +142,27 @@ def test_validate_and_check_take_library_ids_as_run_and_show_do(
     assert [Path(c["path"]).name for c in checked["programs"]] == ["five-minute-reset.yaml"]
 
 
+def test_show_for_a_model_says_where_the_chair_restarts_to_lower_the_intensity(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The reference chair lowers its roller intensity only by restarting: a program's ramp down
+    # costs a return home and a body scan each time, which show says before check does.
+    code, out, _ = run(
+        capsys, "show", "lower-back-relief", "--model", "rongtai-rt8600s", "--width", "200"
+    )
+    assert code == 0
+    said = " ".join(out.split())
+    assert (
+        "74 │ Glutes and sacrum │ the intensity drops from 3 to 2: this chair lowers it only"
+        in said
+    )
+    assert "by restarting (back home and a new body scan: about 28 s without massage" in said
+    # A chair that steps its intensity down says nothing of the kind.
+    code, out, _ = run(capsys, "show", "lower-back-relief", "--model", "tuya-amy-example")
+    assert code == 0
+    assert "restarting" not in out
+
+
 def test_schema_prints_the_committed_schema(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "schema")
     assert code == 0
