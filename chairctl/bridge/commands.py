@@ -210,8 +210,12 @@ class Commands:
         plan = self.control.compile(program, person)
         if plan.reclines and self.control.model.capabilities.stop_moves_posture:
             plan = self.control.compile(program, person.upright(UPRIGHT_REASON))
-        self.control.approximations(plan)  # a step this chair cannot run refuses the start
+        # A step this chair cannot run refuses the start; what it only approximates is said.
+        approximated = self.control.approximations(plan)
         self.control.check_allowance(plan, store=self.store, profile=profile)
+        # What the person would read before the start at the chair, for whoever started it.
+        for note in dict.fromkeys([*(str(a) for a in plan.adjustments), *approximated]):
+            self._tell(said("Planned", note))
         self.tracker.starting(program.id, program.name, profile.name)
         self.session = self._spawn(Command.START, self._run(program, plan, profile))
         self._changed(True)

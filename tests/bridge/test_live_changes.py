@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from chairctl.bridge.commands import UPRIGHT_REASON
 from chairctl.bridge.discovery import discovery_topic, node_id
 from chairctl.program import load_program
 from chairctl.safety.profile import HealthScreening, Profile
@@ -154,4 +155,8 @@ async def test_a_program_that_reclines_runs_upright_when_started_from_the_networ
         await running.until(lambda: running.bridge.control.engine is None, limit_s=1200)
         await client.state(lambda s: s.session == "ended")
         assert all(path.at(at) < 0.01 for at, path in running.chair.trace.backrest.changes())
+        planned = [
+            e["message"] for e in client.heard.json_on(f"{PREFIX}/event") if e["kind"] == "Planned"
+        ]
+        assert any(UPRIGHT_REASON in note for note in planned), planned
         assert at_rest(running.chair)
