@@ -75,8 +75,9 @@ _MAX_STATE_LENGTH: Final = 255
 COMMAND_QOS: Final = 1
 #: The stop button's payload; the bridge accepts anything on ``P/cmd/stop``.
 STOP_PAYLOAD: Final = "STOP"
-#: The start button's payload: empty asks for the selected program and profile.
-START_PAYLOAD: Final = ""
+#: The start button's payload: the selected program for the selected profile (an empty start
+#: is refused: clearing a retained message sends one).
+START_PAYLOAD: Final = "START"
 
 
 class NamedProgram(Protocol):

@@ -67,7 +67,7 @@ BAD = [
         Command.START,
         '{"program": "lower-back-relief", "profile": ',
         "a start is not valid JSON (line 1, column 44); send "
-        '{"program": "lower-back-relief", "profile": "Ann"} or nothing',
+        '{"program": "lower-back-relief", "profile": "Ann"} or START',
         id="malformed JSON",
     ),
     pytest.param(
@@ -99,10 +99,18 @@ BAD = [
     ),
     pytest.param(
         Command.START,
-        "",
+        "START",
         'no program chosen: send {"program": ID} with the start, or choose one first '
         "(P/cmd/program)",
         id="nothing chosen",
+    ),
+    pytest.param(
+        Command.START,
+        "",
+        # What clearing a retained start delivers, live: never a start.
+        "an empty start is refused (clearing a retained message sends one): send START for "
+        'the selected program, or {"program": "lower-back-relief", "profile": "Ann"}',
+        id="empty start",
     ),
     pytest.param(
         Command.INTENSITY,

@@ -130,7 +130,7 @@ async def test_the_selects_choose_the_next_start_and_home_assistant_s_birth_repu
         )  # by name, as HA shows it
         await running.command(client, Command.PROFILE, "Ann")
         await client.state(lambda s: (s.selected_program, s.selected_profile) == (PROGRAM, "Ann"))
-        await running.command(client, Command.START)  # Home Assistant's button: the selected ones
+        await running.command(client, Command.START, "START")  # HA's button: the selected ones
         await client.state(lambda s: s.session == "preparing" and s.program == PROGRAM)
         await running.session_running()
         await running.until(lambda: working(running.chair))

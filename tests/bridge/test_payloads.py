@@ -69,9 +69,12 @@ def test_a_prefix_mqtt_cannot_carry_is_refused(prefix: str, said: str) -> None:
     assert "\x1b" not in str(refused.value)
 
 
-def test_an_empty_start_means_the_selected_program_and_profile() -> None:
-    assert parse_start(b"") == StartCommand()
-    assert parse_start(b"  \n") == StartCommand()
+def test_start_or_press_means_the_selected_program_and_profile_and_empty_is_refused() -> None:
+    # An empty start is what clearing a retained message delivers: never a start.
+    with pytest.raises(PayloadError, match="an empty start is refused"):
+        parse_start(b"")
+    with pytest.raises(PayloadError, match="an empty start is refused"):
+        parse_start(b"  \n")
     assert parse_start(b"START") == StartCommand()
     assert parse_start(b"press") == StartCommand()  # Home Assistant's button, by default
     assert parse_start(b'{"program": "lower-back-relief", "profile": "Ann"}') == StartCommand(

@@ -130,13 +130,21 @@ def _quoted(text: str) -> str:
 
 #: A start that names nothing: the selected program for the selected profile (what a button
 #: sends: Home Assistant's says PRESS unless told otherwise).
-_SELECTED: Final = frozenset({"", "START", "PRESS"})
+_SELECTED: Final = frozenset({"START", "PRESS"})
 
 
 def parse_start(payload: bytes) -> StartCommand:
-    """A start: the selected program for the selected profile (empty, ``START`` or
-    ``PRESS``), or a JSON object naming either or both."""
+    """A start: the selected program for the selected profile (``START`` or ``PRESS``), or a
+    JSON object naming either or both.
+
+    An empty payload is refused: clearing a retained message (an empty retained publish, which
+    reaches the bridge live) must never start the chair."""
     text = _text(payload, "a start").strip()
+    if not text:
+        raise PayloadError(
+            "an empty start is refused (clearing a retained message sends one): send START for "
+            'the selected program, or {"program": "lower-back-relief", "profile": "Ann"}'
+        )
     if text.upper() in _SELECTED:
         return StartCommand()
     try:
@@ -144,7 +152,7 @@ def parse_start(payload: bytes) -> StartCommand:
     except json.JSONDecodeError as error:
         raise PayloadError(
             f"a start is not valid JSON (line {error.lineno}, column {error.colno}); send "
-            '{"program": "lower-back-relief", "profile": "Ann"} or nothing'
+            '{"program": "lower-back-relief", "profile": "Ann"} or START'
         ) from None
     if not isinstance(data, dict):
         raise PayloadError(
