@@ -88,8 +88,14 @@ class Clock(ABC):
         if task.done():
             return task.result()
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
+        try:
             await task
+        except asyncio.CancelledError:
+            # The awaitable's own cancellation is what was asked for; a cancellation of this
+            # caller, arriving meanwhile, must go on, or the caller would never hear of it.
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise
         raise TimeoutError(f"no answer within {limit:g} s")
 
 

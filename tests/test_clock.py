@@ -102,6 +102,34 @@ async def test_wait_for_times_out_in_virtual_time() -> None:
     await clock.run(scenario())
 
 
+async def test_a_caller_cancelled_while_wait_for_unwinds_its_awaitable_hears_of_it() -> None:
+    # The awaitable takes a moment to unwind once its time ran out; the caller is cancelled in
+    # that moment. The caller's cancellation must reach it, not be swallowed with the
+    # awaitable's own.
+    clock = VirtualClock()
+    unwinding = asyncio.Event()
+    unwound = asyncio.Event()
+
+    async def slow_to_unwind() -> None:
+        try:
+            await clock.sleep(100)
+        finally:
+            unwinding.set()
+            await unwound.wait()
+
+    caller = asyncio.ensure_future(clock.wait_for(slow_to_unwind(), 1))
+
+    async def scenario() -> None:
+        await clock.sleep(1)
+        await unwinding.wait()
+        caller.cancel()
+        unwound.set()
+        with pytest.raises(asyncio.CancelledError):
+            await caller
+
+    await clock.run(scenario())
+
+
 async def test_time_does_not_run_backwards() -> None:
     with pytest.raises(ValueError, match="backwards"):
         await VirtualClock().advance(-1)
