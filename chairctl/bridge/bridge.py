@@ -178,6 +178,9 @@ class Bridge:
         """End the bridge: a session under way is stopped in this very turn (its release goes
         out first), then the bridge winds down. Safe to call from a signal handler, more than
         once."""
+        # From now on only a stop is taken: a start heard while the chair is being released
+        # would otherwise run a session after the ending.
+        self.commands.ending = True
         self.commands.cancel_pending_start()
         if self.control.engine is not None:
             self.commands.stop(reason)

@@ -29,6 +29,7 @@ from chairctl.engine import Event
 from chairctl.plan import Plan
 from chairctl.plan.suitability import check_program_for
 from chairctl.program import Program
+from chairctl.safety.personalisation import Personalisation
 from chairctl.safety.profile import Profile, is_guest
 from chairctl.safety.screening import screen
 from chairctl.services.people import ProfileRefused, load_profile
@@ -103,12 +104,19 @@ class Commands:
         #: The session's task, from the accepted start until it ends.
         self.session: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        #: The bridge is ending: only a stop is taken from now on.
+        self.ending = False
+        #: Heat withheld by a command heard after the start was accepted and before its
+        #: session began: given to the engine the moment it begins.
+        self._heat_withheld = False
 
     # -- dispatch ----------------------------------------------------------------------------------
 
     def handle(self, command: Command, payload: bytes) -> None:
         """Act on ``command``; a refusal is said, never raised."""
         try:
+            if self.ending and command is not Command.STOP:
+                raise ChairctlError("the bridge is ending: only a stop is taken now")
             match command:
                 case Command.STOP:
                     self.stop()
@@ -130,6 +138,12 @@ class Commands:
                     self.select_profile(parse_name(payload, "a profile"))
         except ChairctlError as error:
             self._refuse(command.value, str(error))
+        except (RecursionError, ValueError, TypeError, UnicodeError) as error:
+            # A payload the parsers did not foresee is refused like any other bad one: anyone
+            # who can publish must never be able to end the bridge (and its chair's session).
+            self._refuse(
+                command.value, f"a {command.value} that cannot be read ({type(error).__name__})"
+            )
 
     def _spawn(self, command: Command, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.create_task(work, name=f"command {command.value}")
@@ -209,7 +223,8 @@ class Commands:
         person = screening.personalisation()
         plan = self.control.compile(program, person)
         if plan.reclines and self.control.model.capabilities.stop_moves_posture:
-            plan = self.control.compile(program, person.upright(UPRIGHT_REASON))
+            person = person.upright(UPRIGHT_REASON)
+            plan = self.control.compile(program, person)
         # A step this chair cannot run refuses the start; what it only approximates is said.
         approximated = self.control.approximations(plan)
         self.control.check_allowance(plan, store=self.store, profile=profile)
@@ -217,7 +232,8 @@ class Commands:
         for note in dict.fromkeys([*(str(a) for a in plan.adjustments), *approximated]):
             self._tell(said("Planned", note))
         self.tracker.starting(program.id, program.name, profile.name)
-        self.session = self._spawn(Command.START, self._run(program, plan, profile))
+        self._heat_withheld = False
+        self.session = self._spawn(Command.START, self._run(program, plan, profile, person))
         self._changed(True)
 
     def _program(self, key: str | None) -> Program:
@@ -243,7 +259,14 @@ class Commands:
             raise ChairctlError("profiles need the local database, which cannot be used now")
         return load_profile(self.store, name)
 
-    async def _run(self, program: Program, plan: Plan, profile: Profile) -> None:
+    async def _run(
+        self, program: Program, plan: Plan, profile: Profile, person: Personalisation
+    ) -> None:
+        if self._heat_withheld:
+            # Heat was turned off between the start's acceptance and now: the plan has none.
+            # (Nothing awaits between here and the engine taking over: a later command finds
+            # the session running.)
+            plan = self.control.compile(program, person.model_copy(update={"heat_allowed": False}))
         try:
             await self.control.run(
                 program,
@@ -288,17 +311,26 @@ class Commands:
     def heat(self, on: bool) -> None:
         """OFF withholds heat for the rest of the session (always honoured); ON only lifts
         that: never more heat than the plan and the person allow."""
-        if not self.control.running:
-            return  # no session, no heat of chairctl's to withhold or give back
-        self._spawn(Command.HEAT, self._heat(on))
+        if self.control.running:
+            self._spawn(Command.HEAT, self._heat(on))
+            return
+        if self.session is not None and not self.session.done():
+            # Accepted and about to begin: held, and given to the engine as it begins.
+            self._heat_withheld = not on
+            return
+        raise ChairctlError("no session is running: heat is off, and the next session's is its own")
 
     async def _heat(self, on: bool) -> None:
         await self.control.withhold_heat(not on)
 
     def clear_fault(self) -> None:
-        """The person's word that the chair's fault was checked."""
+        """The person's word that the chair's fault was checked, or, after a lost link, that
+        the next session may start (the chair was released; nothing started by itself)."""
         if self.control.running:
             raise ChairctlError("a session is running: stop it before clearing a fault")
+        if self.control.fault is None and self.control.interrupted:
+            self._spawn(Command.CLEAR_FAULT, self.control.reconnect())
+            return
         if self.control.fault is None:
             self._tell(said("FaultCleared", "the chair has no fault latched"))
             return
@@ -319,7 +351,11 @@ class Commands:
     # -- the end -----------------------------------------------------------------------------------
 
     async def settle(self) -> None:
-        """Let the session's task end (after the chair's stop) and cancel the others."""
+        """Let the session's task end (after the chair's stop) and cancel the others; a
+        session that somehow began after the ending's stop is stopped too."""
+        self.ending = True
+        if self.control.running:
+            await self.control.stop()
         session = self.session
         for task in list(self._tasks):
             if task is not session:

@@ -84,7 +84,8 @@ class StateTracker:
         state = self.control.link_state
         if state is LinkState.CONNECTED:
             self._was_connected = True
-            return "connected"
+            # Back, but the session it carried was lost: said until someone's clear_fault.
+            return "lost" if self.control.interrupted else "connected"
         if state is LinkState.RECONNECTING:
             return "reconnecting"
         if state is LinkState.CLOSED:

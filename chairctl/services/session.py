@@ -143,6 +143,12 @@ class ChairControl:
         return self.session.fault
 
     @property
+    def interrupted(self) -> bool:
+        """True after a lost link until the person's word to go on (:meth:`reconnect`): the
+        chair was released, and nothing starts again by itself."""
+        return self.session.interruption is not None
+
+    @property
     def status_age_s(self) -> float:
         """How long ago the latest status arrived."""
         return self.clock.now() - self.session.status_at

@@ -46,12 +46,6 @@ async def test_a_start_heard_as_the_bridge_begins_to_end_never_moves_the_chair(
         assert at_rest(running.chair)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Commands.start does not know the bridge is ending, and Commands.settle awaits "
-    "(never cancels) a session: a start heard after SIGTERM's stop, before the chair's link "
-    "closes, runs a whole session while the bridge waits to exit",
-)
 async def test_a_start_heard_between_the_endings_stop_and_the_links_close_is_refused(
     broker: Broker, home: Path
 ) -> None:

@@ -79,12 +79,6 @@ async def test_a_chair_under_another_chairs_prefix_hears_only_its_own_commands(
         assert outer_client.errors() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="check_prefix takes a prefix with a 'cmd' level: the chair under 'test/a/cmd' "
-    "publishes its state where the chair under 'test/a' takes commands, and every state "
-    "becomes an error there",
-)
 async def test_a_prefix_that_lands_on_another_chairs_commands_is_refused(
     broker: Broker, tmp_path: Path
 ) -> None:

@@ -21,10 +21,6 @@ START = json.dumps({"program": PROGRAM, "profile": "Ann"})
 DEEP_ARRAY = b"[" * 3000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parse_start lets json.loads' RecursionError through: one message ends the bridge",
-)
 async def test_a_deeply_nested_start_is_refused_and_the_bridge_stays_up(
     broker: Broker, home: Path
 ) -> None:

@@ -149,6 +149,8 @@ def parse_start(payload: bytes) -> StartCommand:
         return StartCommand()
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise PayloadError("a start is nested too deeply to be read") from None
     except json.JSONDecodeError as error:
         raise PayloadError(
             f"a start is not valid JSON (line {error.lineno}, column {error.colno}); send "

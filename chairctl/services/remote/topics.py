@@ -78,6 +78,9 @@ def check_prefix(prefix: str) -> str:
         raise TopicError(f"the topic prefix '{shown}' holds a control character")
     if text.startswith("/") or "//" in text:
         raise TopicError(f"the topic prefix '{shown}' has an empty level")
+    if "cmd" in text.split("/"):
+        # Its topics would land on another chair's commands (P/cmd/state, P/cmd/...).
+        raise TopicError(f"the topic prefix '{shown}' has a level named cmd, the commands' own")
     return text
 
 
