@@ -159,7 +159,7 @@ def web_command(bridge: str | None, host: str, port: int, public_url: str | None
     from chairctl.cli.web_server import WebServer, serve  # noqa: PLC0415
 
     shown = settings.url + (f"/{printable(settings.prefix)}" if settings.prefix else "")
-    serve(
+    code = serve(
         WebServer(
             served_command(bridge),
             bridge=shown,
@@ -168,3 +168,4 @@ def web_command(bridge: str | None, host: str, port: int, public_url: str | None
             public=public,
         )
     )
+    sys.exit(code)
