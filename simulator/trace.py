@@ -174,7 +174,7 @@ class Trace:
 
     def contact_c(self, t: float) -> float:
         """The skin-contact temperature at ``t``: the element's rise above ambient, through the
-        cover (reference/chair-domain.md 3.2: burns are judged at the skin, not the element)."""
+        cover (docs/sources.md section 3.2: burns are judged at the skin, not the element)."""
         element = self.heater.at(t).at(t)
         return self.ambient_c + self.contact_coupling * (element - self.ambient_c)
 

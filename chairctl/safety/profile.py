@@ -2,7 +2,7 @@
 
 The health answers are what the person (or their carer) says, not a diagnosis; what they mean
 for a session is decided by :mod:`chairctl.safety.screening`. Sources for the conditions:
-reference/chair-domain.md sections 4.2, 4.3 and 5.2.
+docs/sources.md sections 4.2, 4.3 and 5.2.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ actuator starts to work and ends when it rests. For the first :data:`START_RAMP_
 the rollers stay at intensity :data:`START_MAX_INTENSITY` or less and the airbags at
 :data:`START_MAX_AIRBAG` or less; then the limit rises one level every :data:`RAMP_STEP_S`.
 A first minute of rest or of airbags only therefore does not let the rollers start strong, and
-every resume or restart of the chair starts gently again (reference/chair-domain.md 5.2; NCAC:
+every resume or restart of the chair starts gently again (docs/sources.md section 5.2; NCAC:
 start at "weak").
 
 :class:`Contacts` follows the contacts of one session as setpoints are applied: the compiler

@@ -2,7 +2,7 @@
 
 On every family chairctl drives, the only safe release is the chair's power key, and it also
 drives the backrest and leg rest home (``ChairCapabilities.stop_moves_posture``): the leg rest
-comes down, the entrapment mechanism of the accident reports (reference/chair-domain.md 3.3:
+comes down, the entrapment mechanism of the accident reports (docs/sources.md section 3.3:
 a child caught in a leg-length adjuster that retracted on power-off; children under a chair).
 So no program reclines the chair before the person confirms the space around it is clear,
 and nobody the screening flags is reclined at all (their caps say no recline).

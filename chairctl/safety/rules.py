@@ -9,7 +9,7 @@ Two kinds of rule, applied in this order:
 - the person's limits (:class:`~chairctl.safety.personalisation.Personalisation`): intensity,
   airbags, percussion, stretch, heat, recline and the regions their profile or health answers
   exclude, each with the reason in words ("capped at 1 for you (osteoporosis)");
-- the hard rules every session obeys (reference/chair-domain.md 3.2 and 5.2): the session cap,
+- the hard rules every session obeys (docs/sources.md sections 3.2 and 5.2): the session cap,
   no percussion and at most intensity 2 at the neck, a gentle start by contact
   (:mod:`chairctl.safety.ramp`), and at most :data:`HEAT_MAX_S` of heat per session.
 

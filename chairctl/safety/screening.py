@@ -1,6 +1,6 @@
 """Health screening: what a person's health answers mean for their sessions.
 
-The three condition tiers of reference/chair-domain.md section 5.2, written as one table
+The three condition tiers of docs/sources.md section 5.2, written as one table
 (:data:`CONDITION_RULES`, plus :data:`AGE_RULES` and :data:`FIRST_USE_RULE`):
 
 - ``block``: no session, with a plain-words reason and the advice to consult a doctor; a local
@@ -12,6 +12,7 @@ The three condition tiers of reference/chair-domain.md section 5.2, written as o
 Every cap that applies is combined into the strictest one (:class:`Caps`), and the caps always
 win over the person's preferences (:meth:`Screening.personalisation`). The compiler's safety
 rules still apply after all of this. Numbers marked "choice" below are ours, not a source's.
+A bare section number in a comment (4.2, 3.3) is a section of docs/sources.md.
 This is a screen for a consumer device, not medical advice.
 
 The API for callers (the CLI, the app):
@@ -47,7 +48,7 @@ from chairctl.vocabulary import (
 
 
 class Tier(StrEnum):
-    """How a condition gates a session (reference/chair-domain.md 5.2)."""
+    """How a condition gates a session (docs/sources.md section 5.2)."""
 
     BLOCK = "block"
     CLINICIAN_CLEARED = "clinician_cleared"
@@ -247,7 +248,7 @@ def _caution(reason: str, caps: Caps = NO_CAPS, notice: str | None = None) -> Ru
     return Rule(Tier.CAUTIONS, reason, caps, notice=notice)
 
 
-#: Leg compression: the airbags that squeeze the legs (reference/chair-domain.md 4.3).
+#: Leg compression: the airbags that squeeze the legs (docs/sources.md section 4.3).
 LEG_AIRBAGS: Final = frozenset({AirbagZone.THIGHS, AirbagZone.CALVES, AirbagZone.FEET})
 
 #: No recline for a person the screening flags: a reclined chair's only release (its power
@@ -255,7 +256,7 @@ LEG_AIRBAGS: Final = frozenset({AirbagZone.THIGHS, AirbagZone.CALVES, AirbagZone
 #: and zero gravity wants a physician's view with osteoporosis or recent spinal surgery
 #: (4.2, catalogue articles). Every row that lets a flagged person sit brings it (choice).
 _NO_RECLINE: Final = Caps(recline_allowed=False)
-#: Gentle work for a fragile or sensitive back: the caps reference/chair-domain.md 5.2 gives for
+#: Gentle work for a fragile or sensitive back: the caps docs/sources.md section 5.2 gives for
 #: spinal osteoarthritis and age 75 or more (no percussion, intensity at most 2, no stretch);
 #: airbags at most 2 and no recline are our choice, in the same spirit.
 _GENTLE_SPINE: Final = Caps(
@@ -265,8 +266,8 @@ _GENTLE_SPINE: Final = Caps(
     recline_allowed=False,
     max_airbag=2,
 )
-#: No deep or forceful work (NCCIH via 4.2; 5.2 "anticoagulants: intensity <= 2, no deep
-#: tissue"). Reading percussion, firm airbags and the stretch (which clamps hips, thighs and
+#: No deep or forceful work (NCCIH via 4.2; 5.2: for blood thinners intensity at most 2 and
+#: nothing deep). Reading percussion, firm airbags and the stretch (which clamps hips, thighs and
 #: calves in airbags and pulls the legs, 1.6) as "forceful" is our choice.
 _NO_DEEP: Final = Caps(
     max_intensity=2,
@@ -288,7 +289,7 @@ _NO_HEAT: Final = Caps(heat_allowed=False, recline_allowed=False)
 
 _C = Condition
 
-#: One row per condition: its tier, why, and its caps. Sources: reference/chair-domain.md 4.2,
+#: One row per condition: its tier, why, and its caps. Sources: docs/sources.md sections 4.2,
 #: 4.3 and 5.2 and the source articles; rows marked "choice" set numbers the sources leave open.
 CONDITION_RULES: Final[Mapping[Condition, Rule]] = {
     # --- block ---
@@ -517,7 +518,7 @@ AGE_UNKNOWN_RULE: Final = _caution(
 )
 
 #: The first sessions are gentler and shorter; 10 minutes is our choice (default sessions are
-#: 15, reference/chair-domain.md 5.2).
+#: about 15, docs/sources.md section 5.2).
 FIRST_USE_RULE: Final = _caution(
     "On a first use, the chair starts gentler and shorter, to see how it suits you.",
     Caps(max_intensity=3, max_airbag=3, max_minutes=10),

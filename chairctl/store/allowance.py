@@ -2,8 +2,8 @@
 
 Long, sustained compression damages muscle (NCAC's second mechanism), and the woman whose
 spine was ground by a chair used it once or twice a day at its defaults
-(reference/chair-domain.md 3.3); 3.4 asks for "a cooldown before the next session; optional
-daily cap". So for each profile:
+(docs/sources.md section 3.3); section 3.4 asks for a rest before the next session and a
+daily cap. So for each profile:
 
 - after a session, a rest as long as its massage, at most :data:`COOLDOWN_MAX_S`;
 - at most :data:`DAILY_CAP_S` of massage in any 24 hours, this session included;

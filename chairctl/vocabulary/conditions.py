@@ -1,7 +1,7 @@
 """The health conditions a person can declare: the words shared by profiles (what a person
 says), the screening (what it means for a session) and programs (whom a program is not for).
 
-Sources: reference/chair-domain.md sections 4.2, 4.3 and 5.2.
+Sources: docs/sources.md sections 4.2, 4.3 and 5.2; a bare section number below is one of its.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ class Condition(StrEnum):
     :mod:`chairctl.safety.screening`.
     """
 
-    # Tier "block" (reference/chair-domain.md 5.2): no massage, or not at the site.
+    # Tier "block" (docs/sources.md section 5.2): no massage, or not at the site.
     VERTEBRAL_FRACTURE = "vertebral-fracture"
     RECENT_FRACTURE = "recent-fracture"
     SPINAL_TUMOUR = "spinal-tumour"

@@ -1,7 +1,7 @@
 """Hard safety limits, in one place for the loader, the compiler, the runtime guard, the drivers
 and the simulator's judge.
 
-Sources: reference/chair-domain.md sections 3.2, 3.4 and 5.2 (session cap, start low and ramp
+Sources: docs/sources.md sections 3.2, 3.4 and 5.2 (session cap, start low and ramp
 up, no percussion and low intensity at the neck, the burn thresholds, a cooldown and a daily
 cap). Numbers the sources leave open are marked "choice". These numbers are never loosened to
 make a program or a test pass.
@@ -17,8 +17,8 @@ from chairctl.vocabulary.terms import MAX_INTENSITY, Region
 #: The longest session, whatever a program or a person asks for.
 SESSION_CAP_S: Final = 30 * 60
 
-# -- start low, ramp up (5.2: "every program starts at intensity 1 and airbag 1, ramping over
-# about 60 s"; NCAC: start at "weak") -------------------------------------------------------
+# -- start low, ramp up (5.2: the lowest strength first, rising over about a minute; NCAC:
+# start at "weak") ------------------------------------------------------------------------
 
 #: How long each actuator's contact with the body is held gentle: the rollers' and the
 #: airbags' each, counted from when that actuator starts to work, not from the session's start.
@@ -75,14 +75,14 @@ NECK_MAX_INTENSITY: Final = 2
 # -- heat (3.2: NITE burn thresholds, skin contact: 44 °C for 3-4 h, 46 °C for 30 min-1 h,
 # 50 °C for 2-3 min) ----------------------------------------------------------------------------
 
-#: The hottest a heater may make the skin it touches (5.2 proposes 42 °C: two degrees under
+#: The hottest a heater may make the skin it touches (our choice, 5.2: two degrees under
 #: the lowest burn threshold, 44 °C over hours).
 CONTACT_MAX_C: Final = 42.0
 #: Heat minutes per session: half the shortest exposure that burns at 46 °C (30 min), so that
 #: a contact model off by a few degrees still leaves a factor of two.
 HEAT_MAX_S: Final = 15 * 60
 
-# -- between sessions (3.4: "a cooldown before the next session; optional daily cap") ---------
+# -- between sessions (3.4: a rest before the next session, and a daily cap) -----------------
 
 #: Rest between two sessions of one person: as long as the last session's massage, at most
 #: this (choice: the RT6923's and the NCAC cases' "once or twice a day" pace).

@@ -1,7 +1,7 @@
 """The words programs, plans, drivers and the simulator share: regions, techniques, zones, levels.
 
 The values are the spellings used in program files, so a term's value is also what an author
-writes. Ranges follow reference/chair-domain.md section 5.1.
+writes. Ranges follow docs/sources.md section 5.1.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ TRACK_ORDER: Final[tuple[Region, ...]] = tuple(Region)
 
 
 #: Where each roller region lies on the user-normalised track coordinate ``s``: 0 is the seat
-#: line, 1 the shoulder line found by the body scan (reference/chair-domain.md section 2.2).
+#: line, 1 the shoulder line found by the body scan (docs/sources.md section 2.2).
 #: Half-open bands ``[low, high)`` that tile the track; first guesses, to be tuned on chairs.
 REGION_BANDS: Final[dict[Region, tuple[float, float]]] = {
     Region.NECK: (1.10, 1.45),
@@ -101,7 +101,7 @@ class Technique(Term):
     NONE = "none"
 
 
-#: Techniques that strike the body. Never at the neck (reference/chair-domain.md 5.2).
+#: Techniques that strike the body. Never at the neck (docs/sources.md section 5.2).
 PERCUSSION: Final[frozenset[Technique]] = frozenset(
     {Technique.TAP, Technique.KNOCK, Technique.KNEAD_KNOCK}
 )

@@ -1,7 +1,7 @@
 """Where the person in the chair has their shoulder line, as far as anything tells.
 
 A chair that places its rollers places each region relative to the sitter's shoulder line
-(reference/chair-domain.md 2.1-2.2). Its own body scan finds that line, but real chairs do not
+(docs/sources.md sections 2.1-2.2). Its own body scan finds that line, but real chairs do not
 report what it found: no real RT8600S frame carries the "scan succeeded" bit, the RT6923
 firmware clears the scan byte once the scan is over, and neither source gives the rest of
 that byte as a carriage position. So two sources, best first:

@@ -21,7 +21,7 @@ from textual.widgets import Button, Markdown, Static
 NOTICE: Final = "safety-notice"
 NOTICE_VERSION: Final = 2
 
-# Sources: reference/chair-domain.md 4.2 (contraindication lists: the source articles, Panasonic,
+# Sources: docs/sources.md sections 4.2 (contraindication lists: the source articles, Panasonic,
 # JHHA, NCCIH) and 5.2-5.3 (children, pets, hair, jewellery and gaps; pair massage with
 # exercise; the evidence is short-term).
 NOTICE_TEXT: Final = """\

@@ -47,7 +47,7 @@ from drivers.protocols.korean.blink import Reading, Steady
 from drivers.protocols.korean.status import DIGESTION, Area, WidthName
 
 #: The air zones' lamps as vocabulary zones: 팔목 (wrist) is the arm bags, 종아리 the calves, 발
-#: the feet (chair-domain.md's zones).
+#: the feet (docs/sources.md section 5.1's zones).
 AIR_ZONES: Final[Mapping[str, AirbagZone]] = MappingProxyType(
     {
         "shoulder": AirbagZone.SHOULDERS,

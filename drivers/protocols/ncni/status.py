@@ -199,7 +199,7 @@ def parse_status(frame: bytes) -> NcniStatus:
 INTENSITY_SCALE: Final[Mapping[int, int]] = MappingProxyType({1: 1, 2: 3, 3: 5})
 
 #: The chair's airbag groups as vocabulary zones. "legs" is the leg rest, whose bags squeeze
-#: the calves (chair-domain.md: ``calves`` = leg rest, ``thighs`` = under the seat; the NCNI
+#: the calves (docs/sources.md 2.2: ``calves`` = leg rest, ``thighs`` = under the seat; the NCNI
 #: panel's seat key is "buttocks", a separate function). Both are in the safety screen's
 #: leg-compression group, so the choice cannot loosen a rule.
 AIRBAG_ZONES: Final[Mapping[str, AirbagZone]] = MappingProxyType(
