@@ -43,7 +43,7 @@ from chairctl.vocabulary import AirbagZone, ChairctlError, ChairStatus, Heater, 
 from chairctl.vocabulary.chair_events import ChairEvent, FaultLatched, LinkLost
 from drivers.session import LinkState
 
-#: The one line after every session (reference/chair-domain.md 5.3: massage is passive; NICE
+#: The one line after every session (docs/sources.md section 5.3: massage is passive; NICE
 #: NG59 and ACP 2017 pair it with exercise).
 COMPANION: Final = (
     "Massage works best alongside exercise: a 10-minute walk or a few gentle stretches now "
