@@ -19,6 +19,7 @@ from bench.results import RESULTS, Run, Section
 #: The benchmarks, in the order they run and appear: key → module under bench/.
 BENCHMARKS: dict[str, str] = {
     "stop_latency": "bench.stop_latency",
+    "bridge_stop": "bench.bridge_stop",
     "following": "bench.rongtai.following",
     "check_speed": "bench.check_speed",
     "population": "bench.population",
