@@ -12,15 +12,22 @@ However the app ends, the chair is released first: quitting, SIGTERM, SIGHUP or 
 terminal closing (see :mod:`chairctl.tui.terminal`), or an exception (Textual unmounts the app,
 and unmounting releases the chair). A signal or a lost terminal exits with the shell's code
 for it (143, 129, 130).
+
+On a bridge (``chairctl --bridge URL``) the app drives the chair a bridge owns through
+:class:`~chairctl.services.remote.bridged.BridgeControl`, typed as the same
+:class:`~chairctl.services.control.SessionControl`: the same screens, Escape a stop command that
+goes out at once, the bridge's refusals in their own words. It opens no link to a chair and no
+local database (the people, their answers and the history are the bridge's), and however it
+ends, the chair and any session stay with the bridge: only Escape stops them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Final
 
 from pydantic import ValidationError
 from textual import work
@@ -47,12 +54,17 @@ from chairctl.safety.profile import (
 )
 from chairctl.safety.screening import Screening, screen, screen_guest
 from chairctl.services.chairs import ChairAddress, parse_chair, resolve_model
+from chairctl.services.control import SessionControl
 from chairctl.services.endings import SessionEnding
 from chairctl.services.people import load_profile, open_store
+from chairctl.services.remote.bridged import UNDER_WAY, BridgeControl, ControlOptions
+from chairctl.services.remote.payloads import CommandError
+from chairctl.services.remote.target import BridgeTarget
 from chairctl.services.safetext import printable
 from chairctl.services.session import ChairControl, StopOutcome, StopState
 from chairctl.store import Store
 from chairctl.tui.messages import ChairNews
+from chairctl.tui.screens.bridge_people import BridgePeopleScreen
 from chairctl.tui.screens.connect import ChairChoice, ConnectScreen, Scanner
 from chairctl.tui.screens.history import HistoryScreen
 from chairctl.tui.screens.library import LibraryScreen
@@ -62,7 +74,7 @@ from chairctl.tui.screens.profiles import ConfirmScreen, ProfilesScreen
 from chairctl.tui.screens.safety_notice import NOTICE, NOTICE_VERSION, SafetyNoticeScreen
 from chairctl.tui.screens.session import STOP_WORDS, SessionScreen
 from chairctl.tui.terminal import guarded
-from chairctl.vocabulary import ChairctlError, ChairFault
+from chairctl.vocabulary import FULL_FEATURED, ChairCapabilities, ChairctlError, ChairFault
 from chairctl.vocabulary.chair_events import (
     ChairEvent,
     FaultLatched,
@@ -75,7 +87,8 @@ from drivers.models import ChairModel
 
 class ChairctlApp(App[None]):
     """The app; ``clock`` and ``scanner`` are for tests and demos (virtual time, a simulated
-    Bluetooth air)."""
+    Bluetooth air). With ``bridge``, the app is a client of that bridge's chair (``address``,
+    ``model_id`` and ``home`` are not used; ``profile_name`` is one of the bridge's people)."""
 
     # Absolute: Textual reads a relative path beside the module of the running App's class,
     # which for a subclass (a test's, a plugin's) is not this one.
@@ -101,9 +114,14 @@ class ChairctlApp(App[None]):
         clock: Clock | None = None,
         scanner: Scanner | None = None,
         programs: Iterable[Program] | None = None,
+        bridge: BridgeTarget | None = None,
+        bridge_options: ControlOptions | None = None,
     ) -> None:
         super().__init__()
         self.clock = clock or RealClock()
+        #: The bridge whose chair the app shows; None when the app drives a chair itself.
+        self.bridge = bridge
+        self._bridge_options = bridge_options
         self.home = home
         self.scanner = scanner
         self.programs = list(programs) if programs is not None else None
@@ -111,9 +129,9 @@ class ChairctlApp(App[None]):
         # A guest may be anyone: the notice they read counts for their next session only.
         self._guest_read_notice = False
         self.address = address or parse_chair("sim")
-        self.model = resolve_model(self.address, model_id)
+        self.model = resolve_model(self.address, model_id) if bridge is None else None
         # Made on mount: the chair lives on the app's event loop, which runs from then on.
-        self._control: ChairControl | None = None
+        self._control: SessionControl | None = None
         self.store: Store | None = None
         self.profile: Profile | None = None
         self.screening: Screening | None = None
@@ -122,15 +140,27 @@ class ChairctlApp(App[None]):
         self._quitting = False
         #: Signals and a closed terminal: each stops the chair, then quits.
         self.ending = SessionEnding()
+        #: On a bridge: who is in the chair (one of the bridge's people, by name), whether the
+        #: safety notice was read in this run (nothing is stored here), and what was said of
+        #: the bridge already (each said once, not at every message).
+        self.bridge_person: str | None = None
+        self._bridge_notice_read = False
+        self._bridge_said: dict[str, str | None] = {}
 
     # -- start-up ----------------------------------------------------------------------------------
 
     @property
-    def control(self) -> ChairControl:
-        """The chair the app drives (from mount on)."""
+    def control(self) -> SessionControl:
+        """The chair the app drives (from mount on): its own, or a bridge's."""
         if self._control is None:
             raise RuntimeError("the app has no chair before it is mounted")
         return self._control
+
+    @property
+    def chair_capabilities(self) -> ChairCapabilities:
+        """What the chair can do, as far as the app knows (a bridge judges its own chair)."""
+        model = self.control.model
+        return model.capabilities if model is not None else FULL_FEATURED
 
     def _control_for(self, address: ChairAddress, model: ChairModel) -> ChairControl:
         return ChairControl(
@@ -172,11 +202,15 @@ class ChairctlApp(App[None]):
         # Off the main thread (an embedding host), signals are the host's to handle.
         with contextlib.suppress(RuntimeError, ValueError, NotImplementedError):
             self.ending.install(asyncio.get_running_loop(), self._end_from_outside)
+        if self.bridge is not None:
+            self._mount_bridged(self.bridge)
+            return
         # The store first: the chair's faults kept from earlier sessions live there.
         self._open_store()
+        assert self.model is not None
         self._control = self._control_for(self.address, self.model)
         self.sub_title = self.control.title
-        self.library = LibraryScreen(programs=self.programs, chair=self.control.model.capabilities)
+        self.library = LibraryScreen(programs=self.programs, chair=self.chair_capabilities)
         self.push_screen(self.library)
         self._connect()
         self._choose_profile()
@@ -204,6 +238,14 @@ class ChairctlApp(App[None]):
                 timeout=30,
             )
         except ChairctlError as error:
+            if self.bridge is not None:
+                self.notify(
+                    f"{error}. The app keeps trying; the chair stays with the bridge.",
+                    title=f"Cannot reach the bridge ({self.bridge.url})",
+                    severity="error",
+                    timeout=20,
+                )
+                return
             self.notify(
                 f"{error}. Press c to choose a chair.",
                 title=f"Cannot reach the chair ({self.control.title})",
@@ -289,6 +331,9 @@ class ChairctlApp(App[None]):
     def _personalise(self, program: Program, *, notice_read: bool = False) -> None:
         """Before each session: who is in the chair (shown, one key to change), the notice
         they have not acknowledged, and their choices for ``program``."""
+        if self.bridge is not None:
+            self._personalise_bridged(program, notice_read=notice_read)
+            return
         if self.profile is None:
             self.notify("First, who is in the chair? Make a profile (Enter for a guest).")
             self.push_screen(SafetyNoticeScreen(), self._notice_read)
@@ -307,7 +352,7 @@ class ChairctlApp(App[None]):
         screen_ = PersonaliseScreen(
             program,
             screening=self.screening,
-            chair=self.control.model.capabilities,
+            chair=self.chair_capabilities,
             remembered=self._remembered(program),
             person=self.profile.name,
         )
@@ -315,6 +360,9 @@ class ChairctlApp(App[None]):
 
     def _someone_else(self, program: Program, who: Who) -> None:
         """Seat whoever is really in the chair, then ask again for ``program``."""
+        if self.bridge is not None:
+            self._choose_bridge_person(lambda: self._personalise(program))
+            return
         if who is Who.GUEST:
             self.use_profile(guest_profile())
             self.notify(f"In the chair: a guest ({self._limits_said()})", markup=False)
@@ -338,7 +386,7 @@ class ChairctlApp(App[None]):
         if self.screening is None:
             return False
         try:
-            reasons = check_program_for(program, self.screening, self.control.model.capabilities)
+            reasons = check_program_for(program, self.screening, self.chair_capabilities)
         except ChairctlError as error:
             reasons = [str(error)]
         if not reasons:
@@ -410,7 +458,8 @@ class ChairctlApp(App[None]):
         except ChairctlError as error:
             self.notify(str(error), title=f"{program.name} cannot run", severity="error")
             return
-        if plan.reclines and self.control.model.capabilities.stop_moves_posture:
+        # (On a bridge there is nothing to ask: a start from the network runs upright.)
+        if plan.reclines and self.bridge is None and self.chair_capabilities.stop_moves_posture:
             question = f"{RECLINE_WARNING}\n\nIs the space under and beside the chair clear?"
 
             def answered(clear: bool | None) -> None:
@@ -441,8 +490,17 @@ class ChairctlApp(App[None]):
             return
         if self.screening is not None:
             notes = self.screening.notices + notes
-        sitter = self.profile.name if self.profile is not None else None
-        session = SessionScreen(self.control, program, plan, notes=notes, person=sitter)
+        sitter = self.profile.name if self.profile is not None else self.bridge_person
+        if self.bridge is not None:
+            notes = [BRIDGE_APPLIES.format(person=sitter), *notes]
+        session = SessionScreen(
+            self.control,
+            program,
+            plan,
+            notes=notes,
+            person=sitter,
+            bridged=self.bridge is not None,
+        )
         self.session_screen = session
         self.push_screen(session, lambda _: self._session_closed(session))
         self._guest_read_notice = False  # the next session's guest may be someone else
@@ -457,6 +515,7 @@ class ChairctlApp(App[None]):
                 store=self.store,
                 profile=self.profile,
                 listener=self._on_engine_event,
+                profile_key=self.bridge_person if self.bridge is not None else None,
             )
         except ChairctlError as error:
             self.notify(str(error), title="The session did not start", severity="error")
@@ -480,6 +539,9 @@ class ChairctlApp(App[None]):
         event = message.event
         if self.session_screen is not None:
             self.session_screen.on_chair_event(event)
+        if self.bridge is not None:
+            self._bridge_chair_news(event)
+            return
         match event:
             case LinkLost():
                 self.notify(
@@ -515,10 +577,18 @@ class ChairctlApp(App[None]):
                 pass
 
     def _on_stop(self, state: StopState) -> None:
-        words = STOP_WORDS.get(state)
-        self.sub_title = self.control.title + (f" · {words}" if words else "")
+        self._show_sub_title()
         if self.session_screen is not None:
             self.session_screen.on_stop_state(state)
+
+    def _show_sub_title(self) -> None:
+        control = self._control
+        if control is None:
+            return
+        words = STOP_WORDS.get(control.stop_state)
+        if isinstance(control, BridgeControl):
+            words = _bridge_words(control, words)
+        self.sub_title = control.title + (f" · {words}" if words else "")
 
     # -- stop and quit -----------------------------------------------------------------------------
 
@@ -549,11 +619,23 @@ class ChairctlApp(App[None]):
         self.notify(outcome.message, severity="information" if outcome.safe else "error")
 
     async def action_quit(self) -> None:
-        """Quit, stopping the chair first; the screen stays live meanwhile (Escape works)."""
+        """Quit, stopping the chair first; the screen stays live meanwhile (Escape works).
+
+        On a bridge nothing is stopped: with a session under way the person is asked first
+        whether to leave it with the bridge."""
         if self._quitting:
             return
+        if self.bridge is not None and self._control is not None and self._control.running:
+
+            def answered(leave: bool | None) -> None:
+                if leave:
+                    self._quitting = True
+                    self._quit()
+
+            self.push_screen(ConfirmScreen(LEAVE_QUESTION), answered)
+            return
         self._quitting = True
-        if self._control is not None and self._control.needs_stop():
+        if self.bridge is None and self._control is not None and self._control.needs_stop():
             self.notify("Stopping the chair before quitting…", timeout=30)
         self._quit()
 
@@ -570,14 +652,16 @@ class ChairctlApp(App[None]):
         """A signal or a closed terminal: the chair's release goes out now, then the app quits
         (with nobody to read the screen, there is nothing to wait for)."""
         control = self._control
-        if control is not None and control.needs_stop():
+        # A bridge's chair is the bridge's: this app's ending is not the chair's.
+        if control is not None and self.bridge is None and control.needs_stop():
             control.request_stop(reason)
         if not self._quitting:
             self._quitting = True
             self._quit()
 
     async def shutdown(self) -> None:
-        """Stop the chair (if anything needs it), close the link and the store."""
+        """Stop the chair (if anything needs it), close the link and the store; on a bridge,
+        leave the chair with the bridge and disconnect."""
         try:
             if self._control is not None:
                 await self._control.close()
@@ -594,14 +678,182 @@ class ChairctlApp(App[None]):
         self.ending.uninstall()
         await self.shutdown()
 
+    # -- on a bridge -------------------------------------------------------------------------------
+
+    def _mount_bridged(self, bridge: BridgeTarget) -> None:
+        """The app as a client of ``bridge``: no local database, no link to a chair."""
+        control = BridgeControl(
+            bridge,
+            on_link=self._on_link,
+            on_stop=self._on_stop,
+            on_news=self._bridge_news,
+            on_refused=self._bridge_refused,
+            options=self._bridge_options,
+        )
+        self._control = control
+        self.sub_title = control.title
+        self.library = LibraryScreen(
+            programs=self.programs,
+            chair=FULL_FEATURED,
+            offered={},
+            waiting="Waiting for the bridge's library…",
+        )
+        self.push_screen(self.library)
+        self._connect()
+
+    def _bridge_news(self) -> None:
+        """Something the bridge says changed: the library, its people, the session screen and
+        the header follow; news of the bridge itself is said once per change."""
+        control = self._control
+        if not isinstance(control, BridgeControl):
+            return
+        if self.library is not None and control.library is not None:
+            offered = {entry.id: entry.name for entry in control.library}
+            if self._said("library", ",".join(sorted(offered))):
+                self.library.offer(offered)
+        if control.profiles is not None and self.bridge_person is None:
+            self._seat_from(control.profiles)
+        trouble = control.trouble
+        if self._said("trouble", trouble):
+            if trouble is not None:
+                self.notify(
+                    f"{trouble}. {control.left_to_itself()}",
+                    title="The bridge cannot be heard",
+                    severity="error",
+                    timeout=30,
+                )
+            elif "trouble-before" in self._bridge_said:
+                self.notify("The bridge is heard again.")
+            self._bridge_said["trouble-before"] = trouble
+        problem = control.problem
+        if problem is not None and self._said("problem", problem):
+            self.notify(problem, severity="warning", timeout=20)
+        if self.session_screen is not None:
+            self.session_screen.on_bridge_state(control.state, trouble)
+        self._show_sub_title()
+
+    def _said(self, key: str, value: str | None) -> bool:
+        """True (and remembered) when ``value`` is news under ``key``."""
+        if key in self._bridge_said and self._bridge_said[key] == value:
+            return False
+        self._bridge_said[key] = value
+        return True
+
+    def _seat_from(self, names: list[str]) -> None:
+        """Seat the person ``--profile`` named, or the bridge's only one."""
+        wanted = self.wanted_profile
+        if wanted is None:
+            if len(names) == 1:
+                self.bridge_person = names[0]
+            return
+        if wanted in names:
+            self.bridge_person = wanted
+        elif self._said("wanted", ",".join(names)):
+            known = ", ".join(names) or "none yet"
+            self.notify(
+                f"The bridge has no profile '{wanted}'; its profiles: {known}.",
+                title="Profile",
+                severity="error",
+            )
+
+    def _bridge_refused(self, error: CommandError) -> None:
+        # In the bridge's words, which are the app's own.
+        self.notify(
+            error.message,
+            title=f"The bridge refused: {error.command}",
+            severity="warning",
+            timeout=15,
+        )
+
+    def _bridge_chair_news(self, event: ChairEvent) -> None:
+        match event:
+            case LinkLost():
+                self.notify(
+                    "The bridge lost its link to the chair · it stops the chair as soon as the "
+                    "chair answers again.",
+                    severity="error",
+                    timeout=10,
+                )
+            case Reconnected(safe=safe):
+                self.notify(
+                    "The bridge reached the chair again and stopped it."
+                    if safe
+                    else "The bridge reached the chair again, but the chair did not confirm its "
+                    "safe state: use its remote.",
+                    severity="warning" if safe else "error",
+                    timeout=20,
+                )
+            case ReconnectFailed():
+                self.notify(
+                    "The bridge could not reach the chair again, so it may still be working: "
+                    "use its remote or switch it off.",
+                    severity="error",
+                    timeout=30,
+                )
+            case FaultLatched(message=fault):
+                self.notify(
+                    f"The chair reported a fault: {fault}. It is stopped; check it before "
+                    "clearing the fault.",
+                    severity="error",
+                    timeout=30,
+                )
+            case _:
+                pass
+
+    def _personalise_bridged(self, program: Program, *, notice_read: bool = False) -> None:
+        """Personalise on a bridge: one of the bridge's people, the safety notice once in this
+        run, and the program as written (the bridge applies the person's answers)."""
+        if self.bridge_person is None:
+            self._choose_bridge_person(lambda: self._personalise_bridged(program))
+            return
+        if not notice_read and not self._bridge_notice_read:
+
+            def read(acknowledged: bool | None) -> None:
+                if not acknowledged:
+                    self.notify("The safety notice comes back before your first session.")
+                    return
+                self._bridge_notice_read = True
+                self._personalise_bridged(program, notice_read=True)
+
+            self.push_screen(SafetyNoticeScreen(), read)
+            return
+        screen_ = PersonaliseScreen(
+            program, screening=None, person=self.bridge_person, bridged=True
+        )
+        self.push_screen(screen_, lambda chosen: self._personalised(program, chosen))
+
+    def _choose_bridge_person(self, then: Callable[[], None] | None) -> None:
+        """Who is in the chair, among the bridge's people; then ``then``."""
+        control = self.control
+        names = control.profiles if isinstance(control, BridgeControl) else None
+        if names is None:
+            self.notify("The bridge has not listed its people yet.", severity="warning")
+            return
+
+        def chosen(name: str | None) -> None:
+            if name is None:
+                return
+            self.bridge_person = name
+            self.notify(f"In the chair: {name}", markup=False)
+            if then is not None:
+                then()
+
+        self.push_screen(BridgePeopleScreen(names, active=self.bridge_person), chosen)
+
     # -- other screens -----------------------------------------------------------------------------
 
     def action_connect(self) -> None:
+        if self.bridge is not None:
+            self.notify(
+                f"The chair is the bridge's ({self.bridge.url}); to show another bridge's "
+                "chair, start chairctl --bridge with its URL."
+            )
+            return
         if self.control.running:
             self.notify("Stop the session first (Escape).", severity="warning")
             return
         self.push_screen(
-            ConnectScreen(current=self.control.address, scanner=self.scanner), self._chosen_chair
+            ConnectScreen(current=self.address, scanner=self.scanner), self._chosen_chair
         )
 
     def _chosen_chair(self, choice: ChairChoice | None) -> None:
@@ -618,6 +870,7 @@ class ChairctlApp(App[None]):
             self.notify(str(error), severity="error")
             return
         old, self._control = self.control, control
+        self.address = choice.address
         try:
             await old.close()
         except ChairctlError as error:
@@ -633,6 +886,9 @@ class ChairctlApp(App[None]):
         self.notify(f"Connected: {control.title}")
 
     def action_profiles(self) -> None:
+        if self.bridge is not None:
+            self._choose_bridge_person(None)
+            return
         if self.store is None:
             self.notify("Profiles need the local database, which cannot be used now.")
             return
@@ -653,6 +909,11 @@ class ChairctlApp(App[None]):
             self.push_screen(SafetyNoticeScreen(), self._notice_read)
 
     def action_history(self) -> None:
+        if self.bridge is not None:
+            self.notify(
+                "The history is kept where the bridge runs: chairctl history there shows it."
+            )
+            return
         if self.store is None:
             self.notify("History needs the local database, which cannot be used now.")
             return
@@ -666,6 +927,33 @@ class ChairctlApp(App[None]):
         )
         yield SystemCommand("Profiles", "Who is in the chair", self.action_profiles)
         yield SystemCommand("History", "Past sessions", self.action_history)
+
+
+#: The first note of a session on a bridge: who judges the person's answers.
+BRIDGE_APPLIES: Final = (
+    "The bridge runs this for {person} with their health answers and limits, which it keeps; "
+    "what it changes, it says here as the session runs."
+)
+#: Asked before the app leaves a session running on a bridge.
+LEAVE_QUESTION: Final = (
+    "A session is running on the bridge's chair. Quit and leave it running with the bridge? "
+    "(Escape stops the chair.)"
+)
+
+
+def _bridge_words(control: BridgeControl, stop_words: str | None) -> str | None:
+    """The header's words for a bridge's chair: whether the bridge is heard, a stop under
+    way, whose session runs."""
+    if control.trouble is not None:
+        heard = "the bridge cannot be heard"
+        return f"{heard} · {stop_words}" if control.stop_state is StopState.STOPPING else heard
+    if control.stop_state is StopState.STOPPING:
+        return stop_words
+    state = control.state
+    if state is not None and state.session in UNDER_WAY:
+        program = state.program_name or state.program or "a program"
+        return f"{state.session}: {program} for {state.profile or 'someone'}"
+    return stop_words
 
 
 def _last_used(store: Store) -> str | None:

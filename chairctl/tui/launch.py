@@ -12,18 +12,34 @@ from pathlib import Path
 
 from chairctl.services.chairs import ChairAddress, resolve_model
 from chairctl.services.people import load_profile, open_store
+from chairctl.services.remote.target import BridgeTarget
+from chairctl.vocabulary.text import printable
 
 
 def open_app(
-    address: ChairAddress, model_id: str | None, profile_name: str | None, home: Path | None
+    address: ChairAddress,
+    model_id: str | None,
+    profile_name: str | None,
+    home: Path | None,
+    *,
+    bridge: BridgeTarget | None = None,
 ) -> None:
-    """Run the app until the person quits; the chair is released on the way out.
+    """Run the app until the person quits; the chair is released on the way out (with
+    ``bridge``, the app shows that bridge's chair and leaves it with the bridge).
 
     Arguments are checked before the screen changes, so a mistake in them is one line on the
     terminal, as for every command.
     """
     from chairctl.tui.app import ChairctlApp  # noqa: PLC0415 - Textual loads only for the app
 
+    if bridge is not None:
+        # The person is checked against the bridge's people once they are heard.
+        bridged = ChairctlApp(profile_name=profile_name, bridge=bridge)
+        bridged.run()
+        print(printable(f"The chair stays with the bridge ({bridge.url})."))
+        if bridged.return_code:
+            sys.exit(bridged.return_code)
+        return
     resolve_model(address, model_id)
     if profile_name is not None:
         with open_store(home) as store:

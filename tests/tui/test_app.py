@@ -15,7 +15,7 @@ from chairctl.engine import Finished, Outcome, SessionStarted
 from chairctl.program import load_program
 from chairctl.safety.profile import Condition, HealthScreening, Profile
 from chairctl.services.chairs import parse_chair
-from chairctl.services.session import StopState
+from chairctl.services.session import ChairControl, StopState
 from chairctl.store import Store, database_path
 from chairctl.tui.screens.connect import ConnectScreen
 from chairctl.tui.screens.history import HistoryScreen
@@ -232,6 +232,7 @@ async def test_a_lost_link_says_so_and_offers_to_reconnect(tmp_path: Path) -> No
         # r reconnects; nothing starts again by itself.
         await pilot.press("r")
         await advance(pilot, clock, 2)
+        assert isinstance(app.control, ChairControl)
         assert app.control.session.interruption is None
         assert app.control.link_state is LinkState.CONNECTED
         assert not app.control.running
@@ -285,10 +286,10 @@ async def test_a_chair_fault_shows_what_the_chair_said_and_how_to_clear_it(
         assert "press f to clear the fault" in chair_line
         assert chair_is_safe(app)
         # The fault latches: nothing starts until it is cleared, and then nothing resumes.
-        assert app.control.session.fault is not None
+        assert app.control.fault is not None
         await pilot.press("f")
         await advance(pilot, clock, 10)
-        assert app.control.session.fault is None
+        assert app.control.fault is None
         assert "The chair reported:" not in str(session.query_one("#session-chair").render())
         assert not app.control.running
         assert chair_is_safe(app)
@@ -480,7 +481,7 @@ async def test_a_program_on_a_chair_with_a_fault_asks_whether_it_was_checked(
     async with opened(tmp_path) as (app, pilot, clock):
         simulated(app).inject(Overload())
         await advance(pilot, clock, 2)
-        assert app.control.session.fault is not None
+        assert app.control.fault is not None
         program = load_program(PROGRAMS / "upper-back-release.yaml")
         app.start_session(program)
         await pilot.pause()
@@ -496,7 +497,7 @@ async def test_a_program_on_a_chair_with_a_fault_asks_whether_it_was_checked(
         await pilot.pause()
         await pilot.press("y")
         await advance(pilot, clock, 60)
-        assert app.control.session.fault is None
+        assert app.control.fault is None
         assert app.control.engine is not None
         await pilot.press("escape")
         await advance(pilot, clock, 30)

@@ -7,6 +7,10 @@ a :class:`BodyFigure` and its timeline. A program the person's screening (or the
 out is greyed and marked ``⊘``, and the detail pane says why. Enter on an allowed program posts
 :class:`LibraryScreen.Chosen`; the app then opens the Personalise screen.
 
+On a bridge's chair the list holds only the programs the bridge offers (its ``P/library``,
+by id), described from this chairctl's own copy; one the bridge offers that this copy lacks is
+named once, since it cannot be shown.
+
 The first paint never waits for the disk: without programs given, the library is read in a
 worker while a short line says so. Plans are compiled lazily, one for the highlighted program;
 whether each program is ruled out is one cheap compile per program once the programs are there.
@@ -15,7 +19,7 @@ whether each program is ruled out is one cheap compile per program once the prog
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Final
 
@@ -135,6 +139,8 @@ class LibraryScreen(Screen[None]):
         programs: Sequence[Program] | None = None,
         screening: Screening | None = None,
         chair: ChairCapabilities = FULL_FEATURED,
+        offered: Mapping[str, str] | None = None,
+        waiting: str | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -143,6 +149,11 @@ class LibraryScreen(Screen[None]):
         self._programs: list[Program] | None = list(programs) if programs is not None else None
         self._screening = screening
         self._chair = chair
+        #: The programs offered, by id (with their names), where a bridge offers them; None:
+        #: all of the library. ``waiting`` is what the empty list says until they come.
+        self._offered = dict(offered) if offered is not None else None
+        self._waiting = waiting
+        self._missing_said = False
         self._blocked: dict[str, list[str]] = {}
         self._plans: dict[str, Plan | str] = {}
         self._shown: str | None = None
@@ -176,6 +187,31 @@ class LibraryScreen(Screen[None]):
         """Show the library for another chair."""
         self._chair = chair
         self._reevaluate()
+
+    def offer(self, offered: Mapping[str, str] | None) -> None:
+        """List only the programs ``offered`` (ids, with their names), as a bridge offers
+        them; None lists the whole library."""
+        self._offered = dict(offered) if offered is not None else None
+        self._waiting = None
+        self._missing_said = False
+        if self.is_mounted and self._programs is not None:
+            self._rebuild_list()
+            self._say_missing()
+
+    def _say_missing(self) -> None:
+        offered = self._offered
+        if offered is None or self._missing_said or self._programs is None:
+            return
+        self._missing_said = True
+        known = self._by_id()
+        missing = sorted(name for key, name in offered.items() if key not in known)
+        if missing:
+            self.notify(
+                printable(", ".join(missing)),
+                title="Offered by the bridge, not in this chairctl's library (another version?)",
+                severity="warning",
+                markup=False,
+            )
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -230,6 +266,7 @@ class LibraryScreen(Screen[None]):
         self.query_one("#library-loading", Static).display = False
         self._evaluate_blocked()
         self._rebuild_list()
+        self._say_missing()
 
     # --- which programs are for this person --------------------------------------------------
 
@@ -278,7 +315,12 @@ class LibraryScreen(Screen[None]):
         option_list = self.query_one("#library-list", OptionList)
         before = self.highlighted_program
         query = self.query_one("#library-filter", Input).value
-        shown = [p for p in self._programs or [] if matches(p, query)]
+        offered = self._offered
+        shown = [
+            p
+            for p in self._programs or []
+            if matches(p, query) and (offered is None or p.id in offered)
+        ]
         options: list[Option] = []
         for category, heading in CATEGORY_HEADINGS.items():
             members = sorted((p for p in shown if p.category is category), key=lambda p: p.name)
@@ -292,6 +334,8 @@ class LibraryScreen(Screen[None]):
             options.extend(Option(self._prompt(p), id=p.id) for p in members)
         if not options:
             words = f"No program matches “{query.strip()}”." if query.strip() else "No programs."
+            if self._waiting is not None and not query.strip():
+                words = self._waiting
             options.append(Option(Text(words, style="italic"), id=_NO_MATCH_ID, disabled=True))
         option_list.set_options(options)
         ids = [option.id for option in options if not option.disabled and option.id is not None]

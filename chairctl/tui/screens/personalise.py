@@ -9,6 +9,11 @@ The caps of the person's health screening always win, and the screen says so: a 
 intensity or length is written out, a region the caps keep the rollers off is ticked and
 cannot be unticked, and the heat switch is off and disabled when the caps forbid heat. The
 result is built so that no choice can loosen a cap (:meth:`Caps.limit`).
+
+On a bridge's chair (``bridged``) the person's answers and caps are the bridge's, and a start
+over the network carries only the program and the person: the screen shows the program as
+written, says that the bridge applies the person's screening and caps, and offers no choices
+it could not send (nor a guest, whom a bridge never starts a session for).
 """
 
 from __future__ import annotations
@@ -55,6 +60,14 @@ AS_WRITTEN_LENGTH: Final = 0
 NO_FOCUS: Final = "none"
 #: How many adjustments the summary lists before "and N more".
 SHOWN_ADJUSTMENTS: Final = 6
+#: What Personalise says on a bridge's chair, instead of offering choices.
+BRIDGED_NOTE: Final = (
+    "The bridge keeps {person}'s health answers and limits and applies them to this program "
+    "(a shorter session, a gentler intensity, regions kept off, no heat, where they say so); "
+    "what it changes, the session screen shows as it runs. The choices of this screen are not "
+    "sent over the network: shown here is the program as written. A program that reclines "
+    "runs upright, since nobody at the chair confirmed the space around it clear."
+)
 
 
 def region_label(region: Region) -> str:
@@ -101,6 +114,7 @@ class PersonaliseScreen(Screen[Personalisation | Who | None]):
         chair: ChairCapabilities = FULL_FEATURED,
         remembered: Personalisation | None = None,
         person: str | None = None,
+        bridged: bool = False,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -108,6 +122,8 @@ class PersonaliseScreen(Screen[Personalisation | Who | None]):
         super().__init__(name=name, id=id, classes=classes)
         self.program = program
         self.person = person
+        #: A bridge's chair: the program as written, the bridge applies the person's answers.
+        self.bridged = bridged
         self._screening = screening
         self._chair = chair
         self._caps: Caps = screening.caps if screening is not None else NO_CAPS
@@ -129,7 +145,9 @@ class PersonaliseScreen(Screen[Personalisation | Who | None]):
 
     @property
     def personalisation(self) -> Personalisation:
-        """What the controls say now, under the caps."""
+        """What the controls say now, under the caps (as written, on a bridge's chair)."""
+        if self.bridged:
+            return AS_WRITTEN
         return self._caps.limit(self._chosen())
 
     @property
@@ -194,70 +212,16 @@ class PersonaliseScreen(Screen[Personalisation | Who | None]):
         return ""
 
     def compose(self) -> ComposeResult:
-        defaults, caps = self._defaults, self._caps
         yield Header()
         with Horizontal(id="personalise-body"):
             with VerticalScroll(id="personalise-controls"):
                 yield Static(plain(self.program.name, style="bold"), id="personalise-title")
                 yield Static(self._who_line(), id="personalise-who")
-                cap_lines = self._cap_lines()
-                caps_note = Static("\n".join(cap_lines), id="personalise-caps")
-                caps_note.display = bool(cap_lines)
-                yield caps_note
-
-                yield Static("Intensity", classes="personalise-label")
-                yield Select(
-                    OFFSETS,
-                    value=defaults.intensity_offset,
-                    allow_blank=False,
-                    id="personalise-offset",
-                )
-                note = self._intensity_note()
-                if note:
-                    yield Static(note, id="personalise-intensity-cap", classes="personalise-note")
-
-                yield Static("Focus on", classes="personalise-label")
-                focus_options = [("no particular region", NO_FOCUS)] + [
-                    (region_label(r), r.value) for r in TRACK_ORDER
-                ]
-                focus = defaults.focus_region.value if defaults.focus_region else NO_FOCUS
-                yield Select(focus_options, value=focus, allow_blank=False, id="personalise-focus")
-
-                yield Static("Length", classes="personalise-label")
-                length_options, length = self._length_options()
-                yield Select(
-                    length_options, value=length, allow_blank=False, id="personalise-minutes"
-                )
-                if caps.max_minutes is not None:
-                    yield Static(
-                        f"Your health answers keep sessions to at most {caps.max_minutes} min.",
-                        id="personalise-length-cap",
-                        classes="personalise-note",
-                    )
-
-                yield Static("Heat", classes="personalise-label")
-                with Horizontal(id="personalise-heat-row"):
-                    yield Switch(
-                        value=defaults.heat_allowed and caps.heat_allowed,
-                        disabled=not caps.heat_allowed,
-                        id="personalise-heat",
-                    )
-                    yield Static(
-                        "on when the program warms" if caps.heat_allowed else "kept off",
-                        id="personalise-heat-note",
-                    )
-
-                yield Static("Skip regions", classes="personalise-label")
-                with Vertical(id="personalise-skip"):
-                    for region in TRACK_ORDER:
-                        capped = region in caps.skip_regions
-                        label = region_label(region) + (" (kept off)" if capped else "")
-                        yield Checkbox(
-                            label,
-                            value=capped or region in defaults.skip_regions,
-                            disabled=capped,
-                            id=f"skip-{region.value}",
-                        )
+                if self.bridged:
+                    note = BRIDGED_NOTE.format(person=self.person or "the person")
+                    yield Static(plain(note), id="personalise-bridged")
+                else:
+                    yield from self._controls()
             with VerticalScroll(id="personalise-summary"):
                 yield Static("This session", id="personalise-summary-title")
                 yield Static("", id="personalise-length")
@@ -268,6 +232,66 @@ class PersonaliseScreen(Screen[Personalisation | Who | None]):
                     yield Button("Start", variant="success", id="personalise-start")
                     yield Button("Back", id="personalise-back")
         yield Footer()
+
+    def _controls(self) -> ComposeResult:
+        """The choices: intensity, focus, length, heat, regions to skip; the caps above them."""
+        defaults, caps = self._defaults, self._caps
+        cap_lines = self._cap_lines()
+        caps_note = Static("\n".join(cap_lines), id="personalise-caps")
+        caps_note.display = bool(cap_lines)
+        yield caps_note
+
+        yield Static("Intensity", classes="personalise-label")
+        yield Select(
+            OFFSETS,
+            value=defaults.intensity_offset,
+            allow_blank=False,
+            id="personalise-offset",
+        )
+        note = self._intensity_note()
+        if note:
+            yield Static(note, id="personalise-intensity-cap", classes="personalise-note")
+
+        yield Static("Focus on", classes="personalise-label")
+        focus_options = [("no particular region", NO_FOCUS)] + [
+            (region_label(r), r.value) for r in TRACK_ORDER
+        ]
+        focus = defaults.focus_region.value if defaults.focus_region else NO_FOCUS
+        yield Select(focus_options, value=focus, allow_blank=False, id="personalise-focus")
+
+        yield Static("Length", classes="personalise-label")
+        length_options, length = self._length_options()
+        yield Select(length_options, value=length, allow_blank=False, id="personalise-minutes")
+        if caps.max_minutes is not None:
+            yield Static(
+                f"Your health answers keep sessions to at most {caps.max_minutes} min.",
+                id="personalise-length-cap",
+                classes="personalise-note",
+            )
+
+        yield Static("Heat", classes="personalise-label")
+        with Horizontal(id="personalise-heat-row"):
+            yield Switch(
+                value=defaults.heat_allowed and caps.heat_allowed,
+                disabled=not caps.heat_allowed,
+                id="personalise-heat",
+            )
+            yield Static(
+                "on when the program warms" if caps.heat_allowed else "kept off",
+                id="personalise-heat-note",
+            )
+
+        yield Static("Skip regions", classes="personalise-label")
+        with Vertical(id="personalise-skip"):
+            for region in TRACK_ORDER:
+                capped = region in caps.skip_regions
+                label = region_label(region) + (" (kept off)" if capped else "")
+                yield Checkbox(
+                    label,
+                    value=capped or region in defaults.skip_regions,
+                    disabled=capped,
+                    id=f"skip-{region.value}",
+                )
 
     def on_mount(self) -> None:
         self._update_summary()
@@ -360,6 +384,9 @@ class PersonaliseScreen(Screen[Personalisation | Who | None]):
                 return False
             if isinstance(self.focused, Button):
                 return False
+        if action == "guest":
+            # A bridge never starts a guest's session: a guest may be anyone.
+            return not self.bridged
         return True
 
     def action_start(self) -> None:
@@ -391,7 +418,7 @@ class PersonaliseScreen(Screen[Personalisation | Who | None]):
         if self.person is not None:
             line.append_text(plain(self.person, style="bold"))
             line.append(" (Enter starts for them) · ")
-        line.append("w someone else · g a guest", style="dim")
+        line.append("w someone else" if self.bridged else "w someone else · g a guest", style="dim")
         return line
 
     @on(Button.Pressed, "#personalise-start")

@@ -1,10 +1,15 @@
 """The running session: where the chair works now, how long is left, and what the chair says.
 
 The screen follows the engine's events (steps, statuses, adjustments, the end) and the stop
-state of :class:`~chairctl.services.session.ChairControl`; it sends the person's wishes (stronger,
-gentler, pause) back through workers. Escape is the app's: it stops the chair from here as from
-everywhere. When the session ends, the screen turns into its summary (minutes per region, and a
-suggestion to move, since massage works best alongside exercise).
+state of the session control (:class:`~chairctl.services.control.SessionControl`); it sends the
+person's wishes (stronger, gentler, pause) back through workers. Escape is the app's: it stops
+the chair from here as from everywhere. When the session ends, the screen turns into its summary
+(minutes per region, and a suggestion to move, since massage works best alongside exercise).
+
+On a bridge's chair (``bridged``) the steps and statuses do not come as the engine's: the
+bridge's state says the step, where the rollers work, the intensity, the airbags and the link
+(:meth:`SessionScreen.on_bridge_state`, drawn by :mod:`chairctl.tui.screens.bridged_session`),
+and the rest of its events come as the engine's own.
 """
 
 from __future__ import annotations
@@ -35,9 +40,17 @@ from chairctl.engine import (
 )
 from chairctl.plan import Plan
 from chairctl.program import Program, format_duration
+from chairctl.services.control import SessionControl
+from chairctl.services.remote.payloads import ChairState
 from chairctl.services.safetext import plain, printable
-from chairctl.services.session import ChairControl, StopState
+from chairctl.services.session import StopState
 from chairctl.store import region_figures
+from chairctl.tui.screens.bridged_session import (
+    BRIDGE_FIGURES,
+    bridge_chair_line,
+    bridge_figure,
+    bridge_step_text,
+)
 from chairctl.tui.widgets.body_figure import BodyFigure
 from chairctl.vocabulary import AirbagZone, ChairctlError, ChairStatus, Heater, HeatLevel
 from chairctl.vocabulary.chair_events import ChairEvent, FaultLatched, LinkLost
@@ -81,15 +94,22 @@ class SessionScreen(Screen[None]):
 
     def __init__(
         self,
-        control: ChairControl,
+        control: SessionControl,
         program: Program,
         plan: Plan,
         *,
         notes: list[str] | None = None,
         person: str | None = None,
+        bridged: bool = False,
     ) -> None:
         super().__init__()
         self.control = control
+        #: A bridge's chair: its state (and whether the bridge can be heard) stands in for the
+        #: engine's steps and the chair's statuses.
+        self.bridged = bridged
+        #: The bridge's last state that named a step: the step line shows it.
+        self.bridge_state: ChairState | None = None
+        self.bridge_trouble: str | None = None
         self.program = program
         #: Who is in the chair, shown under the program's name.
         self.person = person
@@ -102,6 +122,8 @@ class SessionScreen(Screen[None]):
         self.link_lost: str | None = None
         self.fault: str | None = None
         self.stop_state = StopState.IDLE
+        #: The bridge's latest state (bridge_state keeps the last one that named a step).
+        self._bridge_now: ChairState | None = None
         self._composed = False  # True from on_mount: events before it are drawn then
         self._not_started = False  # the session was refused before this screen was drawn
         self._left_shown = ""
@@ -205,11 +227,30 @@ class SessionScreen(Screen[None]):
         """The stop state changed (Stopping… at once, then Stopped when confirmed)."""
         self._show_stop(state)
 
+    def on_bridge_state(self, state: ChairState | None, trouble: str | None) -> None:
+        """What the bridge last said of its chair (None: nothing readable), and why it cannot
+        be heard now (None: it can)."""
+        if state is not None and trouble is None:
+            # The fault is latched on the bridge: it shows what the bridge holds.
+            fault = self.control.fault
+            self.fault = str(fault) if fault is not None else None
+        if state is not None and state.step_name is not None and self.ended is None:
+            self.bridge_state = state
+        self._bridge_now = state
+        self.bridge_trouble = trouble
+        self._show_step()
+        self._show_chair()
+        self._tick()
+        self.refresh_bindings()
+
     # -- drawing --------------------------------------------------------------------------------
 
     def _show_step(self) -> None:
         if not self._composed:
             return  # drawn on mount from the state kept meanwhile
+        if self.bridged:
+            self._show_bridge_step()
+            return
         step = self.step
         if step is None:
             return
@@ -232,9 +273,25 @@ class SessionScreen(Screen[None]):
         self.query_one("#session-step", Static).update(text)
         self._show_figure()
 
+    def _show_bridge_step(self) -> None:
+        state = self.bridge_state
+        if state is None or state.step_name is None:
+            return
+        text = bridge_step_text(state, self.control.engine, ended=self.ended is not None)
+        self.query_one("#session-step", Static).update(text)
+        self._show_figure()
+
     def _show_figure(self) -> None:
         if not self._composed:
             return  # drawn on mount from the state kept meanwhile
+        if self.bridged:
+            # While the bridge cannot be heard, nothing is drawn as the chair's.
+            known = self._bridge_now if self.bridge_trouble is None else None
+            worked, inflated = bridge_figure(known, ended=self.ended is not None)
+            self.query_one(BodyFigure).show_state(
+                regions=frozenset(), rollers=worked, airbags=inflated, heat={}
+            )
+            return
         step, status = self.step, self.status
         if self.ended is not None:
             # The session is over and the chair released: nothing is worked any more.
@@ -258,6 +315,20 @@ class SessionScreen(Screen[None]):
     def _show_chair(self) -> None:
         if not self._composed:
             return  # drawn on mount from the state kept meanwhile
+        line = self._chair_line()
+        if self.fault is not None:
+            line.append("\nThe chair reported: ", style="bold")
+            line.append(self.fault)
+            line.append(
+                "\nCheck the chair and the person in it; switch the chair off and on if its "
+                "display shows an error, then press f to clear the fault."
+            )
+        self.query_one("#session-chair", Static).update(line)
+        self._show_figure()
+
+    def _chair_line(self) -> Text:
+        if self.bridged:
+            return bridge_chair_line(self._bridge_now, self.bridge_trouble, self.link_lost)
         status = self.status
         state = self.control.link_state
         line = Text()
@@ -278,15 +349,7 @@ class SessionScreen(Screen[None]):
                     _UNCONFIRMED_WORDS.get(name, name) for name in sorted(status.unconfirmed)
                 )
                 line.append(f"\nThis chair does not show its {unseen} reliably: not drawn.")
-        if self.fault is not None:
-            line.append("\nThe chair reported: ", style="bold")
-            line.append(self.fault)
-            line.append(
-                "\nCheck the chair and the person in it; switch the chair off and on if its "
-                "display shows an error, then press f to clear the fault."
-            )
-        self.query_one("#session-chair", Static).update(line)
-        self._show_figure()
+        return line
 
     @staticmethod
     def _lost_words(state: LinkState) -> str:
@@ -335,7 +398,8 @@ class SessionScreen(Screen[None]):
             return
         if isinstance(ended, Finished):
             title = Text("Finished ", style="bold")
-            progress = self.plan.total_s
+            # A bridge compiled its own plan for the person: its length is the session's.
+            progress = ended.at if self.bridged else self.plan.total_s
         else:
             title = Text(f"{_OUTCOME_WORDS[ended.outcome]} ", style="bold")
             title.append(plain(f"· {ended.reason}"))
@@ -348,7 +412,10 @@ class SessionScreen(Screen[None]):
         lines = Text()
         lines.append_text(title)
         lines.append("\n")
-        if figures:
+        if self.bridged:
+            lines.append(BRIDGE_FIGURES, style="dim")
+            lines.append("\n")
+        elif figures:
             lines.append("Minutes per region\n", style="bold")
             longest = max(seconds for seconds, _ in figures.values())
             for region, (seconds, intensity) in figures.items():
@@ -374,7 +441,12 @@ class SessionScreen(Screen[None]):
         if action == "done":
             return self.ended is not None
         if action == "reconnect":
-            return self.link_lost is not None and self.control.link_state is not LinkState.CLOSED
+            # A bridge reconnects its own chair: there is nothing for this app to reconnect.
+            return (
+                not self.bridged
+                and self.link_lost is not None
+                and self.control.link_state is not LinkState.CLOSED
+            )
         if action == "clear_fault":
             return self.control.fault is not None and not running
         return True
@@ -386,7 +458,11 @@ class SessionScreen(Screen[None]):
         self.run_worker(self._change(-1), group="chair-wish", exit_on_error=False)
 
     async def _change(self, delta: int) -> None:
-        change = await self.control.change_intensity(delta)
+        try:
+            change = await self.control.change_intensity(delta)
+        except ChairctlError as error:
+            self.notify(printable(str(error)), severity="error", markup=False)
+            return
         if change is not None:
             self.notify(
                 printable(live_change_words(change)),
@@ -402,12 +478,16 @@ class SessionScreen(Screen[None]):
         engine = self.control.engine
         if engine is None:
             return
-        if engine.preparing:
-            self.notify("The chair is still getting ready; Escape stops it.")
-        elif engine.paused:
-            await self.control.resume()
-        else:
-            await self.control.pause()
+        try:
+            if engine.preparing:
+                self.notify("The chair is still getting ready; Escape stops it.")
+            elif engine.paused:
+                await self.control.resume()
+            else:
+                await self.control.pause()
+        except ChairctlError as error:
+            self.notify(printable(str(error)), severity="error", markup=False)
+            return
         self._show_step()
 
     def action_reconnect(self) -> None:
