@@ -58,7 +58,7 @@ def served() -> bool:
 def _interactive() -> bool:
     # Off a terminal (a pipe, a script) the library is listed instead, unless the app is
     # served: its pipes then lead to a browser tab, where a person sees it.
-    return sys.stdin.isatty() and sys.stdout.isatty()  # TEMP
+    return served() or (sys.stdin.isatty() and sys.stdout.isatty())
 
 
 def _bridge(ctx: click.Context, url: str | None) -> BridgeTarget | None:
