@@ -179,7 +179,7 @@ def stops_sent(client: Client) -> int:
 
 
 async def test_escape_in_the_browser_stops_the_chair_through_the_bridge(
-    broker: Broker, web: str, chromium: str, tmp_path: Path
+    chromium: str, broker: Broker, web: str, tmp_path: Path
 ) -> None:
     home = saved(tmp_path / "home", ANN)
     async with (
