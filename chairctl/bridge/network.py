@@ -169,7 +169,9 @@ class MqttLink:
     async def _write(self, client: aiomqtt.Client) -> None:
         while batch := await self.outbox.next():
             for message in batch:
-                await client.publish(message.topic, message.payload, qos=QOS, retain=message.retain)
+                await client.publish(
+                    message.topic, message.payload, qos=message.qos, retain=message.retain
+                )
 
     async def close(self, final: Sequence[Message], limit_s: float = 5.0) -> None:
         """Say ``final`` (the last state, ``offline``) if the broker is there, within
@@ -205,6 +207,7 @@ async def _ended(*tasks: asyncio.Task[None], limit_s: float) -> None:
 
 async def _publish_all(client: aiomqtt.Client, messages: Sequence[Message]) -> None:
     for message in messages:
+        # The last words at QoS 1, whatever they are: nothing follows them to supersede them.
         await client.publish(message.topic, message.payload, qos=QOS, retain=message.retain)
 
 

@@ -29,6 +29,10 @@ class Message:
     topic: str
     payload: bytes
     retain: bool
+    #: The state goes at QoS 0: the next one supersedes it (and it is retained), and a QoS 1
+    #: publish twice a second has the broker owe the bridge an acknowledgement that a stop
+    #: command coming the other way can wait behind (up to 40 ms on mosquitto's defaults).
+    qos: int = 1
 
 
 class Outbox:
@@ -102,7 +106,7 @@ class Outbox:
         taken = [Message(topic, self._retained[topic], True) for topic in self._dirty]
         self._dirty.clear()
         if self._state is not None and self._state_due is not None and self._state_due <= now:
-            taken.append(Message(self._state_topic, self._state, retain=True))
+            taken.append(Message(self._state_topic, self._state, retain=True, qos=0))
             self._state_sent, self._state_due, self._state_at = self._state, None, now
         taken.extend(self._queue)
         self._queue.clear()

@@ -28,13 +28,13 @@ async def test_the_state_goes_out_at_most_once_per_interval_unless_urgent() -> N
     clock = VirtualClock()
     box = outbox(clock)
     box.put_state(b"1")
-    assert await taken(clock, box) == [Message("p/state", b"1", retain=True)]
+    assert await taken(clock, box) == [Message("p/state", b"1", retain=True, qos=0)]
     box.put_state(b"2")
     box.put_state(b"3")  # the latest wins
     assert await taken(clock, box, 0.4) == []
-    assert await taken(clock, box, 0.2) == [Message("p/state", b"3", retain=True)]
+    assert await taken(clock, box, 0.2) == [Message("p/state", b"3", retain=True, qos=0)]
     box.put_state(b"4", urgent=True)  # a stop, a fault, an end: at once
-    assert await taken(clock, box) == [Message("p/state", b"4", retain=True)]
+    assert await taken(clock, box) == [Message("p/state", b"4", retain=True, qos=0)]
     box.put_state(b"4")
     assert await taken(clock, box, 5) == []  # the broker has it already
 
@@ -51,7 +51,7 @@ async def test_a_new_connection_hears_every_retained_topic_again() -> None:
     box.connected()
     assert await taken(clock, box) == [
         Message("p/availability", b"online", retain=True),
-        Message("p/state", b"1", retain=True),
+        Message("p/state", b"1", retain=True, qos=0),
     ]
 
 
